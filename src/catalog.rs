@@ -1,0 +1,212 @@
+//! The frame every definition file shares: section → name → object. Builds one
+//! namespace per section across all files and reports what does not fit it.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, Span};
+use crate::syntax::{Node, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Monitor,
+    Alerter,
+    Cluster,
+    Mqtt,
+    Collectd,
+    Conveyer,
+    Dozor,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Monitor,
+        Section::Alerter,
+        Section::Cluster,
+        Section::Mqtt,
+        Section::Collectd,
+        Section::Conveyer,
+        Section::Dozor,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Monitor => "monitor",
+            Section::Alerter => "alerter",
+            Section::Cluster => "cluster",
+            Section::Mqtt => "mqtt",
+            Section::Collectd => "collectd",
+            Section::Conveyer => "conveyer",
+            Section::Dozor => "dozor",
+        }
+    }
+    pub fn from_key(key: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.key() == key)
+    }
+    pub fn describe(self) -> &'static str {
+        match self {
+            Section::Monitor => "9volt monitors",
+            Section::Alerter => "9volt alerters",
+            Section::Cluster => "hastmon clusters",
+            Section::Mqtt => "MQTT brokers",
+            Section::Collectd => "collectd hosts running lua-collectd-monitor",
+            Section::Conveyer => "Conveyer daemons",
+            Section::Dozor => "Dozor agents",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub section: Section,
+    pub name: String,
+    pub name_span: Span,
+    pub node: Node,
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    sections: BTreeMap<Section, BTreeMap<String, Definition>>,
+}
+
+impl Catalog {
+    pub fn section(&self, s: Section) -> impl Iterator<Item = &Definition> {
+        self.sections.get(&s).into_iter().flat_map(|m| m.values())
+    }
+    pub fn get(&self, s: Section, name: &str) -> Option<&Definition> {
+        self.sections.get(&s)?.get(name)
+    }
+    pub fn all(&self) -> impl Iterator<Item = &Definition> {
+        self.sections.values().flat_map(|m| m.values())
+    }
+    pub fn len(&self) -> usize {
+        self.sections.values().map(BTreeMap::len).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn count(&self, s: Section) -> usize {
+        self.sections.get(&s).map_or(0, BTreeMap::len)
+    }
+
+    /// Adds every definition in one document. Returns how many it added.
+    pub fn add_document(&mut self, doc: Node, out: &mut Vec<Diagnostic>) -> usize {
+        let entries = match doc.value {
+            Value::Null => return 0,
+            Value::Map(entries) => entries,
+            _ => {
+                out.push(
+                    Diagnostic::error(
+                        Code::NotAMapping,
+                        doc.span,
+                        format!("a definition file must be a mapping of sections, not a {}", doc.type_name()),
+                    )
+                    .with_hint("start with a section such as `monitor:`"),
+                );
+                return 0;
+            }
+        };
+        let mut added = 0;
+        for entry in entries {
+            let Some(section) = Section::from_key(&entry.key) else {
+                out.push(unknown_section(&entry.key, entry.key_span));
+                continue;
+            };
+            let names = match entry.value.value {
+                Value::Null => continue,
+                Value::Map(names) => names,
+                _ => {
+                    out.push(
+                        Diagnostic::error(
+                            Code::NotAMapping,
+                            entry.value.span,
+                            format!(
+                                "section `{}` must map names to definitions, not be a {}",
+                                entry.key,
+                                entry.value.type_name()
+                            ),
+                        )
+                        .with_hint(format!("write `{}:` then one indented `NAME:` per definition", entry.key)),
+                    );
+                    continue;
+                }
+            };
+            let map = self.sections.entry(section).or_default();
+            for def in names {
+                if let Some(problem) = name_problem(&def.key) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::InvalidName,
+                            def.key_span,
+                            format!("`{}` cannot be a {} name: {problem}", def.key, section.key()),
+                        )
+                        .with_hint("names become etcd keys and file names: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"),
+                    );
+                    continue;
+                }
+                if let Some(first) = map.get(&def.key) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::DuplicateName,
+                            def.key_span,
+                            format!("{} `{}` is defined twice", section.key(), def.key),
+                        )
+                        .with_related(first.name_span, "first defined here")
+                        .with_hint("each section is one namespace across all files; rename or remove one"),
+                    );
+                    continue;
+                }
+                added += 1;
+                map.insert(
+                    def.key.clone(),
+                    Definition {
+                        section,
+                        name: def.key,
+                        name_span: def.key_span,
+                        node: def.value,
+                    },
+                );
+            }
+        }
+        added
+    }
+}
+
+fn unknown_section(key: &str, span: Span) -> Diagnostic {
+    let known = Section::ALL.map(Section::key);
+    let singular = key.strip_suffix('s').unwrap_or(key);
+    let suggestion = Section::from_key(singular)
+        .map(Section::key)
+        .or_else(|| did_you_mean(key, known));
+    let d = Diagnostic::error(Code::UnknownSection, span, format!("unknown section `{key}`"));
+    match suggestion {
+        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+        None => d.with_hint(format!("sections are: {}", known.join(", "))),
+    }
+}
+
+pub const MAX_NAME_LEN: usize = 128;
+
+/// Names are etcd key segments and file names, so they stay in a safe charset.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    let mut chars = name.chars();
+    match chars.next() {
+        None => return Some("it is empty"),
+        Some(c) if !c.is_ascii_alphanumeric() => return Some("it must start with a letter or digit"),
+        _ => {}
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Some("it is longer than 128 characters");
+    }
+    if name.chars().any(|c| c == '/') {
+        return Some("it contains `/`, which would nest etcd keys");
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Some("it contains white space");
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Some("it contains a character other than letters, digits, `.`, `_` and `-`");
+    }
+    None
+}

@@ -1,0 +1,304 @@
+//! 9volt monitors and alerters (reference/9volt.md §2-§3): what its server
+//! would reject, misread or crash on, caught before anything reaches etcd.
+
+use super::duration::{self, SECOND};
+use super::suggest;
+use crate::catalog::{Catalog, Definition, Section};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::{Node, Value};
+
+const TYPE_FIELDS: &[(&str, &[&str])] = &[
+    ("tcp", &["send", "read-timeout", "write-timeout", "read-size"]),
+    ("http", &["url", "method", "ssl", "status-code", "request-body"]),
+    ("exec", &["command", "args", "return-code"]),
+    ("dns", &["dns-target", "dns-record-type", "dns-max-time", "dns-expected-count"]),
+];
+
+/// Record types miekg/dns knows by name (9volt accepts them case-insensitively).
+const DNS_TYPES: &[&str] = &[
+    "A", "AAAA", "AFSDB", "ANY", "APL", "ATMA", "AVC", "AXFR", "CAA", "CDNSKEY", "CDS", "CERT", "CNAME", "CSYNC",
+    "DHCID", "DLV", "DNAME", "DNSKEY", "DS", "EID", "EUI48", "EUI64", "GID", "GPOS", "HINFO", "HIP", "HTTPS",
+    "IPSECKEY", "ISDN", "IXFR", "KEY", "KX", "L32", "L64", "LOC", "LP", "MAILA", "MAILB", "MB", "MD", "MF", "MG",
+    "MINFO", "MR", "MX", "NAPTR", "NID", "NIMLOC", "NINFO", "NS", "NSAPPTR", "NSEC", "NSEC3", "NSEC3PARAM", "NULL",
+    "NXT", "OPENPGPKEY", "OPT", "PTR", "PX", "RKEY", "RP", "RRSIG", "RT", "SIG", "SMIMEA", "SOA", "SPF", "SRV",
+    "SSHFP", "SVCB", "TA", "TALINK", "TKEY", "TLSA", "TSIG", "TXT", "UID", "UINFO", "UNSPEC", "URI", "X25", "ZONEMD",
+];
+
+const ALERTER_OPTIONS: &[(&str, &[&str])] = &[
+    ("slack", &["token", "channel", "username", "icon-url"]),
+    ("pagerduty", &["token"]),
+    ("email", &["to", "address", "from", "username", "password", "auth"]),
+];
+
+pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    for def in catalog.section(Section::Monitor) {
+        monitor(catalog, def, out);
+        yaml11_strings(&def.node, out);
+    }
+    for def in catalog.section(Section::Alerter) {
+        alerter(def, out);
+        yaml11_strings(&def.node, out);
+    }
+}
+
+/// A duration field parsed, with findings for unparsable or negative values.
+fn duration_of(node: &Node, field: &str, out: &mut Vec<Diagnostic>) -> Option<i128> {
+    let n = node.get(field)?;
+    let s = n.as_str()?; // other types: the schema already reported them
+    match duration::parse(s) {
+        Ok(ns) if ns < 0 => {
+            let crash = if field == "interval" {
+                "; a negative interval crashes the 9volt server that runs the check"
+            } else {
+                ""
+            };
+            out.push(
+                Diagnostic::error(Code::NegativeDuration, n.span, format!("`{field}` is negative ({s}){crash}"))
+                    .with_hint("durations must be positive"),
+            );
+            None
+        }
+        Ok(ns) => Some(ns),
+        Err(why) => {
+            let hint = if s.trim().chars().all(|c| c.is_ascii_digit()) && !s.trim().is_empty() {
+                format!("9volt reads a bare number as nanoseconds; write a unit, e.g. \"{}s\"", s.trim())
+            } else if s.contains(' ') {
+                format!("remove the spaces: \"{}\"", s.replace(' ', ""))
+            } else {
+                "write a number and a unit (ns, us, ms, s, m, h), e.g. 30s or 1m30s".into()
+            };
+            out.push(
+                Diagnostic::error(Code::BadDuration, n.span, format!("`{field}` is not a Go duration: {why}"))
+                    .with_hint(hint),
+            );
+            None
+        }
+    }
+}
+
+fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
+    let node = &def.node;
+    let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
+
+    let interval = duration_of(node, "interval", out);
+    let timeout = duration_of(node, "timeout", out);
+    let read = duration_of(node, "read-timeout", out);
+    let write = duration_of(node, "write-timeout", out);
+    duration_of(node, "dns-max-time", out);
+
+    if let (Some(0), Some(n)) = (interval, node.get("interval")) {
+        out.push(
+            Diagnostic::error(Code::NonPositiveInterval, n.span, "`interval` must be greater than zero")
+                .with_hint("9volt refuses to start a check with a zero interval"),
+        );
+    }
+    if let Some(interval) = interval.filter(|i| *i > 0) {
+        // Per-type default timeouts, as 9volt applies them.
+        let default_timeout = match ty {
+            "http" | "exec" => Some(3 * SECOND),
+            "dns" => Some(2 * SECOND),
+            _ => None,
+        };
+        let effective = timeout.or(default_timeout);
+        if let Some(t) = effective.filter(|t| *t >= interval) {
+            let span = node.get("timeout").map_or(node.get("interval").map_or(def.name_span, |n| n.span), |n| n.span);
+            let which = if timeout.is_some() { "`timeout`" } else { "the default timeout" };
+            out.push(
+                Diagnostic::error(
+                    Code::TimeoutNotBelowInterval,
+                    span,
+                    format!("{which} ({}) is not below `interval` ({})", duration::show(t), duration::show(interval)),
+                )
+                .with_hint("9volt refuses to start the check; make the interval longer or the timeout shorter"),
+            );
+        }
+        if ty == "tcp" {
+            let read_ns = read.unwrap_or(2 * SECOND);
+            let write_ns = write.unwrap_or(2 * SECOND);
+            for (field, v) in [("read-timeout", read_ns), ("write-timeout", write_ns)] {
+                if v >= interval {
+                    let span = node.get(field).map_or(node.get("interval").map_or(def.name_span, |n| n.span), |n| n.span);
+                    out.push(Diagnostic::error(
+                        Code::TimeoutNotBelowInterval,
+                        span,
+                        format!("`{field}` ({}) is not below `interval` ({})", duration::show(v), duration::show(interval)),
+                    ));
+                }
+            }
+            let sum = timeout.unwrap_or(0) + read_ns + write_ns;
+            if sum >= interval && read_ns < interval && write_ns < interval && timeout.is_none_or(|t| t < interval) {
+                let span = node.get("interval").map_or(def.name_span, |n| n.span);
+                out.push(
+                    Diagnostic::error(
+                        Code::TimeoutNotBelowInterval,
+                        span,
+                        format!(
+                            "timeout + read-timeout + write-timeout ({}) is not below `interval` ({})",
+                            duration::show(sum),
+                            duration::show(interval)
+                        ),
+                    )
+                    .with_hint("a tcp check's read and write timeouts default to 2s each; 9volt requires their sum with timeout to fit in the interval"),
+                );
+            }
+        }
+    }
+
+    if ty == "dns" {
+        if let Some(n) = node.get("expect") {
+            if let Some(re) = n.as_str() {
+                if let Err(e) = regex::Regex::new(re) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::BadDnsRegex,
+                            n.span,
+                            format!("dns `expect` is not a valid regular expression: {}", first_line(&e.to_string())),
+                        )
+                        .with_hint("9volt compiles it with regexp.MustCompile: an invalid one crashes the server"),
+                    );
+                }
+            }
+        }
+        if let Some(n) = node.get("dns-record-type") {
+            if let Some(t) = n.as_str().filter(|t| !t.is_empty()) {
+                if !DNS_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
+                    let mut d = Diagnostic::error(Code::UnknownRecordType, n.span, format!("unknown DNS record type `{t}`"));
+                    d = match suggest(&t.to_ascii_uppercase(), DNS_TYPES.iter().copied()) {
+                        Some(h) => d.with_hint(h),
+                        None => d.with_hint("use a type name such as A, AAAA, CNAME, MX, NS, PTR, SRV or TXT"),
+                    };
+                    out.push(d);
+                }
+            }
+        }
+    }
+
+    // Fields of another type are ignored by 9volt, which is rarely what was meant.
+    if let Some((_, own)) = TYPE_FIELDS.iter().find(|(t, _)| *t == ty) {
+        for entry in node.entries() {
+            let foreign = TYPE_FIELDS
+                .iter()
+                .find(|(t, fields)| *t != ty && fields.contains(&entry.key.as_str()));
+            if let Some((other, _)) = foreign {
+                if !own.contains(&entry.key.as_str()) {
+                    out.push(
+                        Diagnostic::warning(
+                            Code::FieldUnusedByType,
+                            entry.key_span,
+                            format!("`{}` belongs to {other} monitors; 9volt ignores it on a {ty} monitor", entry.key),
+                        )
+                        .with_hint("remove it, or check the monitor's `type`"),
+                    );
+                }
+            }
+        }
+        if matches!(ty, "exec" | "dns") {
+            if let Some(e) = node.entry("port") {
+                let why = if ty == "dns" { "dns checks always use port 53" } else { "exec checks do not connect anywhere" };
+                out.push(Diagnostic::warning(Code::FieldUnusedByType, e.key_span, format!("`port` is ignored: {why}")));
+            }
+        }
+    }
+
+    let warn = node.get("warning-threshold").and_then(Node::as_i64);
+    let crit = node.get("critical-threshold").and_then(Node::as_i64);
+    if let Some(w) = warn {
+        let c = crit.unwrap_or(0);
+        if w > c {
+            let span = node.get("warning-threshold").map_or(def.name_span, |n| n.span);
+            out.push(
+                Diagnostic::error(
+                    Code::Thresholds,
+                    span,
+                    format!("`warning-threshold` ({w}) is above `critical-threshold` ({c}{})", if crit.is_none() { ", the default" } else { "" }),
+                )
+                .with_hint("9volt refuses the check; warning must be reached before critical"),
+            );
+        }
+    }
+
+    for field in ["warning-alerter", "critical-alerter"] {
+        if let Some(list) = node.get(field) {
+            for (name, span) in list.strings() {
+                if catalog.get(Section::Alerter, name).is_none() {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownAlerter,
+                        span,
+                        format!("alerter `{name}` is not defined"),
+                    );
+                    d = match suggest(name, catalog.section(Section::Alerter).map(|a| a.name.as_str())) {
+                        Some(h) => d.with_hint(h),
+                        None => d.with_hint("define it under `alerter:`; 9volt would only notice when an alert fires"),
+                    };
+                    out.push(d);
+                }
+            }
+        }
+    }
+}
+
+fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
+    let node = &def.node;
+    let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
+    let Some(options) = node.get("options") else { return };
+    if let Some((_, known)) = ALERTER_OPTIONS.iter().find(|(t, _)| *t == ty) {
+        for e in options.entries() {
+            if !known.contains(&e.key.as_str()) {
+                let d = Diagnostic::warning(
+                    Code::AlerterOption,
+                    e.key_span,
+                    format!("the {ty} alerter has no option `{}`; 9volt ignores it", e.key),
+                );
+                out.push(match suggest(&e.key, known.iter().copied()) {
+                    Some(h) => d.with_hint(h),
+                    None => d.with_hint(format!("{ty} options are: {}", known.join(", "))),
+                });
+            }
+        }
+    }
+    if ty == "email" {
+        if let (Some(user), None) = (options.entry("username"), options.get("password")) {
+            out.push(
+                Diagnostic::error(Code::AlerterOption, user.key_span, "the email alerter needs `password` when `username` is set")
+                    .with_hint("add `password: {env: SMTP_PASSWORD}` or remove `username`"),
+            );
+        }
+        if let Some(addr) = options.get("address").and_then(Node::as_str) {
+            let ok = addr.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|p| p > 0));
+            if !ok {
+                let span = options.get("address").map_or(def.name_span, |n| n.span);
+                out.push(
+                    Diagnostic::error(Code::AlerterOption, span, format!("email `address` `{addr}` is not host:port"))
+                        .with_hint("write the SMTP server as host:port, e.g. smtp.example.com:587"),
+                );
+            }
+        }
+    }
+}
+
+/// Strings that 9volt's YAML 1.1 reader would have turned into booleans.
+fn yaml11_strings(node: &Node, out: &mut Vec<Diagnostic>) {
+    match &node.value {
+        Value::Str(s) if node.yaml11_bool => out.push(
+            Diagnostic::warning(
+                Code::Yaml11Bool,
+                node.span,
+                format!("`{s}` is a string here, but 9volt cfg (YAML 1.1) reads it as a boolean"),
+            )
+            .with_hint(format!("quote it (\"{s}\") so both readers agree")),
+        ),
+        // Boolean fields get a type error with the same hint from the schema stage.
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|e| !matches!(e.key.as_str(), "disable" | "ssl"))
+            .for_each(|e| yaml11_strings(&e.value, out)),
+        Value::Seq(items) => items.iter().for_each(|i| yaml11_strings(i, out)),
+        _ => {}
+    }
+}
+
+/// The regex crate's multi-line message, reduced to its last meaningful line.
+fn first_line(s: &str) -> String {
+    let line = s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(s).trim();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
+}

@@ -1,0 +1,42 @@
+use std::path::PathBuf;
+
+use mon::exit::Exit;
+use mon::schema;
+
+/// Print the JSON Schemas of the definition format (for editors and other tools)
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon schema                 # the whole-file schema (mon.schema.json)
+  mon schema monitor         # one section: monitor, alerter, cluster, mqtt, collectd, conveyer, dozor, common
+  mon schema --write .schemas   # all schema files, for `# yaml-language-server: $schema=.schemas/mon.schema.json`")]
+pub struct Args {
+    /// Which schema to print
+    #[arg(default_value = "mon", value_parser = clap::builder::PossibleValuesParser::new(["mon", "common", "monitor", "alerter", "cluster", "mqtt", "collectd", "conveyer", "dozor"]))]
+    pub name: String,
+    /// Write every schema file into this directory instead of printing one
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Exit {
+    if let Some(dir) = args.write {
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("error: {}: {e}", dir.display());
+            return Exit::Io;
+        }
+        for (_, file, text) in schema::FILES {
+            let path = dir.join(file);
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("error: {}: {e}", path.display());
+                return Exit::Io;
+            }
+        }
+        eprintln!("wrote {} schema files to {}", schema::FILES.len(), dir.display());
+        return Exit::Ok;
+    }
+    let text = schema::text(&args.name).unwrap_or_default();
+    match super::emit(|out| out.write_all(text.as_bytes())) {
+        Ok(()) => Exit::Ok,
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,84 @@
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use mon::exit::Exit;
+use mon::ops::validate;
+use mon::report::{self, Format, Report};
+
+/// Check definition files against the schemas and every rule of the target systems
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon validate                          # every *.yaml, *.yml, *.toml under the current directory
+  mon validate fixtures/estate          # one directory (walked; hidden entries skipped)
+  mon validate --format github defs/    # annotations in a GitHub Actions job
+  mon validate --format short a.yaml    # file:line:col lines for editors
+
+Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 a path cannot be read.")]
+pub struct Args {
+    /// Files or directories to check [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Treat warnings as errors (exit 1 when there are any)
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    /// Source lines with carets, for people
+    Text,
+    /// file:line:col: severity[code]: message, one per line
+    Short,
+    /// One JSON document with every finding
+    Json,
+    /// GitHub Actions annotations
+    Github,
+    /// JUnit XML, one test case per file
+    Junit,
+    /// SARIF 2.1.0 for code scanning
+    Sarif,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Short => Format::Short,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Sarif => Format::Sarif,
+        }
+    }
+}
+
+pub fn run(args: Args, color: bool) -> Exit {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let loaded = match validate::load(&paths) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {}: {}", e.path.display(), e.message);
+            return Exit::Io;
+        }
+    };
+    let report = Report {
+        sources: &loaded.sources,
+        diagnostics: &loaded.diagnostics,
+        files: loaded.sources.len(),
+        definitions: loaded.catalog.len(),
+    };
+    if let Err(code) = super::emit(|out| report::write(args.format.into(), &report, out, color)) {
+        return code;
+    }
+    let io_failures = loaded.diagnostics.iter().any(|d| d.code == mon::diagnostic::Code::Io);
+    if io_failures {
+        Exit::Io
+    } else if loaded.errors() > 0 || (args.deny_warnings && loaded.warnings() > 0) {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    }
+}

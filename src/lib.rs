@@ -1,0 +1,16 @@
+//! `mon`: one directory of YAML/TOML definitions as the source of truth for a
+//! 9volt / hastmon / collectd / Conveyer / Dozor monitoring estate.
+//!
+//! Data flows one way: `source` (files) → `syntax` (span-carrying trees) →
+//! `catalog` (section → name → definition) → `schema` and `check`
+//! (diagnostics) → `report` or one of the `ops` outputs.
+
+pub mod catalog;
+pub mod check;
+pub mod diagnostic;
+pub mod exit;
+pub mod ops;
+pub mod report;
+pub mod schema;
+pub mod source;
+pub mod syntax;

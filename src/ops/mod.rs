@@ -1,0 +1,4 @@
+//! Library operations behind the subcommands. They take options structs and
+//! return values; they know nothing about the command line or output format.
+
+pub mod validate;

@@ -1,0 +1,107 @@
+//! Loading and checking definitions: the first stage of every command.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::check;
+use crate::diagnostic::{Code, Diagnostic, Severity, Span};
+use crate::schema::Schemas;
+use crate::source::{self, PathError, SourceFile, SourceMap};
+use crate::syntax;
+
+/// Everything the later stages need: the files (to point into), the
+/// definitions, and every finding in source order.
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub catalog: Catalog,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+}
+
+/// Reads, parses and checks every definition file under `paths`.
+/// Fails only when a named path cannot be used at all; problems inside files
+/// are diagnostics.
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
+    let files = source::discover(paths)?;
+
+    // Files are independent until the catalog, so read and parse in parallel.
+    let parsed: Vec<(SourceFile, syntax::Parsed)> = files
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let id = i as source::FileId;
+            match source::read(&path) {
+                Ok(text) => {
+                    let file = SourceFile::new(path, text);
+                    let parsed = syntax::parse(id, &file);
+                    (file, parsed)
+                }
+                Err(f) => {
+                    let span = Span::new(id, f.offset.unwrap_or(0), f.offset.map_or(0, |o| o + 1));
+                    let mut d = Diagnostic::error(f.code, span, f.message);
+                    if let Some(h) = f.hint {
+                        d = d.with_hint(h);
+                    }
+                    let parsed = syntax::Parsed {
+                        documents: Vec::new(),
+                        diagnostics: vec![d],
+                    };
+                    (SourceFile::new(path, f.text), parsed)
+                }
+            }
+        })
+        .collect();
+
+    let mut sources = SourceMap::default();
+    let mut catalog = Catalog::default();
+    let mut diagnostics = Vec::new();
+    for (file, parsed) in parsed {
+        let id = sources.add(file);
+        let had_findings = !parsed.diagnostics.is_empty();
+        diagnostics.extend(parsed.diagnostics);
+        let mut added = 0;
+        for doc in parsed.documents {
+            added += catalog.add_document(doc, &mut diagnostics);
+        }
+        if added == 0 && !had_findings {
+            diagnostics.push(
+                Diagnostic::warning(Code::EmptyFile, Span::file_only(id), "this file defines nothing")
+                    .with_hint("add definitions under a section such as `monitor:`, or remove the file"),
+            );
+        }
+    }
+
+    let schemas = Schemas::load().expect("embedded schemas compile (checked by tests)");
+    let defs: Vec<_> = catalog.all().collect();
+    let schema_findings: Vec<Diagnostic> = defs
+        .par_iter()
+        .flat_map_iter(|def| {
+            let mut out = Vec::new();
+            schemas.check(def, &mut out);
+            out
+        })
+        .collect();
+    diagnostics.extend(schema_findings);
+    check::run(&catalog, &mut diagnostics);
+
+    // A YAML 1.1 warning adds nothing where the same value already has an error.
+    let error_spans: std::collections::HashSet<Span> =
+        diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.span).collect();
+    diagnostics.retain(|d| d.code != Code::Yaml11Bool || !error_spans.contains(&d.span));
+    diagnostics.sort_by(|a, b| (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code)));
+    Ok(Loaded {
+        sources,
+        catalog,
+        diagnostics,
+    })
+}

@@ -1,0 +1,83 @@
+//! Turning diagnostics into output. One file per format behind one entry
+//! point, so adding a format touches one file and the `Format` list.
+
+mod github;
+mod json;
+mod junit;
+mod sarif;
+mod short;
+mod text;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::source::SourceMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Source snippets with carets, for people.
+    Text,
+    /// One `file:line:col: severity[code]: message` line each, for editors.
+    Short,
+    Json,
+    /// GitHub Actions workflow commands (annotations on the PR diff).
+    Github,
+    Junit,
+    Sarif,
+}
+
+pub struct Report<'a> {
+    pub sources: &'a SourceMap,
+    pub diagnostics: &'a [Diagnostic],
+    pub files: usize,
+    pub definitions: usize,
+}
+
+/// A resolved position, 1-based, columns in characters.
+pub struct Location<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Report<'_> {
+    pub fn location(&self, span: Span) -> Location<'_> {
+        let f = self.sources.get(span.file);
+        let (line, column) = f.line_col(span.start as usize);
+        let (end_line, end_column) = f.line_col(span.end as usize);
+        Location {
+            file: &f.name,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+    pub fn count(&self, s: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == s).count()
+    }
+    fn summary(&self) -> String {
+        let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {} in {} ({})",
+            plural(e, "error"),
+            plural(w, "warning"),
+            plural(self.files, "file"),
+            plural(self.definitions, "definition")
+        )
+    }
+}
+
+pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(report, out, color),
+        Format::Short => short::write(report, out),
+        Format::Json => json::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+    }
+}

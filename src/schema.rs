@@ -1,0 +1,477 @@
+//! The JSON Schemas in `schemas/`, embedded, and validation of each definition
+//! against its section's schema, with every error mapped back to a span.
+
+use std::collections::HashMap;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Registry, ValidationError, Validator};
+use serde_json::Value as Json;
+
+use crate::catalog::{Definition, Section};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, Span};
+use crate::syntax::Node;
+
+/// Schema files, by the name `mon schema NAME` takes.
+pub const FILES: &[(&str, &str, &str)] = &[
+    ("mon", "mon.schema.json", include_str!("../schemas/mon.schema.json")),
+    ("common", "common.schema.json", include_str!("../schemas/common.schema.json")),
+    ("monitor", "monitor.schema.json", include_str!("../schemas/monitor.schema.json")),
+    ("alerter", "alerter.schema.json", include_str!("../schemas/alerter.schema.json")),
+    ("cluster", "cluster.schema.json", include_str!("../schemas/cluster.schema.json")),
+    ("mqtt", "mqtt.schema.json", include_str!("../schemas/mqtt.schema.json")),
+    ("collectd", "collectd.schema.json", include_str!("../schemas/collectd.schema.json")),
+    ("conveyer", "conveyer.schema.json", include_str!("../schemas/conveyer.schema.json")),
+    ("dozor", "dozor.schema.json", include_str!("../schemas/dozor.schema.json")),
+];
+
+pub fn text(name: &str) -> Option<&'static str> {
+    let name = name.strip_suffix(".schema.json").unwrap_or(name);
+    FILES.iter().find(|(n, _, _)| *n == name).map(|(_, _, t)| *t)
+}
+
+fn uri(file: &str) -> String {
+    format!("json-schema:///{file}")
+}
+
+fn parsed(name: &str) -> Json {
+    // The embedded schemas are part of the binary; tests prove they parse.
+    serde_json::from_str(text(name).expect("embedded schema")).expect("embedded schema is JSON")
+}
+
+/// Compiled validators, one per section.
+pub struct Schemas {
+    sections: HashMap<Section, (Validator, Json)>,
+    common: Json,
+}
+
+impl Schemas {
+    pub fn load() -> Result<Schemas, String> {
+        let common = parsed("common");
+        let registry = Registry::new()
+            .add(uri("common.schema.json"), common.clone())
+            .and_then(|r| r.prepare())
+            .map_err(|e| format!("embedded schemas: {e}"))?;
+        let mut sections = HashMap::new();
+        for section in Section::ALL {
+            let schema = parsed(section.key());
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .with_base_uri(uri(&format!("{}.schema.json", section.key())))
+                .with_registry(&registry)
+                .build(&schema)
+                .map_err(|e| format!("embedded schema {}: {e}", section.key()))?;
+            sections.insert(section, (validator, schema));
+        }
+        Ok(Schemas { sections, common })
+    }
+
+    /// Validates one definition against its section's schema.
+    pub fn check(&self, def: &Definition, out: &mut Vec<Diagnostic>) {
+        let json = def.node.to_json();
+        let (validator, schema) = &self.sections[&def.section];
+        if !validator.is_valid(&json) {
+            let ctx = Ctx {
+                def,
+                schema,
+                common: &self.common,
+            };
+            let errors: Vec<ValidationError> = validator.iter_errors(&json).collect();
+            let before = out.len();
+            for e in &errors {
+                ctx.map(e, out);
+            }
+            dedup_from(out, before);
+        }
+    }
+}
+
+/// Several schema branches can report the same problem; keep each once.
+fn dedup_from(out: &mut Vec<Diagnostic>, before: usize) {
+    let mut seen = std::collections::HashSet::new();
+    let tail: Vec<Diagnostic> = out.drain(before..).collect();
+    for d in tail {
+        if seen.insert((d.span, d.code, d.message.clone())) {
+            out.push(d);
+        }
+    }
+}
+
+struct Ctx<'a> {
+    def: &'a Definition,
+    schema: &'a Json,
+    common: &'a Json,
+}
+
+impl Ctx<'_> {
+    fn node(&self, ptr: &str) -> &Node {
+        self.def.node.pointer(ptr).unwrap_or(&self.def.node)
+    }
+
+    /// Where to point for something about the object at `ptr` as a whole.
+    fn object_span(&self, ptr: &str) -> Span {
+        if ptr.is_empty() {
+            self.def.name_span
+        } else {
+            self.def.node.key_span(ptr).unwrap_or(self.node(ptr).span)
+        }
+    }
+
+    fn what(&self, ptr: &str) -> String {
+        match ptr.rsplit_once('/') {
+            Some((_, last)) if !last.is_empty() && last.parse::<usize>().is_err() => format!("`{last}`"),
+            Some((parent, idx)) if !idx.is_empty() => match parent.rsplit_once('/') {
+                Some((_, p)) if !p.is_empty() => format!("item {} of `{p}`", idx.parse::<usize>().unwrap_or(0) + 1),
+                _ => "this item".into(),
+            },
+            _ => format!("{} `{}`", self.def.section.key(), self.def.name),
+        }
+    }
+
+    fn map(&self, e: &ValidationError, out: &mut Vec<Diagnostic>) {
+        let ptr = e.instance_path().as_str();
+        let node = self.node(ptr);
+        let field = ptr.rsplit('/').next().unwrap_or("");
+        let d = match e.kind() {
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    TypeKind::Single(t) => article(t.as_str()),
+                    TypeKind::Multiple(set) => set.into_iter().map(|t| article(t.as_str())).collect::<Vec<_>>().join(" or "),
+                };
+                let mut d = Diagnostic::error(
+                    Code::WrongType,
+                    node.span,
+                    format!("{} must be {expected}, not {}", self.what(ptr), article(node.type_name())),
+                );
+                if let Some(h) = type_hint(field, node, &expected) {
+                    d = d.with_hint(h);
+                }
+                d
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let allowed = allowed_keys(self.schema, self.common, ptr);
+                for key in unexpected {
+                    let kptr = format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    let span = self.def.node.key_span(&kptr).unwrap_or(node.span);
+                    let mut d = Diagnostic::error(
+                        Code::UnknownField,
+                        span,
+                        format!("unknown field `{key}` in {}", self.what_object(ptr)),
+                    );
+                    if let Some(s) = did_you_mean(key, allowed.iter().map(String::as_str)) {
+                        d = d.with_hint(format!("did you mean `{s}`?"));
+                    } else if !allowed.is_empty() && allowed.len() <= 12 {
+                        d = d.with_hint(format!("expected one of: {}", allowed.join(", ")));
+                    }
+                    out.push(d);
+                }
+                return;
+            }
+            ValidationErrorKind::Required { property } => {
+                let prop = property.as_str().unwrap_or_default();
+                let mut d = Diagnostic::error(
+                    Code::MissingField,
+                    self.object_span(ptr),
+                    format!("{} is missing required field `{prop}`", self.what_object(ptr)),
+                );
+                if let Some(h) = required_hint(self.def.section, prop, &self.def.node) {
+                    d = d.with_hint(h);
+                }
+                d
+            }
+            ValidationErrorKind::Enum { options } => {
+                let opts: Vec<String> = options
+                    .as_array()
+                    .map(|a| a.iter().map(|o| o.as_str().map_or(o.to_string(), str::to_string)).collect())
+                    .unwrap_or_default();
+                let shown = shown_value(node);
+                let d = Diagnostic::error(
+                    Code::NotAllowed,
+                    node.span,
+                    format!("{shown} is not a valid {}; expected one of: {}", self.what(ptr).trim_matches('`'), opts.join(", ")),
+                );
+                match node.as_str().and_then(|s| did_you_mean(s, opts.iter().map(String::as_str))) {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d,
+                }
+            }
+            ValidationErrorKind::Constant { expected_value } => Diagnostic::error(
+                Code::NotAllowed,
+                node.span,
+                format!("{} must be {expected_value}", self.what(ptr)),
+            ),
+            ValidationErrorKind::Minimum { .. }
+            | ValidationErrorKind::Maximum { .. }
+            | ValidationErrorKind::ExclusiveMinimum { .. }
+            | ValidationErrorKind::ExclusiveMaximum { .. }
+            | ValidationErrorKind::MinLength { .. }
+            | ValidationErrorKind::MaxLength { .. }
+            | ValidationErrorKind::MinItems { .. }
+            | ValidationErrorKind::MaxItems { .. }
+            | ValidationErrorKind::MinProperties { .. }
+            | ValidationErrorKind::MaxProperties { .. } => Diagnostic::error(
+                Code::OutOfRange,
+                node.span,
+                format!("{}: {}", self.what(ptr), range_message(e.kind(), node)),
+            ),
+            ValidationErrorKind::Pattern { pattern } => {
+                let d = Diagnostic::error(
+                    Code::BadFormat,
+                    node.span,
+                    format!("{} {} does not have the required form", self.what(ptr), shown_value(node)),
+                );
+                d.with_hint(pattern_hint(pattern))
+            }
+            ValidationErrorKind::PropertyNames { error } => {
+                // The inner error's instance is the offending key itself.
+                let key = error.instance().as_str().unwrap_or_default().to_string();
+                let kptr = format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let span = self.def.node.key_span(&kptr).unwrap_or(node.span);
+                let hint = match error.kind() {
+                    ValidationErrorKind::Pattern { pattern } => pattern_hint(pattern),
+                    _ => error.to_string(),
+                };
+                Diagnostic::error(
+                    Code::BadFormat,
+                    span,
+                    format!("`{key}` is not a valid name in {}", self.what_object(ptr)),
+                )
+                .with_hint(hint)
+            }
+            ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+                return self.best_branch(ptr, node, context, out);
+            }
+            _ => Diagnostic::error(Code::SchemaOther, node.span, format!("{}: {e}", self.what(ptr))),
+        };
+        out.push(d);
+    }
+
+    fn what_object(&self, ptr: &str) -> String {
+        if ptr.is_empty() {
+            format!("{} `{}`", self.def.section.key(), self.def.name)
+        } else {
+            self.what(ptr)
+        }
+    }
+
+    /// For anyOf/oneOf: report the branch that got furthest, or list the
+    /// expected types when every branch failed on the type alone.
+    fn best_branch(&self, ptr: &str, node: &Node, context: &[Vec<ValidationError<'static>>], out: &mut Vec<Diagnostic>) {
+        let all_type_errors = context.iter().all(|branch| {
+            branch
+                .iter()
+                .all(|e| e.instance_path().as_str() == ptr && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::Required { .. }))
+        });
+        if all_type_errors || context.is_empty() {
+            let expected = match ptr.rsplit('/').next() {
+                Some(_) if is_secret_position(self.def.section, ptr) => {
+                    "a string, {env: NAME} or {file: PATH}".to_string()
+                }
+                _ => {
+                    let mut types: Vec<String> = Vec::new();
+                    for branch in context {
+                        for e in branch {
+                            if let ValidationErrorKind::Type { kind: TypeKind::Single(t) } = e.kind() {
+                                let a = article(t.as_str());
+                                if !types.contains(&a) {
+                                    types.push(a);
+                                }
+                            }
+                        }
+                    }
+                    if types.is_empty() {
+                        "one of the allowed forms".into()
+                    } else {
+                        types.join(" or ")
+                    }
+                }
+            };
+            out.push(Diagnostic::error(
+                Code::WrongType,
+                node.span,
+                format!("{} must be {expected}, not {}", self.what(ptr), article(node.type_name())),
+            ));
+            return;
+        }
+        // Deepest error path wins: it is the most specific explanation.
+        let best = context
+            .iter()
+            .filter(|b| !b.is_empty())
+            .max_by_key(|b| {
+                let depth = b.iter().map(|e| e.instance_path().as_str().matches('/').count()).max().unwrap_or(0);
+                (depth, usize::MAX - b.len())
+            });
+        if let Some(branch) = best {
+            for e in branch {
+                self.map(e, out);
+            }
+        }
+    }
+}
+
+fn is_secret_position(section: Section, ptr: &str) -> bool {
+    ptr.ends_with("/password")
+        || ptr.ends_with("/secret")
+        || (section == Section::Alerter && ptr.starts_with("/options/"))
+}
+
+fn article(t: &str) -> String {
+    match t {
+        "integer" => "an integer".into(),
+        "object" | "mapping" => "a mapping".into(),
+        "array" | "list" => "a list".into(),
+        "null" => "empty".into(),
+        other => format!("a {other}"),
+    }
+}
+
+fn shown_value(node: &Node) -> String {
+    match node.to_json() {
+        Json::String(s) => format!("`{s}`"),
+        other => {
+            let s = other.to_string();
+            if s.len() > 40 {
+                format!("this {}", node.type_name())
+            } else {
+                format!("`{s}`")
+            }
+        }
+    }
+}
+
+fn range_message(kind: &ValidationErrorKind, node: &Node) -> String {
+    use ValidationErrorKind as K;
+    let v = shown_value(node);
+    match kind {
+        K::Minimum { limit } => format!("{v} is below the minimum of {limit}"),
+        K::Maximum { limit } => format!("{v} is above the maximum of {limit}"),
+        K::ExclusiveMinimum { limit } => format!("{v} must be greater than {limit}"),
+        K::ExclusiveMaximum { limit } => format!("{v} must be less than {limit}"),
+        K::MinLength { limit } if *limit == 1 => "must not be empty".into(),
+        K::MinLength { limit } => format!("must be at least {limit} characters long"),
+        K::MaxLength { limit } => format!("must be at most {limit} characters long"),
+        K::MinItems { limit } if *limit == 1 => "the list must not be empty".into(),
+        K::MinItems { limit } => format!("the list needs at least {limit} items"),
+        K::MaxItems { limit } => format!("the list may have at most {limit} items"),
+        K::MinProperties { limit } if *limit == 1 => "must define at least one entry".into(),
+        K::MinProperties { limit } => format!("needs at least {limit} entries"),
+        K::MaxProperties { limit } => format!("may have at most {limit} entries"),
+        _ => String::new(),
+    }
+}
+
+const DURATION_FIELDS: &[&str] = &["interval", "timeout", "read-timeout", "write-timeout", "dns-max-time"];
+
+fn type_hint(field: &str, node: &Node, expected: &str) -> Option<String> {
+    if node.yaml11_bool && expected.contains("boolean") {
+        let word = node.as_str().unwrap_or_default();
+        let truth = matches!(word.to_ascii_lowercase().as_str(), "y" | "yes" | "on");
+        return Some(format!(
+            "`{word}` is a boolean only in YAML 1.1 (which 9volt used); write `{truth}`"
+        ));
+    }
+    if DURATION_FIELDS.contains(&field) && matches!(node.value, crate::syntax::Value::Int(_) | crate::syntax::Value::Float(_)) {
+        let n = node.to_json();
+        return Some(format!(
+            "9volt reads a bare number as nanoseconds, so {n} means {n}ns; write a unit, e.g. \"{n}s\""
+        ));
+    }
+    if expected == "a string" && matches!(node.value, crate::syntax::Value::Bool(_) | crate::syntax::Value::Int(_) | crate::syntax::Value::Float(_)) {
+        return Some(format!("quote it: \"{}\"", node.to_json()));
+    }
+    if expected == "an integer" && node.as_str().is_some_and(|s| s.parse::<i64>().is_ok()) {
+        return Some("remove the quotes: 9volt rejects a number written as a string".into());
+    }
+    None
+}
+
+fn required_hint(section: Section, prop: &str, node: &Node) -> Option<String> {
+    let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
+    Some(match (section, prop) {
+        (Section::Monitor, "status-code") => "9volt has no default: without it every http check fails against status 0; add `status-code: 200`".into(),
+        (Section::Monitor, "dns-record-type") => "9volt rejects an empty record type; add e.g. `dns-record-type: A`".into(),
+        (Section::Monitor, "interval") => "add e.g. `interval: 30s`".into(),
+        (Section::Monitor, "port") if ty == "tcp" => "a tcp check needs the port to connect to".into(),
+        (Section::Monitor, "host") => format!("a {ty} check needs the host to check"),
+        (Section::Monitor, "command") => "an exec check needs the program to run".into(),
+        (Section::Alerter, "options") => format!("a {ty} alerter needs options; see `mon schema alerter`"),
+        (Section::Alerter, "address") => "the email alerter needs the SMTP server as host:port".into(),
+        _ => return None,
+    })
+}
+
+fn pattern_hint(pattern: &str) -> String {
+    match pattern {
+        "^[A-Za-z0-9][A-Za-z0-9._-]*$" => "names use letters, digits, `.`, `_` and `-`, starting with a letter or digit".into(),
+        "^[A-Za-z0-9._/:-]+$" => "hastmon has no quoting: use only letters, digits and `. _ / : -`".into(),
+        "^/" => "use an absolute path".into(),
+        "^[A-Za-z0-9._-]+(:[0-9]{1,5})?$" => "write host or host:port, e.g. broker.example.com:1883".into(),
+        "^[A-Za-z0-9_]+$" => "collectd keys and plugin names use only letters, digits and `_`".into(),
+        "^[a-z0-9_]+$" => "use lowercase letters, digits and `_`".into(),
+        "^[a-z0-9_]+(/[a-z0-9_]+)*$" => "use lowercase words separated by `/`, e.g. os/generic".into(),
+        "^[A-Za-z_][A-Za-z0-9_]*$" => "environment variable names use letters, digits and `_`".into(),
+        other => format!("it must match {other}"),
+    }
+}
+
+/// The keys the schema allows for the object at `ptr`, for "did you mean".
+/// Follows properties, additionalProperties, $ref and the branches of
+/// allOf/anyOf/oneOf/then, which is all our schemas use.
+fn allowed_keys(schema: &Json, common: &Json, ptr: &str) -> Vec<String> {
+    let mut current = vec![schema];
+    for raw in ptr.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        let mut next = Vec::new();
+        for s in expand(schema, common, &current) {
+            if let Some(p) = s.get("properties").and_then(|p| p.get(&seg)) {
+                next.push(p);
+            } else if let Some(ap) = s.get("additionalProperties").filter(|a| a.is_object()) {
+                next.push(ap);
+            } else if let Some(items) = s.get("items").filter(|a| a.is_object()) {
+                next.push(items);
+            }
+        }
+        current = next;
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for s in expand(schema, common, &current) {
+        if let Some(props) = s.get("properties").and_then(Json::as_object) {
+            for k in props.keys() {
+                if !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// A schema and everything it pulls in through $ref and combinators.
+fn expand<'a>(schema: &'a Json, common: &'a Json, start: &[&'a Json]) -> Vec<&'a Json> {
+    let mut out = Vec::new();
+    let mut todo: Vec<&Json> = start.to_vec();
+    while let Some(s) = todo.pop() {
+        if out.len() > 64 {
+            break;
+        }
+        if let Some(r) = s.get("$ref").and_then(Json::as_str) {
+            let (doc, frag) = match r.split_once('#') {
+                Some(("", f)) => (schema, f),
+                Some(("common.schema.json", f)) => (common, f),
+                _ => (schema, ""),
+            };
+            if let Some(t) = doc.pointer(frag) {
+                todo.push(t);
+            }
+        }
+        for k in ["allOf", "anyOf", "oneOf"] {
+            if let Some(list) = s.get(k).and_then(Json::as_array) {
+                todo.extend(list.iter());
+            }
+        }
+        if let Some(t) = s.get("then") {
+            todo.push(t);
+        }
+        out.push(s);
+    }
+    out
+}

@@ -1,0 +1,220 @@
+//! Finding definition files and holding their text, so every later stage can
+//! point back into it by byte offset.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Code;
+
+/// Files larger than this are refused rather than parsed: a definition file of
+/// this size is a mistake, and refusing keeps memory bounded.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+pub type FileId = u32;
+
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as the user should see it (relative where it was given relative).
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        let name = display_path(&path);
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path,
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count();
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column.
+    pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        rest.char_indices()
+            .nth(col_chars)
+            .map(|(i, _)| start + i)
+            .unwrap_or(self.text.len())
+    }
+
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// All loaded files; a `FileId` indexes into it.
+#[derive(Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        (self.files.len() - 1) as FileId
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id as usize]
+    }
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (i as FileId, f))
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// A path the user named that could not be used at all (missing, unreadable).
+/// These are environment trouble, not findings in a definition.
+#[derive(Debug)]
+pub struct PathError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+fn is_definition_file(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "toml")
+    )
+}
+
+/// Expands the given paths into definition files, sorted for stable output.
+/// Directories are walked; hidden entries below them are skipped.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
+    let mut out = Vec::new();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|e| PathError {
+            path: root.clone(),
+            message: io_message(&e),
+        })?;
+        if meta.is_file() {
+            if !is_definition_file(root) {
+                return Err(PathError {
+                    path: root.clone(),
+                    message: "not a definition file: expected a .yaml, .yml or .toml file".into(),
+                });
+            }
+            out.push(root.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = entry.map_err(|e| PathError {
+                path: e.path().unwrap_or(root).to_path_buf(),
+                message: e
+                    .io_error()
+                    .map(io_message)
+                    .unwrap_or_else(|| e.to_string()),
+            })?;
+            if entry.file_type().is_file() && is_definition_file(entry.path()) {
+                out.push(entry.into_path());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+pub fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Why a file's content could not be used. The loader turns it into a
+/// finding in that file, so the output names the file like any other finding.
+pub struct ReadFailure {
+    pub code: Code,
+    pub message: String,
+    pub hint: Option<String>,
+    /// What could be salvaged for showing the place, with the byte offset of it.
+    pub text: String,
+    pub offset: Option<usize>,
+}
+
+/// Reads one file as UTF-8 text within the size limit.
+pub fn read(path: &Path) -> Result<String, ReadFailure> {
+    let fail = |code, message: String| ReadFailure {
+        code,
+        message,
+        hint: None,
+        text: String::new(),
+        offset: None,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(Code::Io, io_message(&e)))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadFailure {
+            hint: Some("split the definitions over several files".into()),
+            ..fail(
+                Code::FileTooLarge,
+                format!(
+                    "file is {} MiB; a definition file may be at most {} MiB",
+                    meta.len() / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            )
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(Code::Io, io_message(&e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let bad = bytes[valid];
+        ReadFailure {
+            code: Code::NotUtf8,
+            message: format!("file is not valid UTF-8: byte 0x{bad:02x} cannot start a character"),
+            hint: Some("definition files must be UTF-8; convert with `iconv -f LATIN1 -t UTF-8`".into()),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            offset: Some(valid),
+        }
+    })
+}

@@ -1,0 +1,86 @@
+//! TOML through toml's spanned parse tree. TOML itself forbids duplicate keys,
+//! so the parser reports those; depth is bounded by the parser.
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::{Entry, Node, Parsed, Value};
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::source::{FileId, SourceFile};
+
+pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
+    match DeTable::parse(&source.text) {
+        Ok(table) => {
+            let span = Span::new(file, 0, 0);
+            let root = Node::new(span, Value::Map(entries(file, table.get_ref())));
+            Parsed {
+                documents: vec![root],
+                diagnostics: Vec::new(),
+            }
+        }
+        Err(e) => {
+            let range = e.span().unwrap_or(0..0);
+            let (code, hint) = if e.message().contains("duplicate key") {
+                (Code::DuplicateKey, Some("remove one of them"))
+            } else {
+                (Code::TomlSyntax, None)
+            };
+            let mut d = Diagnostic::error(
+                code,
+                Span::new(file, range.start, range.end),
+                e.message().trim_end().to_string(),
+            );
+            if let Some(h) = hint {
+                d = d.with_hint(h);
+            }
+            Parsed {
+                documents: Vec::new(),
+                diagnostics: vec![d],
+            }
+        }
+    }
+}
+
+fn entries(file: FileId, table: &DeTable<'_>) -> Vec<Entry> {
+    table
+        .iter()
+        .map(|(k, v)| Entry {
+            key: k.get_ref().to_string(),
+            key_span: span(file, k),
+            value: node(file, v),
+        })
+        .collect()
+}
+
+fn span<T>(file: FileId, s: &Spanned<T>) -> Span {
+    let r = s.span();
+    Span::new(file, r.start, r.end)
+}
+
+fn node(file: FileId, v: &Spanned<DeValue<'_>>) -> Node {
+    let value = match v.get_ref() {
+        DeValue::String(s) => Value::Str(s.to_string()),
+        DeValue::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            match i64::from_str_radix(digits.trim_start_matches('+'), i.radix()) {
+                Ok(n) => Value::Int(n),
+                // Out of i64 range: keep it visible as a number to the schema.
+                Err(_) => Value::Float(digits.parse().unwrap_or(f64::MAX)),
+            }
+        }
+        DeValue::Float(f) => {
+            let s = f.as_str().replace('_', "");
+            Value::Float(match s.trim_start_matches('+') {
+                "inf" => f64::INFINITY,
+                "-inf" => f64::NEG_INFINITY,
+                "nan" | "-nan" => f64::NAN,
+                t => t.parse().unwrap_or(f64::NAN),
+            })
+        }
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::Str(d.to_string()),
+        DeValue::Array(items) => Value::Seq(items.iter().map(|i| node(file, i)).collect()),
+        DeValue::Table(t) => Value::Map(entries(file, t)),
+    };
+    Node::new(span(file, v), value)
+}

@@ -1,0 +1,396 @@
+//! YAML through yaml-rust2's event parser, building `Node`s ourselves so we
+//! keep positions, catch duplicate keys and bound alias expansion and depth.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use super::{Entry, Node, Parsed, Value, MAX_ALIAS_NODES, MAX_DEPTH};
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::source::{FileId, SourceFile};
+
+pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
+    let mut b = Builder {
+        file,
+        source,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        documents: Vec::new(),
+        diagnostics: Vec::new(),
+        alias_nodes: 0,
+        stopped: false,
+    };
+    let mut parser = Parser::new_from_str(&source.text).keep_tags(true);
+    if let Err(e) = parser.load(&mut b, true) {
+        if !b.stopped {
+            let m = e.marker();
+            let span = b.point(m);
+            b.diagnostics
+                .push(Diagnostic::error(Code::YamlSyntax, span, e.info().to_string()));
+        }
+    }
+    Parsed {
+        documents: b.documents,
+        diagnostics: b.diagnostics,
+    }
+}
+
+enum Frame {
+    Seq {
+        span: Span,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        span: Span,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+}
+
+struct Builder<'a> {
+    file: FileId,
+    source: &'a SourceFile,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    documents: Vec<Node>,
+    diagnostics: Vec<Diagnostic>,
+    alias_nodes: usize,
+    /// Set after a finding that makes the rest of the file meaningless.
+    stopped: bool,
+}
+
+impl Builder<'_> {
+    fn point(&self, m: &Marker) -> Span {
+        let start = self.source.offset_of(m.line(), m.col());
+        let end = self.source.text[start..]
+            .char_indices()
+            .nth(1)
+            .map(|(i, _)| start + i)
+            .unwrap_or(start);
+        Span::new(self.file, start, end)
+    }
+
+    /// The span of a scalar token: to its closing quote, or its own length.
+    fn scalar_span(&self, m: &Marker, value: &str, style: TScalarStyle) -> Span {
+        let start = self.source.offset_of(m.line(), m.col());
+        let text = &self.source.text[start..];
+        let line_end = text.find(['\n', '\r']).unwrap_or(text.len());
+        let len = match style {
+            TScalarStyle::Plain if !value.contains('\n') => value.len().min(line_end),
+            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+                closing_quote(&text[..line_end]).unwrap_or(line_end)
+            }
+            _ => line_end,
+        };
+        Span::new(self.file, start, start + len.max(1).min(text.len()))
+    }
+
+    fn stop(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+        self.stopped = true;
+    }
+
+    fn finish(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.documents.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    // Only scalars reach here as keys; collections are refused earlier.
+                    *key = Some((scalar_key(&node), node.span));
+                }
+                Some((k, key_span)) => {
+                    if let Some(first) = entries.iter().find(|e| e.key == k && k != "<<") {
+                        let d = Diagnostic::error(
+                            Code::DuplicateKey,
+                            key_span,
+                            format!("duplicate key `{k}` in this mapping"),
+                        )
+                        .with_related(first.key_span, "first defined here")
+                        .with_hint("remove one of them; YAML readers silently keep only one");
+                        self.diagnostics.push(d);
+                    } else {
+                        entries.push(Entry {
+                            key: k,
+                            key_span,
+                            value: node,
+                        });
+                    }
+                }
+            },
+        }
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn handle(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, style, anchor, tag) => {
+                let span = self.scalar_span(&mark, &value, style);
+                match resolve(value, style, tag.as_ref()) {
+                    Ok((v, yaml11_bool)) => {
+                        let mut node = Node::new(span, v);
+                        node.yaml11_bool = yaml11_bool;
+                        self.finish(node, anchor)
+                    }
+                    Err(msg) => self.stop(Diagnostic::error(Code::UnsupportedYaml, span, msg)),
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                let span = self.point(&mark);
+                if self.expecting_key() {
+                    return self.stop(
+                        Diagnostic::error(Code::UnsupportedYaml, span, "a list or mapping used as a key")
+                            .with_hint("keys must be plain words or strings"),
+                    );
+                }
+                if self.stack.len() >= MAX_DEPTH {
+                    return self.stop(Diagnostic::error(
+                        Code::TooDeep,
+                        span,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        span,
+                        anchor,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        span,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Seq {
+                    span,
+                    anchor,
+                    items,
+                }) => self.finish(Node::new(span, Value::Seq(items)), anchor),
+                Some(Frame::Map {
+                    span,
+                    anchor,
+                    entries,
+                    ..
+                }) => {
+                    let entries = self.merge_keys(entries);
+                    self.finish(Node::new(span, Value::Map(entries)), anchor)
+                }
+                None => {}
+            },
+            Event::Alias(id) => {
+                let span = self.point(&mark);
+                if self.expecting_key() {
+                    return self.stop(Diagnostic::error(
+                        Code::UnsupportedYaml,
+                        span,
+                        "an alias used as a key",
+                    ));
+                }
+                let Some(target) = self.anchors.get(&id) else {
+                    return self.stop(Diagnostic::error(Code::YamlSyntax, span, "unknown alias"));
+                };
+                self.alias_nodes += target.size();
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return self.stop(
+                        Diagnostic::error(
+                            Code::AliasBomb,
+                            span,
+                            format!("aliases in this file expand to more than {MAX_ALIAS_NODES} values"),
+                        )
+                        .with_hint("this looks like an alias bomb; write the values out or use fewer nested aliases"),
+                    );
+                }
+                let mut node = target.clone();
+                node.span = span;
+                self.finish(node, 0)
+            }
+            Event::DocumentStart | Event::DocumentEnd => {}
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+    }
+
+    /// YAML 1.1 merge keys (`<<: *base`), which 9volt's YAML reader honours:
+    /// explicit keys win over merged ones.
+    fn merge_keys(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
+        if !entries.iter().any(|e| e.key == "<<") {
+            return entries;
+        }
+        let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|e| e.key == "<<");
+        for merge in merges {
+            let sources: Vec<Node> = match merge.value.value {
+                Value::Map(_) => vec![merge.value],
+                Value::Seq(items) => items,
+                _ => {
+                    self.diagnostics.push(Diagnostic::error(
+                        Code::UnsupportedYaml,
+                        merge.key_span,
+                        "`<<` must merge a mapping or a list of mappings",
+                    ));
+                    continue;
+                }
+            };
+            for source in sources {
+                if let Value::Map(src) = source.value {
+                    for e in src {
+                        if !own.iter().any(|o| o.key == e.key) {
+                            own.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        own
+    }
+}
+
+impl MarkedEventReceiver for Builder<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if !self.stopped {
+            self.handle(ev, mark);
+        }
+    }
+}
+
+fn scalar_key(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn closing_quote(token: &str) -> Option<usize> {
+    let mut chars = token.char_indices();
+    let (_, quote) = chars.next()?;
+    let mut escaped = false;
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' && !escaped {
+            escaped = true;
+            continue;
+        }
+        if c == quote && !escaped {
+            // '' inside single quotes is an escaped quote.
+            if quote == '\'' && token[i + 1..].starts_with('\'') {
+                chars.next();
+                continue;
+            }
+            return Some(i + 1);
+        }
+        escaped = false;
+    }
+    None
+}
+
+/// Words YAML 1.1 (and so 9volt's reader) takes for booleans but YAML 1.2 does not.
+fn is_yaml11_bool(s: &str) -> bool {
+    matches!(
+        s,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF"
+    )
+}
+
+/// YAML 1.2 core schema resolution of one scalar.
+fn resolve(s: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<(Value, bool), String> {
+    if let Some(tag) = tag {
+        let core = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
+        return match (core, tag.suffix.as_str()) {
+            (true, "str") => Ok((Value::Str(s), false)),
+            (true, "int") => int(&s).map(|i| (Value::Int(i), false)).ok_or(format!("`{s}` is not an integer")),
+            (true, "float") => float(&s).map(|f| (Value::Float(f), false)).ok_or(format!("`{s}` is not a number")),
+            (true, "bool") => match s.as_str() {
+                "true" | "True" | "TRUE" => Ok((Value::Bool(true), false)),
+                "false" | "False" | "FALSE" => Ok((Value::Bool(false), false)),
+                _ => Err(format!("`{s}` is not a boolean")),
+            },
+            (true, "null") => Ok((Value::Null, false)),
+            _ => Err(format!("unsupported YAML tag `{}{}`", tag.handle, tag.suffix)),
+        };
+    }
+    if style != TScalarStyle::Plain {
+        return Ok((Value::Str(s), false));
+    }
+    let v = match s.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        _ => {
+            if let Some(i) = int(&s) {
+                Value::Int(i)
+            } else if let Some(f) = float(&s) {
+                Value::Float(f)
+            } else {
+                let yaml11 = is_yaml11_bool(&s);
+                return Ok((Value::Str(s), yaml11));
+            }
+        }
+    };
+    Ok((v, false))
+}
+
+fn int(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if let Some(hex) = s.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    if let Some(oct) = s.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).ok();
+    }
+    let digits = match b.first()? {
+        b'-' | b'+' => &b[1..],
+        _ => b,
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn float(s: &str) -> Option<f64> {
+    match s {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int_part, frac) = match mantissa.split_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (mantissa, None),
+    };
+    let digits = |t: &str| t.bytes().all(|c| c.is_ascii_digit());
+    let ok_mantissa = match frac {
+        Some(f) => digits(int_part) && digits(f) && !(int_part.is_empty() && f.is_empty()),
+        None => !int_part.is_empty() && digits(int_part),
+    };
+    let ok_exp = exp.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if ok_mantissa && ok_exp {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
