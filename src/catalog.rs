@@ -106,6 +106,10 @@ impl Catalog {
         };
         let mut added = 0;
         for entry in entries {
+            // `x-` keys hold YAML anchors for reuse, as in docker-compose files.
+            if entry.key.starts_with("x-") {
+                continue;
+            }
             let Some(section) = Section::from_key(&entry.key) else {
                 out.push(unknown_section(&entry.key, entry.key_span));
                 continue;
@@ -179,7 +183,10 @@ fn unknown_section(key: &str, span: Span) -> Diagnostic {
     let d = Diagnostic::error(Code::UnknownSection, span, format!("unknown section `{key}`"));
     match suggestion {
         Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-        None => d.with_hint(format!("sections are: {}", known.join(", "))),
+        None => d.with_hint(format!(
+            "sections are: {}; keys starting with `x-` are ignored (for YAML anchors)",
+            known.join(", ")
+        )),
     }
 }
 

@@ -96,6 +96,7 @@ codes! {
     UnknownAlerter = "E0408", "a monitor names an alerter that is not defined";
     AlerterOption = "E0409", "an alerter option is missing or invalid";
     UnknownRecordType = "E0410", "unknown DNS record type";
+    UnknownAlerterOption = "W0411", "an alerter option 9volt does not read";
     // hastmon clusters.
     HastToken = "E0500", "a value cannot be written as a hastmon token";
     HastTooLong = "E0501", "a value is longer than hastmon accepts";

@@ -256,35 +256,57 @@ impl Ctx<'_> {
     /// For anyOf/oneOf: report the branch that got furthest, or list the
     /// expected types when every branch failed on the type alone.
     fn best_branch(&self, ptr: &str, node: &Node, context: &[Vec<ValidationError<'static>>], out: &mut Vec<Diagnostic>) {
+        if is_secret_position(self.def.section, ptr) {
+            let mut d = Diagnostic::error(
+                Code::WrongType,
+                node.span,
+                format!("{} must be a string, {{env: NAME}} or {{file: PATH}}", self.what(ptr)),
+            );
+            if node.is_map() {
+                let keys: Vec<&str> = node.entries().iter().map(|e| e.key.as_str()).collect();
+                d = d.with_hint(format!(
+                    "a secret reference has exactly one key, `env` or `file`; found: {}",
+                    keys.join(", ")
+                ));
+            }
+            out.push(d);
+            return;
+        }
+        // Branches that differ only in which field they require: "needs a or b".
+        let required: Option<Vec<String>> = context
+            .iter()
+            .map(|b| match b.as_slice() {
+                [e] if e.instance_path().as_str() == ptr => match e.kind() {
+                    ValidationErrorKind::Required { property } => property.as_str().map(|p| format!("`{p}`")),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if let Some(fields) = required.filter(|f| !f.is_empty()) {
+            out.push(Diagnostic::error(
+                Code::MissingField,
+                self.object_span(ptr),
+                format!("{} needs {}", self.what_object(ptr), fields.join(" or ")),
+            ));
+            return;
+        }
         let all_type_errors = context.iter().all(|branch| {
             branch
                 .iter()
                 .all(|e| e.instance_path().as_str() == ptr && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::Required { .. }))
         });
         if all_type_errors || context.is_empty() {
-            let expected = match ptr.rsplit('/').next() {
-                Some(_) if is_secret_position(self.def.section, ptr) => {
-                    "a string, {env: NAME} or {file: PATH}".to_string()
-                }
-                _ => {
-                    let mut types: Vec<String> = Vec::new();
-                    for branch in context {
-                        for e in branch {
-                            if let ValidationErrorKind::Type { kind: TypeKind::Single(t) } = e.kind() {
-                                let a = article(t.as_str());
-                                if !types.contains(&a) {
-                                    types.push(a);
-                                }
-                            }
-                        }
-                    }
-                    if types.is_empty() {
-                        "one of the allowed forms".into()
-                    } else {
-                        types.join(" or ")
+            let mut types: Vec<String> = Vec::new();
+            for e in context.iter().flatten() {
+                if let ValidationErrorKind::Type { kind: TypeKind::Single(t) } = e.kind() {
+                    let a = article(t.as_str());
+                    if !types.contains(&a) {
+                        types.push(a);
                     }
                 }
-            };
+            }
+            let expected = if types.is_empty() { "one of the allowed forms".into() } else { types.join(" or ") };
             out.push(Diagnostic::error(
                 Code::WrongType,
                 node.span,

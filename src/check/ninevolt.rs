@@ -245,7 +245,7 @@ fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
         for e in options.entries() {
             if !known.contains(&e.key.as_str()) {
                 let d = Diagnostic::warning(
-                    Code::AlerterOption,
+                    Code::UnknownAlerterOption,
                     e.key_span,
                     format!("the {ty} alerter has no option `{}`; 9volt ignores it", e.key),
                 );

@@ -67,13 +67,14 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
     let mut diagnostics = Vec::new();
     for (file, parsed) in parsed {
         let id = sources.add(file);
-        let had_findings = !parsed.diagnostics.is_empty();
+        let before = diagnostics.len();
         diagnostics.extend(parsed.diagnostics);
         let mut added = 0;
         for doc in parsed.documents {
             added += catalog.add_document(doc, &mut diagnostics);
         }
-        if added == 0 && !had_findings {
+        // Only a file nobody had anything to say about is "empty".
+        if added == 0 && diagnostics.len() == before {
             diagnostics.push(
                 Diagnostic::warning(Code::EmptyFile, Span::file_only(id), "this file defines nothing")
                     .with_hint("add definitions under a section such as `monitor:`, or remove the file"),

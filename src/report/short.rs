@@ -9,6 +9,10 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         if let Some(h) = &d.hint {
             write!(out, " ({h})")?;
         }
+        for rel in &d.related {
+            let l = r.location(rel.span);
+            write!(out, " [{}: {}:{}:{}]", rel.message, l.file, l.line, l.column)?;
+        }
         writeln!(out)?;
     }
     Ok(())

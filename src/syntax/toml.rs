@@ -20,16 +20,17 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
         }
         Err(e) => {
             let range = e.span().unwrap_or(0..0);
-            let (code, hint) = if e.message().contains("duplicate key") {
+            let mut message = e.message().trim_end().to_string();
+            let (code, hint) = if message.contains("duplicate key") {
+                let key = source.text.get(range.clone()).unwrap_or("").trim();
+                if !key.is_empty() && !key.contains('\n') {
+                    message = format!("duplicate key `{key}`");
+                }
                 (Code::DuplicateKey, Some("remove one of them"))
             } else {
                 (Code::TomlSyntax, None)
             };
-            let mut d = Diagnostic::error(
-                code,
-                Span::new(file, range.start, range.end),
-                e.message().trim_end().to_string(),
-            );
+            let mut d = Diagnostic::error(code, Span::new(file, range.start, range.end), message);
             if let Some(h) = hint {
                 d = d.with_hint(h);
             }

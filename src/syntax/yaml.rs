@@ -26,8 +26,11 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
         if !b.stopped {
             let m = e.marker();
             let span = b.point(m);
-            b.diagnostics
-                .push(Diagnostic::error(Code::YamlSyntax, span, e.info().to_string()));
+            let mut d = Diagnostic::error(Code::YamlSyntax, span, e.info().to_string());
+            if e.info().contains("block") || e.info().contains("indentation") {
+                d = d.with_hint("YAML nests by indentation: check this line's indentation against the line above");
+            }
+            b.diagnostics.push(d);
         }
     }
     Parsed {
