@@ -17,16 +17,7 @@ pub fn default_result_topic(host: &str) -> String {
     format!("collectd/{host}/result")
 }
 
-pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    for def in catalog.section(Section::Mqtt) {
-        broker(def, out);
-    }
-    for def in catalog.section(Section::Collectd) {
-        host(catalog, def, out);
-    }
-}
-
-fn broker(def: &Definition, out: &mut Vec<Diagnostic>) {
+pub fn broker(def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
     if let Some(h) = node.get("host") {
         if let Some(port) = h.as_str().and_then(|s| s.rsplit_once(':')).map(|(_, p)| p) {
@@ -70,7 +61,7 @@ fn command(out: &mut Vec<Diagnostic>, node: &Node, what: &str) {
     }
 }
 
-fn host(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
+pub fn host(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
     if let Some(b) = node.get("broker") {
         if let Some(name) = b.as_str() {

@@ -1,6 +1,6 @@
 //! Conveyer daemons and their agent plugin (dozor-conveyer-collectd.md §2.6).
 
-use crate::catalog::{Catalog, Section};
+use crate::catalog::Definition;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::Node;
 
@@ -8,8 +8,8 @@ use crate::syntax::Node;
 pub const AGENT_DEFAULT_CONFIG: &str = "/etc/conveyer_plugin.json";
 const RESERVED_METRICS: &[&str] = &["conveyer.events.bad_json", "conveyer.logfile.missing"];
 
-pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    for def in catalog.section(Section::Conveyer) {
+pub fn conveyer(def: &Definition, out: &mut Vec<Diagnostic>) {
+    {
         let node = &def.node;
         if let Some(h) = node.get("host") {
             if let Some(host) = h.as_str() {
@@ -32,7 +32,7 @@ pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        let Some(plugin) = node.get("plugin") else { continue };
+        let Some(plugin) = node.get("plugin") else { return };
         if let Some(s) = plugin.get("state_file") {
             if let Some(state) = s.as_str() {
                 if let Some(l) = logs {

@@ -1,13 +1,13 @@
 //! Dozor agents (dozor-conveyer-collectd.md §1.4).
 
-use crate::catalog::{Catalog, Section};
+use crate::catalog::Definition;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::Node;
 
 pub const DEFAULT_CONTROL_CHANNEL: &str = "dozor.control";
 
-pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    for def in catalog.section(Section::Dozor) {
+pub fn agent(def: &Definition, out: &mut Vec<Diagnostic>) {
+    {
         let node = &def.node;
         if let Some(bus) = node.get("bus") {
             let control = bus.get("control_channel").and_then(Node::as_str).unwrap_or(DEFAULT_CONTROL_CHANNEL);
@@ -20,7 +20,7 @@ pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        let Some(plugins) = node.get("plugins") else { continue };
+        let Some(plugins) = node.get("plugins") else { return };
         for p in plugins.entries() {
             if let Some(exec) = p.value.get("exec") {
                 if let Some(first) = exec.items().first() {

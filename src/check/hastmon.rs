@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::suggest;
-use crate::catalog::{Catalog, Definition, Section};
+use crate::catalog::Definition;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::syntax::Node;
 
@@ -74,12 +74,6 @@ impl<'a> Roles<'a> {
     }
 }
 
-pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    for def in catalog.section(Section::Cluster) {
-        cluster(def, out);
-    }
-}
-
 fn token(out: &mut Vec<Diagnostic>, span: Span, what: &str, value: &str) {
     if let Some(why) = token_problem(value) {
         out.push(
@@ -99,7 +93,7 @@ fn too_long(out: &mut Vec<Diagnostic>, span: Span, what: &str, value: &str, max:
     }
 }
 
-fn cluster(def: &Definition, out: &mut Vec<Diagnostic>) {
+pub fn cluster(def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
     let Some(nodes) = node.get("nodes") else { return };
     let names: Vec<(&str, Span)> = nodes.entries().iter().map(|e| (e.key.as_str(), e.key_span)).collect();

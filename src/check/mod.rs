@@ -9,15 +9,31 @@ pub mod duration;
 pub mod hastmon;
 pub mod ninevolt;
 
-use crate::catalog::Catalog;
+use rayon::prelude::*;
+
+use crate::catalog::{Catalog, Definition, Section};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 
+/// Checks every definition; definitions are independent, so in parallel.
 pub fn run(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    ninevolt::check(catalog, out);
-    hastmon::check(catalog, out);
-    collectd::check(catalog, out);
-    conveyer::check(catalog, out);
-    dozor::check(catalog, out);
+    let defs: Vec<&Definition> = catalog.all().collect();
+    let found: Vec<Diagnostic> = defs
+        .par_iter()
+        .flat_map_iter(|def| {
+            let mut o = Vec::new();
+            match def.section {
+                Section::Monitor => ninevolt::monitor(catalog, def, &mut o),
+                Section::Alerter => ninevolt::alerter(def, &mut o),
+                Section::Cluster => hastmon::cluster(def, &mut o),
+                Section::Mqtt => collectd::broker(def, &mut o),
+                Section::Collectd => collectd::host(catalog, def, &mut o),
+                Section::Conveyer => conveyer::conveyer(def, &mut o),
+                Section::Dozor => dozor::agent(def, &mut o),
+            }
+            o
+        })
+        .collect();
+    out.extend(found);
 }
 
 /// "did you mean" for a reference to a name that does not exist.

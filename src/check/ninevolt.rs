@@ -30,17 +30,6 @@ const ALERTER_OPTIONS: &[(&str, &[&str])] = &[
     ("email", &["to", "address", "from", "username", "password", "auth"]),
 ];
 
-pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    for def in catalog.section(Section::Monitor) {
-        monitor(catalog, def, out);
-        yaml11_strings(&def.node, out);
-    }
-    for def in catalog.section(Section::Alerter) {
-        alerter(def, out);
-        yaml11_strings(&def.node, out);
-    }
-}
-
 /// A duration field parsed, with findings for unparsable or negative values.
 fn duration_of(node: &Node, field: &str, out: &mut Vec<Diagnostic>) -> Option<i128> {
     let n = node.get(field)?;
@@ -76,8 +65,9 @@ fn duration_of(node: &Node, field: &str, out: &mut Vec<Diagnostic>) -> Option<i1
     }
 }
 
-fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
+pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
+    yaml11_strings(node, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
 
     let interval = duration_of(node, "interval", out);
@@ -147,7 +137,8 @@ fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     if ty == "dns" {
         if let Some(n) = node.get("expect") {
             if let Some(re) = n.as_str() {
-                if let Err(e) = regex::Regex::new(re) {
+                // Parsing the syntax is enough to know Go's MustCompile would panic.
+                if let Err(e) = regex_syntax::Parser::new().parse(re) {
                     out.push(
                         Diagnostic::error(
                             Code::BadDnsRegex,
@@ -237,8 +228,9 @@ fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
+pub fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
+    yaml11_strings(node, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
     let Some(options) = node.get("options") else { return };
     if let Some((_, known)) = ALERTER_OPTIONS.iter().find(|(t, _)| *t == ty) {

@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::schema::Schemas;
-use crate::source::{self, PathError, SourceFile, SourceMap};
+use crate::source::{self, PathError, ReadFailure, SourceFile, SourceMap};
 use crate::syntax;
 
 /// Everything the later stages need: the files (to point into), the
@@ -33,14 +33,23 @@ impl Loaded {
 /// are diagnostics.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
     let files = source::discover(paths)?;
+    let read: Vec<_> = files.into_par_iter().map(|p| {
+        let r = source::read(&p);
+        (p, r)
+    }).collect();
+    Ok(analyze(read))
+}
 
-    // Files are independent until the catalog, so read and parse in parallel.
+/// The pipeline after reading: parse, catalog, schema, checks. Separate from
+/// `load` so tests and the fuzz target can feed text without touching disk.
+pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
+    // Files are independent until the catalog, so parse in parallel.
     let parsed: Vec<(SourceFile, syntax::Parsed)> = files
         .into_par_iter()
         .enumerate()
-        .map(|(i, path)| {
+        .map(|(i, (path, read))| {
             let id = i as source::FileId;
-            match source::read(&path) {
+            match read {
                 Ok(text) => {
                     let file = SourceFile::new(path, text);
                     let parsed = syntax::parse(id, &file);
@@ -100,9 +109,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
         diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.span).collect();
     diagnostics.retain(|d| d.code != Code::Yaml11Bool || !error_spans.contains(&d.span));
     diagnostics.sort_by(|a, b| (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code)));
-    Ok(Loaded {
+    Loaded {
         sources,
         catalog,
         diagnostics,
-    })
+    }
 }

@@ -50,6 +50,9 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         key: Option<(String, Span)>,
+        /// Index of keys once the mapping is large, so duplicate detection
+        /// stays linear for files with thousands of definitions.
+        index: Option<HashMap<String, usize>>,
     },
 }
 
@@ -103,13 +106,20 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.documents.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map { entries, key, index, .. }) => match key.take() {
                 None => {
                     // Only scalars reach here as keys; collections are refused earlier.
-                    *key = Some((scalar_key(&node), node.span));
+                    *key = Some((scalar_key(node.value), node.span));
                 }
                 Some((k, key_span)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == k && k != "<<") {
+                    if index.is_none() && entries.len() >= 16 {
+                        *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
+                    }
+                    let existing = match index {
+                        Some(ix) => ix.get(&k).map(|&i| &entries[i]),
+                        None => entries.iter().find(|e| e.key == k),
+                    };
+                    if let Some(first) = existing.filter(|_| k != "<<") {
                         let d = Diagnostic::error(
                             Code::DuplicateKey,
                             key_span,
@@ -119,6 +129,9 @@ impl Builder<'_> {
                         .with_hint("remove one of them; YAML readers silently keep only one");
                         self.diagnostics.push(d);
                     } else {
+                        if let Some(ix) = index {
+                            ix.insert(k.clone(), entries.len());
+                        }
                         entries.push(Entry {
                             key: k,
                             key_span,
@@ -174,6 +187,7 @@ impl Builder<'_> {
                         anchor,
                         entries: Vec::new(),
                         key: None,
+                        index: None,
                     }
                 });
             }
@@ -269,9 +283,9 @@ impl MarkedEventReceiver for Builder<'_> {
     }
 }
 
-fn scalar_key(node: &Node) -> String {
-    match &node.value {
-        Value::Str(s) => s.clone(),
+fn scalar_key(value: Value) -> String {
+    match value {
+        Value::Str(s) => s,
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
