@@ -29,7 +29,9 @@ pub fn generate(dir: &Path) {
             text.push_str(&KINDS[i % 4].replace("{i}", &i.to_string()));
         }
         if f == 0 {
-            text.push_str("alerter:\n  pager:\n    type: pagerduty\n    options: {token: {env: PD_TOKEN}}\n");
+            text.push_str(
+                "alerter:\n  pager:\n    type: pagerduty\n    options: {token: {env: PD_TOKEN}}\n",
+            );
         }
         std::fs::write(dir.join(format!("defs-{f:04}.yaml")), text).unwrap();
     }
@@ -39,12 +41,19 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path());
     let files: Vec<_> = {
-        let mut v: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut v: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         v.sort();
         v
     };
     let mon = env!("CARGO_BIN_EXE_mon");
-    println!("mon validate: {} monitors in {FILES} files ({} definitions with the alerter)", FILES * PER_FILE, FILES * PER_FILE + 1);
+    println!(
+        "mon validate: {} monitors in {FILES} files ({} definitions with the alerter)",
+        FILES * PER_FILE,
+        FILES * PER_FILE + 1
+    );
 
     let m = median(5, || {
         let mut c = Command::new(mon);
@@ -52,7 +61,11 @@ fn main() {
         c
     });
     assert_eq!(m.status, 0, "mon validate failed on the generated files");
-    println!("  mon validate            median of 5: {:>9}   peak RSS {}", secs(m.wall), mib(m.max_rss_kib));
+    println!(
+        "  mon validate            median of 5: {:>9}   peak RSS {}",
+        secs(m.wall),
+        mib(m.max_rss_kib)
+    );
 
     let Some(cj) = peer("check-jsonschema", "CHECK_JSONSCHEMA") else {
         eprintln!("check-jsonschema not found: run `bench/setup` (pip install into .bench/venv) or set CHECK_JSONSCHEMA");
@@ -67,7 +80,11 @@ fn main() {
             .stdout(Stdio::null()),
     );
     assert_eq!(c.status, 0, "check-jsonschema rejected the generated files");
-    println!("  check-jsonschema        one run:     {:>9}   peak RSS {}", secs(c.wall), mib(c.max_rss_kib));
+    println!(
+        "  check-jsonschema        one run:     {:>9}   peak RSS {}",
+        secs(c.wall),
+        mib(c.max_rss_kib)
+    );
 
     let ratio = c.wall.as_secs_f64() / m.wall.as_secs_f64();
     println!("  ratio check-jsonschema / mon: {ratio:.1}x");

@@ -97,7 +97,10 @@ impl Catalog {
                     Diagnostic::error(
                         Code::NotAMapping,
                         doc.span,
-                        format!("a definition file must be a mapping of sections, not a {}", doc.type_name()),
+                        format!(
+                            "a definition file must be a mapping of sections, not a {}",
+                            doc.type_name()
+                        ),
                     )
                     .with_hint("start with a section such as `monitor:`"),
                 );
@@ -128,7 +131,10 @@ impl Catalog {
                                 entry.value.type_name()
                             ),
                         )
-                        .with_hint(format!("write `{}:` then one indented `NAME:` per definition", entry.key)),
+                        .with_hint(format!(
+                            "write `{}:` then one indented `NAME:` per definition",
+                            entry.key
+                        )),
                     );
                     continue;
                 }
@@ -154,7 +160,9 @@ impl Catalog {
                             format!("{} `{}` is defined twice", section.key(), def.key),
                         )
                         .with_related(first.name_span, "first defined here")
-                        .with_hint("each section is one namespace across all files; rename or remove one"),
+                        .with_hint(
+                            "each section is one namespace across all files; rename or remove one",
+                        ),
                     );
                     continue;
                 }
@@ -180,7 +188,11 @@ fn unknown_section(key: &str, span: Span) -> Diagnostic {
     let suggestion = Section::from_key(singular)
         .map(Section::key)
         .or_else(|| did_you_mean(key, known));
-    let d = Diagnostic::error(Code::UnknownSection, span, format!("unknown section `{key}`"));
+    let d = Diagnostic::error(
+        Code::UnknownSection,
+        span,
+        format!("unknown section `{key}`"),
+    );
     match suggestion {
         Some(s) => d.with_hint(format!("did you mean `{s}`?")),
         None => d.with_hint(format!(
@@ -197,7 +209,9 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
     let mut chars = name.chars();
     match chars.next() {
         None => return Some("it is empty"),
-        Some(c) if !c.is_ascii_alphanumeric() => return Some("it must start with a letter or digit"),
+        Some(c) if !c.is_ascii_alphanumeric() => {
+            return Some("it must start with a letter or digit")
+        }
         _ => {}
     }
     if name.len() > MAX_NAME_LEN {

@@ -179,7 +179,10 @@ impl Diagnostic {
 }
 
 /// A "did you mean" for a misspelt word, if any candidate is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase().replace('_', "-");
     candidates
         .into_iter()

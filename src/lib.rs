@@ -8,9 +8,11 @@
 pub mod catalog;
 pub mod check;
 pub mod diagnostic;
+pub mod etcd;
 pub mod exit;
 pub mod ops;
 pub mod report;
 pub mod schema;
+pub mod secret;
 pub mod source;
 pub mod syntax;

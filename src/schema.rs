@@ -13,20 +13,59 @@ use crate::syntax::Node;
 
 /// Schema files, by the name `mon schema NAME` takes.
 pub const FILES: &[(&str, &str, &str)] = &[
-    ("mon", "mon.schema.json", include_str!("../schemas/mon.schema.json")),
-    ("common", "common.schema.json", include_str!("../schemas/common.schema.json")),
-    ("monitor", "monitor.schema.json", include_str!("../schemas/monitor.schema.json")),
-    ("alerter", "alerter.schema.json", include_str!("../schemas/alerter.schema.json")),
-    ("cluster", "cluster.schema.json", include_str!("../schemas/cluster.schema.json")),
-    ("mqtt", "mqtt.schema.json", include_str!("../schemas/mqtt.schema.json")),
-    ("collectd", "collectd.schema.json", include_str!("../schemas/collectd.schema.json")),
-    ("conveyer", "conveyer.schema.json", include_str!("../schemas/conveyer.schema.json")),
-    ("dozor", "dozor.schema.json", include_str!("../schemas/dozor.schema.json")),
+    (
+        "mon",
+        "mon.schema.json",
+        include_str!("../schemas/mon.schema.json"),
+    ),
+    (
+        "common",
+        "common.schema.json",
+        include_str!("../schemas/common.schema.json"),
+    ),
+    (
+        "monitor",
+        "monitor.schema.json",
+        include_str!("../schemas/monitor.schema.json"),
+    ),
+    (
+        "alerter",
+        "alerter.schema.json",
+        include_str!("../schemas/alerter.schema.json"),
+    ),
+    (
+        "cluster",
+        "cluster.schema.json",
+        include_str!("../schemas/cluster.schema.json"),
+    ),
+    (
+        "mqtt",
+        "mqtt.schema.json",
+        include_str!("../schemas/mqtt.schema.json"),
+    ),
+    (
+        "collectd",
+        "collectd.schema.json",
+        include_str!("../schemas/collectd.schema.json"),
+    ),
+    (
+        "conveyer",
+        "conveyer.schema.json",
+        include_str!("../schemas/conveyer.schema.json"),
+    ),
+    (
+        "dozor",
+        "dozor.schema.json",
+        include_str!("../schemas/dozor.schema.json"),
+    ),
 ];
 
 pub fn text(name: &str) -> Option<&'static str> {
     let name = name.strip_suffix(".schema.json").unwrap_or(name);
-    FILES.iter().find(|(n, _, _)| *n == name).map(|(_, _, t)| *t)
+    FILES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, t)| *t)
 }
 
 fn uri(file: &str) -> String {
@@ -118,9 +157,13 @@ impl Ctx<'_> {
 
     fn what(&self, ptr: &str) -> String {
         match ptr.rsplit_once('/') {
-            Some((_, last)) if !last.is_empty() && last.parse::<usize>().is_err() => format!("`{last}`"),
+            Some((_, last)) if !last.is_empty() && last.parse::<usize>().is_err() => {
+                format!("`{last}`")
+            }
             Some((parent, idx)) if !idx.is_empty() => match parent.rsplit_once('/') {
-                Some((_, p)) if !p.is_empty() => format!("item {} of `{p}`", idx.parse::<usize>().unwrap_or(0) + 1),
+                Some((_, p)) if !p.is_empty() => {
+                    format!("item {} of `{p}`", idx.parse::<usize>().unwrap_or(0) + 1)
+                }
                 _ => "this item".into(),
             },
             _ => format!("{} `{}`", self.def.section.key(), self.def.name),
@@ -135,12 +178,20 @@ impl Ctx<'_> {
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
                     TypeKind::Single(t) => article(t.as_str()),
-                    TypeKind::Multiple(set) => set.into_iter().map(|t| article(t.as_str())).collect::<Vec<_>>().join(" or "),
+                    TypeKind::Multiple(set) => set
+                        .into_iter()
+                        .map(|t| article(t.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
                 };
                 let mut d = Diagnostic::error(
                     Code::WrongType,
                     node.span,
-                    format!("{} must be {expected}, not {}", self.what(ptr), article(node.type_name())),
+                    format!(
+                        "{} must be {expected}, not {}",
+                        self.what(ptr),
+                        article(node.type_name())
+                    ),
                 );
                 if let Some(h) = type_hint(field, node, &expected) {
                     d = d.with_hint(h);
@@ -171,7 +222,10 @@ impl Ctx<'_> {
                 let mut d = Diagnostic::error(
                     Code::MissingField,
                     self.object_span(ptr),
-                    format!("{} is missing required field `{prop}`", self.what_object(ptr)),
+                    format!(
+                        "{} is missing required field `{prop}`",
+                        self.what_object(ptr)
+                    ),
                 );
                 if let Some(h) = required_hint(self.def.section, prop, &self.def.node) {
                     d = d.with_hint(h);
@@ -181,15 +235,26 @@ impl Ctx<'_> {
             ValidationErrorKind::Enum { options } => {
                 let opts: Vec<String> = options
                     .as_array()
-                    .map(|a| a.iter().map(|o| o.as_str().map_or(o.to_string(), str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .map(|o| o.as_str().map_or(o.to_string(), str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let shown = shown_value(node);
                 let d = Diagnostic::error(
                     Code::NotAllowed,
                     node.span,
-                    format!("{shown} is not a valid {}; expected one of: {}", self.what(ptr).trim_matches('`'), opts.join(", ")),
+                    format!(
+                        "{shown} is not a valid {}; expected one of: {}",
+                        self.what(ptr).trim_matches('`'),
+                        opts.join(", ")
+                    ),
                 );
-                match node.as_str().and_then(|s| did_you_mean(s, opts.iter().map(String::as_str))) {
+                match node
+                    .as_str()
+                    .and_then(|s| did_you_mean(s, opts.iter().map(String::as_str)))
+                {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d,
                 }
@@ -217,7 +282,11 @@ impl Ctx<'_> {
                 let d = Diagnostic::error(
                     Code::BadFormat,
                     node.span,
-                    format!("{} {} does not have the required form", self.what(ptr), shown_value(node)),
+                    format!(
+                        "{} {} does not have the required form",
+                        self.what(ptr),
+                        shown_value(node)
+                    ),
                 );
                 d.with_hint(pattern_hint(pattern))
             }
@@ -237,10 +306,15 @@ impl Ctx<'_> {
                 )
                 .with_hint(hint)
             }
-            ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context } => {
                 return self.best_branch(ptr, node, context, out);
             }
-            _ => Diagnostic::error(Code::SchemaOther, node.span, format!("{}: {e}", self.what(ptr))),
+            _ => Diagnostic::error(
+                Code::SchemaOther,
+                node.span,
+                format!("{}: {e}", self.what(ptr)),
+            ),
         };
         out.push(d);
     }
@@ -255,12 +329,21 @@ impl Ctx<'_> {
 
     /// For anyOf/oneOf: report the branch that got furthest, or list the
     /// expected types when every branch failed on the type alone.
-    fn best_branch(&self, ptr: &str, node: &Node, context: &[Vec<ValidationError<'static>>], out: &mut Vec<Diagnostic>) {
+    fn best_branch(
+        &self,
+        ptr: &str,
+        node: &Node,
+        context: &[Vec<ValidationError<'static>>],
+        out: &mut Vec<Diagnostic>,
+    ) {
         if is_secret_position(self.def.section, ptr) {
             let mut d = Diagnostic::error(
                 Code::WrongType,
                 node.span,
-                format!("{} must be a string, {{env: NAME}} or {{file: PATH}}", self.what(ptr)),
+                format!(
+                    "{} must be a string, {{env: NAME}} or {{file: PATH}}",
+                    self.what(ptr)
+                ),
             );
             if node.is_map() {
                 let keys: Vec<&str> = node.entries().iter().map(|e| e.key.as_str()).collect();
@@ -277,7 +360,9 @@ impl Ctx<'_> {
             .iter()
             .map(|b| match b.as_slice() {
                 [e] if e.instance_path().as_str() == ptr => match e.kind() {
-                    ValidationErrorKind::Required { property } => property.as_str().map(|p| format!("`{p}`")),
+                    ValidationErrorKind::Required { property } => {
+                        property.as_str().map(|p| format!("`{p}`"))
+                    }
                     _ => None,
                 },
                 _ => None,
@@ -292,36 +377,52 @@ impl Ctx<'_> {
             return;
         }
         let all_type_errors = context.iter().all(|branch| {
-            branch
-                .iter()
-                .all(|e| e.instance_path().as_str() == ptr && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::Required { .. }))
+            branch.iter().all(|e| {
+                e.instance_path().as_str() == ptr
+                    && matches!(
+                        e.kind(),
+                        ValidationErrorKind::Type { .. } | ValidationErrorKind::Required { .. }
+                    )
+            })
         });
         if all_type_errors || context.is_empty() {
             let mut types: Vec<String> = Vec::new();
             for e in context.iter().flatten() {
-                if let ValidationErrorKind::Type { kind: TypeKind::Single(t) } = e.kind() {
+                if let ValidationErrorKind::Type {
+                    kind: TypeKind::Single(t),
+                } = e.kind()
+                {
                     let a = article(t.as_str());
                     if !types.contains(&a) {
                         types.push(a);
                     }
                 }
             }
-            let expected = if types.is_empty() { "one of the allowed forms".into() } else { types.join(" or ") };
+            let expected = if types.is_empty() {
+                "one of the allowed forms".into()
+            } else {
+                types.join(" or ")
+            };
             out.push(Diagnostic::error(
                 Code::WrongType,
                 node.span,
-                format!("{} must be {expected}, not {}", self.what(ptr), article(node.type_name())),
+                format!(
+                    "{} must be {expected}, not {}",
+                    self.what(ptr),
+                    article(node.type_name())
+                ),
             ));
             return;
         }
         // Deepest error path wins: it is the most specific explanation.
-        let best = context
-            .iter()
-            .filter(|b| !b.is_empty())
-            .max_by_key(|b| {
-                let depth = b.iter().map(|e| e.instance_path().as_str().matches('/').count()).max().unwrap_or(0);
-                (depth, usize::MAX - b.len())
-            });
+        let best = context.iter().filter(|b| !b.is_empty()).max_by_key(|b| {
+            let depth = b
+                .iter()
+                .map(|e| e.instance_path().as_str().matches('/').count())
+                .max()
+                .unwrap_or(0);
+            (depth, usize::MAX - b.len())
+        });
         if let Some(branch) = best {
             for e in branch {
                 self.map(e, out);
@@ -381,7 +482,13 @@ fn range_message(kind: &ValidationErrorKind, node: &Node) -> String {
     }
 }
 
-const DURATION_FIELDS: &[&str] = &["interval", "timeout", "read-timeout", "write-timeout", "dns-max-time"];
+const DURATION_FIELDS: &[&str] = &[
+    "interval",
+    "timeout",
+    "read-timeout",
+    "write-timeout",
+    "dns-max-time",
+];
 
 fn type_hint(field: &str, node: &Node, expected: &str) -> Option<String> {
     if node.yaml11_bool && expected.contains("boolean") {
@@ -391,13 +498,25 @@ fn type_hint(field: &str, node: &Node, expected: &str) -> Option<String> {
             "`{word}` is a boolean only in YAML 1.1 (which 9volt used); write `{truth}`"
         ));
     }
-    if DURATION_FIELDS.contains(&field) && matches!(node.value, crate::syntax::Value::Int(_) | crate::syntax::Value::Float(_)) {
+    if DURATION_FIELDS.contains(&field)
+        && matches!(
+            node.value,
+            crate::syntax::Value::Int(_) | crate::syntax::Value::Float(_)
+        )
+    {
         let n = node.to_json();
         return Some(format!(
             "9volt reads a bare number as nanoseconds, so {n} means {n}ns; write a unit, e.g. \"{n}s\""
         ));
     }
-    if expected == "a string" && matches!(node.value, crate::syntax::Value::Bool(_) | crate::syntax::Value::Int(_) | crate::syntax::Value::Float(_)) {
+    if expected == "a string"
+        && matches!(
+            node.value,
+            crate::syntax::Value::Bool(_)
+                | crate::syntax::Value::Int(_)
+                | crate::syntax::Value::Float(_)
+        )
+    {
         return Some(format!("quote it: \"{}\"", node.to_json()));
     }
     if expected == "an integer" && node.as_str().is_some_and(|s| s.parse::<i64>().is_ok()) {
@@ -423,14 +542,26 @@ fn required_hint(section: Section, prop: &str, node: &Node) -> Option<String> {
 
 fn pattern_hint(pattern: &str) -> String {
     match pattern {
-        "^[A-Za-z0-9][A-Za-z0-9._-]*$" => "names use letters, digits, `.`, `_` and `-`, starting with a letter or digit".into(),
-        "^[A-Za-z0-9._/:-]+$" => "hastmon has no quoting: use only letters, digits and `. _ / : -`".into(),
+        "^[A-Za-z0-9][A-Za-z0-9._-]*$" => {
+            "names use letters, digits, `.`, `_` and `-`, starting with a letter or digit".into()
+        }
+        "^[A-Za-z0-9._/:-]+$" => {
+            "hastmon has no quoting: use only letters, digits and `. _ / : -`".into()
+        }
         "^/" => "use an absolute path".into(),
-        "^[A-Za-z0-9._-]+(:[0-9]{1,5})?$" => "write host or host:port, e.g. broker.example.com:1883".into(),
-        "^[A-Za-z0-9_]+$" => "collectd keys and plugin names use only letters, digits and `_`".into(),
+        "^[A-Za-z0-9._-]+(:[0-9]{1,5})?$" => {
+            "write host or host:port, e.g. broker.example.com:1883".into()
+        }
+        "^[A-Za-z0-9_]+$" => {
+            "collectd keys and plugin names use only letters, digits and `_`".into()
+        }
         "^[a-z0-9_]+$" => "use lowercase letters, digits and `_`".into(),
-        "^[a-z0-9_]+(/[a-z0-9_]+)*$" => "use lowercase words separated by `/`, e.g. os/generic".into(),
-        "^[A-Za-z_][A-Za-z0-9_]*$" => "environment variable names use letters, digits and `_`".into(),
+        "^[a-z0-9_]+(/[a-z0-9_]+)*$" => {
+            "use lowercase words separated by `/`, e.g. os/generic".into()
+        }
+        "^[A-Za-z_][A-Za-z0-9_]*$" => {
+            "environment variable names use letters, digits and `_`".into()
+        }
         other => format!("it must match {other}"),
     }
 }

@@ -212,7 +212,9 @@ pub fn read(path: &Path) -> Result<String, ReadFailure> {
         ReadFailure {
             code: Code::NotUtf8,
             message: format!("file is not valid UTF-8: byte 0x{bad:02x} cannot start a character"),
-            hint: Some("definition files must be UTF-8; convert with `iconv -f LATIN1 -t UTF-8`".into()),
+            hint: Some(
+                "definition files must be UTF-8; convert with `iconv -f LATIN1 -t UTF-8`".into(),
+            ),
             text: String::from_utf8_lossy(&bytes).into_owned(),
             offset: Some(valid),
         }

@@ -17,10 +17,17 @@ fn fixtures() -> PathBuf {
 
 #[test]
 fn example_estate_is_valid() {
-    let out = mon().args(["validate", "--deny-warnings"]).arg(fixtures().join("estate")).output().unwrap();
+    let out = mon()
+        .args(["validate", "--deny-warnings"])
+        .arg(fixtures().join("estate"))
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.starts_with("ok: 0 errors, 0 warnings in 6 files (18 definitions)"), "{stdout}");
+    assert!(
+        stdout.starts_with("ok: 0 errors, 0 warnings in 6 files (18 definitions)"),
+        "{stdout}"
+    );
 }
 
 /// Each case directory holds inputs and `expected`: the exact short-format
@@ -28,17 +35,36 @@ fn example_estate_is_valid() {
 #[test]
 fn invalid_corpus_gives_exactly_the_expected_diagnostics() {
     let root = fixtures().join("invalid");
-    let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let expected = std::fs::read_to_string(case.join("expected")).unwrap();
-        let out = mon().current_dir(case).args(["validate", "--format", "short", "."]).output().unwrap();
-        assert!(out.stderr.is_empty(), "{}: stderr {}", case.display(), String::from_utf8_lossy(&out.stderr));
-        let actual = format!("{}exit {}\n", String::from_utf8_lossy(&out.stdout), out.status.code().unwrap());
+        let out = mon()
+            .current_dir(case)
+            .args(["validate", "--format", "short", "."])
+            .output()
+            .unwrap();
+        assert!(
+            out.stderr.is_empty(),
+            "{}: stderr {}",
+            case.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let actual = format!(
+            "{}exit {}\n",
+            String::from_utf8_lossy(&out.stdout),
+            out.status.code().unwrap()
+        );
         if actual != expected {
-            failures.push(format!("--- {}\nexpected:\n{expected}actual:\n{actual}", case.display()));
+            failures.push(format!(
+                "--- {}\nexpected:\n{expected}actual:\n{actual}",
+                case.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -57,7 +83,12 @@ fn a_many_megabyte_file_validates() {
     assert!(text.len() > 5_000_000);
     std::fs::write(dir.path().join("big.yaml"), &text).unwrap();
     let out = mon().arg("validate").arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("(40001 definitions)"));
 }
 
@@ -66,10 +97,19 @@ fn a_file_over_the_limit_is_refused_with_a_finding() {
     let dir = tempfile::tempdir().unwrap();
     let f = std::fs::File::create(dir.path().join("huge.yaml")).unwrap();
     f.set_len(mon::source::MAX_FILE_BYTES + 1).unwrap();
-    let out = mon().current_dir(dir.path()).args(["validate", "-f", "short"]).output().unwrap();
+    let out = mon()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "short"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("huge.yaml:1:1: error[E0108]: file is 64 MiB; a definition file may be at most 64 MiB"), "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "huge.yaml:1:1: error[E0108]: file is 64 MiB; a definition file may be at most 64 MiB"
+        ),
+        "{stdout}"
+    );
 }
 
 fn invalid_case(name: &str) -> PathBuf {
@@ -78,7 +118,11 @@ fn invalid_case(name: &str) -> PathBuf {
 
 #[test]
 fn text_format_shows_the_source_line_and_a_caret() {
-    let out = mon().current_dir(invalid_case("unknown-field-yaml")).args(["validate", "--color", "never"]).output().unwrap();
+    let out = mon()
+        .current_dir(invalid_case("unknown-field-yaml"))
+        .args(["validate", "--color", "never"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let expected = "\
 error[E0301]: unknown field `warning_threshold` in monitor `web`
@@ -96,7 +140,11 @@ error[E0301]: unknown field `warning_threshold` in monitor `web`
 
 #[test]
 fn text_format_shows_both_places_of_a_duplicate() {
-    let out = mon().current_dir(invalid_case("duplicate-name-across-files")).args(["validate", "--color", "never"]).output().unwrap();
+    let out = mon()
+        .current_dir(invalid_case("duplicate-name-across-files"))
+        .args(["validate", "--color", "never"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("┌─ b.toml:1:10"), "{stdout}");
     assert!(stdout.contains("┌─ a.yaml:2:3"), "{stdout}");
@@ -105,27 +153,42 @@ fn text_format_shows_both_places_of_a_duplicate() {
 
 #[test]
 fn color_always_emits_ansi_codes() {
-    let out = mon().current_dir(invalid_case("unknown-field-yaml")).args(["validate", "--color", "always"]).output().unwrap();
+    let out = mon()
+        .current_dir(invalid_case("unknown-field-yaml"))
+        .args(["validate", "--color", "always"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
 }
 
 #[test]
 fn json_format_carries_locations() {
-    let out = mon().current_dir(invalid_case("duplicate-name-across-files")).args(["validate", "--format", "json"]).output().unwrap();
+    let out = mon()
+        .current_dir(invalid_case("duplicate-name-across-files"))
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["errors"], 1);
     let d = &v["diagnostics"][0];
     assert_eq!(d["code"], "E0204");
     assert_eq!(d["file"], "b.toml");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(10)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(10))
+    );
     assert_eq!(d["related"][0]["file"], "a.yaml");
     assert_eq!(d["related"][0]["line"], 2);
 }
 
 #[test]
 fn github_format_is_workflow_commands() {
-    let out = mon().current_dir(invalid_case("unknown-alerter")).args(["validate", "--format", "github"]).output().unwrap();
+    let out = mon()
+        .current_dir(invalid_case("unknown-alerter"))
+        .args(["validate", "--format", "github"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let first = stdout.lines().next().unwrap();
     assert_eq!(
@@ -136,7 +199,11 @@ fn github_format_is_workflow_commands() {
 
 #[test]
 fn junit_format_fails_the_broken_file() {
-    let out = mon().args(["validate", "--format", "junit"]).arg(invalid_case("duplicate-name-across-files")).output().unwrap();
+    let out = mon()
+        .args(["validate", "--format", "junit"])
+        .arg(invalid_case("duplicate-name-across-files"))
+        .output()
+        .unwrap();
     let xml = String::from_utf8_lossy(&out.stdout);
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(xml.contains("tests=\"2\""), "{xml}");
@@ -146,7 +213,11 @@ fn junit_format_fails_the_broken_file() {
 
 #[test]
 fn sarif_format_has_rules_results_and_regions() {
-    let out = mon().current_dir(invalid_case("thresholds")).args(["validate", "--format", "sarif"]).output().unwrap();
+    let out = mon()
+        .current_dir(invalid_case("thresholds"))
+        .args(["validate", "--format", "sarif"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let results = v["runs"][0]["results"].as_array().unwrap();
@@ -154,7 +225,10 @@ fn sarif_format_has_rules_results_and_regions() {
     assert_eq!(results[0]["ruleId"], "E0407");
     assert_eq!(results[0]["level"], "error");
     let region = &results[0]["locations"][0]["physicalLocation"]["region"];
-    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(6), Some(24)));
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(6), Some(24))
+    );
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.iter().any(|r| r["id"] == "E0407"));
 }
@@ -162,21 +236,40 @@ fn sarif_format_has_rules_results_and_regions() {
 #[test]
 fn exit_codes_are_distinct() {
     // 0: valid, with warnings allowed by default.
-    mon().arg("validate").arg(invalid_case("field-of-other-type")).assert().code(0);
+    mon()
+        .arg("validate")
+        .arg(invalid_case("field-of-other-type"))
+        .assert()
+        .code(0);
     // 1: warnings fail under --deny-warnings; errors always do.
-    mon().args(["validate", "--deny-warnings"]).arg(invalid_case("field-of-other-type")).assert().code(1);
-    mon().arg("validate").arg(invalid_case("thresholds")).assert().code(1);
+    mon()
+        .args(["validate", "--deny-warnings"])
+        .arg(invalid_case("field-of-other-type"))
+        .assert()
+        .code(1);
+    mon()
+        .arg("validate")
+        .arg(invalid_case("thresholds"))
+        .assert()
+        .code(1);
     // 2: usage.
     mon().args(["validate", "--formt", "json"]).assert().code(2);
     // 3: a named path that does not exist.
     let out = mon().args(["validate", "no/such/dir"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: no/such/dir: no such file or directory\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: no/such/dir: no such file or directory\n"
+    );
 }
 
 #[test]
 fn a_named_file_that_is_not_yaml_or_toml_is_refused() {
-    let out = mon().arg("validate").arg(fixtures().join("invalid/thresholds/expected")).output().unwrap();
+    let out = mon()
+        .arg("validate")
+        .arg(fixtures().join("invalid/thresholds/expected"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected a .yaml, .yml or .toml file"));
 }
@@ -186,6 +279,10 @@ fn hidden_directories_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     std::fs::write(dir.path().join(".git/broken.yaml"), "monitor: [").unwrap();
-    std::fs::write(dir.path().join("ok.yml"), "monitor:\n  a: {type: exec, command: /bin/true, interval: 10s}\n").unwrap();
+    std::fs::write(
+        dir.path().join("ok.yml"),
+        "monitor:\n  a: {type: exec, command: /bin/true, interval: 10s}\n",
+    )
+    .unwrap();
     mon().arg("validate").arg(dir.path()).assert().code(0);
 }

@@ -14,7 +14,9 @@ pub struct Run {
 /// (through wait4, so it is this child's figure and nobody else's).
 pub fn measure(cmd: &mut Command) -> Run {
     let start = Instant::now();
-    let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let pid = child.id() as libc::pid_t;
@@ -25,7 +27,11 @@ pub fn measure(cmd: &mut Command) -> Run {
     Run {
         wall,
         max_rss_kib: usage.ru_maxrss,
-        status: if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 },
+        status: if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        },
     }
 }
 
@@ -51,12 +57,16 @@ pub fn peer(name: &str, env: &str) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env) {
         return Some(PathBuf::from(p));
     }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".bench/venv/bin").join(name);
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".bench/venv/bin")
+        .join(name);
     if venv.exists() {
         return Some(venv);
     }
     std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.exists())
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.exists())
     })
 }
 

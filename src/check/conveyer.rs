@@ -19,7 +19,11 @@ pub fn conveyer(def: &Definition, out: &mut Vec<Diagnostic>) {
                             .with_hint("Klein 16.12 and later cannot bind an IPv6 literal; use a hostname or IPv4 address"),
                     );
                 } else if host.is_empty() || host.contains(char::is_whitespace) {
-                    out.push(Diagnostic::error(Code::ConveyerHost, h.span, "the host must be a hostname or IPv4 address"));
+                    out.push(Diagnostic::error(
+                        Code::ConveyerHost,
+                        h.span,
+                        "the host must be a hostname or IPv4 address",
+                    ));
                 }
             }
         }
@@ -32,12 +36,18 @@ pub fn conveyer(def: &Definition, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        let Some(plugin) = node.get("plugin") else { return };
+        let Some(plugin) = node.get("plugin") else {
+            return;
+        };
         if let Some(s) = plugin.get("state_file") {
             if let Some(state) = s.as_str() {
                 if let Some(l) = logs {
                     if state == l || state == format!("{l}.rotated") {
-                        out.push(Diagnostic::error(Code::ConveyerPath, s.span, "the plugin's state file would overwrite Conveyer's log file"));
+                        out.push(Diagnostic::error(
+                            Code::ConveyerPath,
+                            s.span,
+                            "the plugin's state file would overwrite Conveyer's log file",
+                        ));
                     }
                 }
                 if state.starts_with("/tmp/") {
@@ -58,13 +68,20 @@ pub fn conveyer(def: &Definition, out: &mut Vec<Diagnostic>) {
         }
         if let Some(metrics) = plugin.get("metrics") {
             for (m, span) in metrics.strings() {
-                if !m.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+                if !m
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+                {
                     out.push(
                         Diagnostic::error(Code::ConveyerMetric, span, format!("metric `{m}` cannot be reported: the agent's output is space-separated"))
                             .with_hint("use letters, digits, `_`, `.` and `-`"),
                     );
                 } else if RESERVED_METRICS.contains(&m) {
-                    out.push(Diagnostic::error(Code::ConveyerMetric, span, format!("metric `{m}` is one the plugin reports itself")));
+                    out.push(Diagnostic::error(
+                        Code::ConveyerMetric,
+                        span,
+                        format!("metric `{m}` is one the plugin reports itself"),
+                    ));
                 } else if m.contains(".rate_") {
                     out.push(
                         Diagnostic::warning(Code::ConveyerRate, span, format!("`{m}` is a sliding rate; the plugin reports its positive changes, which mean nothing"))

@@ -10,17 +10,28 @@ pub fn agent(def: &Definition, out: &mut Vec<Diagnostic>) {
     {
         let node = &def.node;
         if let Some(bus) = node.get("bus") {
-            let control = bus.get("control_channel").and_then(Node::as_str).unwrap_or(DEFAULT_CONTROL_CHANNEL);
+            let control = bus
+                .get("control_channel")
+                .and_then(Node::as_str)
+                .unwrap_or(DEFAULT_CONTROL_CHANNEL);
             if let Some(ev) = bus.get("events_channel") {
                 if ev.as_str() == Some(control) {
                     out.push(
-                        Diagnostic::error(Code::DozorChannel, ev.span, format!("the events channel is the control channel `{control}`"))
-                            .with_hint("fire events would be read as control commands; use another channel"),
+                        Diagnostic::error(
+                            Code::DozorChannel,
+                            ev.span,
+                            format!("the events channel is the control channel `{control}`"),
+                        )
+                        .with_hint(
+                            "fire events would be read as control commands; use another channel",
+                        ),
                     );
                 }
             }
         }
-        let Some(plugins) = node.get("plugins") else { return };
+        let Some(plugins) = node.get("plugins") else {
+            return;
+        };
         for p in plugins.entries() {
             if let Some(exec) = p.value.get("exec") {
                 if let Some(first) = exec.items().first() {
@@ -35,7 +46,9 @@ pub fn agent(def: &Definition, out: &mut Vec<Diagnostic>) {
                 }
             }
             if let Some(filter) = p.value.get("filter") {
-                let Some(re_node) = filter.get("regex") else { continue };
+                let Some(re_node) = filter.get("regex") else {
+                    continue;
+                };
                 let Some(re) = re_node.as_str() else { continue };
                 if let Some(why) = js_regex_problem(re) {
                     out.push(
@@ -63,13 +76,23 @@ pub fn agent(def: &Definition, out: &mut Vec<Diagnostic>) {
 /// groups differ between the two dialects.
 fn js_regex_problem(re: &str) -> Option<String> {
     if re.contains("(?") && re.replace("(?:", "").contains("(?") {
-        return Some("`(?...)` groups other than `(?:...)` are read differently by JavaScript".into());
+        return Some(
+            "`(?...)` groups other than `(?:...)` are read differently by JavaScript".into(),
+        );
     }
     if re.contains("\\p{") || re.contains("\\P{") {
         return Some("Unicode classes `\\p{..}` need a flag in JavaScript".into());
     }
     match regex::Regex::new(re) {
         Ok(_) => None,
-        Err(e) => Some(e.to_string().lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("invalid").trim().to_string()),
+        Err(e) => Some(
+            e.to_string()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_string(),
+        ),
     }
 }

@@ -38,9 +38,15 @@ pub fn parse(s: &str) -> Result<i128, String> {
             "m" => 60e9,
             "h" => 3600e9,
             "" => return Err(format!("`{num}` has no unit")),
-            other => return Err(format!("unknown unit `{other}` (use ns, us, ms, s, m or h)")),
+            other => {
+                return Err(format!(
+                    "unknown unit `{other}` (use ns, us, ms, s, m or h)"
+                ))
+            }
         };
-        let value: f64 = num.parse().map_err(|_| format!("`{num}` is not a number"))?;
+        let value: f64 = num
+            .parse()
+            .map_err(|_| format!("`{num}` is not a number"))?;
         total += value * scale;
     }
     if total > i64::MAX as f64 {

@@ -9,9 +9,28 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::syntax::Node;
 
 pub const KEYWORDS: &[&str] = &[
-    "control", "listen", "port", "timeout", "exec", "resource", "priority", "attempts", "heartbeat_interval",
-    "friends", "remote", "key", "algorithm", "secret", "complaint_count", "complaint_interval", "on",
-    "role_on_start", "init", "primary", "secondary", "watchdog",
+    "control",
+    "listen",
+    "port",
+    "timeout",
+    "exec",
+    "resource",
+    "priority",
+    "attempts",
+    "heartbeat_interval",
+    "friends",
+    "remote",
+    "key",
+    "algorithm",
+    "secret",
+    "complaint_count",
+    "complaint_interval",
+    "on",
+    "role_on_start",
+    "init",
+    "primary",
+    "secondary",
+    "watchdog",
 ];
 
 pub const MAX_RESOURCE_NAME: usize = 254;
@@ -25,7 +44,10 @@ pub fn token_problem(s: &str) -> Option<String> {
     if s.is_empty() {
         return Some("it is empty".into());
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | ':' | '-'))) {
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | ':' | '-')))
+    {
         return Some(format!("hastmon has no quoting and cannot read `{c}`"));
     }
     if s.chars().all(|c| c.is_ascii_digit()) {
@@ -47,9 +69,17 @@ pub struct Roles<'a> {
 impl<'a> Roles<'a> {
     pub fn of(resource: &'a Node) -> Self {
         Roles {
-            primary: resource.get("primary").and_then(|n| n.as_str().map(|s| (s, n.span))),
-            secondary: resource.get("secondary").map(|n| n.strings().collect()).unwrap_or_default(),
-            watchdog: resource.get("watchdog").map(|n| n.strings().collect()).unwrap_or_default(),
+            primary: resource
+                .get("primary")
+                .and_then(|n| n.as_str().map(|s| (s, n.span))),
+            secondary: resource
+                .get("secondary")
+                .map(|n| n.strings().collect())
+                .unwrap_or_default(),
+            watchdog: resource
+                .get("watchdog")
+                .map(|n| n.strings().collect())
+                .unwrap_or_default(),
         }
     }
     pub fn all(&self) -> impl Iterator<Item = (&'a str, Span, &'static str)> + '_ {
@@ -67,7 +97,10 @@ impl<'a> Roles<'a> {
             .chain(self.secondary.iter())
             .enumerate()
             .map(|(i, (n, _))| {
-                let p = explicit.and_then(|e| e.get(n)).and_then(Node::as_i64).unwrap_or(i as i64);
+                let p = explicit
+                    .and_then(|e| e.get(n))
+                    .and_then(Node::as_i64)
+                    .unwrap_or(i as i64);
                 (*n, p)
             })
             .collect()
@@ -77,8 +110,14 @@ impl<'a> Roles<'a> {
 fn token(out: &mut Vec<Diagnostic>, span: Span, what: &str, value: &str) {
     if let Some(why) = token_problem(value) {
         out.push(
-            Diagnostic::error(Code::HastToken, span, format!("{what} `{value}` cannot be written into hastmon.conf: {why}"))
-                .with_hint("use letters, digits and `. _ / : -`, not all digits and not a hastmon keyword"),
+            Diagnostic::error(
+                Code::HastToken,
+                span,
+                format!("{what} `{value}` cannot be written into hastmon.conf: {why}"),
+            )
+            .with_hint(
+                "use letters, digits and `. _ / : -`, not all digits and not a hastmon keyword",
+            ),
         );
     }
 }
@@ -88,15 +127,24 @@ fn too_long(out: &mut Vec<Diagnostic>, span: Span, what: &str, value: &str, max:
         out.push(Diagnostic::error(
             Code::HastTooLong,
             span,
-            format!("{what} is {} characters; hastmon accepts at most {max}", value.len()),
+            format!(
+                "{what} is {} characters; hastmon accepts at most {max}",
+                value.len()
+            ),
         ));
     }
 }
 
 pub fn cluster(def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
-    let Some(nodes) = node.get("nodes") else { return };
-    let names: Vec<(&str, Span)> = nodes.entries().iter().map(|e| (e.key.as_str(), e.key_span)).collect();
+    let Some(nodes) = node.get("nodes") else {
+        return;
+    };
+    let names: Vec<(&str, Span)> = nodes
+        .entries()
+        .iter()
+        .map(|e| (e.key.as_str(), e.key_span))
+        .collect();
 
     for e in nodes.entries() {
         token(out, e.key_span, "node name", &e.key);
@@ -136,7 +184,9 @@ pub fn cluster(def: &Definition, out: &mut Vec<Diagnostic>) {
         secret(out, key);
     }
 
-    let Some(resources) = node.get("resources") else { return };
+    let Some(resources) = node.get("resources") else {
+        return;
+    };
     for res in resources.entries() {
         resource(out, &names, &res.key, res.key_span, &res.value);
     }
@@ -183,7 +233,11 @@ fn resource(out: &mut Vec<Diagnostic>, names: &[(&str, Span)], name: &str, span:
     let mut seen: BTreeMap<&str, (&str, Span)> = BTreeMap::new();
     for (n, s, role) in roles.all() {
         if !names.iter().any(|(m, _)| *m == n) {
-            let d = Diagnostic::error(Code::HastUnknownNode, s, format!("{role} `{n}` is not a node of this cluster"));
+            let d = Diagnostic::error(
+                Code::HastUnknownNode,
+                s,
+                format!("{role} `{n}` is not a node of this cluster"),
+            );
             out.push(match suggest(n, names.iter().map(|(m, _)| *m)) {
                 Some(h) => d.with_hint(h),
                 None => d.with_hint("add it under `nodes:`"),
@@ -192,8 +246,12 @@ fn resource(out: &mut Vec<Diagnostic>, names: &[(&str, Span)], name: &str, span:
         }
         if let Some((first_role, first_span)) = seen.get(n) {
             out.push(
-                Diagnostic::error(Code::HastRole, s, format!("node `{n}` is both {first_role} and {role} in resource `{name}`"))
-                    .with_related(*first_span, "first role here"),
+                Diagnostic::error(
+                    Code::HastRole,
+                    s,
+                    format!("node `{n}` is both {first_role} and {role} in resource `{name}`"),
+                )
+                .with_related(*first_span, "first role here"),
             );
         } else {
             seen.insert(n, (role, s));
@@ -210,11 +268,22 @@ fn resource(out: &mut Vec<Diagnostic>, names: &[(&str, Span)], name: &str, span:
     }
     if let Some(prio) = res.get("priority") {
         for e in prio.entries() {
-            let capable = roles.primary.iter().chain(roles.secondary.iter()).any(|(n, _)| *n == e.key);
+            let capable = roles
+                .primary
+                .iter()
+                .chain(roles.secondary.iter())
+                .any(|(n, _)| *n == e.key);
             if !capable {
                 out.push(
-                    Diagnostic::error(Code::HastPriority, e.key_span, format!("`{}` has a priority but is not primary or secondary here", e.key))
-                        .with_hint("only nodes that can become primary have a priority"),
+                    Diagnostic::error(
+                        Code::HastPriority,
+                        e.key_span,
+                        format!(
+                            "`{}` has a priority but is not primary or secondary here",
+                            e.key
+                        ),
+                    )
+                    .with_hint("only nodes that can become primary have a priority"),
                 );
             }
         }
@@ -241,12 +310,16 @@ fn address(out: &mut Vec<Diagnostic>, node: &Node, what: &str, control: bool) {
     let problem = address_problem(a, control);
     if let Some(why) = problem {
         out.push(
-            Diagnostic::error(Code::HastAddress, node.span, format!("{what} `{a}` is not an address hastmon can use: {why}"))
-                .with_hint(if control {
-                    "write uds:///path, unix:///path, an absolute path, or tcp4://host[:port]"
-                } else {
-                    "write tcp4://host[:port], tcp://host[:port] or host[:port] (IPv4 only)"
-                }),
+            Diagnostic::error(
+                Code::HastAddress,
+                node.span,
+                format!("{what} `{a}` is not an address hastmon can use: {why}"),
+            )
+            .with_hint(if control {
+                "write uds:///path, unix:///path, an absolute path, or tcp4://host[:port]"
+            } else {
+                "write tcp4://host[:port], tcp://host[:port] or host[:port] (IPv4 only)"
+            }),
         );
     }
 }
@@ -255,8 +328,15 @@ pub fn address_problem(a: &str, control: bool) -> Option<String> {
     if control && (a.starts_with('/') || a.starts_with("uds:///") || a.starts_with("unix:///")) {
         return None;
     }
-    if let Some(rest) = a.strip_prefix("uds://").or_else(|| a.strip_prefix("unix://")) {
-        return Some(if control { format!("`{rest}` is not an absolute path") } else { "a unix socket cannot be reached from other nodes".into() });
+    if let Some(rest) = a
+        .strip_prefix("uds://")
+        .or_else(|| a.strip_prefix("unix://"))
+    {
+        return Some(if control {
+            format!("`{rest}` is not an absolute path")
+        } else {
+            "a unix socket cannot be reached from other nodes".into()
+        });
     }
     if a.contains("://") && !a.starts_with("tcp4://") && !a.starts_with("tcp://") {
         return Some("unknown scheme (hastmon has tcp4 and uds only; no IPv6)".into());

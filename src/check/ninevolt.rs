@@ -8,26 +8,120 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::{Node, Value};
 
 const TYPE_FIELDS: &[(&str, &[&str])] = &[
-    ("tcp", &["send", "read-timeout", "write-timeout", "read-size"]),
-    ("http", &["url", "method", "ssl", "status-code", "request-body"]),
+    (
+        "tcp",
+        &["send", "read-timeout", "write-timeout", "read-size"],
+    ),
+    (
+        "http",
+        &["url", "method", "ssl", "status-code", "request-body"],
+    ),
     ("exec", &["command", "args", "return-code"]),
-    ("dns", &["dns-target", "dns-record-type", "dns-max-time", "dns-expected-count"]),
+    (
+        "dns",
+        &[
+            "dns-target",
+            "dns-record-type",
+            "dns-max-time",
+            "dns-expected-count",
+        ],
+    ),
 ];
 
 /// Record types miekg/dns knows by name (9volt accepts them case-insensitively).
 const DNS_TYPES: &[&str] = &[
-    "A", "AAAA", "AFSDB", "ANY", "APL", "ATMA", "AVC", "AXFR", "CAA", "CDNSKEY", "CDS", "CERT", "CNAME", "CSYNC",
-    "DHCID", "DLV", "DNAME", "DNSKEY", "DS", "EID", "EUI48", "EUI64", "GID", "GPOS", "HINFO", "HIP", "HTTPS",
-    "IPSECKEY", "ISDN", "IXFR", "KEY", "KX", "L32", "L64", "LOC", "LP", "MAILA", "MAILB", "MB", "MD", "MF", "MG",
-    "MINFO", "MR", "MX", "NAPTR", "NID", "NIMLOC", "NINFO", "NS", "NSAPPTR", "NSEC", "NSEC3", "NSEC3PARAM", "NULL",
-    "NXT", "OPENPGPKEY", "OPT", "PTR", "PX", "RKEY", "RP", "RRSIG", "RT", "SIG", "SMIMEA", "SOA", "SPF", "SRV",
-    "SSHFP", "SVCB", "TA", "TALINK", "TKEY", "TLSA", "TSIG", "TXT", "UID", "UINFO", "UNSPEC", "URI", "X25", "ZONEMD",
+    "A",
+    "AAAA",
+    "AFSDB",
+    "ANY",
+    "APL",
+    "ATMA",
+    "AVC",
+    "AXFR",
+    "CAA",
+    "CDNSKEY",
+    "CDS",
+    "CERT",
+    "CNAME",
+    "CSYNC",
+    "DHCID",
+    "DLV",
+    "DNAME",
+    "DNSKEY",
+    "DS",
+    "EID",
+    "EUI48",
+    "EUI64",
+    "GID",
+    "GPOS",
+    "HINFO",
+    "HIP",
+    "HTTPS",
+    "IPSECKEY",
+    "ISDN",
+    "IXFR",
+    "KEY",
+    "KX",
+    "L32",
+    "L64",
+    "LOC",
+    "LP",
+    "MAILA",
+    "MAILB",
+    "MB",
+    "MD",
+    "MF",
+    "MG",
+    "MINFO",
+    "MR",
+    "MX",
+    "NAPTR",
+    "NID",
+    "NIMLOC",
+    "NINFO",
+    "NS",
+    "NSAPPTR",
+    "NSEC",
+    "NSEC3",
+    "NSEC3PARAM",
+    "NULL",
+    "NXT",
+    "OPENPGPKEY",
+    "OPT",
+    "PTR",
+    "PX",
+    "RKEY",
+    "RP",
+    "RRSIG",
+    "RT",
+    "SIG",
+    "SMIMEA",
+    "SOA",
+    "SPF",
+    "SRV",
+    "SSHFP",
+    "SVCB",
+    "TA",
+    "TALINK",
+    "TKEY",
+    "TLSA",
+    "TSIG",
+    "TXT",
+    "UID",
+    "UINFO",
+    "UNSPEC",
+    "URI",
+    "X25",
+    "ZONEMD",
 ];
 
 const ALERTER_OPTIONS: &[(&str, &[&str])] = &[
     ("slack", &["token", "channel", "username", "icon-url"]),
     ("pagerduty", &["token"]),
-    ("email", &["to", "address", "from", "username", "password", "auth"]),
+    (
+        "email",
+        &["to", "address", "from", "username", "password", "auth"],
+    ),
 ];
 
 /// A duration field parsed, with findings for unparsable or negative values.
@@ -42,23 +136,34 @@ fn duration_of(node: &Node, field: &str, out: &mut Vec<Diagnostic>) -> Option<i1
                 ""
             };
             out.push(
-                Diagnostic::error(Code::NegativeDuration, n.span, format!("`{field}` is negative ({s}){crash}"))
-                    .with_hint("durations must be positive"),
+                Diagnostic::error(
+                    Code::NegativeDuration,
+                    n.span,
+                    format!("`{field}` is negative ({s}){crash}"),
+                )
+                .with_hint("durations must be positive"),
             );
             None
         }
         Ok(ns) => Some(ns),
         Err(why) => {
             let hint = if s.trim().chars().all(|c| c.is_ascii_digit()) && !s.trim().is_empty() {
-                format!("9volt reads a bare number as nanoseconds; write a unit, e.g. \"{}s\"", s.trim())
+                format!(
+                    "9volt reads a bare number as nanoseconds; write a unit, e.g. \"{}s\"",
+                    s.trim()
+                )
             } else if s.contains(' ') {
                 format!("remove the spaces: \"{}\"", s.replace(' ', ""))
             } else {
                 "write a number and a unit (ns, us, ms, s, m, h), e.g. 30s or 1m30s".into()
             };
             out.push(
-                Diagnostic::error(Code::BadDuration, n.span, format!("`{field}` is not a Go duration: {why}"))
-                    .with_hint(hint),
+                Diagnostic::error(
+                    Code::BadDuration,
+                    n.span,
+                    format!("`{field}` is not a Go duration: {why}"),
+                )
+                .with_hint(hint),
             );
             None
         }
@@ -78,8 +183,12 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
 
     if let (Some(0), Some(n)) = (interval, node.get("interval")) {
         out.push(
-            Diagnostic::error(Code::NonPositiveInterval, n.span, "`interval` must be greater than zero")
-                .with_hint("9volt refuses to start a check with a zero interval"),
+            Diagnostic::error(
+                Code::NonPositiveInterval,
+                n.span,
+                "`interval` must be greater than zero",
+            )
+            .with_hint("9volt refuses to start a check with a zero interval"),
         );
     }
     if let Some(interval) = interval.filter(|i| *i > 0) {
@@ -91,8 +200,15 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
         };
         let effective = timeout.or(default_timeout);
         if let Some(t) = effective.filter(|t| *t >= interval) {
-            let span = node.get("timeout").map_or(node.get("interval").map_or(def.name_span, |n| n.span), |n| n.span);
-            let which = if timeout.is_some() { "`timeout`" } else { "the default timeout" };
+            let span = node.get("timeout").map_or(
+                node.get("interval").map_or(def.name_span, |n| n.span),
+                |n| n.span,
+            );
+            let which = if timeout.is_some() {
+                "`timeout`"
+            } else {
+                "the default timeout"
+            };
             out.push(
                 Diagnostic::error(
                     Code::TimeoutNotBelowInterval,
@@ -107,16 +223,27 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
             let write_ns = write.unwrap_or(2 * SECOND);
             for (field, v) in [("read-timeout", read_ns), ("write-timeout", write_ns)] {
                 if v >= interval {
-                    let span = node.get(field).map_or(node.get("interval").map_or(def.name_span, |n| n.span), |n| n.span);
+                    let span = node.get(field).map_or(
+                        node.get("interval").map_or(def.name_span, |n| n.span),
+                        |n| n.span,
+                    );
                     out.push(Diagnostic::error(
                         Code::TimeoutNotBelowInterval,
                         span,
-                        format!("`{field}` ({}) is not below `interval` ({})", duration::show(v), duration::show(interval)),
+                        format!(
+                            "`{field}` ({}) is not below `interval` ({})",
+                            duration::show(v),
+                            duration::show(interval)
+                        ),
                     ));
                 }
             }
             let sum = timeout.unwrap_or(0) + read_ns + write_ns;
-            if sum >= interval && read_ns < interval && write_ns < interval && timeout.is_none_or(|t| t < interval) {
+            if sum >= interval
+                && read_ns < interval
+                && write_ns < interval
+                && timeout.is_none_or(|t| t < interval)
+            {
                 let span = node.get("interval").map_or(def.name_span, |n| n.span);
                 out.push(
                     Diagnostic::error(
@@ -153,10 +280,16 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
         if let Some(n) = node.get("dns-record-type") {
             if let Some(t) = n.as_str().filter(|t| !t.is_empty()) {
                 if !DNS_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
-                    let mut d = Diagnostic::error(Code::UnknownRecordType, n.span, format!("unknown DNS record type `{t}`"));
+                    let mut d = Diagnostic::error(
+                        Code::UnknownRecordType,
+                        n.span,
+                        format!("unknown DNS record type `{t}`"),
+                    );
                     d = match suggest(&t.to_ascii_uppercase(), DNS_TYPES.iter().copied()) {
                         Some(h) => d.with_hint(h),
-                        None => d.with_hint("use a type name such as A, AAAA, CNAME, MX, NS, PTR, SRV or TXT"),
+                        None => d.with_hint(
+                            "use a type name such as A, AAAA, CNAME, MX, NS, PTR, SRV or TXT",
+                        ),
                     };
                     out.push(d);
                 }
@@ -185,8 +318,16 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
         }
         if matches!(ty, "exec" | "dns") {
             if let Some(e) = node.entry("port") {
-                let why = if ty == "dns" { "dns checks always use port 53" } else { "exec checks do not connect anywhere" };
-                out.push(Diagnostic::warning(Code::FieldUnusedByType, e.key_span, format!("`port` is ignored: {why}")));
+                let why = if ty == "dns" {
+                    "dns checks always use port 53"
+                } else {
+                    "exec checks do not connect anywhere"
+                };
+                out.push(Diagnostic::warning(
+                    Code::FieldUnusedByType,
+                    e.key_span,
+                    format!("`port` is ignored: {why}"),
+                ));
             }
         }
     }
@@ -196,12 +337,17 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     if let Some(w) = warn {
         let c = crit.unwrap_or(0);
         if w > c {
-            let span = node.get("warning-threshold").map_or(def.name_span, |n| n.span);
+            let span = node
+                .get("warning-threshold")
+                .map_or(def.name_span, |n| n.span);
             out.push(
                 Diagnostic::error(
                     Code::Thresholds,
                     span,
-                    format!("`warning-threshold` ({w}) is above `critical-threshold` ({c}{})", if crit.is_none() { ", the default" } else { "" }),
+                    format!(
+                        "`warning-threshold` ({w}) is above `critical-threshold` ({c}{})",
+                        if crit.is_none() { ", the default" } else { "" }
+                    ),
                 )
                 .with_hint("9volt refuses the check; warning must be reached before critical"),
             );
@@ -232,14 +378,19 @@ pub fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
     yaml11_strings(node, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
-    let Some(options) = node.get("options") else { return };
+    let Some(options) = node.get("options") else {
+        return;
+    };
     if let Some((_, known)) = ALERTER_OPTIONS.iter().find(|(t, _)| *t == ty) {
         for e in options.entries() {
             if !known.contains(&e.key.as_str()) {
                 let d = Diagnostic::warning(
                     Code::UnknownAlerterOption,
                     e.key_span,
-                    format!("the {ty} alerter has no option `{}`; 9volt ignores it", e.key),
+                    format!(
+                        "the {ty} alerter has no option `{}`; 9volt ignores it",
+                        e.key
+                    ),
                 );
                 out.push(match suggest(&e.key, known.iter().copied()) {
                     Some(h) => d.with_hint(h),
@@ -251,17 +402,27 @@ pub fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
     if ty == "email" {
         if let (Some(user), None) = (options.entry("username"), options.get("password")) {
             out.push(
-                Diagnostic::error(Code::AlerterOption, user.key_span, "the email alerter needs `password` when `username` is set")
-                    .with_hint("add `password: {env: SMTP_PASSWORD}` or remove `username`"),
+                Diagnostic::error(
+                    Code::AlerterOption,
+                    user.key_span,
+                    "the email alerter needs `password` when `username` is set",
+                )
+                .with_hint("add `password: {env: SMTP_PASSWORD}` or remove `username`"),
             );
         }
         if let Some(addr) = options.get("address").and_then(Node::as_str) {
-            let ok = addr.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|p| p > 0));
+            let ok = addr
+                .rsplit_once(':')
+                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|p| p > 0));
             if !ok {
                 let span = options.get("address").map_or(def.name_span, |n| n.span);
                 out.push(
-                    Diagnostic::error(Code::AlerterOption, span, format!("email `address` `{addr}` is not host:port"))
-                        .with_hint("write the SMTP server as host:port, e.g. smtp.example.com:587"),
+                    Diagnostic::error(
+                        Code::AlerterOption,
+                        span,
+                        format!("email `address` `{addr}` is not host:port"),
+                    )
+                    .with_hint("write the SMTP server as host:port, e.g. smtp.example.com:587"),
                 );
             }
         }
@@ -291,6 +452,11 @@ fn yaml11_strings(node: &Node, out: &mut Vec<Diagnostic>) {
 
 /// The regex crate's multi-line message, reduced to its last meaningful line.
 fn first_line(s: &str) -> String {
-    let line = s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(s).trim();
+    let line = s
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .unwrap_or(s)
+        .trim();
     line.strip_prefix("error: ").unwrap_or(line).to_string()
 }

@@ -1,7 +1,10 @@
 //! The command line: one small file per subcommand, each turning arguments
 //! into a call to a library operation and an exit code.
 
+pub mod diff;
+pub mod etcd;
 pub mod schema;
+pub mod sync;
 pub mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -14,7 +17,7 @@ use mon::exit::Exit;
     version,
     about = "One directory of YAML/TOML definitions as the source of truth for a 9volt, hastmon, collectd, Conveyer and Dozor estate",
     long_about = None,
-    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error.\nDocs: the README, and `mon schema` for the definition format."
+    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error, 4 changes pending,\n5 server unreachable, 6 conflict, 7 refused by a safety guard.\nDocs: the README, and `mon schema` for the definition format."
 )]
 pub struct Cli {
     /// When to color output
@@ -37,7 +40,9 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
         }
     }
 }
@@ -45,14 +50,97 @@ impl ColorChoice {
 #[derive(Subcommand)]
 pub enum Command {
     Validate(validate::Args),
+    Diff(diff::Args),
+    Sync(sync::Args),
     Schema(schema::Args),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PlanFormat {
+    /// Changed keys with unified diffs, for people
+    Text,
+    /// The plan as one JSON document
+    Json,
 }
 
 pub fn run(cli: Cli) -> Exit {
     let color = cli.color.enabled();
     match cli.command {
         Command::Validate(args) => validate::run(args, color),
+        Command::Diff(args) => diff::run(args, color),
+        Command::Sync(args) => sync::run(args, color),
         Command::Schema(args) => schema::run(args),
+    }
+}
+
+pub fn default_paths(paths: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
+    if paths.is_empty() {
+        vec![std::path::PathBuf::from(".")]
+    } else {
+        paths
+    }
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+}
+
+pub fn connection(args: &etcd::EtcdArgs) -> Result<(mon::etcd::Options, String), Exit> {
+    let prefix = args.prefix().map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Usage
+    })?;
+    let options = args.options().map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Io
+    })?;
+    Ok((options, prefix))
+}
+
+/// Says why nothing could be planned, and picks the exit code.
+pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: bool, verb: &str) -> Exit {
+    use mon::ops::plan::PrepareError;
+    match e {
+        PrepareError::Path(e) => {
+            eprintln!("error: {}: {}", e.path.display(), e.message);
+            Exit::Io
+        }
+        PrepareError::Invalid(loaded) => {
+            let report = mon::report::Report {
+                sources: &loaded.sources,
+                diagnostics: &loaded.diagnostics,
+                files: loaded.sources.len(),
+                definitions: loaded.catalog.len(),
+            };
+            let _ = mon::report::write(
+                mon::report::Format::Text,
+                &report,
+                &mut std::io::stderr(),
+                color,
+            );
+            eprintln!(
+                "error: refusing to {verb}: the definitions have errors; nothing was written"
+            );
+            Exit::Invalid
+        }
+        PrepareError::Secrets(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("error: refusing to {verb}: secrets cannot be resolved; nothing was written");
+            Exit::Io
+        }
+        PrepareError::Etcd(e) => {
+            eprintln!(
+                "error: {e}
+hint: check --endpoints (or ETCDCTL_ENDPOINTS) and that etcd is running; nothing was written"
+            );
+            Exit::Unreachable
+        }
     }
 }
 

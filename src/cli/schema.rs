@@ -31,7 +31,11 @@ pub fn run(args: Args) -> Exit {
                 return Exit::Io;
             }
         }
-        eprintln!("wrote {} schema files to {}", schema::FILES.len(), dir.display());
+        eprintln!(
+            "wrote {} schema files to {}",
+            schema::FILES.len(),
+            dir.display()
+        );
         return Exit::Ok;
     }
     let text = schema::text(&args.name).unwrap_or_default();

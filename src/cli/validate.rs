@@ -56,7 +56,11 @@ impl From<OutputFormat> for Format {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let loaded = match validate::load(&paths) {
         Ok(l) => l,
         Err(e) => {
@@ -73,7 +77,10 @@ pub fn run(args: Args, color: bool) -> Exit {
     if let Err(code) = super::emit(|out| report::write(args.format.into(), &report, out, color)) {
         return code;
     }
-    let io_failures = loaded.diagnostics.iter().any(|d| d.code == mon::diagnostic::Code::Io);
+    let io_failures = loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.code == mon::diagnostic::Code::Io);
     let exit = if io_failures {
         Exit::Io
     } else if loaded.errors() > 0 || (args.deny_warnings && loaded.warnings() > 0) {

@@ -1,4 +1,6 @@
 //! Library operations behind the subcommands. They take options structs and
 //! return values; they know nothing about the command line or output format.
 
+pub mod plan;
+pub mod sync;
 pub mod validate;

@@ -21,10 +21,16 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
     pub fn warnings(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 }
 
@@ -33,10 +39,13 @@ impl Loaded {
 /// are diagnostics.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
     let files = source::discover(paths)?;
-    let read: Vec<_> = files.into_par_iter().map(|p| {
-        let r = source::read(&p);
-        (p, r)
-    }).collect();
+    let read: Vec<_> = files
+        .into_par_iter()
+        .map(|p| {
+            let r = source::read(&p);
+            (p, r)
+        })
+        .collect();
     Ok(analyze(read))
 }
 
@@ -85,8 +94,14 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
         // Only a file nobody had anything to say about is "empty".
         if added == 0 && diagnostics.len() == before {
             diagnostics.push(
-                Diagnostic::warning(Code::EmptyFile, Span::file_only(id), "this file defines nothing")
-                    .with_hint("add definitions under a section such as `monitor:`, or remove the file"),
+                Diagnostic::warning(
+                    Code::EmptyFile,
+                    Span::file_only(id),
+                    "this file defines nothing",
+                )
+                .with_hint(
+                    "add definitions under a section such as `monitor:`, or remove the file",
+                ),
             );
         }
     }
@@ -105,10 +120,15 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     check::run(&catalog, &mut diagnostics);
 
     // A YAML 1.1 warning adds nothing where the same value already has an error.
-    let error_spans: std::collections::HashSet<Span> =
-        diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.span).collect();
+    let error_spans: std::collections::HashSet<Span> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.span)
+        .collect();
     diagnostics.retain(|d| d.code != Code::Yaml11Bool || !error_spans.contains(&d.span));
-    diagnostics.sort_by(|a, b| (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code)));
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))
+    });
     Loaded {
         sources,
         catalog,

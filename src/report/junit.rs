@@ -12,7 +12,10 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut suite = TestSuite::new("mon validate");
     for (id, file) in r.sources.files() {
         let findings: Vec<_> = r.diagnostics.iter().filter(|d| d.span.file == id).collect();
-        let errors: Vec<_> = findings.iter().filter(|d| d.severity == Severity::Error).collect();
+        let errors: Vec<_> = findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         let status = if errors.is_empty() {
             TestCaseStatus::success()
         } else {
@@ -23,8 +26,20 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|d| {
                     let l = r.location(d.span);
-                    let hint = d.hint.as_deref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
-                    format!("{}:{}:{}: {}[{}]: {}{hint}", l.file, l.line, l.column, d.severity.as_str(), d.code.id(), d.message)
+                    let hint = d
+                        .hint
+                        .as_deref()
+                        .map(|h| format!(" (hint: {h})"))
+                        .unwrap_or_default();
+                    format!(
+                        "{}:{}:{}: {}[{}]: {}{hint}",
+                        l.file,
+                        l.line,
+                        l.column,
+                        d.severity.as_str(),
+                        d.code.id(),
+                        d.message
+                    )
                 })
                 .collect();
             s.set_description(text.join("\n"));

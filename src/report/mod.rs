@@ -4,6 +4,8 @@
 mod github;
 mod json;
 mod junit;
+pub mod plan_json;
+pub mod plan_text;
 mod sarif;
 mod short;
 mod text;

@@ -4,8 +4,9 @@
 use std::io::{self, Write};
 
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent, Version, SCHEMA_URL,
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    Version, SCHEMA_URL,
 };
 
 use super::Report;
@@ -38,7 +39,11 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         .map(|c| {
             ReportingDescriptor::builder()
                 .id(c.id())
-                .short_description(MultiformatMessageString::builder().text(c.summary()).build())
+                .short_description(
+                    MultiformatMessageString::builder()
+                        .text(c.summary())
+                        .build(),
+                )
                 .build()
         })
         .collect();
@@ -54,7 +59,11 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 Severity::Error => ResultLevel::Error,
                 Severity::Warning => ResultLevel::Warning,
             };
-            let related: Vec<Location> = d.related.iter().map(|rel| location(r, rel.span, Some(&rel.message))).collect();
+            let related: Vec<Location> = d
+                .related
+                .iter()
+                .map(|rel| location(r, rel.span, Some(&rel.message)))
+                .collect();
             let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0) as i64;
             SarifResult::builder()
                 .rule_id(d.code.id())
@@ -71,7 +80,10 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         .version(env!("CARGO_PKG_VERSION"))
         .rules(rules)
         .build();
-    let run = Run::builder().tool(Tool::builder().driver(driver).build()).results(results).build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
     let sarif = Sarif::builder()
         .schema(SCHEMA_URL)
         .version(serde_json::to_value(Version::V2_1_0).map_err(io::Error::other)?)

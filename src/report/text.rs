@@ -45,7 +45,9 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         };
         let range = |s: crate::diagnostic::Span| s.start as usize..s.end as usize;
         let mut labels = vec![Label::primary(d.span.file, range(d.span))];
-        labels.extend(d.related.iter().map(|rel| Label::secondary(rel.span.file, range(rel.span)).with_message(&rel.message)));
+        labels.extend(d.related.iter().map(|rel| {
+            Label::secondary(rel.span.file, range(rel.span)).with_message(&rel.message)
+        }));
         let mut cs = CsDiagnostic::new(severity)
             .with_code(d.code.id())
             .with_message(&d.message)

@@ -106,14 +106,25 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.documents.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, index, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries,
+                key,
+                index,
+                ..
+            }) => match key.take() {
                 None => {
                     // Only scalars reach here as keys; collections are refused earlier.
                     *key = Some((scalar_key(node.value), node.span));
                 }
                 Some((k, key_span)) => {
                     if index.is_none() && entries.len() >= 16 {
-                        *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
+                        *index = Some(
+                            entries
+                                .iter()
+                                .enumerate()
+                                .map(|(i, e)| (e.key.clone(), i))
+                                .collect(),
+                        );
                     }
                     let existing = match index {
                         Some(ix) => ix.get(&k).map(|&i| &entries[i]),
@@ -164,8 +175,12 @@ impl Builder<'_> {
                 let span = self.point(&mark);
                 if self.expecting_key() {
                     return self.stop(
-                        Diagnostic::error(Code::UnsupportedYaml, span, "a list or mapping used as a key")
-                            .with_hint("keys must be plain words or strings"),
+                        Diagnostic::error(
+                            Code::UnsupportedYaml,
+                            span,
+                            "a list or mapping used as a key",
+                        )
+                        .with_hint("keys must be plain words or strings"),
                     );
                 }
                 if self.stack.len() >= MAX_DEPTH {
@@ -320,7 +335,21 @@ fn closing_quote(token: &str) -> Option<usize> {
 fn is_yaml11_bool(s: &str) -> bool {
     matches!(
         s,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF"
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
     )
 }
 
@@ -330,15 +359,22 @@ fn resolve(s: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<(Value, 
         let core = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
         return match (core, tag.suffix.as_str()) {
             (true, "str") => Ok((Value::Str(s), false)),
-            (true, "int") => int(&s).map(|i| (Value::Int(i), false)).ok_or(format!("`{s}` is not an integer")),
-            (true, "float") => float(&s).map(|f| (Value::Float(f), false)).ok_or(format!("`{s}` is not a number")),
+            (true, "int") => int(&s)
+                .map(|i| (Value::Int(i), false))
+                .ok_or(format!("`{s}` is not an integer")),
+            (true, "float") => float(&s)
+                .map(|f| (Value::Float(f), false))
+                .ok_or(format!("`{s}` is not a number")),
             (true, "bool") => match s.as_str() {
                 "true" | "True" | "TRUE" => Ok((Value::Bool(true), false)),
                 "false" | "False" | "FALSE" => Ok((Value::Bool(false), false)),
                 _ => Err(format!("`{s}` is not a boolean")),
             },
             (true, "null") => Ok((Value::Null, false)),
-            _ => Err(format!("unsupported YAML tag `{}{}`", tag.handle, tag.suffix)),
+            _ => Err(format!(
+                "unsupported YAML tag `{}{}`",
+                tag.handle, tag.suffix
+            )),
         };
     }
     if style != TScalarStyle::Plain {

@@ -1,0 +1,62 @@
+use std::path::PathBuf;
+
+use mon::exit::Exit;
+use mon::ops::plan::{self, PlanOptions};
+use mon::report::{plan_json, plan_text};
+
+use super::etcd::EtcdArgs;
+use super::PlanFormat;
+
+/// Show what `mon sync` would change in etcd, key by key
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon diff                                    # definitions in . against http://127.0.0.1:2379
+  mon diff defs/ --endpoints https://etcd1:2379,https://etcd2:2379 --cacert ca.pem
+  mon diff --etcd-api v2 --format json        # the plan as JSON, against 9volt's v2 keyspace
+
+Keys: /<prefix>/monitor/<name> and /<prefix>/alerter/<name>. Values are compared as JSON, so
+formatting and key order never show as changes; secrets are masked.
+Exit codes: 0 in sync, 4 changes pending, 1 invalid definitions, 3 unreadable path or secret,
+5 etcd unreachable.")]
+pub struct Args {
+    /// Definition files or directories [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)
+    #[arg(long)]
+    pub nosync: bool,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    #[command(flatten)]
+    pub etcd: EtcdArgs,
+}
+
+pub fn run(args: Args, color: bool) -> Exit {
+    let (options, prefix) = match super::connection(&args.etcd) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let paths = super::default_paths(args.paths);
+    let opts = PlanOptions {
+        keep_remote_only: args.nosync,
+        replace: false,
+    };
+    let prepared = match super::runtime().block_on(plan::prepare(&paths, &options, &prefix, &opts))
+    {
+        Ok(p) => p,
+        Err(e) => return super::prepare_failed(e, color, "compare"),
+    };
+    let api = options.api.as_str();
+    let written = super::emit(|out| match args.format {
+        PlanFormat::Text => plan_text::write(&prepared.plan, out, color),
+        PlanFormat::Json => plan_json::write(&prepared.plan, api, out),
+    });
+    if let Err(code) = written {
+        return code;
+    }
+    if prepared.plan.pending() > 0 {
+        Exit::ChangesPending
+    } else {
+        Exit::Ok
+    }
+}

@@ -1,0 +1,172 @@
+//! The two ways into etcd behind one interface: v3 (gRPC, through
+//! etcd-client) and v2 (the HTTP keys API, which is what 9volt reads).
+//! Every write is guarded by what the caller last saw of the key.
+
+mod v2;
+mod v3;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    V2,
+    V3,
+}
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::V2 => "v2",
+            Api::V3 => "v3",
+        }
+    }
+}
+
+/// Connection settings, as etcdctl names them.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub api: Api,
+    pub endpoints: Vec<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub cacert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub dial_timeout: Duration,
+    pub command_timeout: Duration,
+}
+
+/// One key as it is in etcd, with the version a guarded write compares to
+/// (v3: mod_revision; v2: modifiedIndex).
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    pub version: i64,
+}
+
+/// What a write requires of the key for it to go ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// The key must not exist.
+    Absent,
+    /// The key must still be at this version.
+    Version(i64),
+}
+
+#[derive(Clone, Debug)]
+pub enum Op {
+    Put {
+        key: String,
+        value: String,
+        guard: Guard,
+    },
+    Delete {
+        key: String,
+        guard: Guard,
+    },
+}
+
+impl Op {
+    pub fn key(&self) -> &str {
+        match self {
+            Op::Put { key, .. } | Op::Delete { key, .. } => key,
+        }
+    }
+    /// Bytes this op adds to a request, for staying under etcd's request limit.
+    pub fn size(&self) -> usize {
+        match self {
+            Op::Put { key, value, .. } => key.len() * 2 + value.len() + 32,
+            Op::Delete { key, .. } => key.len() * 2 + 32,
+        }
+    }
+}
+
+/// The outcome of applying some ops: which went through, which were refused
+/// because the key had changed since it was read, and the error that stopped
+/// the rest, if any.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub applied: Vec<String>,
+    pub conflicts: Vec<String>,
+    pub error: Option<Error>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// etcd could not be reached at all.
+    Connect(String),
+    /// etcd answered with an error.
+    Request(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Connect(m) | Error::Request(m) => f.write_str(m),
+        }
+    }
+}
+
+pub enum Store {
+    V2(v2::Client),
+    V3(v3::Client),
+}
+
+impl Store {
+    pub async fn connect(opts: &Options) -> Result<Store, Error> {
+        if opts.endpoints.is_empty() {
+            return Err(Error::Connect("no etcd endpoints given".into()));
+        }
+        Ok(match opts.api {
+            Api::V2 => Store::V2(v2::Client::connect(opts).await?),
+            Api::V3 => Store::V3(v3::Client::connect(opts).await?),
+        })
+    }
+
+    /// The direct children of `dir` (which ends in `/`); deeper keys and
+    /// directories are not ours and are left out.
+    pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
+        let mut entries = match self {
+            Store::V2(c) => c.list(dir).await?,
+            Store::V3(c) => c.list(dir).await?,
+        };
+        entries.retain(|e| {
+            e.key
+                .strip_prefix(dir)
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        });
+        entries.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(entries)
+    }
+
+    /// Applies ops. v3 applies a batch atomically, retrying without keys that
+    /// changed underneath; v2 applies key by key.
+    pub async fn apply(&mut self, ops: Vec<Op>) -> Applied {
+        match self {
+            Store::V2(c) => c.apply(ops).await,
+            Store::V3(c) => c.apply(ops).await,
+        }
+    }
+
+    /// How many ops and bytes one `apply` call should carry at most.
+    pub fn batch_limits(&self) -> (usize, usize) {
+        match self {
+            // etcd's defaults: --max-txn-ops 128, --max-request-bytes 1.5 MiB.
+            Store::V3(_) => (128, 1_400_000),
+            // Per-key requests; batches only pace the progress bar.
+            Store::V2(_) => (512, usize::MAX),
+        }
+    }
+}
+
+pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| {
+        Error::Connect(format!(
+            "cannot read {what} {}: {}",
+            path.display(),
+            crate::source::io_message(&e)
+        ))
+    })
+}

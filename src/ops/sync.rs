@@ -1,0 +1,97 @@
+//! Applying a plan to etcd: guarded writes in batches within etcd's limits,
+//! alerters before the monitors that name them, deletions last. Reports
+//! exactly what was applied when something stops it part way.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::Section;
+use crate::etcd::{self, Guard, Op, Store};
+use crate::ops::plan::{Action, Change, Plan};
+
+#[derive(Default)]
+pub struct Report {
+    pub applied: BTreeMap<Action, usize>,
+    /// Keys someone else changed between reading and writing; left as they are.
+    pub conflicts: Vec<String>,
+    /// What stopped the sync, if anything; `not_applied` ops were not written.
+    pub error: Option<etcd::Error>,
+    pub not_applied: usize,
+}
+
+impl Report {
+    pub fn total(&self) -> usize {
+        self.applied.values().sum()
+    }
+}
+
+fn op(c: &Change) -> Option<Op> {
+    let guard = match c.version {
+        Some(v) => Guard::Version(v),
+        None => Guard::Absent,
+    };
+    match c.action {
+        Action::Add | Action::Change => Some(Op::Put {
+            key: c.key.clone(),
+            value: c.value_to_write()?,
+            guard,
+        }),
+        Action::Delete => Some(Op::Delete {
+            key: c.key.clone(),
+            guard,
+        }),
+        Action::Unchanged => None,
+    }
+}
+
+/// The order writes go in: alerters before the monitors naming them, and
+/// deletions of monitors before the alerters they named.
+fn order(c: &Change) -> u8 {
+    match (c.action, c.section) {
+        (Action::Delete, Section::Monitor) => 2,
+        (Action::Delete, _) => 3,
+        (_, Section::Alerter) => 0,
+        _ => 1,
+    }
+}
+
+pub async fn apply(store: &mut Store, plan: &Plan, progress: &dyn Fn(u64)) -> Report {
+    let mut changes: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Unchanged)
+        .collect();
+    changes.sort_by_key(|c| order(c));
+    let action_of: BTreeMap<&str, Action> =
+        changes.iter().map(|c| (c.key.as_str(), c.action)).collect();
+    let ops: Vec<Op> = changes.iter().filter_map(|c| op(c)).collect();
+
+    let (max_ops, max_bytes) = store.batch_limits();
+    let mut report = Report::default();
+    let mut rest = ops.as_slice();
+    while !rest.is_empty() {
+        let mut n = 0;
+        let mut bytes = 0;
+        while n < rest.len() && n < max_ops && (n == 0 || bytes + rest[n].size() <= max_bytes) {
+            bytes += rest[n].size();
+            n += 1;
+        }
+        let (batch, tail) = rest.split_at(n);
+        let done = store.apply(batch.to_vec()).await;
+        for key in &done.applied {
+            if let Some(a) = action_of.get(key.as_str()) {
+                *report.applied.entry(*a).or_default() += 1;
+            }
+        }
+        progress((done.applied.len() + done.conflicts.len()) as u64);
+        report.conflicts.extend(done.conflicts.iter().cloned());
+        if let Some(e) = done.error {
+            report.not_applied =
+                batch.len() - done.applied.len() - done.conflicts.len() + tail.len();
+            report.error = Some(e);
+            break;
+        }
+        rest = tail;
+    }
+    report.conflicts.sort();
+    report
+}

@@ -1,0 +1,44 @@
+//! The plan for machines: summary counts and every pending change with its
+//! before and after values (secrets masked).
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use crate::ops::plan::{masked, Action, Plan};
+
+pub fn write(plan: &Plan, api: &str, out: &mut dyn Write) -> io::Result<()> {
+    let changes: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Unchanged)
+        .map(|c| {
+            let before = match (&c.before, &c.before_raw) {
+                (Some(v), _) => masked(v, &c.secrets, None),
+                (None, Some(raw)) => json!({"not_json_bytes": raw.len()}),
+                _ => serde_json::Value::Null,
+            };
+            json!({
+                "key": c.key,
+                "section": c.section.key(),
+                "name": c.name,
+                "action": c.action.as_str(),
+                "before": before,
+                "after": c.after.as_ref().map(|v| masked(v, &c.secrets, c.before.as_ref())),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "prefix": plan.prefix,
+        "api": api,
+        "summary": {
+            "add": plan.count(Action::Add),
+            "change": plan.count(Action::Change),
+            "delete": plan.count(Action::Delete),
+            "unchanged": plan.count(Action::Unchanged),
+        },
+        "changes": changes,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

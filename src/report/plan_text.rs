@@ -1,0 +1,84 @@
+//! The plan for people: one line per key that would change, a unified diff
+//! of canonical JSON for changes, and a summary line. Secrets are masked.
+
+use std::io::{self, Write};
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::ops::plan::{masked, Action, Change, Plan};
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+fn json_lines(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).expect("JSON values serialize") + "\n"
+}
+
+fn before_text(c: &Change) -> String {
+    match (&c.before, &c.before_raw) {
+        (Some(v), _) => json_lines(&masked(v, &c.secrets, None)),
+        (None, Some(raw)) => format!(
+            "(not JSON, {} bytes: 9volt cannot read this value)\n",
+            raw.len()
+        ),
+        (None, None) => String::new(),
+    }
+}
+
+/// Only the new side says a secret changed, so the diff shows that line.
+fn after_text(c: &Change) -> String {
+    c.after.as_ref().map_or(String::new(), |v| {
+        json_lines(&masked(v, &c.secrets, c.before.as_ref()))
+    })
+}
+
+pub fn write(plan: &Plan, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Unchanged)
+    {
+        let (sign, code, verb) = match c.action {
+            Action::Add => ("+", GREEN, "will be added"),
+            Action::Change => ("~", YELLOW, "will be changed"),
+            Action::Delete => ("-", RED, "will be deleted"),
+            Action::Unchanged => unreachable!("filtered above"),
+        };
+        writeln!(
+            out,
+            "{} {}",
+            paint(code, sign),
+            paint(BOLD, &format!("{} {verb}", c.key))
+        )?;
+        let (before, after) = (before_text(c), after_text(c));
+        let diff = TextDiff::from_lines(&before, &after);
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            match change.tag() {
+                ChangeTag::Delete => writeln!(out, "    {}", paint(RED, &format!("- {line}")))?,
+                ChangeTag::Insert => writeln!(out, "    {}", paint(GREEN, &format!("+ {line}")))?,
+                ChangeTag::Equal => writeln!(out, "      {line}")?,
+            }
+        }
+    }
+    let pending = plan.pending();
+    if pending == 0 {
+        writeln!(
+            out,
+            "No changes: etcd matches the definitions ({} unchanged).",
+            plan.count(Action::Unchanged)
+        )
+    } else {
+        writeln!(out, "Plan: {}.", plan.summary())
+    }
+}

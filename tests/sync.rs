@@ -1,0 +1,427 @@
+//! `mon diff` / `mon sync` against a real etcd 3.4, through both the v2 keys
+//! API (what 9volt reads) and v3. Results are checked with etcd's own tools.
+
+mod support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use support::Etcd;
+
+const DEFS: &str = "\
+monitor:
+  web:
+    type: http
+    host: web1
+    status-code: 200
+    interval: 10s
+    critical-alerter: [pager]
+  db:
+    type: tcp
+    host: db1
+    port: 5432
+    interval: 30s
+alerter:
+  pager:
+    type: pagerduty
+    options: {token: {env: TEST_PD_TOKEN}}
+";
+
+fn write_defs(dir: &Path, text: &str) {
+    std::fs::write(dir.join("defs.yaml"), text).unwrap();
+}
+
+fn mon(etcd: &Etcd, api: &str, dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("ETCDCTL_ENDPOINTS")
+        .env("ETCDCTL_API", api)
+        .env("TEST_PD_TOKEN", "pd-token-1")
+        .args(args)
+        .args(["--endpoints", &etcd.endpoint()])
+        .output()
+        .unwrap()
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+macro_rules! both_apis {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn v2() {
+                ($body)("2")
+            }
+            #[test]
+            fn v3() {
+                ($body)("3")
+            }
+        }
+    };
+}
+
+both_apis!(
+    first_sync_writes_9volt_layout_then_second_changes_nothing,
+    |api: &str| {
+        let etcd = Etcd::start();
+        let dir = tempfile::tempdir().unwrap();
+        write_defs(dir.path(), DEFS);
+        let diff = mon(&etcd, api, dir.path(), &["diff"]);
+        assert_eq!(diff.status.code(), Some(4), "{}", text(&diff));
+        assert!(
+            text(&diff).contains("Plan: 3 to add, 0 to change, 0 to delete, 0 unchanged."),
+            "{}",
+            text(&diff)
+        );
+
+        let first = mon(&etcd, api, dir.path(), &["sync"]);
+        assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+        let keys = etcd.dump(api, "/9volt");
+        assert_eq!(
+            keys.keys().collect::<Vec<_>>(),
+            [
+                "/9volt/alerter/pager",
+                "/9volt/monitor/db",
+                "/9volt/monitor/web"
+            ]
+        );
+        // Compact JSON, sorted keys, secret resolved: exactly what 9volt cfg would write.
+        assert_eq!(
+            keys["/9volt/monitor/db"],
+            r#"{"host":"db1","interval":"30s","port":5432,"type":"tcp"}"#
+        );
+        assert_eq!(
+            keys["/9volt/alerter/pager"],
+            r#"{"options":{"token":"pd-token-1"},"type":"pagerduty"}"#
+        );
+        if api == "2" {
+            // 9volt needs monitor/ and alerter/ to be directories.
+            let ls = etcd.ctl("2", &["ls", "/9volt"]);
+            assert!(
+                ls.contains("/9volt/monitor") && ls.contains("/9volt/alerter"),
+                "{ls}"
+            );
+        }
+
+        let revision_before = etcd.ctl("3", &["endpoint", "status", "-w", "json"]);
+        let second = mon(&etcd, api, dir.path(), &["sync"]);
+        assert_eq!(second.status.code(), Some(0));
+        assert!(
+            text(&second).contains("No changes: etcd matches the definitions (3 unchanged)."),
+            "{}",
+            text(&second)
+        );
+        let revision_after = etcd.ctl("3", &["endpoint", "status", "-w", "json"]);
+        let rev = |s: &str| {
+            serde_json::from_str::<serde_json::Value>(s).unwrap()[0]["Status"]["header"]["revision"]
+                .clone()
+        };
+        assert_eq!(
+            rev(&revision_before),
+            rev(&revision_after),
+            "a no-change sync must write nothing"
+        );
+        let again = mon(&etcd, api, dir.path(), &["diff"]);
+        assert_eq!(again.status.code(), Some(0));
+    }
+);
+
+both_apis!(changes_and_deletes_are_applied, |api: &str| {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    assert_eq!(
+        mon(&etcd, api, dir.path(), &["sync"]).status.code(),
+        Some(0)
+    );
+    // db changes its interval, web goes away.
+    let changed = DEFS.replace("interval: 30s", "interval: 1m").replace(
+        "  web:\n    type: http\n    host: web1\n    status-code: 200\n    interval: 10s\n    critical-alerter: [pager]\n",
+        "",
+    );
+    write_defs(dir.path(), &changed);
+    let diff = mon(&etcd, api, dir.path(), &["diff"]);
+    let shown = text(&diff);
+    assert!(
+        shown.contains("~ /9volt/monitor/db will be changed"),
+        "{shown}"
+    );
+    assert!(shown.contains("-   \"interval\": \"30s\","), "{shown}");
+    assert!(shown.contains("+   \"interval\": \"1m\","), "{shown}");
+    assert!(
+        shown.contains("- /9volt/monitor/web will be deleted"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Plan: 0 to add, 1 to change, 1 to delete, 1 unchanged."),
+        "{shown}"
+    );
+    let sync = mon(&etcd, api, dir.path(), &["sync"]);
+    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
+    assert!(text(&sync).contains("applied: 0 added, 1 changed, 1 deleted"));
+    let keys = etcd.dump(api, "/9volt");
+    assert!(!keys.contains_key("/9volt/monitor/web"));
+    assert!(keys["/9volt/monitor/db"].contains(r#""interval":"1m""#));
+});
+
+both_apis!(nosync_keeps_and_dry_run_writes_nothing, |api: &str| {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    assert_eq!(
+        mon(&etcd, api, dir.path(), &["sync"]).status.code(),
+        Some(0)
+    );
+    write_defs(
+        dir.path(),
+        "monitor:\n  only:\n    type: exec\n    command: /bin/true\n    interval: 10s\n",
+    );
+    let before = etcd.dump(api, "/");
+
+    let dry = mon(&etcd, api, dir.path(), &["sync", "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("Plan: 1 to add, 0 to change, 3 to delete, 0 unchanged."),
+        "{}",
+        text(&dry)
+    );
+    assert!(text(&dry).contains("dry run: nothing was written"));
+    assert_eq!(
+        etcd.dump(api, "/"),
+        before,
+        "--dry-run must write and delete nothing"
+    );
+
+    let nosync = mon(&etcd, api, dir.path(), &["sync", "--nosync"]);
+    assert_eq!(nosync.status.code(), Some(0), "{}", text(&nosync));
+    let keys = etcd.dump(api, "/9volt");
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    assert!(keys.contains_key("/9volt/monitor/web") && keys.contains_key("/9volt/monitor/only"));
+});
+
+both_apis!(foreign_keys_are_never_touched, |api: &str| {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    for key in [
+        "/9volt/config",
+        "/9volt/cluster/director",
+        "/9volt/state/web",
+        "/9volt/event/x-abc",
+        "/9volt/monitor/nested/deep",
+        "/other/monitor/web",
+    ] {
+        if api == "2" {
+            etcd.ctl("2", &["set", key, "{\"foreign\":true}"]);
+        } else {
+            etcd.ctl("3", &["put", key, "{\"foreign\":true}"]);
+        }
+    }
+    let sync = mon(&etcd, api, dir.path(), &["sync"]);
+    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
+    assert!(text(&sync).contains("0 to delete"), "{}", text(&sync));
+    let keys = etcd.dump(api, "/");
+    for key in [
+        "/9volt/config",
+        "/9volt/cluster/director",
+        "/9volt/state/web",
+        "/9volt/event/x-abc",
+        "/9volt/monitor/nested/deep",
+        "/other/monitor/web",
+    ] {
+        assert_eq!(
+            keys.get(key).map(String::as_str),
+            Some("{\"foreign\":true}"),
+            "{key} was touched"
+        );
+    }
+});
+
+both_apis!(invalid_definitions_abort_with_no_write, |api: &str| {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "monitor:\n  bad:\n    type: http\n    interval: -5s\n",
+    )
+    .unwrap();
+    let sync = mon(&etcd, api, dir.path(), &["sync"]);
+    assert_eq!(sync.status.code(), Some(1), "{}", text(&sync));
+    assert!(
+        text(&sync).contains("refusing to sync: the definitions have errors; nothing was written")
+    );
+    assert!(text(&sync).contains("broken.yaml:4:15"), "{}", text(&sync));
+    assert!(etcd.dump(api, "/").is_empty());
+});
+
+both_apis!(the_deletion_guard_refuses_and_names_keys, |api: &str| {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    assert_eq!(
+        mon(&etcd, api, dir.path(), &["sync"]).status.code(),
+        Some(0)
+    );
+    write_defs(dir.path(), "monitor: {}\n");
+    let refused = mon(&etcd, api, dir.path(), &["sync", "--max-delete", "2"]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    let shown = text(&refused);
+    assert!(
+        shown.contains("refusing to delete 3 keys (more than --max-delete 2)"),
+        "{shown}"
+    );
+    assert!(shown.contains("/9volt/monitor/web"), "{shown}");
+    assert_eq!(etcd.dump(api, "/9volt").len(), 3);
+    let forced = mon(
+        &etcd,
+        api,
+        dir.path(),
+        &["sync", "--max-delete", "2", "--force"],
+    );
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced));
+    assert!(etcd.dump(api, "/9volt").is_empty());
+});
+
+both_apis!(
+    durations_stored_as_nanoseconds_are_unchanged,
+    |api: &str| {
+        let etcd = Etcd::start();
+        let dir = tempfile::tempdir().unwrap();
+        write_defs(
+            dir.path(),
+            "monitor:\n  db: {type: tcp, host: db1, port: 5432, interval: 30s}\n",
+        );
+        // As 9volt's own HTTP API writes it.
+        let value = r#"{"type":"tcp","host":"db1","port":5432,"interval":30000000000}"#;
+        if api == "2" {
+            etcd.ctl("2", &["set", "/9volt/monitor/db", value]);
+        } else {
+            etcd.ctl("3", &["put", "/9volt/monitor/db", value]);
+        }
+        let diff = mon(&etcd, api, dir.path(), &["diff"]);
+        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+    }
+);
+
+both_apis!(a_value_9volt_cannot_read_is_replaced, |api: &str| {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(
+        dir.path(),
+        "monitor:\n  db: {type: tcp, host: db1, port: 5432, interval: 30s}\n",
+    );
+    if api == "2" {
+        etcd.ctl("2", &["set", "/9volt/monitor/db", "not json"]);
+    } else {
+        etcd.ctl("3", &["put", "/9volt/monitor/db", "not json"]);
+    }
+    let diff = mon(&etcd, api, dir.path(), &["diff"]);
+    assert!(
+        text(&diff).contains("(not JSON, 8 bytes: 9volt cannot read this value)"),
+        "{}",
+        text(&diff)
+    );
+    assert_eq!(
+        mon(&etcd, api, dir.path(), &["sync"]).status.code(),
+        Some(0)
+    );
+    assert!(etcd.dump(api, "/9volt")["/9volt/monitor/db"].starts_with('{'));
+});
+
+both_apis!(secrets_are_never_printed, |api: &str| {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    assert_eq!(
+        mon(&etcd, api, dir.path(), &["sync"]).status.code(),
+        Some(0)
+    );
+    let out = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("ETCDCTL_API", api)
+        .env("TEST_PD_TOKEN", "pd-token-2")
+        .args(["diff", "--endpoints", &etcd.endpoint()])
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(shown.contains("-     \"token\": \"(secret)\""), "{shown}");
+    assert!(
+        shown.contains("+     \"token\": \"(secret, changed)\""),
+        "{shown}"
+    );
+    assert!(!shown.contains("pd-token"), "{shown}");
+    let json = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("ETCDCTL_API", api)
+        .env("TEST_PD_TOKEN", "pd-token-2")
+        .args(["diff", "--format", "json", "--endpoints", &etcd.endpoint()])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["summary"]["change"], 1);
+    assert!(!String::from_utf8_lossy(&json.stdout).contains("pd-token"));
+});
+
+#[test]
+fn an_unset_secret_aborts_before_connecting() {
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    let out = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("TEST_PD_TOKEN")
+        .args(["sync", "--endpoints", "http://127.0.0.1:1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out).contains(
+            "alerter `pager` option `token`: environment variable TEST_PD_TOKEN is not set"
+        ),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn an_unreachable_etcd_fails_fast_and_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    let port = support::free_port();
+    for api in ["2", "3"] {
+        let start = std::time::Instant::now();
+        let out = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("TEST_PD_TOKEN", "x")
+            .env("ETCDCTL_API", api)
+            .args([
+                "diff",
+                "--endpoints",
+                &format!("http://127.0.0.1:{port}"),
+                "--dial-timeout",
+                "1s",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+        assert!(
+            text(&out).contains(&format!("127.0.0.1:{port}")),
+            "{}",
+            text(&out)
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    }
+}
