@@ -29,7 +29,9 @@ fn options(etcd: &Etcd, api: Api) -> Options {
 
 fn defs(monitors: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = String::from("alerter:\n  pager: {type: pagerduty, options: {token: literal-token}}\nmonitor:\n");
+    let mut text = String::from(
+        "alerter:\n  pager: {type: pagerduty, options: {token: literal-token}}\nmonitor:\n",
+    );
     for i in 0..monitors {
         text.push_str(&format!("  m{i:05}: {{type: tcp, host: db{i}, port: 5432, interval: 30s, critical-alerter: [pager]}}\n"));
     }
@@ -52,25 +54,47 @@ fn concurrent_write_is_a_conflict(api: Api) {
     let etcd = Etcd::start();
     let dir = defs(3);
     let paths = vec![PathBuf::from(dir.path())];
-    let opts = PlanOptions { keep_remote_only: false, replace: false };
+    let opts = PlanOptions {
+        keep_remote_only: false,
+        replace: false,
+    };
     let rt = rt();
     // Bring etcd in line, then change one definition so the plan has work.
-    let mut first = rt.block_on(plan::prepare(&paths, &options(&etcd, api), "9volt", &opts)).ok().unwrap();
-    assert!(rt.block_on(sync::apply(&mut first.store, &first.plan, &|_| {})).error.is_none());
-    let text = std::fs::read_to_string(dir.path().join("defs.yaml")).unwrap().replace("interval: 30s", "interval: 1m");
+    let mut first = rt
+        .block_on(plan::prepare(&paths, &options(&etcd, api), "9volt", &opts))
+        .ok()
+        .unwrap();
+    assert!(rt
+        .block_on(sync::apply(&mut first.store, &first.plan, &|_| {}))
+        .error
+        .is_none());
+    let text = std::fs::read_to_string(dir.path().join("defs.yaml"))
+        .unwrap()
+        .replace("interval: 30s", "interval: 1m");
     std::fs::write(dir.path().join("defs.yaml"), text).unwrap();
 
-    let mut prepared = rt.block_on(plan::prepare(&paths, &options(&etcd, api), "9volt", &opts)).ok().unwrap();
+    let mut prepared = rt
+        .block_on(plan::prepare(&paths, &options(&etcd, api), "9volt", &opts))
+        .ok()
+        .unwrap();
     assert_eq!(prepared.plan.count(Action::Change), 3);
     // Someone else edits m00001 between our read and our write.
-    put(&etcd, api, "/9volt/monitor/m00001", r#"{"edited":"by someone else"}"#);
+    put(
+        &etcd,
+        api,
+        "/9volt/monitor/m00001",
+        r#"{"edited":"by someone else"}"#,
+    );
     let report = rt.block_on(sync::apply(&mut prepared.store, &prepared.plan, &|_| {}));
     assert!(report.error.is_none());
     assert_eq!(report.conflicts, vec!["/9volt/monitor/m00001".to_string()]);
     assert_eq!(report.applied.get(&Action::Change), Some(&2));
     let api_digit = if api == Api::V2 { "2" } else { "3" };
     let keys = etcd.dump(api_digit, "/9volt");
-    assert_eq!(keys["/9volt/monitor/m00001"], r#"{"edited":"by someone else"}"#, "the other writer's value must survive");
+    assert_eq!(
+        keys["/9volt/monitor/m00001"], r#"{"edited":"by someone else"}"#,
+        "the other writer's value must survive"
+    );
     assert!(keys["/9volt/monitor/m00000"].contains(r#""interval":"1m""#));
     assert!(keys["/9volt/monitor/m00002"].contains(r#""interval":"1m""#));
 }
@@ -88,13 +112,28 @@ fn a_created_key_is_a_conflict(api: Api) {
     let etcd = Etcd::start();
     let dir = defs(2);
     let paths = vec![PathBuf::from(dir.path())];
-    let opts = PlanOptions { keep_remote_only: false, replace: false };
+    let opts = PlanOptions {
+        keep_remote_only: false,
+        replace: false,
+    };
     let rt = rt();
-    let mut prepared = rt.block_on(plan::prepare(&paths, &options(&etcd, api), "9volt", &opts)).ok().unwrap();
-    put(&etcd, api, "/9volt/monitor/m00000", r#"{"created":"meanwhile"}"#);
+    let mut prepared = rt
+        .block_on(plan::prepare(&paths, &options(&etcd, api), "9volt", &opts))
+        .ok()
+        .unwrap();
+    put(
+        &etcd,
+        api,
+        "/9volt/monitor/m00000",
+        r#"{"created":"meanwhile"}"#,
+    );
     let report = rt.block_on(sync::apply(&mut prepared.store, &prepared.plan, &|_| {}));
     assert_eq!(report.conflicts, vec!["/9volt/monitor/m00000".to_string()]);
-    assert_eq!(report.applied.get(&Action::Add), Some(&2), "the alerter and the other monitor");
+    assert_eq!(
+        report.applied.get(&Action::Add),
+        Some(&2),
+        "the alerter and the other monitor"
+    );
 }
 
 #[test]
@@ -110,9 +149,20 @@ fn etcd_stopping_mid_sync_leaves_nothing_corrupt(api: Api) {
     let etcd = RefCell::new(Etcd::start());
     let dir = defs(1500);
     let paths = vec![PathBuf::from(dir.path())];
-    let opts = PlanOptions { keep_remote_only: false, replace: false };
+    let opts = PlanOptions {
+        keep_remote_only: false,
+        replace: false,
+    };
     let rt = rt();
-    let mut prepared = rt.block_on(plan::prepare(&paths, &options(&etcd.borrow(), api), "9volt", &opts)).ok().unwrap();
+    let mut prepared = rt
+        .block_on(plan::prepare(
+            &paths,
+            &options(&etcd.borrow(), api),
+            "9volt",
+            &opts,
+        ))
+        .ok()
+        .unwrap();
     assert_eq!(prepared.plan.count(Action::Add), 1501);
     let batches = RefCell::new(0);
     let report = rt.block_on(sync::apply(&mut prepared.store, &prepared.plan, &|_| {
@@ -121,24 +171,52 @@ fn etcd_stopping_mid_sync_leaves_nothing_corrupt(api: Api) {
             etcd.borrow_mut().stop();
         }
     }));
-    let error = report.error.as_ref().expect("the sync must notice etcd went away");
+    let error = report
+        .error
+        .as_ref()
+        .expect("the sync must notice etcd went away");
     assert!(matches!(error, mon::etcd::Error::Connect(_)), "{error:?}");
-    assert!(report.total() > 0 && report.total() < 1501, "applied {}", report.total());
+    assert!(
+        report.total() > 0 && report.total() < 1501,
+        "applied {}",
+        report.total()
+    );
     assert_eq!(report.total() + report.not_applied, 1501);
 
     etcd.borrow_mut().restart();
     let api_digit = if api == Api::V2 { "2" } else { "3" };
     let keys = etcd.borrow().dump(api_digit, "/9volt");
-    assert_eq!(keys.len(), report.total(), "exactly what was reported as applied is there");
+    assert_eq!(
+        keys.len(),
+        report.total(),
+        "exactly what was reported as applied is there"
+    );
     for (k, v) in &keys {
-        serde_json::from_str::<serde_json::Value>(v).unwrap_or_else(|e| panic!("{k} holds a broken value: {e}"));
+        serde_json::from_str::<serde_json::Value>(v)
+            .unwrap_or_else(|e| panic!("{k} holds a broken value: {e}"));
     }
     // A rerun converges.
-    let mut again = rt.block_on(plan::prepare(&paths, &options(&etcd.borrow(), api), "9volt", &opts)).ok().unwrap();
+    let mut again = rt
+        .block_on(plan::prepare(
+            &paths,
+            &options(&etcd.borrow(), api),
+            "9volt",
+            &opts,
+        ))
+        .ok()
+        .unwrap();
     assert_eq!(again.plan.count(Action::Add), 1501 - report.total());
     let second = rt.block_on(sync::apply(&mut again.store, &again.plan, &|_| {}));
     assert!(second.error.is_none() && second.conflicts.is_empty());
-    let last = rt.block_on(plan::prepare(&paths, &options(&etcd.borrow(), api), "9volt", &opts)).ok().unwrap();
+    let last = rt
+        .block_on(plan::prepare(
+            &paths,
+            &options(&etcd.borrow(), api),
+            "9volt",
+            &opts,
+        ))
+        .ok()
+        .unwrap();
     assert_eq!(last.plan.pending(), 0);
 }
 

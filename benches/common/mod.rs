@@ -1,4 +1,6 @@
 //! Shared by the benchmarks: run a command, time it, read its peak memory.
+//! Each benchmark uses a part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -182,7 +182,7 @@ pub fn plan(
             None => (Action::Add, None, None, None),
             Some(e) => match serde_json::from_str::<Value>(&e.value) {
                 Ok(v) => {
-                    let same = normalize(&v, d.section) == normalize(&d.value, d.section);
+                    let same = equivalent(&v, &d.value, d.section);
                     let action = if same && !opts.replace {
                         Action::Unchanged
                     } else {
@@ -248,37 +248,46 @@ pub fn plan(
     }
 }
 
-/// The value as 9volt would compare it: every number a float (Go decodes
-/// JSON numbers into float64), durations in nanoseconds.
-pub fn normalize(v: &Value, section: Section) -> Value {
-    fn numbers(v: &Value) -> Value {
+/// Whether 9volt would see the two values as the same: numbers compared as
+/// float64 (Go decodes JSON numbers so), monitor durations by their length,
+/// whether written as a string or as integer nanoseconds.
+pub fn equivalent(a: &Value, b: &Value, section: Section) -> bool {
+    fn num(v: &Value) -> Option<f64> {
+        v.as_f64()
+    }
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => num(a) == num(b) || x == y,
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+    fn duration_ns(v: &Value) -> Option<f64> {
         match v {
-            Value::Number(n) => n
-                .as_f64()
-                .and_then(serde_json::Number::from_f64)
-                .map_or(Value::Null, Value::Number),
-            Value::Array(a) => Value::Array(a.iter().map(numbers).collect()),
-            Value::Object(o) => {
-                Value::Object(o.iter().map(|(k, v)| (k.clone(), numbers(v))).collect())
-            }
-            other => other.clone(),
+            Value::String(s) => duration::parse(s).ok().map(|ns| ns as f64),
+            other => num(other),
         }
     }
-    let mut v = numbers(v);
-    if section == Section::Monitor {
-        if let Some(obj) = v.as_object_mut() {
-            for field in DURATION_FIELDS {
-                if let Some(Value::String(s)) = obj.get(*field) {
-                    if let Ok(ns) = duration::parse(s) {
-                        if let Some(n) = serde_json::Number::from_f64(ns as f64) {
-                            obj.insert(field.to_string(), Value::Number(n));
+    match (section, a, b) {
+        (Section::Monitor, Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.get(k).is_some_and(|w| {
+                        if DURATION_FIELDS.contains(&k.as_str()) {
+                            v == w || (duration_ns(v).is_some() && duration_ns(v) == duration_ns(w))
+                        } else {
+                            same(v, w)
                         }
-                    }
-                }
-            }
+                    })
+                })
         }
+        _ => same(a, b),
     }
-    v
 }
 
 /// A copy with secrets replaced, for showing. `other` is the value on the
@@ -305,18 +314,25 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn durations_as_nanoseconds_equal_strings() {
-        let api = json!({"type": "http", "interval": 60_000_000_000u64, "status-code": 200});
-        let ours = json!({"type": "http", "interval": "1m", "status-code": 200.0});
-        assert_eq!(
-            normalize(&api, Section::Monitor),
-            normalize(&ours, Section::Monitor)
-        );
-        let other = json!({"type": "http", "interval": "30s", "status-code": 200});
-        assert_ne!(
-            normalize(&api, Section::Monitor),
-            normalize(&other, Section::Monitor)
-        );
+    fn equivalence_is_9volts() {
+        let cases = [
+            // What 9volt's own API writes equals the string form.
+            (
+                json!({"type": "http", "interval": 60_000_000_000u64, "status-code": 200}),
+                json!({"type": "http", "interval": "1m", "status-code": 200.0}),
+                true,
+            ),
+            (json!({"interval": "60s"}), json!({"interval": "1m"}), true),
+            (json!({"interval": "30s"}), json!({"interval": "1m"}), false),
+            (json!({"interval": "x"}), json!({"interval": "y"}), false),
+            (json!({"tags": [1, 2]}), json!({"tags": [1.0, 2.0]}), true),
+            (json!({"a": 1}), json!({"a": 1, "b": 2}), false),
+            (json!({"a": {"b": "c"}}), json!({"a": {"b": "d"}}), false),
+        ];
+        for (a, b, eq) in cases {
+            assert_eq!(equivalent(&a, &b, Section::Monitor), eq, "{a} vs {b}");
+            assert_eq!(equivalent(&b, &a, Section::Monitor), eq, "{b} vs {a}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
         diagnostics: Vec::new(),
         alias_nodes: 0,
         stopped: false,
+        ascii: source.text.is_ascii(),
     };
     let mut parser = Parser::new_from_str(&source.text).keep_tags(true);
     if let Err(e) = parser.load(&mut b, true) {
@@ -66,11 +67,21 @@ struct Builder<'a> {
     alias_nodes: usize,
     /// Set after a finding that makes the rest of the file meaningless.
     stopped: bool,
+    /// In ASCII text the parser's character index is the byte offset.
+    ascii: bool,
 }
 
 impl Builder<'_> {
+    fn offset(&self, m: &Marker) -> usize {
+        if self.ascii {
+            m.index().min(self.source.text.len())
+        } else {
+            self.source.offset_of(m.line(), m.col())
+        }
+    }
+
     fn point(&self, m: &Marker) -> Span {
-        let start = self.source.offset_of(m.line(), m.col());
+        let start = self.offset(m);
         let end = self.source.text[start..]
             .char_indices()
             .nth(1)
@@ -81,7 +92,7 @@ impl Builder<'_> {
 
     /// The span of a scalar token: to its closing quote, or its own length.
     fn scalar_span(&self, m: &Marker, value: &str, style: TScalarStyle) -> Span {
-        let start = self.source.offset_of(m.line(), m.col());
+        let start = self.offset(m);
         let text = &self.source.text[start..];
         let line_end = text.find(['\n', '\r']).unwrap_or(text.len());
         let len = match style {
