@@ -2,6 +2,8 @@
 //! directory that has the repository's fixtures and schemas, so the README
 //! cannot drift from the tool.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -35,11 +37,17 @@ fn readme_examples_run() {
     for sub in ["fixtures", "schemas"] {
         std::os::unix::fs::symlink(root.join(sub), dir.path().join(sub)).unwrap();
     }
+    // The diff and sync examples need an etcd and the estate's secrets.
+    let etcd = support::Etcd::start();
     for cmd in commands {
         let args: Vec<&str> = cmd.split_whitespace().collect();
         let out = Command::cargo_bin("mon")
             .unwrap()
             .current_dir(dir.path())
+            .env("ETCDCTL_ENDPOINTS", etcd.endpoint())
+            .env_remove("ETCDCTL_API")
+            .env("PAGERDUTY_TOKEN", "example")
+            .env("SMTP_PASSWORD", "example")
             .args(&args)
             .output()
             .unwrap();

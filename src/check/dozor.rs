@@ -85,14 +85,6 @@ fn js_regex_problem(re: &str) -> Option<String> {
     }
     match regex::Regex::new(re) {
         Ok(_) => None,
-        Err(e) => Some(
-            e.to_string()
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .last()
-                .unwrap_or("invalid")
-                .trim()
-                .to_string(),
-        ),
+        Err(e) => Some(super::regex_message(&e.to_string())),
     }
 }

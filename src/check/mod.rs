@@ -36,6 +36,17 @@ pub fn run(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     out.extend(found);
 }
 
+/// The regex crates' multi-line error, reduced to its last meaningful line.
+pub(crate) fn regex_message(s: &str) -> String {
+    let line = s
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
+}
+
 /// "did you mean" for a reference to a name that does not exist.
 pub(crate) fn suggest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(word, names).map(|s| format!("did you mean `{s}`?"))

@@ -270,7 +270,7 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
                         Diagnostic::error(
                             Code::BadDnsRegex,
                             n.span,
-                            format!("dns `expect` is not a valid regular expression: {}", first_line(&e.to_string())),
+                            format!("dns `expect` is not a valid regular expression: {}", super::regex_message(&e.to_string())),
                         )
                         .with_hint("9volt compiles it with regexp.MustCompile: an invalid one crashes the server"),
                     );
@@ -448,15 +448,4 @@ fn yaml11_strings(node: &Node, out: &mut Vec<Diagnostic>) {
         Value::Seq(items) => items.iter().for_each(|i| yaml11_strings(i, out)),
         _ => {}
     }
-}
-
-/// The regex crate's multi-line message, reduced to its last meaningful line.
-fn first_line(s: &str) -> String {
-    let line = s
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
-        .unwrap_or(s)
-        .trim();
-    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }

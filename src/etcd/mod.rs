@@ -111,7 +111,7 @@ impl std::fmt::Display for Error {
 
 pub enum Store {
     V2(v2::Client),
-    V3(v3::Client),
+    V3(Box<v3::Client>),
 }
 
 impl Store {
@@ -121,7 +121,7 @@ impl Store {
         }
         Ok(match opts.api {
             Api::V2 => Store::V2(v2::Client::connect(opts).await?),
-            Api::V3 => Store::V3(v3::Client::connect(opts).await?),
+            Api::V3 => Store::V3(Box::new(v3::Client::connect(opts).await?)),
         })
     }
 

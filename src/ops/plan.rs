@@ -308,6 +308,46 @@ pub fn masked(v: &Value, secrets: &[String], other: Option<&Value>) -> Value {
     v
 }
 
+/// Everything before the plan is shown: load and check the definitions,
+/// resolve secrets, read etcd.
+pub struct Prepared {
+    pub store: crate::etcd::Store,
+    pub plan: Plan,
+}
+
+pub enum PrepareError {
+    Path(crate::source::PathError),
+    Invalid(Box<crate::ops::validate::Loaded>),
+    Secrets(Vec<String>),
+    Etcd(crate::etcd::Error),
+}
+
+pub async fn prepare(
+    paths: &[std::path::PathBuf],
+    etcd: &crate::etcd::Options,
+    prefix: &str,
+    opts: &PlanOptions,
+) -> Result<Prepared, PrepareError> {
+    let loaded = crate::ops::validate::load(paths).map_err(PrepareError::Path)?;
+    if loaded.errors() > 0 {
+        return Err(PrepareError::Invalid(Box::new(loaded)));
+    }
+    let desired = desired(&loaded.catalog, &loaded.sources).map_err(PrepareError::Secrets)?;
+    let mut store = crate::etcd::Store::connect(etcd)
+        .await
+        .map_err(PrepareError::Etcd)?;
+    let mut remote = BTreeMap::new();
+    for section in SYNCED {
+        let entries = store
+            .list(&dir(prefix, section))
+            .await
+            .map_err(PrepareError::Etcd)?;
+        remote.insert(section, entries);
+    }
+    let plan = plan(prefix, desired, &remote, opts);
+    Ok(Prepared { store, plan })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,44 +390,4 @@ mod tests {
         );
         assert!(!masked(&after, &secrets, None).to_string().contains("new"));
     }
-}
-
-/// Everything before the plan is shown: load and check the definitions,
-/// resolve secrets, read etcd.
-pub struct Prepared {
-    pub store: crate::etcd::Store,
-    pub plan: Plan,
-}
-
-pub enum PrepareError {
-    Path(crate::source::PathError),
-    Invalid(Box<crate::ops::validate::Loaded>),
-    Secrets(Vec<String>),
-    Etcd(crate::etcd::Error),
-}
-
-pub async fn prepare(
-    paths: &[std::path::PathBuf],
-    etcd: &crate::etcd::Options,
-    prefix: &str,
-    opts: &PlanOptions,
-) -> Result<Prepared, PrepareError> {
-    let loaded = crate::ops::validate::load(paths).map_err(PrepareError::Path)?;
-    if loaded.errors() > 0 {
-        return Err(PrepareError::Invalid(Box::new(loaded)));
-    }
-    let desired = desired(&loaded.catalog, &loaded.sources).map_err(PrepareError::Secrets)?;
-    let mut store = crate::etcd::Store::connect(etcd)
-        .await
-        .map_err(PrepareError::Etcd)?;
-    let mut remote = BTreeMap::new();
-    for section in SYNCED {
-        let entries = store
-            .list(&dir(prefix, section))
-            .await
-            .map_err(PrepareError::Etcd)?;
-        remote.insert(section, entries);
-    }
-    let plan = plan(prefix, desired, &remote, opts);
-    Ok(Prepared { store, plan })
 }
