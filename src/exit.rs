@@ -19,6 +19,12 @@ pub enum Exit {
     Conflict = 6,
     /// Refused by a safety guard (mass deletion without --force).
     Refused = 7,
+    /// send-command/send-config: the host reported a failure (non-zero code).
+    HostFailure = 8,
+    /// send-command/send-config: the host's result carried no code.
+    NoCode = 9,
+    /// send-command/send-config: no result arrived before --timeout.
+    Timeout = 10,
 }
 
 impl Exit {

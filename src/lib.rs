@@ -7,9 +7,11 @@
 
 pub mod catalog;
 pub mod check;
+pub mod collectd;
 pub mod diagnostic;
 pub mod etcd;
 pub mod exit;
+pub mod mqtt;
 pub mod ops;
 pub mod report;
 pub mod schema;

@@ -4,6 +4,9 @@
 pub mod diff;
 pub mod etcd;
 pub mod schema;
+pub mod send;
+pub mod send_command;
+pub mod send_config;
 pub mod sync;
 pub mod validate;
 
@@ -17,7 +20,7 @@ use mon::exit::Exit;
     version,
     about = "One directory of YAML/TOML definitions as the source of truth for a 9volt, hastmon, collectd, Conveyer and Dozor estate",
     long_about = None,
-    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error, 4 changes pending,\n5 server unreachable, 6 conflict, 7 refused by a safety guard.\nDocs: the README, and `mon schema` for the definition format."
+    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error, 4 changes pending,\n5 server unreachable, 6 conflict, 7 refused by a safety guard, 8 host reported a failure,\n9 result without a code, 10 timeout.\nDocs: the README, and `mon schema` for the definition format."
 )]
 pub struct Cli {
     /// When to color output
@@ -52,6 +55,8 @@ pub enum Command {
     Validate(validate::Args),
     Diff(diff::Args),
     Sync(sync::Args),
+    SendCommand(send_command::Args),
+    SendConfig(send_config::Args),
     Schema(schema::Args),
 }
 
@@ -69,6 +74,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Validate(args) => validate::run(args, color),
         Command::Diff(args) => diff::run(args, color),
         Command::Sync(args) => sync::run(args, color),
+        Command::SendCommand(args) => send_command::run(args, color),
+        Command::SendConfig(args) => send_config::run(args, color),
         Command::Schema(args) => schema::run(args),
     }
 }

@@ -2,5 +2,6 @@
 //! return values; they know nothing about the command line or output format.
 
 pub mod plan;
+pub mod send;
 pub mod sync;
 pub mod validate;

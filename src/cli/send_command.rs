@@ -1,0 +1,44 @@
+use std::time::Duration;
+
+use mon::exit::Exit;
+use mon::mqtt::Task;
+
+use super::send::{go_duration, TargetArgs};
+
+/// Run a service command on collectd hosts over MQTT and wait for its result
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon send-command hello exec                  # the one collectd host in the definitions in .
+  mon send-command nginx reload --node web1 --node web2
+  mon send-command nginx reload --all --timeout 1m --format json
+  mon send-command hello exec --host broker:1883 --topic test-topic --result-topic test-result-topic
+
+The service and command are checked against the host's definitions before anything is sent.
+Only the result with this task's id counts; others on the result topic are ignored (-v shows them).
+Exit codes: 0 ok, 8 the host reported a failure, 9 result without a code, 10 timeout,
+5 broker unreachable, 2 unknown host/service/command, 1 invalid definitions.")]
+pub struct Args {
+    /// Service, as defined under the host's `services:`
+    pub service: String,
+    /// Command of that service
+    pub command: String,
+    /// How long to wait for the result
+    #[arg(long, default_value = "30s", value_parser = go_duration)]
+    pub timeout: Duration,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+pub fn run(args: Args, color: bool) -> Exit {
+    let task = Task::Command {
+        service: args.service.clone(),
+        command: args.command.clone(),
+    };
+    // Explicit brokers have no definitions to check against.
+    let check = args
+        .target
+        .host
+        .is_none()
+        .then_some((args.service.as_str(), args.command.as_str()));
+    super::send::run(&args.target, task, check, args.timeout, color)
+}

@@ -1,0 +1,169 @@
+//! collectd itself as the judge of a collectd.conf (reference
+//! dozor-conveyer-collectd.md §3.3-§3.7): Debian's `collectd -T` loads the
+//! file, runs each plugin's config callback and exits non-zero on many
+//! errors; others only show as `[error]` lines, so both are read.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub enum CheckError {
+    /// collectd refused the file; the text says why.
+    Rejected(String),
+    /// collectd could not be run at all.
+    Unavailable(String),
+}
+
+/// Runtime-only noise that `-T` logs while it really connects and reads.
+const NOISE: &[&str] = &[
+    "No write callback has been registered",
+    "Connecting to",
+    "Network is unreachable",
+    "getaddrinfo",
+    "Filter subsystem",
+];
+
+pub fn collectd_binary() -> Option<PathBuf> {
+    ["/usr/sbin/collectd", "/opt/collectd/sbin/collectd"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Rewrites the file for stock collectd: the fork-only `<Module>` blocks of
+/// `<Plugin lua>` go, `BasePath` points at `lua_dir`, where every `Script`
+/// gets a stub (the stock lua plugin runs scripts at load time).
+pub fn for_stock_collectd(text: &str, lua_dir: &Path) -> std::io::Result<String> {
+    let mut out = String::new();
+    let mut in_lua = false;
+    let mut in_module = false;
+    for line in text.lines() {
+        let t = line.trim();
+        let lower = t.to_ascii_lowercase();
+        if lower.starts_with("<plugin lua>") || lower.starts_with("<plugin \"lua\">") {
+            in_lua = true;
+        } else if in_lua && lower.starts_with("</plugin>") {
+            in_lua = false;
+        } else if in_lua && lower.starts_with("<module") {
+            in_module = true;
+            continue;
+        } else if in_module {
+            if lower.starts_with("</module>") {
+                in_module = false;
+            }
+            continue;
+        } else if in_lua && lower.starts_with("basepath") {
+            out.push_str(&format!("  BasePath \"{}\"\n", lua_dir.display()));
+            continue;
+        } else if in_lua && lower.starts_with("script") {
+            if let Some(rel) = t
+                .split_once('"')
+                .and_then(|(_, r)| r.rsplit_once('"'))
+                .map(|(r, _)| r)
+            {
+                if !rel.contains("..") {
+                    // Scripts are found under BasePath; an absolute one is moved there.
+                    let stub = lua_dir.join(rel.trim_start_matches('/'));
+                    if let Some(parent) = stub.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::write(&stub, "-- stub written by mon's check\n")?;
+                    if rel.starts_with('/') {
+                        out.push_str(&format!("  Script \"{}\"\n", rel.trim_start_matches('/')));
+                        continue;
+                    }
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Checks a collectd.conf with `collectd -T` in a scratch directory, without
+/// network access where possible (it really connects and runs programs).
+pub fn check_config(text: &str) -> Result<(), CheckError> {
+    let binary = collectd_binary().ok_or_else(|| {
+        CheckError::Unavailable(
+            "collectd is not installed (apt-get install collectd-core liblua5.3-0)".into(),
+        )
+    })?;
+    let dir = tempfile::tempdir().map_err(|e| CheckError::Unavailable(e.to_string()))?;
+    let lua = dir.path().join("lua");
+    std::fs::create_dir_all(&lua).map_err(|e| CheckError::Unavailable(e.to_string()))?;
+    let body =
+        for_stock_collectd(text, &lua).map_err(|e| CheckError::Unavailable(e.to_string()))?;
+    let conf = dir.path().join("collectd.conf");
+    let header = format!(
+        "BaseDir \"{0}/base\"\nPIDFile \"{0}/collectd.pid\"\n",
+        dir.path().display()
+    );
+    std::fs::write(&conf, header + &body).map_err(|e| CheckError::Unavailable(e.to_string()))?;
+
+    let isolate = is_root() && Path::new("/usr/bin/unshare").exists();
+    let mut cmd = if isolate {
+        let mut c = Command::new("/usr/bin/unshare");
+        c.arg("-n").arg(&binary);
+        c
+    } else {
+        Command::new(&binary)
+    };
+    cmd.arg("-T")
+        .arg("-C")
+        .arg(&conf)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| CheckError::Unavailable(format!("cannot run {}: {e}", binary.display())))?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if Instant::now() > deadline => {
+                let _ = child.kill();
+                return Err(CheckError::Rejected(
+                    "collectd -T did not finish within 30 s".into(),
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(CheckError::Unavailable(e.to_string())),
+        }
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut o) = child.stdout.take() {
+        let _ = o.read_to_string(&mut stdout);
+    }
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("[error]") || l.contains("Error:") || l.starts_with("Parse error"))
+        .filter(|l| !NOISE.iter().any(|n| l.contains(n)))
+        .collect();
+    if !status.success() || !errors.is_empty() {
+        let shown = if errors.is_empty() {
+            stderr.trim().to_string()
+        } else {
+            errors.join("\n")
+        };
+        return Err(CheckError::Rejected(shown));
+    }
+    if !stdout.trim().is_empty() {
+        return Err(CheckError::Rejected(format!(
+            "collectd's lexer dropped characters it could not read: {}",
+            stdout.trim()
+        )));
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}

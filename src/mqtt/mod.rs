@@ -1,0 +1,311 @@
+//! lua-collectd-monitor's remote protocol over MQTT 3.1.1
+//! (reference/lua-collectd-monitor.md §4): publish a task, wait for the
+//! result carrying the same task id, ignore everything else.
+
+mod codes;
+mod time;
+
+pub use codes::meaning;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rumqttc::{
+    AsyncClient, ConnectReturnCode, Event, MqttOptions, Packet, QoS, SubscribeReasonCode,
+    TlsConfiguration, Transport,
+};
+use serde_json::{json, Value};
+
+/// Where and how to reach one host's broker, and its topics.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// What the output calls it: the collectd host's name, or the broker.
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub tls: Option<Tls>,
+    pub topic: String,
+    pub result_topic: String,
+    pub qos: u8,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Tls {
+    pub cafile: Option<PathBuf>,
+    /// Accept any certificate (as the collectd plugin itself does).
+    pub insecure: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Task {
+    Command { service: String, command: String },
+    Config { text: String },
+}
+
+pub struct SendOptions {
+    pub timeout: Duration,
+    pub client_id: Option<String>,
+}
+
+/// What came back for one target.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The host's result for our task. `code` is None when the host sent none
+    /// (the plugin drops it for several failures).
+    Result {
+        task_id: u64,
+        code: Option<i64>,
+        message: String,
+        latency: Duration,
+    },
+    /// Nothing for our task arrived in time.
+    Timeout { task_id: u64, waited: Duration },
+    /// The broker could not be reached or refused us.
+    Unreachable(String),
+}
+
+/// Messages we saw and ignored (another task's result, malformed payloads).
+pub type Ignored = Arc<dyn Fn(&str, &str) + Send + Sync>;
+
+/// The task message exactly as remote.lua validates it.
+pub fn task_message(task: &Task, task_id: u64) -> String {
+    let timestamp = time::utc_now();
+    let v = match task {
+        Task::Command { service, command } => {
+            json!({"task_id": task_id, "timestamp": timestamp, "service": service, "command": command})
+        }
+        Task::Config { text } => {
+            json!({"task_id": task_id, "timestamp": timestamp, "config": text})
+        }
+    };
+    v.to_string()
+}
+
+/// A task id as the Lua sender makes it: an integer in 1..=2^32, which the
+/// plugin echoes without losing precision.
+pub fn new_task_id() -> u64 {
+    rand::random_range(1..=(1u64 << 32))
+}
+
+/// Whether a result payload answers our task; the plugin may send the id as
+/// a number or, from its systemd path, as a numeric string.
+fn matches(v: &Value, task_id: u64) -> bool {
+    match v.get("task_id") {
+        Some(Value::Number(n)) => n.as_u64() == Some(task_id) || n.as_f64() == Some(task_id as f64),
+        Some(Value::String(s)) => s.trim().parse::<u64>() == Ok(task_id),
+        _ => false,
+    }
+}
+
+fn qos(q: u8) -> QoS {
+    match q {
+        0 => QoS::AtMostOnce,
+        1 => QoS::AtLeastOnce,
+        _ => QoS::ExactlyOnce,
+    }
+}
+
+fn transport(tls: &Tls) -> Result<Transport, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    if let Some(ca) = &tls.cafile {
+        let pem = std::fs::read(ca).map_err(|e| {
+            format!(
+                "cannot read CA file {}: {}",
+                ca.display(),
+                crate::source::io_message(&e)
+            )
+        })?;
+        return Ok(Transport::tls_with_config(TlsConfiguration::Simple {
+            ca: pem,
+            alpn: None,
+            client_auth: None,
+        }));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let config = if tls.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+            .with_no_client_auth()
+    } else {
+        for cert in rustls_native_certs::load_native_certs().certs {
+            let _ = roots.add(cert);
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    Ok(Transport::tls_with_config(TlsConfiguration::Rustls(
+        Arc::new(config),
+    )))
+}
+
+/// `--insecure`: the same trust the collectd plugin gives its broker.
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Connects, subscribes to the result topic and waits for the SUBACK, then
+/// publishes the task and waits for the result with our task id.
+pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ignored) -> Outcome {
+    let task_id = new_task_id();
+    let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + opts.timeout;
+    let client_id = opts
+        .client_id
+        .clone()
+        .unwrap_or_else(|| format!("mon-{}-{:08x}", std::process::id(), rand::random::<u32>()));
+    let mut mo = MqttOptions::new(client_id, target.host.clone(), target.port);
+    mo.set_keep_alive(Duration::from_secs(30));
+    // A clean session: nothing queued for an earlier session can arrive.
+    mo.set_clean_session(true);
+    mo.set_max_packet_size(4 * 1024 * 1024, 4 * 1024 * 1024);
+    if let Some(user) = &target.user {
+        mo.set_credentials(user.clone(), target.password.clone().unwrap_or_default());
+    }
+    if let Some(tls) = &target.tls {
+        match transport(tls) {
+            Ok(t) => {
+                mo.set_transport(t);
+            }
+            Err(e) => return Outcome::Unreachable(e),
+        }
+    }
+    let (client, mut events) = AsyncClient::new(mo, 16);
+    let mut net = events.network_options();
+    // Without it every QoS 1/2 round trip stalls on delayed ACKs (~40 ms a hop).
+    net.set_tcp_nodelay(true);
+    net.set_connection_timeout(opts.timeout.as_secs().clamp(1, 10));
+    events.set_network_options(net);
+
+    let payload = task_message(task, task_id);
+    let q = qos(target.qos);
+    let mut connected_once = false;
+    let mut published = false;
+    let outcome = loop {
+        let polled = match tokio::time::timeout_at(deadline, events.poll()).await {
+            Err(_) => {
+                break Outcome::Timeout {
+                    task_id,
+                    waited: started.elapsed(),
+                }
+            }
+            Ok(p) => p,
+        };
+        match polled {
+            Ok(Event::Incoming(Packet::ConnAck(ack))) => {
+                if ack.code != ConnectReturnCode::Success {
+                    break Outcome::Unreachable(format!(
+                        "broker {}:{} refused the connection: {:?}",
+                        target.host, target.port, ack.code
+                    ));
+                }
+                connected_once = true;
+                // Clean sessions forget subscriptions: (re)subscribe on every connect.
+                if let Err(e) = client.subscribe(target.result_topic.clone(), q).await {
+                    break Outcome::Unreachable(e.to_string());
+                }
+            }
+            Ok(Event::Incoming(Packet::SubAck(ack))) => {
+                if ack
+                    .return_codes
+                    .iter()
+                    .any(|c| matches!(c, SubscribeReasonCode::Failure))
+                {
+                    break Outcome::Unreachable(format!(
+                        "broker refused the subscription to {}",
+                        target.result_topic
+                    ));
+                }
+                if !published {
+                    published = true;
+                    if let Err(e) = client
+                        .publish(target.topic.clone(), q, false, payload.clone())
+                        .await
+                    {
+                        break Outcome::Unreachable(e.to_string());
+                    }
+                }
+            }
+            Ok(Event::Incoming(Packet::Publish(p))) => {
+                let text = String::from_utf8_lossy(&p.payload);
+                match serde_json::from_slice::<Value>(&p.payload) {
+                    Ok(v) if matches(&v, task_id) => {
+                        break Outcome::Result {
+                            task_id,
+                            code: v.get("code").and_then(Value::as_i64),
+                            message: v
+                                .get("message")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_string(),
+                            latency: started.elapsed(),
+                        };
+                    }
+                    Ok(_) => ignored(&p.topic, &text),
+                    Err(_) => ignored(&p.topic, &format!("(not JSON) {text}")),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if !connected_once {
+                    break Outcome::Unreachable(format!(
+                        "cannot connect to broker {}:{}: {e}",
+                        target.host, target.port
+                    ));
+                }
+                // Connected before: the broker went away. Keep trying until the deadline.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    // Best effort: a clean DISCONNECT, without letting it delay the answer.
+    let _ = client.try_disconnect();
+    let _ = tokio::time::timeout(Duration::from_millis(200), events.poll()).await;
+    outcome
+}

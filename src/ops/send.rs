@@ -1,0 +1,260 @@
+//! Who a task goes to: a broker and topics given on the command line, or
+//! collectd hosts from the definitions (their broker, credentials, topics).
+//! Then the task goes to every target at once.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::catalog::{Catalog, Section};
+use crate::check::collectd::{default_command_topic, default_result_topic};
+use crate::diagnostic::did_you_mean;
+use crate::mqtt::{self, Ignored, Outcome, SendOptions, Target, Task, Tls};
+use crate::ops::validate::{self, Loaded};
+use crate::secret;
+use crate::syntax::Node;
+
+/// Connection given on the command line, as the reference senders take it.
+pub struct Explicit {
+    pub host: String,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub topic: String,
+    pub result_topic: String,
+}
+
+pub struct Selection {
+    /// Broker and topics from flags; otherwise from the definitions.
+    pub explicit: Option<Explicit>,
+    pub defs: Vec<PathBuf>,
+    pub nodes: Vec<String>,
+    pub all: bool,
+    pub qos: Option<u8>,
+    pub secure: bool,
+    pub cafile: Option<PathBuf>,
+    pub insecure: bool,
+}
+
+pub enum TargetError {
+    Path(crate::source::PathError),
+    Invalid(Box<Loaded>),
+    /// The request does not fit the definitions (unknown host, service...).
+    Mismatch(String),
+    /// A secret or file could not be read.
+    Io(String),
+}
+
+/// `host[:port]`, with MQTT's default ports.
+pub fn host_port(s: &str, tls: bool) -> Result<(String, u16), String> {
+    let default = if tls { 8883 } else { 1883 };
+    match s.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => {
+            let port = p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("`{p}` is not a port"))?;
+            Ok((h.to_string(), port))
+        }
+        _ => Ok((s.to_string(), default)),
+    }
+}
+
+fn tls(secure: bool, cafile: &Option<PathBuf>, insecure: bool) -> Option<Tls> {
+    (secure || cafile.is_some() || insecure).then(|| Tls {
+        cafile: cafile.clone(),
+        insecure,
+    })
+}
+
+pub fn targets(sel: &Selection, command: Option<(&str, &str)>) -> Result<Vec<Target>, TargetError> {
+    if let Some(x) = &sel.explicit {
+        let tls = tls(sel.secure, &sel.cafile, sel.insecure);
+        let (host, port) = host_port(&x.host, tls.is_some())
+            .map_err(|e| TargetError::Mismatch(format!("--host: {e}")))?;
+        return Ok(vec![Target {
+            name: x.host.clone(),
+            host,
+            port,
+            user: x.user.clone(),
+            password: x.password.clone(),
+            tls,
+            topic: x.topic.clone(),
+            result_topic: x.result_topic.clone(),
+            qos: sel.qos.unwrap_or(2),
+        }]);
+    }
+    let loaded = validate::load(&sel.defs).map_err(TargetError::Path)?;
+    if loaded.errors() > 0 {
+        return Err(TargetError::Invalid(Box::new(loaded)));
+    }
+    let catalog = &loaded.catalog;
+    let hosts: Vec<&str> = catalog
+        .section(Section::Collectd)
+        .map(|d| d.name.as_str())
+        .collect();
+    let names: Vec<String> = if sel.all {
+        hosts.iter().map(|h| h.to_string()).collect()
+    } else if !sel.nodes.is_empty() {
+        sel.nodes.clone()
+    } else if hosts.len() == 1 {
+        vec![hosts[0].to_string()]
+    } else if hosts.is_empty() {
+        return Err(TargetError::Mismatch(
+            "the definitions name no collectd host; give --node HOST with --defs DIR, or --host and --topic".into(),
+        ));
+    } else {
+        return Err(TargetError::Mismatch(format!(
+            "the definitions name {} collectd hosts ({}); choose with --node HOST or --all",
+            hosts.len(),
+            hosts.join(", ")
+        )));
+    };
+    if names.is_empty() {
+        return Err(TargetError::Mismatch(
+            "the definitions name no collectd host".into(),
+        ));
+    }
+    names
+        .iter()
+        .map(|n| target(&loaded, catalog, n, sel, command))
+        .collect()
+}
+
+fn target(
+    loaded: &Loaded,
+    catalog: &Catalog,
+    name: &str,
+    sel: &Selection,
+    command: Option<(&str, &str)>,
+) -> Result<Target, TargetError> {
+    let def = catalog.get(Section::Collectd, name).ok_or_else(|| {
+        let hint = did_you_mean(
+            name,
+            catalog.section(Section::Collectd).map(|d| d.name.as_str()),
+        )
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+        TargetError::Mismatch(format!(
+            "no collectd host `{name}` in the definitions{hint}"
+        ))
+    })?;
+    let node = &def.node;
+    if let Some((service, cmd)) = command {
+        let services = node.get("services");
+        let Some(svc) = services.and_then(|s| s.get(service)) else {
+            let known: Vec<&str> = services
+                .map(|s| s.entries().iter().map(|e| e.key.as_str()).collect())
+                .unwrap_or_default();
+            return Err(TargetError::Mismatch(format!(
+                "`{name}` has no service `{service}` (it has: {})",
+                list(&known)
+            )));
+        };
+        let cmds = svc.get("commands");
+        if cmds.and_then(|c| c.get(cmd)).is_none() {
+            let known: Vec<&str> = cmds
+                .map(|c| c.entries().iter().map(|e| e.key.as_str()).collect())
+                .unwrap_or_default();
+            return Err(TargetError::Mismatch(format!(
+                "service `{service}` on `{name}` has no command `{cmd}` (it has: {})",
+                list(&known)
+            )));
+        }
+    }
+    let broker_name = node
+        .get("broker")
+        .and_then(Node::as_str)
+        .unwrap_or_default();
+    let broker = catalog.get(Section::Mqtt, broker_name).ok_or_else(|| {
+        TargetError::Mismatch(format!(
+            "`{name}` names broker `{broker_name}`, which is not defined"
+        ))
+    })?;
+    let b = &broker.node;
+    let secure = sel.secure || b.get("secure").and_then(Node::as_bool).unwrap_or(false);
+    let cafile = sel
+        .cafile
+        .clone()
+        .or_else(|| b.get("cafile").and_then(Node::as_str).map(PathBuf::from));
+    let tls = tls(secure, &cafile, sel.insecure);
+    let (host, port) = host_port(
+        b.get("host").and_then(Node::as_str).unwrap_or_default(),
+        tls.is_some(),
+    )
+    .map_err(TargetError::Mismatch)?;
+    let password =
+        match b.get("password") {
+            None => None,
+            Some(p) => {
+                let base = loaded
+                    .sources
+                    .get(broker.name_span.file)
+                    .path
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default();
+                Some(secret::resolve(&p.to_json(), &base).map_err(|e| {
+                    TargetError::Io(format!("broker `{broker_name}` password: {e}"))
+                })?)
+            }
+        };
+    Ok(Target {
+        name: name.to_string(),
+        host,
+        port,
+        user: b.get("user").and_then(Node::as_str).map(str::to_string),
+        password,
+        tls,
+        topic: node
+            .get("command_topic")
+            .and_then(Node::as_str)
+            .map_or_else(|| default_command_topic(name), str::to_string),
+        result_topic: node
+            .get("result_topic")
+            .and_then(Node::as_str)
+            .map_or_else(|| default_result_topic(name), str::to_string),
+        qos: sel
+            .qos
+            .or_else(|| node.get("qos").and_then(Node::as_i64).map(|q| q as u8))
+            .unwrap_or(2),
+    })
+}
+
+fn list(names: &[&str]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Sends the task to every target concurrently; results in target order.
+pub async fn send_all(
+    targets: Vec<Target>,
+    task: Task,
+    timeout: Duration,
+    client_id: Option<String>,
+    ignored: Ignored,
+) -> Vec<(Target, Outcome)> {
+    let mut set = tokio::task::JoinSet::new();
+    for (i, t) in targets.into_iter().enumerate() {
+        let task = task.clone();
+        let ignored = ignored.clone();
+        // Several targets cannot share one client id on one broker.
+        let client_id = client_id
+            .clone()
+            .map(|c| if i == 0 { c } else { format!("{c}-{i}") });
+        set.spawn(async move {
+            let outcome = mqtt::send(&t, &task, &SendOptions { timeout, client_id }, ignored).await;
+            (i, t, outcome)
+        });
+    }
+    let mut out = Vec::new();
+    while let Some(r) = set.join_next().await {
+        if let Ok(x) = r {
+            out.push(x);
+        }
+    }
+    out.sort_by_key(|(i, _, _)| *i);
+    out.into_iter().map(|(_, t, o)| (t, o)).collect()
+}

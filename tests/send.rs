@@ -1,0 +1,526 @@
+//! `mon send-command` / `mon send-config` against a real mosquitto and a
+//! responder that answers as lua-collectd-monitor's remote.lua does.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use support::mqtt::{responder, Behaviour, Mosquitto};
+
+fn defs(dir: &Path, broker_host: &str, hosts: &[&str]) {
+    let mut text = format!("mqtt:\n  main: {{host: \"{broker_host}\"}}\ncollectd:\n");
+    for h in hosts {
+        text.push_str(&format!(
+            "  {h}:\n    broker: main\n    services:\n      hello: {{commands: {{exec: /bin/echo \"Hello World!\"}}}}\n      nginx: {{commands: {{reload: systemctl reload nginx}}}}\n"
+        ));
+    }
+    std::fs::write(dir.join("hosts.yaml"), text).unwrap();
+}
+
+fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The explicit form of the reference senders: broker and topics as flags.
+fn explicit(broker: &Mosquitto) -> Vec<String> {
+    vec![
+        "--host".into(),
+        broker.host(),
+        "--topic".into(),
+        "t/cmd".into(),
+        "--result-topic".into(),
+        "t/res".into(),
+    ]
+}
+
+fn send_explicit(
+    broker: &Mosquitto,
+    service: &str,
+    command: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = vec!["send-command".into(), service.into(), command.into()];
+    args.extend(explicit(broker));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    mon(dir.path(), &args)
+}
+
+#[test]
+fn the_one_host_in_the_definitions_gets_the_task_and_its_result() {
+    let broker = Mosquitto::start();
+    let seen = responder(
+        broker.port,
+        "collectd/web1/command",
+        "collectd/web1/result",
+        Behaviour::hello(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    defs(dir.path(), &broker.host(), &["web1"]);
+    let out = mon(dir.path(), &["send-command", "hello", "exec"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("web1: ok (task "), "{stdout}");
+    assert!(stdout.ends_with("\n  Hello World!\n"), "{stdout}");
+    // The message is exactly what remote.lua validates.
+    let task = seen.lock().unwrap()[0].clone();
+    let id = task["task_id"].as_u64().unwrap();
+    assert!((1..=1u64 << 32).contains(&id));
+    assert_eq!(task["service"], "hello");
+    assert_eq!(task["command"], "exec");
+    let ts = task["timestamp"].as_str().unwrap();
+    assert_eq!(ts.len(), 20, "{ts}");
+    assert!(ts.ends_with('Z') && ts.as_bytes()[10] == b'T', "{ts}");
+    assert_eq!(task.as_object().unwrap().len(), 4);
+}
+
+#[test]
+fn each_error_code_is_explained_and_fails_the_exit_code() {
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    let svc = b.commands.entry("app".into()).or_default();
+    svc.insert(
+        "busy".into(),
+        (Some(4352), "Received duplicate task_id: 1".into()),
+    );
+    svc.insert(
+        "noconf".into(),
+        (
+            Some(4097),
+            "Cannot handle \"x\" command: No service is configured!".into(),
+        ),
+    );
+    svc.insert("exit2".into(), (Some(2), "".into()));
+    responder(broker.port, "t/cmd", "t/res", b);
+    let cases = [
+        (
+            "nosuch",
+            "exec",
+            "code 4098 = 0x1002: unknown service",
+            "Cannot find the service settings for: nosuch",
+        ),
+        (
+            "hello",
+            "nosuch",
+            "code 4099 = 0x1003: unknown command for this service",
+            "Cannot find nosuch command for hello",
+        ),
+        (
+            "app",
+            "busy",
+            "code 4352 = 0x1100:",
+            "Received duplicate task_id",
+        ),
+        (
+            "app",
+            "noconf",
+            "code 4097 = 0x1001:",
+            "No service is configured!",
+        ),
+        (
+            "app",
+            "exit2",
+            "code 2 = the command exited with status 2",
+            "",
+        ),
+    ];
+    for (service, command, meaning, message) in cases {
+        let out = send_explicit(&broker, service, command, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(8),
+            "{service} {command}: {}",
+            text(&out)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(&format!("failed: {meaning}")), "{stdout}");
+        assert!(stdout.contains(message), "{stdout}");
+    }
+}
+
+#[test]
+fn a_result_without_code_has_its_own_exit_code() {
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.commands
+        .get_mut("hello")
+        .unwrap()
+        .insert("exec".into(), (None, "".into()));
+    responder(broker.port, "t/cmd", "t/res", b);
+    let out = send_explicit(&broker, "hello", "exec", &[]);
+    assert_eq!(out.status.code(), Some(9), "{}", text(&out));
+    assert!(text(&out).contains("result without a code"));
+}
+
+#[test]
+fn string_task_ids_duplicates_and_other_tasks_results_are_handled() {
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.task_id_as_string = true;
+    b.noise_before = true;
+    b.noise_after = true;
+    b.duplicate = true;
+    responder(broker.port, "t/cmd", "t/res", b);
+    let out = send_explicit(&broker, "hello", "exec", &["-v", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["outcome"], "ok");
+    assert_eq!(v[0]["message"], "Hello World!");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ignored on t/res: {\"code\":0,\"message\":\"someone else's\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ignored on t/res: (not JSON) not json at all"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn no_responder_is_a_timeout_in_time() {
+    let broker = Mosquitto::start();
+    let start = Instant::now();
+    let out = send_explicit(&broker, "hello", "exec", &["--timeout", "1s"]);
+    assert_eq!(out.status.code(), Some(10), "{}", text(&out));
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        text(&out).contains("timeout: no result for task"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_dead_broker_fails_fast_and_clearly() {
+    let port = support::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let out = mon(
+        dir.path(),
+        &[
+            "send-command",
+            "hello",
+            "exec",
+            "--host",
+            &format!("127.0.0.1:{port}"),
+            "--topic",
+            "a",
+            "--result-topic",
+            "b",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        text(&out).contains(&format!("cannot connect to broker 127.0.0.1:{port}")),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_broker_restart_while_waiting_is_survived() {
+    let mut broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.delay = Duration::from_millis(2500);
+    let seen = responder(broker.port, "t/cmd", "t/res", b);
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "send-command".to_string(),
+        "hello".into(),
+        "exec".into(),
+        "--timeout".into(),
+        "15s".into(),
+    ];
+    args.extend(explicit(&broker));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mon"))
+        .current_dir(dir.path())
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while seen.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "the task never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The host is working on it; the broker goes away and comes back.
+    broker.restart();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!("{}: ok (task ", broker.host())),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn tls_against_a_broker_with_a_generated_certificate() {
+    let broker = Mosquitto::start_with_tls();
+    let tls_port = broker.tls_port.unwrap();
+    responder(broker.port, "t/cmd", "t/res", Behaviour::hello());
+    let dir = tempfile::tempdir().unwrap();
+    let ca = broker.dir.path().join("ca.pem");
+    let host = format!("127.0.0.1:{tls_port}");
+    let base = [
+        "send-command",
+        "hello",
+        "exec",
+        "--host",
+        &host,
+        "--topic",
+        "t/cmd",
+        "--result-topic",
+        "t/res",
+        "--timeout",
+        "5s",
+    ];
+    let verified = mon(
+        dir.path(),
+        &[&base[..], &["--cafile", ca.to_str().unwrap()]].concat(),
+    );
+    assert_eq!(verified.status.code(), Some(0), "{}", text(&verified));
+    // Without the CA the certificate is not trusted...
+    let untrusted = mon(dir.path(), &[&base[..], &["--secure"]].concat());
+    assert_eq!(untrusted.status.code(), Some(5), "{}", text(&untrusted));
+    // ...unless verification is explicitly off, as the collectd plugin runs it.
+    let insecure = mon(dir.path(), &[&base[..], &["--insecure"]].concat());
+    assert_eq!(insecure.status.code(), Some(0), "{}", text(&insecure));
+}
+
+#[test]
+fn fan_out_to_twenty_hosts() {
+    let broker = Mosquitto::start();
+    let hosts: Vec<String> = (0..20).map(|i| format!("h{i:02}")).collect();
+    for h in &hosts[..19] {
+        responder(
+            broker.port,
+            &format!("collectd/{h}/command"),
+            &format!("collectd/{h}/result"),
+            Behaviour::hello(),
+        );
+    }
+    let mut silent = Behaviour::hello();
+    silent.silent = true;
+    responder(
+        broker.port,
+        "collectd/h19/command",
+        "collectd/h19/result",
+        silent,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    defs(dir.path(), &broker.host(), &names);
+    let start = Instant::now();
+    let out = mon(
+        dir.path(),
+        &["send-command", "hello", "exec", "--all", "--timeout", "3s"],
+    );
+    // Nineteen answer; the silent one makes the worst outcome a timeout.
+    assert_eq!(out.status.code(), Some(10), "{}", text(&out));
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "took {:?}: not concurrent",
+        start.elapsed()
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains(": ok (task")).count(),
+        19,
+        "{stdout}"
+    );
+    assert!(stdout.contains("h19: timeout:"), "{stdout}");
+    let some = mon(
+        dir.path(),
+        &[
+            "send-command",
+            "hello",
+            "exec",
+            "--node",
+            "h03",
+            "--node",
+            "h07",
+        ],
+    );
+    assert_eq!(some.status.code(), Some(0), "{}", text(&some));
+    assert_eq!(
+        String::from_utf8_lossy(&some.stdout)
+            .lines()
+            .filter(|l| l.starts_with("h0"))
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn requests_are_checked_against_the_definitions_before_sending() {
+    let broker = Mosquitto::start();
+    let seen = responder(
+        broker.port,
+        "collectd/web1/command",
+        "collectd/web1/result",
+        Behaviour::hello(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    defs(dir.path(), &broker.host(), &["web1", "web2"]);
+    let ambiguous = mon(dir.path(), &["send-command", "hello", "exec"]);
+    assert_eq!(ambiguous.status.code(), Some(2));
+    assert!(
+        text(&ambiguous)
+            .contains("2 collectd hosts (web1, web2); choose with --node HOST or --all"),
+        "{}",
+        text(&ambiguous)
+    );
+    let unknown = mon(
+        dir.path(),
+        &["send-command", "helo", "exec", "--node", "web1"],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown).contains("`web1` has no service `helo` (it has: hello, nginx)"),
+        "{}",
+        text(&unknown)
+    );
+    let typo = mon(
+        dir.path(),
+        &["send-command", "hello", "exec", "--node", "web3"],
+    );
+    assert!(text(&typo).contains("did you mean"), "{}", text(&typo));
+    assert!(seen.lock().unwrap().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn send_config_reports_the_replacement_result() {
+    let broker = Mosquitto::start();
+    let mut ok = Behaviour::hello();
+    ok.config_code = Some(Some(0));
+    let seen = responder(
+        broker.port,
+        "collectd/web1/command",
+        "collectd/web1/result",
+        ok,
+    );
+    let mut broken = Behaviour::hello();
+    broken.config_code = Some(Some(0x2002));
+    responder(
+        broker.port,
+        "collectd/web2/command",
+        "collectd/web2/result",
+        broken,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    defs(dir.path(), &broker.host(), &["web1", "web2"]);
+    let conf = "LoadPlugin cpu\nInterval 10\n";
+    std::fs::write(dir.path().join("collectd.conf"), conf).unwrap();
+    let out = mon(
+        dir.path(),
+        &["send-config", "collectd.conf", "--node", "web1"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("Succeeded to replace the config."));
+    assert_eq!(seen.lock().unwrap()[0]["config"], conf);
+    let bad = mon(
+        dir.path(),
+        &["send-config", "collectd.conf", "--node", "web2"],
+    );
+    assert_eq!(bad.status.code(), Some(8), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("code 8194 = 0x2002: the new config is broken"),
+        "{}",
+        text(&bad)
+    );
+
+    std::fs::write(dir.path().join("latin1.conf"), b"Hostname \"caf\xe9\"\n").unwrap();
+    let latin = mon(
+        dir.path(),
+        &["send-config", "latin1.conf", "--node", "web1"],
+    );
+    assert_eq!(latin.status.code(), Some(3));
+    assert!(text(&latin).contains("not UTF-8"), "{}", text(&latin));
+    let f = std::fs::File::create(dir.path().join("huge.conf")).unwrap();
+    f.set_len(2 * 1024 * 1024).unwrap();
+    let huge = mon(dir.path(), &["send-config", "huge.conf", "--node", "web1"]);
+    assert_eq!(huge.status.code(), Some(3));
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "refused files are never sent"
+    );
+}
+
+#[test]
+fn send_config_check_uses_collectds_own_parser() {
+    let broker = Mosquitto::start();
+    let mut ok = Behaviour::hello();
+    ok.config_code = Some(Some(0));
+    let seen = responder(
+        broker.port,
+        "collectd/web1/command",
+        "collectd/web1/result",
+        ok,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    defs(dir.path(), &broker.host(), &["web1"]);
+    // The fork's <Module> block is fine: the check strips it for stock collectd.
+    let good = "LoadPlugin logfile\n<LoadPlugin lua>\n  Globals true\n</LoadPlugin>\n<Plugin lua>\n  BasePath \"/usr/local/share/lua/5.1\"\n  Script \"collectd/monitor/remote.lua\"\n  <Module \"collectd/monitor/remote.lua\">\n    MonitorConfigPath \"/etc/collectd/monitor/config.json\"\n  </Module>\n</Plugin>\nLoadPlugin cpu\n";
+    std::fs::write(dir.path().join("good.conf"), good).unwrap();
+    let out = mon(
+        dir.path(),
+        &["send-config", "good.conf", "--node", "web1", "--check"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("check: collectd accepts good.conf"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(
+        dir.path().join("broken.conf"),
+        "LoadPlugin cpu\n<Plugin cpu>\n  ReportByCpu true\n",
+    )
+    .unwrap();
+    let bad = mon(
+        dir.path(),
+        &["send-config", "broken.conf", "--node", "web1", "--check"],
+    );
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("collectd rejects broken.conf"),
+        "{}",
+        text(&bad)
+    );
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "the rejected file is not sent"
+    );
+}

@@ -1,0 +1,296 @@
+//! A real mosquitto, and a responder that answers tasks the way
+//! lua-collectd-monitor's remote.lua does (reference §4), with its quirks
+//! available on demand.
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+use serde_json::{json, Value};
+
+use super::{free_port, require};
+
+pub struct Certs {
+    pub ca_pem: String,
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+/// A CA and a server certificate for 127.0.0.1 / localhost signed by it.
+pub fn certs() -> Certs {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let params =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    Certs {
+        ca_pem: ca_cert.pem(),
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    }
+}
+
+pub struct Mosquitto {
+    child: Option<Child>,
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pub tls_port: Option<u16>,
+    pub certs: Option<Certs>,
+}
+
+impl Mosquitto {
+    pub fn start() -> Mosquitto {
+        Self::launch_new(false)
+    }
+    pub fn start_with_tls() -> Mosquitto {
+        Self::launch_new(true)
+    }
+    fn launch_new(tls: bool) -> Mosquitto {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = Mosquitto {
+            child: None,
+            dir,
+            port: free_port(),
+            tls_port: None,
+            certs: None,
+        };
+        if tls {
+            let c = certs();
+            std::fs::write(m.dir.path().join("ca.pem"), &c.ca_pem).unwrap();
+            std::fs::write(m.dir.path().join("server.pem"), &c.cert_pem).unwrap();
+            std::fs::write(m.dir.path().join("server.key"), &c.key_pem).unwrap();
+            m.certs = Some(c);
+            m.tls_port = Some(free_port());
+        }
+        m.launch();
+        m
+    }
+
+    fn launch(&mut self) {
+        let d = self.dir.path();
+        let mut conf = format!(
+            "per_listener_settings false\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlistener {} 127.0.0.1\n",
+            self.port
+        );
+        if let Some(p) = self.tls_port {
+            conf.push_str(&format!(
+                "listener {p} 127.0.0.1\ncafile {0}/ca.pem\ncertfile {0}/server.pem\nkeyfile {0}/server.key\n",
+                d.display()
+            ));
+        }
+        std::fs::write(d.join("mosquitto.conf"), conf).unwrap();
+        let log = std::fs::File::create(d.join("mosquitto.log")).unwrap();
+        let child = Command::new(require("mosquitto"))
+            .arg("-c")
+            .arg(d.join("mosquitto.conf"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "mosquitto did not start: {}",
+                std::fs::read_to_string(d.join("mosquitto.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// How the responder answers; the defaults are remote.lua's.
+#[derive(Clone, Default)]
+pub struct Behaviour {
+    /// service -> command -> (code, message); None code means the reply lacks it.
+    pub commands: HashMap<String, HashMap<String, (Option<i64>, String)>>,
+    /// Code for config tasks (None: reply without code).
+    pub config_code: Option<Option<i64>>,
+    pub task_id_as_string: bool,
+    /// Other tasks' results published around ours.
+    pub noise_before: bool,
+    pub noise_after: bool,
+    pub duplicate: bool,
+    pub delay: Duration,
+    /// Publish nothing at all.
+    pub silent: bool,
+}
+
+impl Behaviour {
+    pub fn hello() -> Behaviour {
+        let mut b = Behaviour::default();
+        b.commands
+            .entry("hello".into())
+            .or_default()
+            .insert("exec".into(), (Some(0), "Hello World!".into()));
+        b
+    }
+}
+
+/// Tasks the responder has seen, for assertions.
+pub type Seen = Arc<Mutex<Vec<Value>>>;
+
+/// Starts a responder subscribed to `topic`, answering on `result_topic`.
+pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Seen {
+    let seen: Seen = Arc::new(Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    let (topic, result_topic) = (topic.to_string(), result_topic.to_string());
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let id = format!("responder-{}-{}", std::process::id(), rand::random::<u32>());
+            let mut mo = MqttOptions::new(id, "127.0.0.1", port);
+            mo.set_keep_alive(Duration::from_secs(5));
+            mo.set_max_packet_size(4 << 20, 4 << 20);
+            let (client, mut events) = AsyncClient::new(mo, 64);
+            let mut net = events.network_options();
+            net.set_tcp_nodelay(true);
+            events.set_network_options(net);
+            let mut ready = Some(ready_tx);
+            loop {
+                match events.poll().await {
+                    Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                        client
+                            .subscribe(topic.clone(), QoS::ExactlyOnce)
+                            .await
+                            .unwrap();
+                    }
+                    Ok(Event::Incoming(Packet::SubAck(_))) => {
+                        if let Some(tx) = ready.take() {
+                            let _ = tx.send(());
+                        }
+                    }
+                    Ok(Event::Incoming(Packet::Publish(p))) => {
+                        let Ok(task) = serde_json::from_slice::<Value>(&p.payload) else {
+                            continue;
+                        };
+                        seen2.lock().unwrap().push(task.clone());
+                        if b.silent {
+                            continue;
+                        }
+                        let client = client.clone();
+                        let b = b.clone();
+                        let result_topic = result_topic.clone();
+                        tokio::spawn(
+                            async move { answer(&client, &result_topic, &task, &b).await },
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
+        });
+    });
+    ready_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("responder subscribed");
+    seen
+}
+
+async fn answer(client: &AsyncClient, result_topic: &str, task: &Value, b: &Behaviour) {
+    // remote.lua gives no reply at all to messages that fail its validation.
+    let Some(id) = task
+        .get("task_id")
+        .filter(|v| !v.is_null() && *v != &Value::Bool(false))
+        .cloned()
+    else {
+        return;
+    };
+    let (code, message) = if task.get("service").is_some() {
+        let service = task["service"].as_str().unwrap_or_default();
+        let command = task["command"].as_str().unwrap_or_default();
+        match b.commands.get(service) {
+            None => (
+                Some(4098),
+                format!("Cannot find the service settings for: {service}"),
+            ),
+            Some(cmds) => match cmds.get(command) {
+                None => (
+                    Some(4099),
+                    format!("Cannot find {command} command for {service}"),
+                ),
+                Some((code, msg)) => (*code, msg.clone()),
+            },
+        }
+    } else if task.get("config").is_some() {
+        match b.config_code {
+            Some(code) => (
+                code,
+                if code == Some(0) {
+                    "Succeeded to replace the config.".into()
+                } else {
+                    "New config seems broken!: parse error".into()
+                },
+            ),
+            None => (Some(0), "Succeeded to replace the config.".into()),
+        }
+    } else {
+        return;
+    };
+    tokio::time::sleep(b.delay).await;
+    let other = |n: u64| {
+        json!({"task_id": n, "code": 0, "message": "someone else's", "timestamp": "2000-01-01T00:00:00Z"}).to_string()
+    };
+    if b.noise_before {
+        let _ = client
+            .publish(result_topic, QoS::ExactlyOnce, false, other(7))
+            .await;
+        let _ = client
+            .publish(result_topic, QoS::ExactlyOnce, false, "not json at all")
+            .await;
+    }
+    let id = if b.task_id_as_string {
+        Value::String(id.to_string())
+    } else {
+        id
+    };
+    let mut reply = json!({"task_id": id, "message": message, "timestamp": "2026-11-21T00:00:00Z"});
+    if let Some(c) = code {
+        reply["code"] = json!(c);
+    }
+    let copies = if b.duplicate { 2 } else { 1 };
+    for _ in 0..copies {
+        let _ = client
+            .publish(result_topic, QoS::ExactlyOnce, false, reply.to_string())
+            .await;
+    }
+    if b.noise_after {
+        let _ = client
+            .publish(result_topic, QoS::ExactlyOnce, false, other(8))
+            .await;
+    }
+}
