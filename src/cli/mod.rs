@@ -88,6 +88,14 @@ pub fn default_paths(paths: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> 
     }
 }
 
+/// One thread is enough for a handful of network round trips, and starts faster.
+pub fn small_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+}
+
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

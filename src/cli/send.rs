@@ -166,7 +166,7 @@ pub fn run(
             eprintln!("ignored on {topic}: {payload}");
         }
     });
-    let results = super::runtime().block_on(send::send_all(
+    let results = super::small_runtime().block_on(send::send_all(
         targets,
         task.clone(),
         timeout,
