@@ -425,3 +425,50 @@ fn an_unreachable_etcd_fails_fast_and_clearly() {
         assert!(start.elapsed() < std::time::Duration::from_secs(10));
     }
 }
+
+both_apis!(
+    tls_with_a_ca_and_failover_past_a_dead_endpoint,
+    |api: &str| {
+        let etcd = Etcd::start_with_tls();
+        let dir = tempfile::tempdir().unwrap();
+        write_defs(dir.path(), DEFS);
+        let ca = etcd.ca();
+        // A dead endpoint first: mon must go on to the live one.
+        let dead = format!("https://127.0.0.1:{}", support::free_port());
+        let endpoints = format!("{dead},{}", etcd.endpoint());
+        let out = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("ETCDCTL_API", api)
+            .env("TEST_PD_TOKEN", "t")
+            .args([
+                "sync",
+                "--endpoints",
+                &endpoints,
+                "--cacert",
+                ca.to_str().unwrap(),
+                "--dial-timeout",
+                "1s",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert_eq!(etcd.dump(api, "/9volt").len(), 3);
+        // Without the CA the server's certificate is not trusted.
+        let untrusted = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("ETCDCTL_API", api)
+            .env("TEST_PD_TOKEN", "t")
+            .args([
+                "diff",
+                "--endpoints",
+                &etcd.endpoint(),
+                "--dial-timeout",
+                "1s",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(untrusted.status.code(), Some(5), "{}", text(&untrusted));
+    }
+);

@@ -44,7 +44,6 @@ fn prefix_end(prefix: &str) -> Vec<u8> {
 
 impl Client {
     pub async fn connect(opts: &Options) -> Result<Client, Error> {
-        let endpoints = opts.endpoints.join(",");
         let mut co = ConnectOptions::new()
             .with_connect_timeout(opts.dial_timeout)
             .with_timeout(opts.command_timeout);
@@ -64,12 +63,43 @@ impl Client {
             }
             co = co.with_tls(tls);
         }
-        let connect = etcd_client::Client::connect(&opts.endpoints, Some(co));
-        let inner = tokio::time::timeout(opts.dial_timeout + opts.command_timeout, connect)
+        // All endpoints at once first; if that cannot serve a request (a dead
+        // endpoint can be picked), each one in order, keeping the first that answers.
+        let mut last = match Self::try_connect(&opts.endpoints, &co, opts).await {
+            Ok(c) => return Ok(c),
+            Err(e) => e,
+        };
+        if opts.endpoints.len() > 1 {
+            for ep in &opts.endpoints {
+                match Self::try_connect(std::slice::from_ref(ep), &co, opts).await {
+                    Ok(c) => return Ok(c),
+                    Err(e) => last = e,
+                }
+            }
+        }
+        Err(last)
+    }
+
+    async fn try_connect(
+        endpoints: &[String],
+        co: &ConnectOptions,
+        opts: &Options,
+    ) -> Result<Client, Error> {
+        let joined = endpoints.join(",");
+        let attempt = async {
+            let mut inner = etcd_client::Client::connect(endpoints, Some(co.clone())).await?;
+            // Status needs no key permissions and proves the endpoint serves requests.
+            inner.status().await?;
+            Ok::<_, etcd_client::Error>(inner)
+        };
+        let inner = tokio::time::timeout(opts.dial_timeout + opts.command_timeout, attempt)
             .await
-            .map_err(|_| Error::Connect(format!("cannot reach etcd at {endpoints}: timed out")))?
-            .map_err(|e| classify(e, &endpoints))?;
-        Ok(Client { inner, endpoints })
+            .map_err(|_| Error::Connect(format!("cannot reach etcd at {joined}: timed out")))?
+            .map_err(|e| classify(e, &joined))?;
+        Ok(Client {
+            inner,
+            endpoints: joined,
+        })
     }
 
     pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {

@@ -36,26 +36,54 @@ pub struct Etcd {
     pub dir: tempfile::TempDir,
     pub client_port: u16,
     peer_port: u16,
+    /// Serve clients over TLS with a certificate from ca.pem in `dir`.
+    tls: bool,
 }
 
 impl Etcd {
     pub fn start() -> Etcd {
+        Self::new(false)
+    }
+
+    pub fn start_with_tls() -> Etcd {
+        Self::new(true)
+    }
+
+    fn new(tls: bool) -> Etcd {
         let dir = tempfile::tempdir().unwrap();
+        if tls {
+            let c = mqtt::certs();
+            std::fs::write(dir.path().join("ca.pem"), &c.ca_pem).unwrap();
+            std::fs::write(dir.path().join("server.pem"), &c.cert_pem).unwrap();
+            std::fs::write(dir.path().join("server.key"), &c.key_pem).unwrap();
+        }
         let mut e = Etcd {
             child: None,
             dir,
             client_port: free_port(),
             peer_port: free_port(),
+            tls,
         };
         e.launch();
         e
     }
 
+    pub fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
     fn launch(&mut self) {
-        let client = format!("http://127.0.0.1:{}", self.client_port);
+        let client = self.endpoint();
         let peer = format!("http://127.0.0.1:{}", self.peer_port);
         let log = std::fs::File::create(self.dir.path().join("etcd.log")).unwrap();
-        let child = Command::new(require("etcd"))
+        let mut cmd = Command::new(require("etcd"));
+        if self.tls {
+            cmd.arg("--cert-file")
+                .arg(self.dir.path().join("server.pem"));
+            cmd.arg("--key-file")
+                .arg(self.dir.path().join("server.key"));
+        }
+        let child = cmd
             .args(["--name", "test", "--data-dir"])
             .arg(self.dir.path().join("data"))
             .args([
@@ -82,16 +110,9 @@ impl Etcd {
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            let ok = Command::new(require("etcdctl"))
-                .env("ETCDCTL_API", "3")
-                .args([
-                    "--endpoints",
-                    &self.endpoint(),
-                    "--dial-timeout",
-                    "1s",
-                    "endpoint",
-                    "health",
-                ])
+            let ok = self
+                .ctl_command("3")
+                .args(["--dial-timeout", "1s", "endpoint", "health"])
                 .output()
                 .map(|o| o.status.success())
                 .unwrap_or(false);
@@ -107,7 +128,19 @@ impl Etcd {
     }
 
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.client_port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.client_port)
+    }
+
+    fn ctl_command(&self, api: &str) -> Command {
+        let mut c = Command::new(require("etcdctl"));
+        c.env("ETCDCTL_API", api)
+            .args(["--endpoints", &self.endpoint()]);
+        if self.tls {
+            let flag = if api == "2" { "--ca-file" } else { "--cacert" };
+            c.arg(flag).arg(self.ca());
+        }
+        c
     }
 
     pub fn stop(&mut self) {
@@ -125,12 +158,7 @@ impl Etcd {
 
     /// etcdctl in the given API version against this server.
     pub fn ctl(&self, api: &str, args: &[&str]) -> String {
-        let out = Command::new(require("etcdctl"))
-            .env("ETCDCTL_API", api)
-            .args(["--endpoints", &self.endpoint()])
-            .args(args)
-            .output()
-            .unwrap();
+        let out = self.ctl_command(api).args(args).output().unwrap();
         assert!(
             out.status.success(),
             "etcdctl {args:?}: {}",
@@ -145,11 +173,18 @@ impl Etcd {
         let mut out = std::collections::BTreeMap::new();
         if api == "2" {
             let url = format!("{}/v2/keys{prefix}?recursive=true", self.endpoint());
-            let body = Command::new("curl")
-                .args(["-s", &url])
-                .output()
-                .unwrap()
-                .stdout;
+            let mut curl = Command::new("curl");
+            curl.args(["-sS", &url]);
+            if self.tls {
+                curl.arg("--cacert").arg(self.ca());
+            }
+            let fetched = curl.output().unwrap();
+            assert!(
+                fetched.status.success(),
+                "curl {url}: {}",
+                String::from_utf8_lossy(&fetched.stderr)
+            );
+            let body = fetched.stdout;
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
             fn walk(n: &serde_json::Value, out: &mut std::collections::BTreeMap<String, String>) {
                 if let Some(v) = n.get("value").and_then(|v| v.as_str()) {
