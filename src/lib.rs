@@ -13,6 +13,7 @@ pub mod etcd;
 pub mod exit;
 pub mod mqtt;
 pub mod ops;
+pub mod render;
 pub mod report;
 pub mod schema;
 pub mod secret;

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod etcd;
+pub mod render;
 pub mod schema;
 pub mod send;
 pub mod send_command;
@@ -27,7 +28,7 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Cmd,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -51,12 +52,13 @@ impl ColorChoice {
 }
 
 #[derive(Subcommand)]
-pub enum Command {
+pub enum Cmd {
     Validate(validate::Args),
     Diff(diff::Args),
     Sync(sync::Args),
     SendCommand(send_command::Args),
     SendConfig(send_config::Args),
+    Render(render::Args),
     Schema(schema::Args),
 }
 
@@ -71,12 +73,13 @@ pub enum PlanFormat {
 pub fn run(cli: Cli) -> Exit {
     let color = cli.color.enabled();
     match cli.command {
-        Command::Validate(args) => validate::run(args, color),
-        Command::Diff(args) => diff::run(args, color),
-        Command::Sync(args) => sync::run(args, color),
-        Command::SendCommand(args) => send_command::run(args, color),
-        Command::SendConfig(args) => send_config::run(args, color),
-        Command::Schema(args) => schema::run(args),
+        Cmd::Validate(args) => validate::run(args, color),
+        Cmd::Diff(args) => diff::run(args, color),
+        Cmd::Sync(args) => sync::run(args, color),
+        Cmd::SendCommand(args) => send_command::run(args, color),
+        Cmd::SendConfig(args) => send_config::run(args, color),
+        Cmd::Render(args) => render::run(args, color),
+        Cmd::Schema(args) => schema::run(args),
     }
 }
 

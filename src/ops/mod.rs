@@ -2,6 +2,7 @@
 //! return values; they know nothing about the command line or output format.
 
 pub mod plan;
+pub mod render;
 pub mod send;
 pub mod sync;
 pub mod validate;

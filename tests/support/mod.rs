@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod hastmon;
 pub mod mqtt;
 
 pub fn free_port() -> u16 {

@@ -1,0 +1,149 @@
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use mon::exit::Exit;
+use mon::ops::render::{self, Status, WriteOptions};
+use mon::ops::validate;
+use mon::render::{Context, Target, Templates};
+
+/// Write hastmon, collectd, Conveyer and Dozor files from the definitions
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon render all fixtures/estate --out rendered
+  mon render hastmon defs/ --out rendered --diff --dry-run
+  mon render collectd defs/ --out rendered --check       # collectd's own parser before installing
+  mon render collectd defs/ --out rendered --templates my-templates/
+
+Files land under OUT/<target>/<name>/: hastmon/<cluster>/hastmon.conf (+ <cluster>-<resource>.sh),
+collectd/<host>/{collectd.conf,config.json,local/<host>.lua}, conveyer/<name>/{conveyer.env,
+conveyer-plugin.json,agent.env,logstash-output.conf}, dozor/<agent>/plugins.json.
+Exit codes: 0 done, 1 invalid definitions or --check failed, 3 unreadable template, secret or path.")]
+pub struct Args {
+    /// What to render
+    #[arg(value_enum)]
+    pub target: RenderTarget,
+    /// Definition files or directories [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Directory to write into
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Templates that replace the embedded ones (same file names as templates/)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Show a unified diff against what is on disk
+    #[arg(long)]
+    pub diff: bool,
+    /// Write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Check each collectd.conf with collectd's own parser before installing it
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RenderTarget {
+    All,
+    Hastmon,
+    Collectd,
+    Conveyer,
+    Dozor,
+}
+
+pub fn run(args: Args, color: bool) -> Exit {
+    let loaded = match validate::load(&super::default_paths(args.paths)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {}: {}", e.path.display(), e.message);
+            return Exit::Io;
+        }
+    };
+    if loaded.errors() > 0 {
+        return super::prepare_failed(
+            mon::ops::plan::PrepareError::Invalid(Box::new(loaded)),
+            color,
+            "render",
+        );
+    }
+    let templates = match Templates::load(args.templates.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Io;
+        }
+    };
+    let targets: Vec<Target> = match args.target {
+        RenderTarget::All => Target::ALL.to_vec(),
+        RenderTarget::Hastmon => vec![Target::Hastmon],
+        RenderTarget::Collectd => vec![Target::Collectd],
+        RenderTarget::Conveyer => vec![Target::Conveyer],
+        RenderTarget::Dozor => vec![Target::Dozor],
+    };
+    let ctx = Context {
+        catalog: &loaded.catalog,
+        sources: &loaded.sources,
+        templates: &templates,
+    };
+    let mut outputs = Vec::new();
+    for t in targets {
+        match mon::render::render(&ctx, t) {
+            Ok(o) => outputs.extend(o),
+            Err(e) => {
+                eprintln!("error: {e}; nothing was written");
+                return Exit::Io;
+            }
+        }
+    }
+    let opts = WriteOptions {
+        dry_run: args.dry_run,
+        diff: args.diff,
+        check: args.check,
+    };
+    let reports = match render::write(&outputs, &args.out, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Io;
+        }
+    };
+    let printed = super::emit(|out| {
+        for r in &reports {
+            if let Some(d) = &r.diff {
+                write!(out, "{d}")?;
+            }
+            let what = match &r.status {
+                Status::Written => "written",
+                Status::Unchanged => "unchanged",
+                Status::WouldWrite => "would write",
+                Status::CheckFailed(_) => "check failed",
+            };
+            writeln!(out, "{what:>12}  {}", args.out.join(&r.path).display())?;
+            if let Status::CheckFailed(m) = &r.status {
+                for line in m.lines() {
+                    writeln!(out, "              {line}")?;
+                }
+            }
+        }
+        let count = |s: fn(&Status) -> bool| reports.iter().filter(|r| s(&r.status)).count();
+        writeln!(
+            out,
+            "{} written, {} unchanged, {} would be written, {} refused by --check",
+            count(|s| *s == Status::Written),
+            count(|s| *s == Status::Unchanged),
+            count(|s| *s == Status::WouldWrite),
+            count(|s| matches!(s, Status::CheckFailed(_)))
+        )
+    });
+    if let Err(code) = printed {
+        return code;
+    }
+    if reports
+        .iter()
+        .any(|r| matches!(r.status, Status::CheckFailed(_)))
+    {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    }
+}

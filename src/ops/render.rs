@@ -1,0 +1,109 @@
+//! Installing rendered files: atomically (a temporary file in the same
+//! directory, then rename), only when the content or mode changes, with a
+//! unified diff against what is on disk, and collectd's own check first.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use similar::TextDiff;
+
+use crate::render::Output;
+
+pub struct WriteOptions {
+    pub dry_run: bool,
+    pub diff: bool,
+    pub check: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Status {
+    Written,
+    Unchanged,
+    /// `--dry-run`: would have been written.
+    WouldWrite,
+    /// `--check` refused it; the file on disk was left alone.
+    CheckFailed(String),
+}
+
+pub struct FileReport {
+    pub path: PathBuf,
+    pub status: Status,
+    pub diff: Option<String>,
+}
+
+pub fn write(
+    outputs: &[Output],
+    out_dir: &Path,
+    opts: &WriteOptions,
+) -> Result<Vec<FileReport>, String> {
+    let mut reports = Vec::new();
+    for o in outputs {
+        let path = out_dir.join(&o.path);
+        let existing = std::fs::read_to_string(&path).ok();
+        let mode_now = std::fs::metadata(&path)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o7777);
+        if existing.as_deref() == Some(o.content.as_str()) && mode_now == Some(o.mode) {
+            reports.push(FileReport {
+                path: o.path.clone(),
+                status: Status::Unchanged,
+                diff: None,
+            });
+            continue;
+        }
+        let diff = opts.diff.then(|| {
+            let old = existing.clone().unwrap_or_default();
+            let name = o.path.display().to_string();
+            TextDiff::from_lines(&old, &o.content)
+                .unified_diff()
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+                .to_string()
+        });
+        if opts.check && o.collectd_conf {
+            match crate::collectd::check_config(&o.content) {
+                Ok(()) => {}
+                Err(crate::collectd::CheckError::Rejected(m)) => {
+                    reports.push(FileReport {
+                        path: o.path.clone(),
+                        status: Status::CheckFailed(m),
+                        diff,
+                    });
+                    continue;
+                }
+                Err(crate::collectd::CheckError::Unavailable(m)) => {
+                    return Err(format!("--check: {m}"))
+                }
+            }
+        }
+        if opts.dry_run {
+            reports.push(FileReport {
+                path: o.path.clone(),
+                status: Status::WouldWrite,
+                diff,
+            });
+            continue;
+        }
+        install(&path, &o.content, o.mode).map_err(|e| format!("{}: {e}", path.display()))?;
+        reports.push(FileReport {
+            path: o.path.clone(),
+            status: Status::Written,
+            diff,
+        });
+    }
+    Ok(reports)
+}
+
+/// Readers never see a half-written file: write a temporary file beside the
+/// target with the final mode, then rename it over the target.
+fn install(path: &Path, content: &str, mode: u32) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".mon-").tempfile_in(dir)?;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    tmp.write_all(content.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! `mon render` on the example estate, with every output read back by the
+//! program that will read it: hastmon's grammar and per-node rules (checker in
+//! tests/support/hastmon.rs), collectd's own parser, a JSON parser, luajit.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+
+use assert_cmd::Command;
+use support::hastmon;
+
+fn estate() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate")
+}
+
+fn render(out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("mon")
+        .unwrap()
+        .args(["render", "all"])
+        .arg(estate())
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("HASTMON_QUEUE_SECRET", "queue-secret")
+        .env("MQTT_PASSWORD", "mqtt-password")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn read(p: PathBuf) -> String {
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn renders_match_the_reviewed_golden_files() {
+    let out = tempfile::tempdir().unwrap();
+    let r = render(out.path(), &[]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render");
+    let mut compared = 0;
+    for entry in walkdir(&golden) {
+        let rel = entry.strip_prefix(&golden).unwrap();
+        assert_eq!(
+            read(out.path().join(rel)),
+            read(entry.clone()),
+            "{} differs from its golden file",
+            rel.display()
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, 13, "every rendered file has a golden file");
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn hastmon_reads_the_readme_cluster_as_listed_on_every_node() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(render(out.path(), &[]).status.code(), Some(0));
+    let conf = hastmon::parse(&read(out.path().join("hastmon/storage-ha/hastmon.conf"))).unwrap();
+    // reference/hastmon.md §9: lolek priority 0 -> bolek; bolek 1 -> lolek; reksio 100 -> both;
+    // timeout 5, attempts 5, heartbeat 10, complaint_count 3, complaint_interval 60, role init.
+    let expect = |prio: i64, remotes: &[&str]| {
+        (
+            prio,
+            remotes
+                .iter()
+                .map(|r| format!("tcp4://{r}"))
+                .collect::<Vec<_>>(),
+        )
+    };
+    for (node, (prio, remotes)) in [
+        ("lolek", expect(0, &["bolek"])),
+        ("bolek", expect(1, &["lolek"])),
+        ("reksio", expect(100, &["lolek", "bolek"])),
+    ] {
+        let eff = hastmon::as_node(&conf, node).unwrap_or_else(|e| panic!("{node}: {e}"));
+        assert_eq!(eff.keys().collect::<Vec<_>>(), ["daemon", "storage"]);
+        for (res, e) in &eff {
+            assert_eq!(e.priority, prio, "{node}/{res}");
+            assert_eq!(e.remotes, remotes, "{node}/{res}");
+            assert_eq!(
+                (
+                    e.timeout,
+                    e.attempts,
+                    e.heartbeat_interval,
+                    e.complaint_count,
+                    e.complaint_interval
+                ),
+                (5, 5, 10, 3, 60)
+            );
+            assert_eq!(e.role_on_start, "init");
+            assert_eq!(e.exec, format!("/etc/{res}.sh"));
+        }
+    }
+    // A host that is not a node is refused, as hastmon refuses it.
+    assert!(hastmon::as_node(&conf, "other")
+        .unwrap_err()
+        .contains("No resource daemon configuration for this node"));
+}
+
+#[test]
+fn every_hastmon_conf_is_accepted_on_every_node_and_hook_scripts_work() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(render(out.path(), &[]).status.code(), Some(0));
+    let conf = hastmon::parse(&read(out.path().join("hastmon/queue-ha/hastmon.conf"))).unwrap();
+    for node in ["mq1", "mq2", "mqwatch"] {
+        let eff = hastmon::as_node(&conf, node).unwrap_or_else(|e| panic!("{node}: {e}"));
+        let e = &eff["rabbitmq"];
+        assert_eq!(
+            e.attempts, 3,
+            "attempts must be per resource: hastmon ignores it globally"
+        );
+        assert_eq!(e.heartbeat_interval, 5);
+        assert_eq!(e.exec, "/usr/local/libexec/hastmon/queue-ha-rabbitmq.sh");
+    }
+    assert_eq!(conf.global.values["secret"], "queue-secret");
+    let mode = std::fs::metadata(out.path().join("hastmon/queue-ha/hastmon.conf")).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
+        0o600,
+        "a file with a key secret is private"
+    );
+    // The rendered hook speaks hastmon's protocol: status 0 run, 1 stopped.
+    let script = out.path().join("hastmon/queue-ha/queue-ha-rabbitmq.sh");
+    let st = Std::new("sh")
+        .arg(&script)
+        .args(["role", "rabbitmq", "init", "primary"])
+        .status()
+        .unwrap();
+    assert_eq!(st.code(), Some(0));
+    let st = Std::new("sh")
+        .arg(&script)
+        .args(["bogus"])
+        .status()
+        .unwrap();
+    assert_eq!(st.code(), Some(64));
+}
+
+/// reference dozor-conveyer-collectd.md §3.7 part 1: the whole file, `<Module>`
+/// blocks included, read by collectd's own parser through a python module
+/// that prints the tree.
+fn collectd_tree(conf: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cfgdump.py"),
+        "import collectd, json\n\ndef walk(n):\n    return {'key': n.key, 'values': list(n.values), 'children': [walk(c) for c in n.children]}\n\ndef cb(conf):\n    print(json.dumps([walk(c) for c in conf.children]), flush=True)\n\ncollectd.register_config(cb)\n",
+    )
+    .unwrap();
+    let wrapped = format!(
+        "BaseDir \"{0}/base\"\nPIDFile \"{0}/pid\"\n<LoadPlugin python>\n  Globals true\n</LoadPlugin>\n<Plugin python>\n  ModulePath \"{0}\"\n  Import \"cfgdump\"\n  <Module cfgdump>\n{conf}\n  </Module>\n</Plugin>\n",
+        dir.path().display()
+    );
+    std::fs::write(dir.path().join("wrapped.conf"), wrapped).unwrap();
+    let o = Std::new(support::require("collectd"))
+        .arg("-T")
+        .arg("-C")
+        .arg(dir.path().join("wrapped.conf"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "collectd: {}{stdout}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(
+        stdout
+            .lines()
+            .find(|l| l.starts_with('['))
+            .expect("the tree"),
+    )
+    .unwrap()
+}
+
+fn find<'a>(nodes: &'a serde_json::Value, key: &str) -> Vec<&'a serde_json::Value> {
+    nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["key"] == key)
+        .collect()
+}
+
+#[test]
+fn collectd_reads_every_rendered_collectd_conf_as_meant() {
+    let out = tempfile::tempdir().unwrap();
+    // --check: the second part of §3.7, stock collectd -T with the fork-only blocks removed.
+    let r = render(out.path(), &["--check"]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert!(text(&r).contains("0 refused by --check"));
+    let web1 = collectd_tree(&read(out.path().join("collectd/web1/collectd.conf")));
+    assert_eq!(
+        find(&web1, "Hostname")[0]["values"],
+        serde_json::json!(["web1.example.com"])
+    );
+    assert_eq!(
+        find(&web1, "Interval")[0]["values"],
+        serde_json::json!([10.0])
+    );
+    let df = find(&web1, "Plugin")
+        .into_iter()
+        .find(|p| p["values"] == serde_json::json!(["df"]))
+        .unwrap();
+    let mounts: Vec<_> = df["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["key"] == "MountPoint")
+        .map(|c| c["values"].clone())
+        .collect();
+    assert_eq!(
+        mounts,
+        [serde_json::json!(["/"]), serde_json::json!(["/var"])],
+        "a list repeats the option"
+    );
+    let lua = find(&web1, "Plugin")
+        .into_iter()
+        .find(|p| p["values"] == serde_json::json!(["lua"]))
+        .unwrap();
+    let modules: Vec<_> = lua["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["key"] == "Module")
+        .collect();
+    assert_eq!(modules.len(), 2);
+    assert_eq!(
+        modules[0]["children"][0]["values"],
+        serde_json::json!(["/etc/collectd/monitor/config.json"])
+    );
+    assert_eq!(modules[1]["children"][1]["key"], "LocalMonitorConfigDir");
+    let network = find(&web1, "Plugin")
+        .into_iter()
+        .find(|p| p["values"] == serde_json::json!(["network"]))
+        .unwrap();
+    assert_eq!(
+        network["children"][0]["values"],
+        serde_json::json!(["metrics.example.com", "25826"]),
+        "host and port are strings"
+    );
+    let db1 = collectd_tree(&read(out.path().join("collectd/db1/collectd.conf")));
+    assert_eq!(
+        find(&db1, "Hostname")[0]["values"],
+        serde_json::json!(["db1"])
+    );
+}
+
+#[test]
+fn config_json_has_exactly_the_plugins_keys_and_types() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(render(out.path(), &[]).status.code(), Some(0));
+    let path = out.path().join("collectd/db1/config.json");
+    let v: serde_json::Value = serde_json::from_str(&read(path.clone())).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "CleanSession",
+            "CommandResultTopic",
+            "CommandTopic",
+            "Host",
+            "MonitorConfigPath",
+            "Password",
+            "QoS",
+            "ReconnectInterval",
+            "Secure",
+            "Services",
+            "User"
+        ]
+    );
+    assert!(v["CleanSession"].is_boolean() && v["Secure"].is_boolean());
+    assert!(v["QoS"].is_i64() && v["ReconnectInterval"].is_i64());
+    assert_eq!(v["Password"], "mqtt-password");
+    assert_eq!(
+        v["Services"]["postgresql"]["commands"]["restart"],
+        "/bin/systemctl restart postgresql 2>&1"
+    );
+    assert_eq!(
+        v["Services"]["collectd"]["ConfigPath"],
+        "/etc/collectd/collectd.conf"
+    );
+    assert!(v["Services"]["collectd"]["commands"]["start"].is_string());
+    let web1: serde_json::Value =
+        serde_json::from_str(&read(out.path().join("collectd/web1/config.json"))).unwrap();
+    assert_eq!(
+        web1["ReconnectInterval"], 5,
+        "always set: without it the plugin never reconnects"
+    );
+    assert_eq!(web1["CommandTopic"], "collectd/web1/command");
+    assert_eq!(web1["LocalMonitorConfigDir"], "/etc/collectd/monitor/local");
+    let mode = std::fs::metadata(&path).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn trigger_files_run_under_luajit_and_pick_the_right_command() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(render(out.path(), &[]).status.code(), Some(0));
+    let file = out.path().join("collectd/web1/local/web1.lua");
+    let probe = format!(
+        "local metric, notification = dofile({:?})\n\
+         local r = metric['low-memory']({{plugin='memory', type_instance='free', values={{5e8}}}})\n\
+         print(r.service .. ' ' .. r.command)\n\
+         print(tostring(metric['low-memory']({{plugin='memory', type_instance='free', values={{5e9}}}})))\n\
+         print(tostring(metric['low-memory']({{plugin='cpu', type_instance='free', values={{1}}}})))\n\
+         local n = notification['any-failure']({{severity=1}})\n\
+         print(n.service .. ' ' .. n.command)\n\
+         print(tostring(notification['any-failure']({{severity=4}})))\n",
+        file.display().to_string()
+    );
+    let o = Std::new(support::require("luajit"))
+        .arg("-e")
+        .arg(probe)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "nginx reload\nnil\nnil\nhello exec\nnil\n"
+    );
+}
+
+#[test]
+fn rerendering_changes_nothing_and_dry_run_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let dry = render(out.path(), &["--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0));
+    assert!(
+        text(&dry).contains("0 written, 0 unchanged, 13 would be written"),
+        "{}",
+        text(&dry)
+    );
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "--dry-run wrote something"
+    );
+    assert_eq!(render(out.path(), &[]).status.code(), Some(0));
+    let again = render(out.path(), &[]);
+    assert!(
+        text(&again).contains("0 written, 13 unchanged"),
+        "{}",
+        text(&again)
+    );
+    // A hand edit shows in --diff and is put back.
+    let conf = out.path().join("conveyer/logs1/conveyer.env");
+    std::fs::write(
+        &conf,
+        read(conf.clone()).replace("CONVEYER_PORT=10100", "CONVEYER_PORT=1"),
+    )
+    .unwrap();
+    let diff = render(out.path(), &["--diff"]);
+    let shown = text(&diff);
+    assert!(
+        shown.contains("-CONVEYER_PORT=1\n+CONVEYER_PORT=10100"),
+        "{shown}"
+    );
+    assert!(shown.contains("1 written, 12 unchanged"), "{shown}");
+    assert!(read(conf).contains("CONVEYER_PORT=10100"));
+}
+
+#[test]
+fn conveyer_and_dozor_outputs_parse() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(render(out.path(), &[]).status.code(), Some(0));
+    let plugin: serde_json::Value = serde_json::from_str(&read(
+        out.path().join("conveyer/logs1/conveyer-plugin.json"),
+    ))
+    .unwrap();
+    assert_eq!(
+        plugin.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["conveyer_url", "metrics", "state_file_name"]
+    );
+    assert_eq!(plugin["conveyer_url"], "http://127.0.0.1:10100/rotate");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(out.path().join("dozor/web1-agent/plugins.json"))).unwrap();
+    assert_eq!(manifest["plugins"][0]["id"], "os/generic/load_average@0.1");
+}
+
+#[test]
+fn an_undefined_template_variable_is_an_error() {
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("conveyer.env.j2"),
+        "CONVEYER_HOST={{ hots }}\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = render(
+        out.path(),
+        &["--templates", templates.path().to_str().unwrap()],
+    );
+    assert_eq!(r.status.code(), Some(3), "{}", text(&r));
+    assert!(text(&r).contains("undefined"), "{}", text(&r));
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "nothing is written when a template fails"
+    );
+}
