@@ -48,6 +48,8 @@ fn readme_examples_run() {
             .env_remove("ETCDCTL_API")
             .env("PAGERDUTY_TOKEN", "example")
             .env("SMTP_PASSWORD", "example")
+            .env("HASTMON_QUEUE_SECRET", "example")
+            .env("MQTT_PASSWORD", "example")
             .args(&args)
             .output()
             .unwrap();
