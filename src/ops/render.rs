@@ -6,6 +6,7 @@ use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use similar::TextDiff;
 
 use crate::render::Output;
@@ -37,6 +38,7 @@ pub fn write(
     out_dir: &Path,
     opts: &WriteOptions,
 ) -> Result<Vec<FileReport>, String> {
+    let mut to_write: Vec<(PathBuf, &Output)> = Vec::new();
     let mut reports = Vec::new();
     for o in outputs {
         let path = out_dir.join(&o.path);
@@ -84,26 +86,55 @@ pub fn write(
             });
             continue;
         }
-        install(&path, &o.content, o.mode).map_err(|e| format!("{}: {e}", path.display()))?;
+        to_write.push((path, o));
         reports.push(FileReport {
             path: o.path.clone(),
             status: Status::Written,
             diff,
         });
     }
+    // Staged beside their targets (in parallel: creating files is the cost),
+    // then renamed only after one sync.
+    let staged: Vec<(tempfile::TempPath, PathBuf)> = to_write
+        .into_par_iter()
+        .map(|(path, o)| {
+            stage(&path, &o.content, o.mode)
+                .map(|t| (t, path.clone()))
+                .map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .collect::<Result<_, _>>()?;
+    if !staged.is_empty() {
+        sync_filesystem(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        for (tmp, path) in staged {
+            tmp.persist(&path)
+                .map_err(|e| format!("{}: {}", path.display(), e.error))?;
+        }
+    }
     Ok(reports)
 }
 
-/// Readers never see a half-written file: write a temporary file beside the
-/// target with the final mode, then rename it over the target.
-fn install(path: &Path, content: &str, mode: u32) -> std::io::Result<()> {
+/// Writes the content to a temporary file beside the target, with the final
+/// mode. Nothing is visible at the target until the rename.
+fn stage(path: &Path, content: &str, mode: u32) -> std::io::Result<tempfile::TempPath> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new().prefix(".mon-").tempfile_in(dir)?;
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode))?;
     tmp.write_all(content.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp.into_temp_path())
+}
+
+/// One sync of the output's filesystem makes every staged file durable before
+/// any rename, so a crash cannot leave a renamed but empty file; one call
+/// instead of an fsync per file.
+fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let d = std::fs::File::open(dir)?;
+    // SAFETY: syncfs takes any open descriptor on the filesystem; d outlives the call.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
