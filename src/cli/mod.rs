@@ -1,8 +1,10 @@
 //! The command line: one small file per subcommand, each turning arguments
 //! into a call to a library operation and an exit code.
 
+pub mod completions;
 pub mod diff;
 pub mod etcd;
+pub mod man;
 pub mod render;
 pub mod schema;
 pub mod send;
@@ -60,6 +62,8 @@ pub enum Cmd {
     SendConfig(send_config::Args),
     Render(render::Args),
     Schema(schema::Args),
+    Completions(completions::Args),
+    Man(man::Args),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +84,8 @@ pub fn run(cli: Cli) -> Exit {
         Cmd::SendConfig(args) => send_config::run(args, color),
         Cmd::Render(args) => render::run(args, color),
         Cmd::Schema(args) => schema::run(args),
+        Cmd::Completions(args) => completions::run(args),
+        Cmd::Man(args) => man::run(args),
     }
 }
 

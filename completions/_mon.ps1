@@ -1,0 +1,224 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'mon'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'mon' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check definition files against the schemas and every rule of the target systems')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `mon sync` would change in etcd, key by key')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers')
+            [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
+            [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement''s result')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (also kept in completions/ in the repository)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), generated from the same definition as --help')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mon;validate' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Treat warnings as errors (exit 1 when there are any)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mon;diff' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated')
+            [CompletionResult]::new('--etcd-api', '--etcd-api', [CompletionResultType]::ParameterName, 'Which etcd API to use; 9volt reads only the v2 keyspace')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name, or user:password')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from this file')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify etcd''s certificate')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time allowed to connect')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time allowed for each request')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--nosync', '--nosync', [CompletionResultType]::ParameterName, 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mon;sync' {
+            [CompletionResult]::new('--max-delete', '--max-delete', [CompletionResultType]::ParameterName, 'Refuse to delete more than this many keys without --force')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format of the plan')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the plan')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated')
+            [CompletionResult]::new('--etcd-api', '--etcd-api', [CompletionResultType]::ParameterName, 'Which etcd API to use; 9volt reads only the v2 keyspace')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name, or user:password')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from this file')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify etcd''s certificate')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time allowed to connect')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time allowed for each request')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--nosync', '--nosync', [CompletionResultType]::ParameterName, 'Keep keys that exist only in etcd instead of deleting them (9volt cfg''s --nosync)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan and write nothing')
+            [CompletionResult]::new('--dryrun', '--dryrun', [CompletionResultType]::ParameterName, 'Show the plan and write nothing')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Rewrite values that are already equal (restarts those checks in 9volt)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Delete even more than --max-delete keys')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mon;send-command' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the result')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Send to this collectd host from the definitions (repeatable)')
+            [CompletionResult]::new('--defs', '--defs', [CompletionResultType]::ParameterName, 'Where the definitions are')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the host takes tasks from (with --host)')
+            [CompletionResult]::new('--result-topic', '--result-topic', [CompletionResultType]::ParameterName, 'Topic the host publishes results to (with --host)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'MQTT user (with --host)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the MQTT password from this file')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'CA bundle that signs the broker''s certificate (implies TLS)')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS for the subscription and the task: 0, 1 or 2 [default: the host''s, else 2]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'MQTT client id [default: mon-<pid>-<random>]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Send to every collectd host in the definitions')
+            [CompletionResult]::new('--secure', '--secure', [CompletionResultType]::ParameterName, 'Connect with TLS')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate (implies TLS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show messages that were ignored (other tasks'' results, malformed payloads)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show messages that were ignored (other tasks'' results, malformed payloads)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mon;send-config' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the final result')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Send to this collectd host from the definitions (repeatable)')
+            [CompletionResult]::new('--defs', '--defs', [CompletionResultType]::ParameterName, 'Where the definitions are')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the host takes tasks from (with --host)')
+            [CompletionResult]::new('--result-topic', '--result-topic', [CompletionResultType]::ParameterName, 'Topic the host publishes results to (with --host)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'MQTT user (with --host)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the MQTT password from this file')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'CA bundle that signs the broker''s certificate (implies TLS)')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS for the subscription and the task: 0, 1 or 2 [default: the host''s, else 2]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'MQTT client id [default: mon-<pid>-<random>]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Check the file with collectd''s own parser (collectd -T) before sending')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Send to every collectd host in the definitions')
+            [CompletionResult]::new('--secure', '--secure', [CompletionResultType]::ParameterName, 'Connect with TLS')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate (implies TLS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show messages that were ignored (other tasks'' results, malformed payloads)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show messages that were ignored (other tasks'' results, malformed payloads)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mon;render' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write into')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write into')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Templates that replace the embedded ones (same file names as templates/)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Show a unified diff against what is on disk')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Write nothing')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Check each collectd.conf with collectd''s own parser before installing it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mon;schema' {
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write every schema file into this directory instead of printing one')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mon;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mon;man' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mon;help' {
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check definition files against the schemas and every rule of the target systems')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `mon sync` would change in etcd, key by key')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers')
+            [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
+            [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement''s result')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (also kept in completions/ in the repository)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), generated from the same definition as --help')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mon;help;validate' {
+            break
+        }
+        'mon;help;diff' {
+            break
+        }
+        'mon;help;sync' {
+            break
+        }
+        'mon;help;send-command' {
+            break
+        }
+        'mon;help;send-config' {
+            break
+        }
+        'mon;help;render' {
+            break
+        }
+        'mon;help;schema' {
+            break
+        }
+        'mon;help;completions' {
+            break
+        }
+        'mon;help;man' {
+            break
+        }
+        'mon;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

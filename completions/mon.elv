@@ -1,0 +1,198 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[mon] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'mon'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'mon'= {
+            cand --color 'When to color output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand validate 'Check definition files against the schemas and every rule of the target systems'
+            cand diff 'Show what `mon sync` would change in etcd, key by key'
+            cand sync 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers'
+            cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
+            cand send-config 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement''s result'
+            cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+            cand schema 'Print the JSON Schemas of the definition format (for editors and other tools)'
+            cand completions 'Print shell completions (also kept in completions/ in the repository)'
+            cand man 'Print the man page (roff), generated from the same definition as --help'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mon;validate'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to color output'
+            cand --deny-warnings 'Treat warnings as errors (exit 1 when there are any)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mon;diff'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --endpoints 'etcd endpoints, comma-separated'
+            cand --etcd-api 'Which etcd API to use; 9volt reads only the v2 keyspace'
+            cand --prefix 'Key prefix 9volt runs under'
+            cand --user 'User name, or user:password'
+            cand --password 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)'
+            cand --password-file 'Read the password from this file'
+            cand --cacert 'CA bundle to verify etcd''s certificate'
+            cand --cert 'Client certificate'
+            cand --key 'Client key'
+            cand --dial-timeout 'Time allowed to connect'
+            cand --command-timeout 'Time allowed for each request'
+            cand --color 'When to color output'
+            cand --nosync 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mon;sync'= {
+            cand --max-delete 'Refuse to delete more than this many keys without --force'
+            cand -f 'Output format of the plan'
+            cand --format 'Output format of the plan'
+            cand --endpoints 'etcd endpoints, comma-separated'
+            cand --etcd-api 'Which etcd API to use; 9volt reads only the v2 keyspace'
+            cand --prefix 'Key prefix 9volt runs under'
+            cand --user 'User name, or user:password'
+            cand --password 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)'
+            cand --password-file 'Read the password from this file'
+            cand --cacert 'CA bundle to verify etcd''s certificate'
+            cand --cert 'Client certificate'
+            cand --key 'Client key'
+            cand --dial-timeout 'Time allowed to connect'
+            cand --command-timeout 'Time allowed for each request'
+            cand --color 'When to color output'
+            cand --nosync 'Keep keys that exist only in etcd instead of deleting them (9volt cfg''s --nosync)'
+            cand --dry-run 'Show the plan and write nothing'
+            cand --dryrun 'Show the plan and write nothing'
+            cand --replace 'Rewrite values that are already equal (restarts those checks in 9volt)'
+            cand --force 'Delete even more than --max-delete keys'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mon;send-command'= {
+            cand --timeout 'How long to wait for the result'
+            cand --node 'Send to this collectd host from the definitions (repeatable)'
+            cand --defs 'Where the definitions are'
+            cand --host 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)'
+            cand --topic 'Topic the host takes tasks from (with --host)'
+            cand --result-topic 'Topic the host publishes results to (with --host)'
+            cand --user 'MQTT user (with --host)'
+            cand --password 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)'
+            cand --password-file 'Read the MQTT password from this file'
+            cand --cafile 'CA bundle that signs the broker''s certificate (implies TLS)'
+            cand --qos 'QoS for the subscription and the task: 0, 1 or 2 [default: the host''s, else 2]'
+            cand --client-id 'MQTT client id [default: mon-<pid>-<random>]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to color output'
+            cand --all 'Send to every collectd host in the definitions'
+            cand --secure 'Connect with TLS'
+            cand --insecure 'Do not verify the broker''s certificate (implies TLS)'
+            cand -v 'Show messages that were ignored (other tasks'' results, malformed payloads)'
+            cand --verbose 'Show messages that were ignored (other tasks'' results, malformed payloads)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mon;send-config'= {
+            cand --timeout 'How long to wait for the final result'
+            cand --node 'Send to this collectd host from the definitions (repeatable)'
+            cand --defs 'Where the definitions are'
+            cand --host 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)'
+            cand --topic 'Topic the host takes tasks from (with --host)'
+            cand --result-topic 'Topic the host publishes results to (with --host)'
+            cand --user 'MQTT user (with --host)'
+            cand --password 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)'
+            cand --password-file 'Read the MQTT password from this file'
+            cand --cafile 'CA bundle that signs the broker''s certificate (implies TLS)'
+            cand --qos 'QoS for the subscription and the task: 0, 1 or 2 [default: the host''s, else 2]'
+            cand --client-id 'MQTT client id [default: mon-<pid>-<random>]'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --color 'When to color output'
+            cand --check 'Check the file with collectd''s own parser (collectd -T) before sending'
+            cand --all 'Send to every collectd host in the definitions'
+            cand --secure 'Connect with TLS'
+            cand --insecure 'Do not verify the broker''s certificate (implies TLS)'
+            cand -v 'Show messages that were ignored (other tasks'' results, malformed payloads)'
+            cand --verbose 'Show messages that were ignored (other tasks'' results, malformed payloads)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mon;render'= {
+            cand -o 'Directory to write into'
+            cand --out 'Directory to write into'
+            cand --templates 'Templates that replace the embedded ones (same file names as templates/)'
+            cand --color 'When to color output'
+            cand --diff 'Show a unified diff against what is on disk'
+            cand --dry-run 'Write nothing'
+            cand --check 'Check each collectd.conf with collectd''s own parser before installing it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mon;schema'= {
+            cand --write 'Write every schema file into this directory instead of printing one'
+            cand --color 'When to color output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mon;completions'= {
+            cand --color 'When to color output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mon;man'= {
+            cand --color 'When to color output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mon;help'= {
+            cand validate 'Check definition files against the schemas and every rule of the target systems'
+            cand diff 'Show what `mon sync` would change in etcd, key by key'
+            cand sync 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers'
+            cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
+            cand send-config 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement''s result'
+            cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+            cand schema 'Print the JSON Schemas of the definition format (for editors and other tools)'
+            cand completions 'Print shell completions (also kept in completions/ in the repository)'
+            cand man 'Print the man page (roff), generated from the same definition as --help'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mon;help;validate'= {
+        }
+        &'mon;help;diff'= {
+        }
+        &'mon;help;sync'= {
+        }
+        &'mon;help;send-command'= {
+        }
+        &'mon;help;send-config'= {
+        }
+        &'mon;help;render'= {
+        }
+        &'mon;help;schema'= {
+        }
+        &'mon;help;completions'= {
+        }
+        &'mon;help;man'= {
+        }
+        &'mon;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,171 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mon_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_mon_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mon_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mon_using_subcommand
+    set -l cmd (__fish_mon_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mon -n "__fish_mon_needs_command" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_needs_command" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_needs_command" -s V -l version -d 'Print version'
+complete -c mon -n "__fish_mon_needs_command" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
+complete -c mon -n "__fish_mon_needs_command" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
+complete -c mon -n "__fish_mon_needs_command" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
+complete -c mon -n "__fish_mon_needs_command" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
+complete -c mon -n "__fish_mon_needs_command" -f -a "send-config" -d 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement\'s result'
+complete -c mon -n "__fish_mon_needs_command" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+complete -c mon -n "__fish_mon_needs_command" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
+complete -c mon -n "__fish_mon_needs_command" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
+complete -c mon -n "__fish_mon_needs_command" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
+complete -c mon -n "__fish_mon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand validate" -s f -l format -d 'Output format' -r -f -a "text\t'Source lines with carets, for people'
+short\t'file:line:col: severity[code]: message, one per line'
+json\t'One JSON document with every finding'
+github\t'GitHub Actions annotations'
+junit\t'JUnit XML, one test case per file'
+sarif\t'SARIF 2.1.0 for code scanning'"
+complete -c mon -n "__fish_mon_using_subcommand validate" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit 1 when there are any)'
+complete -c mon -n "__fish_mon_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mon -n "__fish_mon_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'Changed keys with unified diffs, for people'
+json\t'The plan as one JSON document'"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l endpoints -d 'etcd endpoints, comma-separated' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use; 9volt reads only the v2 keyspace' -r -f -a "v3\t''
+v2\t''"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l prefix -d 'Key prefix 9volt runs under' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l user -d 'User name, or user:password' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l password-file -d 'Read the password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l cacert -d 'CA bundle to verify etcd\'s certificate' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l cert -d 'Client certificate' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l key -d 'Client key' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l dial-timeout -d 'Time allowed to connect' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Time allowed for each request' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l nosync -d 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
+complete -c mon -n "__fish_mon_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l max-delete -d 'Refuse to delete more than this many keys without --force' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output format of the plan' -r -f -a "text\t'Changed keys with unified diffs, for people'
+json\t'The plan as one JSON document'"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l endpoints -d 'etcd endpoints, comma-separated' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use; 9volt reads only the v2 keyspace' -r -f -a "v3\t''
+v2\t''"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l prefix -d 'Key prefix 9volt runs under' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l user -d 'User name, or user:password' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l password-file -d 'Read the password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l cacert -d 'CA bundle to verify etcd\'s certificate' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l cert -d 'Client certificate' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l key -d 'Client key' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l dial-timeout -d 'Time allowed to connect' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Time allowed for each request' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys that exist only in etcd instead of deleting them (9volt cfg\'s --nosync)'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l dry-run -l dryrun -d 'Show the plan and write nothing'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l replace -d 'Rewrite values that are already equal (restarts those checks in 9volt)'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete even more than --max-delete keys'
+complete -c mon -n "__fish_mon_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l timeout -d 'How long to wait for the result' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l defs -d 'Where the definitions are' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l host -d 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l topic -d 'Topic the host takes tasks from (with --host)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l result-topic -d 'Topic the host publishes results to (with --host)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l user -d 'MQTT user (with --host)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l password -d 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l password-file -d 'Read the MQTT password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -s f -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l all -d 'Send to every collectd host in the definitions'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Connect with TLS'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l timeout -d 'How long to wait for the final result' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l defs -d 'Where the definitions are' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l host -d 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l topic -d 'Topic the host takes tasks from (with --host)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l result-topic -d 'Topic the host publishes results to (with --host)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l user -d 'MQTT user (with --host)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l password -d 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l password-file -d 'Read the MQTT password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -s f -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check the file with collectd\'s own parser (collectd -T) before sending'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l all -d 'Send to every collectd host in the definitions'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l secure -d 'Connect with TLS'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand render" -s o -l out -d 'Directory to write into' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l templates -d 'Templates that replace the embedded ones (same file names as templates/)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk'
+complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing'
+complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
+complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every schema file into this directory instead of printing one' -r -F
+complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand completions" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand man" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand man" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "send-config" -d 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement\'s result'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

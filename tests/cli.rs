@@ -1,0 +1,105 @@
+//! The command line as a product: completions and man page kept in the
+//! repository and checked against the CLI, help with examples everywhere,
+//! suggestions for mistyped flags, the version.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn mon(args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("mon")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const COMPLETIONS: &[(&str, &str)] = &[
+    ("bash", "mon.bash"),
+    ("zsh", "_mon"),
+    ("fish", "mon.fish"),
+    ("elvish", "mon.elv"),
+    ("powershell", "_mon.ps1"),
+];
+const SUBCOMMANDS: &[&str] = &[
+    "validate",
+    "diff",
+    "sync",
+    "send-command",
+    "send-config",
+    "render",
+    "schema",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_in_the_repository_match_the_cli() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (shell, file) in COMPLETIONS {
+        let out = mon(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        let kept = std::fs::read(root.join("completions").join(file)).unwrap();
+        assert!(
+            out.stdout == kept,
+            "completions/{file} is out of date: regenerate with `mon completions {shell} > completions/{file}`"
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        for sub in SUBCOMMANDS {
+            assert!(text.contains(sub), "{shell} completions lack {sub}");
+        }
+    }
+}
+
+#[test]
+fn the_man_page_in_the_repository_matches_the_cli() {
+    let out = mon(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let kept = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/mon.1")).unwrap();
+    assert!(
+        out.stdout == kept,
+        "man/mon.1 is out of date: regenerate with `mon man > man/mon.1`"
+    );
+    let roff = String::from_utf8_lossy(&out.stdout);
+    assert!(roff.contains(".TH mon 1"));
+    for sub in SUBCOMMANDS {
+        assert!(
+            roff.contains(&format!(".SH \"MON {}\"", sub.to_uppercase())),
+            "the man page lacks {sub}"
+        );
+    }
+}
+
+#[test]
+fn every_subcommand_help_has_examples() {
+    for sub in SUBCOMMANDS {
+        let out = mon(&[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{sub}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Examples:"),
+            "`mon {sub} --help` has no examples"
+        );
+        assert!(text.contains("mon "), "{sub}");
+    }
+}
+
+#[test]
+fn a_mistyped_flag_gets_a_suggestion_and_exit_2() {
+    let out = mon(&["sync", "--dryrun-please"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = mon(&["validate", "--formt", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("tip: a similar argument exists: '--format'")
+    );
+}
+
+#[test]
+fn version_is_printed() {
+    let out = mon(&["--version"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("mon {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
