@@ -482,14 +482,6 @@ fn range_message(kind: &ValidationErrorKind, node: &Node) -> String {
     }
 }
 
-const DURATION_FIELDS: &[&str] = &[
-    "interval",
-    "timeout",
-    "read-timeout",
-    "write-timeout",
-    "dns-max-time",
-];
-
 fn type_hint(field: &str, node: &Node, expected: &str) -> Option<String> {
     if node.yaml11_bool && expected.contains("boolean") {
         let word = node.as_str().unwrap_or_default();
@@ -498,7 +490,7 @@ fn type_hint(field: &str, node: &Node, expected: &str) -> Option<String> {
             "`{word}` is a boolean only in YAML 1.1 (which 9volt used); write `{truth}`"
         ));
     }
-    if DURATION_FIELDS.contains(&field)
+    if crate::check::duration::FIELDS.contains(&field)
         && matches!(
             node.value,
             crate::syntax::Value::Int(_) | crate::syntax::Value::Float(_)

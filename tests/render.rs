@@ -28,14 +28,6 @@ fn render(out: &Path, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn read(p: PathBuf) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -44,7 +36,7 @@ fn read(p: PathBuf) -> String {
 fn renders_match_the_reviewed_golden_files() {
     let out = tempfile::tempdir().unwrap();
     let r = render(out.path(), &[]);
-    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert_eq!(r.status.code(), Some(0), "{}", support::output_text(&r));
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render");
     let mut compared = 0;
     for entry in walkdir(&golden) {
@@ -158,42 +150,6 @@ fn every_hastmon_conf_is_accepted_on_every_node_and_hook_scripts_work() {
     assert_eq!(st.code(), Some(64));
 }
 
-/// reference dozor-conveyer-collectd.md §3.7 part 1: the whole file, `<Module>`
-/// blocks included, read by collectd's own parser through a python module
-/// that prints the tree.
-fn collectd_tree(conf: &str) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("cfgdump.py"),
-        "import collectd, json\n\ndef walk(n):\n    return {'key': n.key, 'values': list(n.values), 'children': [walk(c) for c in n.children]}\n\ndef cb(conf):\n    print(json.dumps([walk(c) for c in conf.children]), flush=True)\n\ncollectd.register_config(cb)\n",
-    )
-    .unwrap();
-    let wrapped = format!(
-        "BaseDir \"{0}/base\"\nPIDFile \"{0}/pid\"\n<LoadPlugin python>\n  Globals true\n</LoadPlugin>\n<Plugin python>\n  ModulePath \"{0}\"\n  Import \"cfgdump\"\n  <Module cfgdump>\n{conf}\n  </Module>\n</Plugin>\n",
-        dir.path().display()
-    );
-    std::fs::write(dir.path().join("wrapped.conf"), wrapped).unwrap();
-    let o = Std::new(support::require("collectd"))
-        .arg("-T")
-        .arg("-C")
-        .arg(dir.path().join("wrapped.conf"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "collectd: {}{stdout}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_str(
-        stdout
-            .lines()
-            .find(|l| l.starts_with('['))
-            .expect("the tree"),
-    )
-    .unwrap()
-}
-
 fn find<'a>(nodes: &'a serde_json::Value, key: &str) -> Vec<&'a serde_json::Value> {
     nodes
         .as_array()
@@ -208,9 +164,9 @@ fn collectd_reads_every_rendered_collectd_conf_as_meant() {
     let out = tempfile::tempdir().unwrap();
     // --check: the second part of §3.7, stock collectd -T with the fork-only blocks removed.
     let r = render(out.path(), &["--check"]);
-    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
-    assert!(text(&r).contains("0 refused by --check"));
-    let web1 = collectd_tree(&read(out.path().join("collectd/web1/collectd.conf")));
+    assert_eq!(r.status.code(), Some(0), "{}", support::output_text(&r));
+    assert!(support::output_text(&r).contains("0 refused by --check"));
+    let web1 = support::collectd_tree(&read(out.path().join("collectd/web1/collectd.conf")));
     assert_eq!(
         find(&web1, "Hostname")[0]["values"],
         serde_json::json!(["web1.example.com"])
@@ -260,7 +216,7 @@ fn collectd_reads_every_rendered_collectd_conf_as_meant() {
         serde_json::json!(["metrics.example.com", "25826"]),
         "host and port are strings"
     );
-    let db1 = collectd_tree(&read(out.path().join("collectd/db1/collectd.conf")));
+    let db1 = support::collectd_tree(&read(out.path().join("collectd/db1/collectd.conf")));
     assert_eq!(
         find(&db1, "Hostname")[0]["values"],
         serde_json::json!(["db1"])
@@ -351,9 +307,9 @@ fn rerendering_changes_nothing_and_dry_run_writes_nothing() {
     let dry = render(out.path(), &["--dry-run"]);
     assert_eq!(dry.status.code(), Some(0));
     assert!(
-        text(&dry).contains("0 written, 0 unchanged, 13 would be written"),
+        support::output_text(&dry).contains("0 written, 0 unchanged, 13 would be written"),
         "{}",
-        text(&dry)
+        support::output_text(&dry)
     );
     assert_eq!(
         std::fs::read_dir(out.path()).unwrap().count(),
@@ -363,9 +319,9 @@ fn rerendering_changes_nothing_and_dry_run_writes_nothing() {
     assert_eq!(render(out.path(), &[]).status.code(), Some(0));
     let again = render(out.path(), &[]);
     assert!(
-        text(&again).contains("0 written, 13 unchanged"),
+        support::output_text(&again).contains("0 written, 13 unchanged"),
         "{}",
-        text(&again)
+        support::output_text(&again)
     );
     // A hand edit shows in --diff and is put back.
     let conf = out.path().join("conveyer/logs1/conveyer.env");
@@ -375,7 +331,7 @@ fn rerendering_changes_nothing_and_dry_run_writes_nothing() {
     )
     .unwrap();
     let diff = render(out.path(), &["--diff"]);
-    let shown = text(&diff);
+    let shown = support::output_text(&diff);
     assert!(
         shown.contains("-CONVEYER_PORT=1\n+CONVEYER_PORT=10100"),
         "{shown}"
@@ -415,8 +371,12 @@ fn an_undefined_template_variable_is_an_error() {
         out.path(),
         &["--templates", templates.path().to_str().unwrap()],
     );
-    assert_eq!(r.status.code(), Some(3), "{}", text(&r));
-    assert!(text(&r).contains("undefined"), "{}", text(&r));
+    assert_eq!(r.status.code(), Some(3), "{}", support::output_text(&r));
+    assert!(
+        support::output_text(&r).contains("undefined"),
+        "{}",
+        support::output_text(&r)
+    );
     assert_eq!(
         std::fs::read_dir(out.path()).unwrap().count(),
         0,

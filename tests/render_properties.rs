@@ -49,35 +49,6 @@ fn hostile() -> impl Strategy<Value = String> {
     ]
 }
 
-/// collectd's parse tree of a file, through its python plugin (§3.7 part 1).
-fn collectd_tree(conf: &str) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("cfgdump.py"),
-        "import collectd, json\n\ndef walk(n):\n    return {'key': n.key, 'values': list(n.values), 'children': [walk(c) for c in n.children]}\n\ndef cb(conf):\n    print(json.dumps([walk(c) for c in conf.children]), flush=True)\n\ncollectd.register_config(cb)\n",
-    )
-    .unwrap();
-    let wrapped = format!(
-        "BaseDir \"{0}/base\"\nPIDFile \"{0}/pid\"\n<LoadPlugin python>\n  Globals true\n</LoadPlugin>\n<Plugin python>\n  ModulePath \"{0}\"\n  Import \"cfgdump\"\n  <Module cfgdump>\n{conf}\n  </Module>\n</Plugin>\n",
-        dir.path().display()
-    );
-    std::fs::write(dir.path().join("w.conf"), wrapped).unwrap();
-    let o = Command::new(support::require("collectd"))
-        .arg("-T")
-        .arg("-C")
-        .arg(dir.path().join("w.conf"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // Stray output before the tree would mean the lexer dropped characters.
-    assert!(
-        stdout.starts_with('['),
-        "collectd's lexer printed {stdout:?}"
-    );
-    serde_json::from_str(stdout.lines().next().unwrap()).unwrap()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -90,7 +61,7 @@ proptest! {
         let loaded = load(&yaml);
         if loaded.errors() == 0 {
             let outputs = rendered(&loaded, Target::Collectd);
-            let tree = collectd_tree(file(&outputs, "collectd.conf"));
+            let tree = support::collectd_tree(file(&outputs, "collectd.conf"));
             let nodes = tree.as_array().unwrap();
             let host = nodes.iter().find(|n| n["key"] == "Hostname").unwrap();
             prop_assert_eq!(&host["values"][0], &serde_json::json!(hostname));
@@ -175,7 +146,7 @@ fn hostile_printable_strings_are_accepted_and_round_trip() {
         let loaded = load(&yaml);
         assert_eq!(loaded.errors(), 0, "{s:?}: {:?}", loaded.diagnostics);
         let outputs = rendered(&loaded, Target::Collectd);
-        let tree = collectd_tree(file(&outputs, "collectd.conf"));
+        let tree = support::collectd_tree(file(&outputs, "collectd.conf"));
         let host = tree
             .as_array()
             .unwrap()

@@ -28,14 +28,6 @@ fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 /// The explicit form of the reference senders: broker and topics as flags.
 fn explicit(broker: &Mosquitto) -> Vec<String> {
     vec![
@@ -74,7 +66,7 @@ fn the_one_host_in_the_definitions_gets_the_task_and_its_result() {
     let dir = tempfile::tempdir().unwrap();
     defs(dir.path(), &broker.host(), &["web1"]);
     let out = mon(dir.path(), &["send-command", "hello", "exec"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("web1: ok (task "), "{stdout}");
     assert!(stdout.ends_with("\n  Hello World!\n"), "{stdout}");
@@ -146,7 +138,7 @@ fn each_error_code_is_explained_and_fails_the_exit_code() {
             out.status.code(),
             Some(8),
             "{service} {command}: {}",
-            text(&out)
+            support::output_text(&out)
         );
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains(&format!("failed: {meaning}")), "{stdout}");
@@ -164,8 +156,8 @@ fn a_result_without_code_has_its_own_exit_code() {
         .insert("exec".into(), (None, "".into()));
     responder(broker.port, "t/cmd", "t/res", b);
     let out = send_explicit(&broker, "hello", "exec", &[]);
-    assert_eq!(out.status.code(), Some(9), "{}", text(&out));
-    assert!(text(&out).contains("result without a code"));
+    assert_eq!(out.status.code(), Some(9), "{}", support::output_text(&out));
+    assert!(support::output_text(&out).contains("result without a code"));
 }
 
 #[test]
@@ -178,7 +170,7 @@ fn string_task_ids_duplicates_and_other_tasks_results_are_handled() {
     b.duplicate = true;
     responder(broker.port, "t/cmd", "t/res", b);
     let out = send_explicit(&broker, "hello", "exec", &["-v", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["outcome"], "ok");
@@ -199,16 +191,21 @@ fn no_responder_is_a_timeout_in_time() {
     let broker = Mosquitto::start();
     let start = Instant::now();
     let out = send_explicit(&broker, "hello", "exec", &["--timeout", "1s"]);
-    assert_eq!(out.status.code(), Some(10), "{}", text(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        support::output_text(&out)
+    );
     assert!(
         start.elapsed() < Duration::from_secs(4),
         "took {:?}",
         start.elapsed()
     );
     assert!(
-        text(&out).contains("timeout: no result for task"),
+        support::output_text(&out).contains("timeout: no result for task"),
         "{}",
-        text(&out)
+        support::output_text(&out)
     );
 }
 
@@ -231,16 +228,16 @@ fn a_dead_broker_fails_fast_and_clearly() {
             "b",
         ],
     );
-    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(5), "{}", support::output_text(&out));
     assert!(
         start.elapsed() < Duration::from_secs(3),
         "took {:?}",
         start.elapsed()
     );
     assert!(
-        text(&out).contains(&format!("cannot connect to broker 127.0.0.1:{port}")),
+        support::output_text(&out).contains(&format!("cannot connect to broker 127.0.0.1:{port}")),
         "{}",
-        text(&out)
+        support::output_text(&out)
     );
 }
 
@@ -274,12 +271,12 @@ fn a_broker_restart_while_waiting_is_survived() {
     // The host is working on it; the broker goes away and comes back.
     broker.restart();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.starts_with(&format!("{}: ok (task ", broker.host())),
         "{}",
-        text(&out)
+        support::output_text(&out)
     );
 }
 
@@ -308,13 +305,28 @@ fn tls_against_a_broker_with_a_generated_certificate() {
         dir.path(),
         &[&base[..], &["--cafile", ca.to_str().unwrap()]].concat(),
     );
-    assert_eq!(verified.status.code(), Some(0), "{}", text(&verified));
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&verified)
+    );
     // Without the CA the certificate is not trusted...
     let untrusted = mon(dir.path(), &[&base[..], &["--secure"]].concat());
-    assert_eq!(untrusted.status.code(), Some(5), "{}", text(&untrusted));
+    assert_eq!(
+        untrusted.status.code(),
+        Some(5),
+        "{}",
+        support::output_text(&untrusted)
+    );
     // ...unless verification is explicitly off, as the collectd plugin runs it.
     let insecure = mon(dir.path(), &[&base[..], &["--insecure"]].concat());
-    assert_eq!(insecure.status.code(), Some(0), "{}", text(&insecure));
+    assert_eq!(
+        insecure.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&insecure)
+    );
 }
 
 #[test]
@@ -346,7 +358,12 @@ fn fan_out_to_twenty_hosts() {
         &["send-command", "hello", "exec", "--all", "--timeout", "3s"],
     );
     // Nineteen answer; the silent one makes the worst outcome a timeout.
-    assert_eq!(out.status.code(), Some(10), "{}", text(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        support::output_text(&out)
+    );
     assert!(
         start.elapsed() < Duration::from_secs(6),
         "took {:?}: not concurrent",
@@ -371,7 +388,12 @@ fn fan_out_to_twenty_hosts() {
             "h07",
         ],
     );
-    assert_eq!(some.status.code(), Some(0), "{}", text(&some));
+    assert_eq!(
+        some.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&some)
+    );
     assert_eq!(
         String::from_utf8_lossy(&some.stdout)
             .lines()
@@ -395,10 +417,10 @@ fn requests_are_checked_against_the_definitions_before_sending() {
     let ambiguous = mon(dir.path(), &["send-command", "hello", "exec"]);
     assert_eq!(ambiguous.status.code(), Some(2));
     assert!(
-        text(&ambiguous)
+        support::output_text(&ambiguous)
             .contains("2 collectd hosts (web1, web2); choose with --node HOST or --all"),
         "{}",
-        text(&ambiguous)
+        support::output_text(&ambiguous)
     );
     let unknown = mon(
         dir.path(),
@@ -406,15 +428,20 @@ fn requests_are_checked_against_the_definitions_before_sending() {
     );
     assert_eq!(unknown.status.code(), Some(2));
     assert!(
-        text(&unknown).contains("`web1` has no service `helo` (it has: hello, nginx)"),
+        support::output_text(&unknown)
+            .contains("`web1` has no service `helo` (it has: hello, nginx)"),
         "{}",
-        text(&unknown)
+        support::output_text(&unknown)
     );
     let typo = mon(
         dir.path(),
         &["send-command", "hello", "exec", "--node", "web3"],
     );
-    assert!(text(&typo).contains("did you mean"), "{}", text(&typo));
+    assert!(
+        support::output_text(&typo).contains("did you mean"),
+        "{}",
+        support::output_text(&typo)
+    );
     assert!(seen.lock().unwrap().is_empty(), "nothing may be sent");
 }
 
@@ -445,18 +472,18 @@ fn send_config_reports_the_replacement_result() {
         dir.path(),
         &["send-config", "collectd.conf", "--node", "web1"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("Succeeded to replace the config."));
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    assert!(support::output_text(&out).contains("Succeeded to replace the config."));
     assert_eq!(seen.lock().unwrap()[0]["config"], conf);
     let bad = mon(
         dir.path(),
         &["send-config", "collectd.conf", "--node", "web2"],
     );
-    assert_eq!(bad.status.code(), Some(8), "{}", text(&bad));
+    assert_eq!(bad.status.code(), Some(8), "{}", support::output_text(&bad));
     assert!(
-        text(&bad).contains("code 8194 = 0x2002: the new config is broken"),
+        support::output_text(&bad).contains("code 8194 = 0x2002: the new config is broken"),
         "{}",
-        text(&bad)
+        support::output_text(&bad)
     );
 
     std::fs::write(dir.path().join("latin1.conf"), b"Hostname \"caf\xe9\"\n").unwrap();
@@ -465,7 +492,11 @@ fn send_config_reports_the_replacement_result() {
         &["send-config", "latin1.conf", "--node", "web1"],
     );
     assert_eq!(latin.status.code(), Some(3));
-    assert!(text(&latin).contains("not UTF-8"), "{}", text(&latin));
+    assert!(
+        support::output_text(&latin).contains("not UTF-8"),
+        "{}",
+        support::output_text(&latin)
+    );
     let f = std::fs::File::create(dir.path().join("huge.conf")).unwrap();
     f.set_len(2 * 1024 * 1024).unwrap();
     let huge = mon(dir.path(), &["send-config", "huge.conf", "--node", "web1"]);
@@ -497,11 +528,11 @@ fn send_config_check_uses_collectds_own_parser() {
         dir.path(),
         &["send-config", "good.conf", "--node", "web1", "--check"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
     assert!(
-        text(&out).contains("check: collectd accepts good.conf"),
+        support::output_text(&out).contains("check: collectd accepts good.conf"),
         "{}",
-        text(&out)
+        support::output_text(&out)
     );
     std::fs::write(
         dir.path().join("broken.conf"),
@@ -512,11 +543,11 @@ fn send_config_check_uses_collectds_own_parser() {
         dir.path(),
         &["send-config", "broken.conf", "--node", "web1", "--check"],
     );
-    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    assert_eq!(bad.status.code(), Some(1), "{}", support::output_text(&bad));
     assert!(
-        text(&bad).contains("collectd rejects broken.conf"),
+        support::output_text(&bad).contains("collectd rejects broken.conf"),
         "{}",
-        text(&bad)
+        support::output_text(&bad)
     );
     assert_eq!(
         seen.lock().unwrap().len(),

@@ -44,14 +44,6 @@ fn mon(etcd: &Etcd, api: &str, dir: &Path, args: &[&str]) -> std::process::Outpu
         .unwrap()
 }
 
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 macro_rules! both_apis {
     ($name:ident, $body:expr) => {
         mod $name {
@@ -75,15 +67,26 @@ both_apis!(
         let dir = tempfile::tempdir().unwrap();
         write_defs(dir.path(), DEFS);
         let diff = mon(&etcd, api, dir.path(), &["diff"]);
-        assert_eq!(diff.status.code(), Some(4), "{}", text(&diff));
-        assert!(
-            text(&diff).contains("Plan: 3 to add, 0 to change, 0 to delete, 0 unchanged."),
+        assert_eq!(
+            diff.status.code(),
+            Some(4),
             "{}",
-            text(&diff)
+            support::output_text(&diff)
+        );
+        assert!(
+            support::output_text(&diff)
+                .contains("Plan: 3 to add, 0 to change, 0 to delete, 0 unchanged."),
+            "{}",
+            support::output_text(&diff)
         );
 
         let first = mon(&etcd, api, dir.path(), &["sync"]);
-        assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+        assert_eq!(
+            first.status.code(),
+            Some(0),
+            "{}",
+            support::output_text(&first)
+        );
         let keys = etcd.dump(api, "/9volt");
         assert_eq!(
             keys.keys().collect::<Vec<_>>(),
@@ -115,9 +118,10 @@ both_apis!(
         let second = mon(&etcd, api, dir.path(), &["sync"]);
         assert_eq!(second.status.code(), Some(0));
         assert!(
-            text(&second).contains("No changes: etcd matches the definitions (3 unchanged)."),
+            support::output_text(&second)
+                .contains("No changes: etcd matches the definitions (3 unchanged)."),
             "{}",
-            text(&second)
+            support::output_text(&second)
         );
         let revision_after = etcd.ctl("3", &["endpoint", "status", "-w", "json"]);
         let rev = |s: &str| {
@@ -149,7 +153,7 @@ both_apis!(changes_and_deletes_are_applied, |api: &str| {
     );
     write_defs(dir.path(), &changed);
     let diff = mon(&etcd, api, dir.path(), &["diff"]);
-    let shown = text(&diff);
+    let shown = support::output_text(&diff);
     assert!(
         shown.contains("~ /9volt/monitor/db will be changed"),
         "{shown}"
@@ -165,8 +169,13 @@ both_apis!(changes_and_deletes_are_applied, |api: &str| {
         "{shown}"
     );
     let sync = mon(&etcd, api, dir.path(), &["sync"]);
-    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
-    assert!(text(&sync).contains("applied: 0 added, 1 changed, 1 deleted"));
+    assert_eq!(
+        sync.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&sync)
+    );
+    assert!(support::output_text(&sync).contains("applied: 0 added, 1 changed, 1 deleted"));
     let keys = etcd.dump(api, "/9volt");
     assert!(!keys.contains_key("/9volt/monitor/web"));
     assert!(keys["/9volt/monitor/db"].contains(r#""interval":"1m""#));
@@ -187,13 +196,14 @@ both_apis!(nosync_keeps_and_dry_run_writes_nothing, |api: &str| {
     let before = etcd.dump(api, "/");
 
     let dry = mon(&etcd, api, dir.path(), &["sync", "--dry-run"]);
-    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    assert_eq!(dry.status.code(), Some(0), "{}", support::output_text(&dry));
     assert!(
-        text(&dry).contains("Plan: 1 to add, 0 to change, 3 to delete, 0 unchanged."),
+        support::output_text(&dry)
+            .contains("Plan: 1 to add, 0 to change, 3 to delete, 0 unchanged."),
         "{}",
-        text(&dry)
+        support::output_text(&dry)
     );
-    assert!(text(&dry).contains("dry run: nothing was written"));
+    assert!(support::output_text(&dry).contains("dry run: nothing was written"));
     assert_eq!(
         etcd.dump(api, "/"),
         before,
@@ -201,7 +211,12 @@ both_apis!(nosync_keeps_and_dry_run_writes_nothing, |api: &str| {
     );
 
     let nosync = mon(&etcd, api, dir.path(), &["sync", "--nosync"]);
-    assert_eq!(nosync.status.code(), Some(0), "{}", text(&nosync));
+    assert_eq!(
+        nosync.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&nosync)
+    );
     let keys = etcd.dump(api, "/9volt");
     assert_eq!(keys.len(), 4, "{keys:?}");
     assert!(keys.contains_key("/9volt/monitor/web") && keys.contains_key("/9volt/monitor/only"));
@@ -226,8 +241,17 @@ both_apis!(foreign_keys_are_never_touched, |api: &str| {
         }
     }
     let sync = mon(&etcd, api, dir.path(), &["sync"]);
-    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
-    assert!(text(&sync).contains("0 to delete"), "{}", text(&sync));
+    assert_eq!(
+        sync.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&sync)
+    );
+    assert!(
+        support::output_text(&sync).contains("0 to delete"),
+        "{}",
+        support::output_text(&sync)
+    );
     let keys = etcd.dump(api, "/");
     for key in [
         "/9volt/config",
@@ -255,11 +279,19 @@ both_apis!(invalid_definitions_abort_with_no_write, |api: &str| {
     )
     .unwrap();
     let sync = mon(&etcd, api, dir.path(), &["sync"]);
-    assert_eq!(sync.status.code(), Some(1), "{}", text(&sync));
-    assert!(
-        text(&sync).contains("refusing to sync: the definitions have errors; nothing was written")
+    assert_eq!(
+        sync.status.code(),
+        Some(1),
+        "{}",
+        support::output_text(&sync)
     );
-    assert!(text(&sync).contains("broken.yaml:4:15"), "{}", text(&sync));
+    assert!(support::output_text(&sync)
+        .contains("refusing to sync: the definitions have errors; nothing was written"));
+    assert!(
+        support::output_text(&sync).contains("broken.yaml:4:15"),
+        "{}",
+        support::output_text(&sync)
+    );
     assert!(etcd.dump(api, "/").is_empty());
 });
 
@@ -273,8 +305,13 @@ both_apis!(the_deletion_guard_refuses_and_names_keys, |api: &str| {
     );
     write_defs(dir.path(), "monitor: {}\n");
     let refused = mon(&etcd, api, dir.path(), &["sync", "--max-delete", "2"]);
-    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
-    let shown = text(&refused);
+    assert_eq!(
+        refused.status.code(),
+        Some(7),
+        "{}",
+        support::output_text(&refused)
+    );
+    let shown = support::output_text(&refused);
     assert!(
         shown.contains("refusing to delete 3 keys (more than --max-delete 2)"),
         "{shown}"
@@ -287,7 +324,12 @@ both_apis!(the_deletion_guard_refuses_and_names_keys, |api: &str| {
         dir.path(),
         &["sync", "--max-delete", "2", "--force"],
     );
-    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced));
+    assert_eq!(
+        forced.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&forced)
+    );
     assert!(etcd.dump(api, "/9volt").is_empty());
 });
 
@@ -308,7 +350,12 @@ both_apis!(
             etcd.ctl("3", &["put", "/9volt/monitor/db", value]);
         }
         let diff = mon(&etcd, api, dir.path(), &["diff"]);
-        assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+        assert_eq!(
+            diff.status.code(),
+            Some(0),
+            "{}",
+            support::output_text(&diff)
+        );
     }
 );
 
@@ -326,9 +373,9 @@ both_apis!(a_value_9volt_cannot_read_is_replaced, |api: &str| {
     }
     let diff = mon(&etcd, api, dir.path(), &["diff"]);
     assert!(
-        text(&diff).contains("(not JSON, 8 bytes: 9volt cannot read this value)"),
+        support::output_text(&diff).contains("(not JSON, 8 bytes: 9volt cannot read this value)"),
         "{}",
-        text(&diff)
+        support::output_text(&diff)
     );
     assert_eq!(
         mon(&etcd, api, dir.path(), &["sync"]).status.code(),
@@ -353,7 +400,7 @@ both_apis!(secrets_are_never_printed, |api: &str| {
         .args(["diff", "--endpoints", &etcd.endpoint()])
         .output()
         .unwrap();
-    let shown = text(&out);
+    let shown = support::output_text(&out);
     assert_eq!(out.status.code(), Some(4));
     assert!(shown.contains("-     \"token\": \"(secret)\""), "{shown}");
     assert!(
@@ -387,11 +434,11 @@ fn an_unset_secret_aborts_before_connecting() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(
-        text(&out).contains(
+        support::output_text(&out).contains(
             "alerter `pager` option `token`: environment variable TEST_PD_TOKEN is not set"
         ),
         "{}",
-        text(&out)
+        support::output_text(&out)
     );
 }
 
@@ -416,11 +463,11 @@ fn an_unreachable_etcd_fails_fast_and_clearly() {
             ])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+        assert_eq!(out.status.code(), Some(5), "{}", support::output_text(&out));
         assert!(
-            text(&out).contains(&format!("127.0.0.1:{port}")),
+            support::output_text(&out).contains(&format!("127.0.0.1:{port}")),
             "{}",
-            text(&out)
+            support::output_text(&out)
         );
         assert!(start.elapsed() < std::time::Duration::from_secs(10));
     }
@@ -452,7 +499,7 @@ both_apis!(
             ])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
         assert_eq!(etcd.dump(api, "/9volt").len(), 3);
         // Without the CA the server's certificate is not trusted.
         let untrusted = Command::cargo_bin("mon")
@@ -469,6 +516,11 @@ both_apis!(
             ])
             .output()
             .unwrap();
-        assert_eq!(untrusted.status.code(), Some(5), "{}", text(&untrusted));
+        assert_eq!(
+            untrusted.status.code(),
+            Some(5),
+            "{}",
+            support::output_text(&untrusted)
+        );
     }
 );

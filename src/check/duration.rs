@@ -2,6 +2,15 @@
 
 pub const SECOND: i128 = 1_000_000_000;
 
+/// The monitor fields 9volt parses as durations.
+pub const FIELDS: &[&str] = &[
+    "interval",
+    "timeout",
+    "read-timeout",
+    "write-timeout",
+    "dns-max-time",
+];
+
 /// Nanoseconds, or why Go would refuse the string.
 pub fn parse(s: &str) -> Result<i128, String> {
     let (neg, mut rest) = match s.as_bytes().first() {

@@ -125,6 +125,23 @@ pub fn connection(args: &etcd::EtcdArgs) -> Result<(mon::etcd::Options, String),
     Ok((options, prefix))
 }
 
+/// Shows the findings on stderr and refuses: nothing was `done` ("written", "sent").
+pub fn refuse_invalid(
+    loaded: &mon::ops::validate::Loaded,
+    color: bool,
+    what: &str,
+    done: &str,
+) -> Exit {
+    let _ = mon::report::write(
+        mon::report::Format::Text,
+        &mon::report::Report::of(loaded),
+        &mut std::io::stderr(),
+        color,
+    );
+    eprintln!("error: {what}: the definitions have errors; nothing was {done}");
+    Exit::Invalid
+}
+
 /// Says why nothing could be planned, and picks the exit code.
 pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: bool, verb: &str) -> Exit {
     use mon::ops::plan::PrepareError;
@@ -134,22 +151,7 @@ pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: bool, verb: &str) 
             Exit::Io
         }
         PrepareError::Invalid(loaded) => {
-            let report = mon::report::Report {
-                sources: &loaded.sources,
-                diagnostics: &loaded.diagnostics,
-                files: loaded.sources.len(),
-                definitions: loaded.catalog.len(),
-            };
-            let _ = mon::report::write(
-                mon::report::Format::Text,
-                &report,
-                &mut std::io::stderr(),
-                color,
-            );
-            eprintln!(
-                "error: refusing to {verb}: the definitions have errors; nothing was written"
-            );
-            Exit::Invalid
+            refuse_invalid(&loaded, color, &format!("refusing to {verb}"), "written")
         }
         PrepareError::Secrets(errors) => {
             for e in errors {

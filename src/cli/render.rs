@@ -60,11 +60,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         }
     };
     if loaded.errors() > 0 {
-        return super::prepare_failed(
-            mon::ops::plan::PrepareError::Invalid(Box::new(loaded)),
-            color,
-            "render",
-        );
+        return super::refuse_invalid(&loaded, color, "refusing to render", "written");
     }
     let templates = match Templates::load(args.templates.as_deref()) {
         Ok(t) => t,

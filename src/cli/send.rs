@@ -117,20 +117,7 @@ pub fn target_failed(e: TargetError, color: bool) -> Exit {
             Exit::Io
         }
         TargetError::Invalid(loaded) => {
-            let report = mon::report::Report {
-                sources: &loaded.sources,
-                diagnostics: &loaded.diagnostics,
-                files: loaded.sources.len(),
-                definitions: loaded.catalog.len(),
-            };
-            let _ = mon::report::write(
-                mon::report::Format::Text,
-                &report,
-                &mut std::io::stderr(),
-                color,
-            );
-            eprintln!("error: the definitions have errors; nothing was sent");
-            Exit::Invalid
+            super::refuse_invalid(&loaded, color, "refusing to send", "sent")
         }
         TargetError::Mismatch(m) => {
             eprintln!("error: {m}; nothing was sent");

@@ -68,12 +68,7 @@ pub fn run(args: Args, color: bool) -> Exit {
             return Exit::Io;
         }
     };
-    let report = Report {
-        sources: &loaded.sources,
-        diagnostics: &loaded.diagnostics,
-        files: loaded.sources.len(),
-        definitions: loaded.catalog.len(),
-    };
+    let report = Report::of(&loaded);
     if let Err(code) = super::emit(|out| report::write(args.format.into(), &report, out, color)) {
         return code;
     }

@@ -16,13 +16,6 @@ use crate::source::SourceMap;
 /// The sections that live in etcd, and their directory names there.
 pub const SYNCED: [Section; 2] = [Section::Alerter, Section::Monitor];
 
-const DURATION_FIELDS: &[&str] = &[
-    "interval",
-    "timeout",
-    "read-timeout",
-    "write-timeout",
-    "dns-max-time",
-];
 /// Alerter options that hold credentials even when written literally.
 const SECRET_OPTIONS: &[&str] = &["token", "password"];
 
@@ -278,7 +271,7 @@ pub fn equivalent(a: &Value, b: &Value, section: Section) -> bool {
             x.len() == y.len()
                 && x.iter().all(|(k, v)| {
                     y.get(k).is_some_and(|w| {
-                        if DURATION_FIELDS.contains(&k.as_str()) {
+                        if duration::FIELDS.contains(&k.as_str()) {
                             v == w || (duration_ns(v).is_some() && duration_ns(v) == duration_ns(w))
                         } else {
                             same(v, w)

@@ -44,7 +44,17 @@ pub struct Location<'a> {
     pub end_column: usize,
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    /// Everything `mon validate` found in loaded definitions.
+    pub fn of(loaded: &'a crate::ops::validate::Loaded) -> Report<'a> {
+        Report {
+            sources: &loaded.sources,
+            diagnostics: &loaded.diagnostics,
+            files: loaded.sources.len(),
+            definitions: loaded.catalog.len(),
+        }
+    }
+
     pub fn location(&self, span: Span) -> Location<'_> {
         let f = self.sources.get(span.file);
         let (line, column) = f.line_col(span.start as usize);

@@ -12,6 +12,49 @@ use std::time::{Duration, Instant};
 pub mod hastmon;
 pub mod mqtt;
 
+/// stdout then stderr of a finished command, for assertions and messages.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// collectd's parse tree of a config, `<Module>` blocks included, through
+/// its python plugin: reference dozor-conveyer-collectd.md §3.7 part 1.
+/// Fails if collectd's lexer dropped any character (it prints those).
+pub fn collectd_tree(conf: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cfgdump.py"),
+        "import collectd, json\n\ndef walk(n):\n    return {'key': n.key, 'values': list(n.values), 'children': [walk(c) for c in n.children]}\n\ndef cb(conf):\n    print(json.dumps([walk(c) for c in conf.children]), flush=True)\n\ncollectd.register_config(cb)\n",
+    )
+    .unwrap();
+    let wrapped = format!(
+        "BaseDir \"{0}/base\"\nPIDFile \"{0}/pid\"\n<LoadPlugin python>\n  Globals true\n</LoadPlugin>\n<Plugin python>\n  ModulePath \"{0}\"\n  Import \"cfgdump\"\n  <Module cfgdump>\n{conf}\n  </Module>\n</Plugin>\n",
+        dir.path().display()
+    );
+    std::fs::write(dir.path().join("wrapped.conf"), wrapped).unwrap();
+    let o = Command::new(require("collectd"))
+        .arg("-T")
+        .arg("-C")
+        .arg(dir.path().join("wrapped.conf"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "collectd: {}{stdout}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.starts_with('['),
+        "collectd's lexer printed {stdout:?}"
+    );
+    serde_json::from_str(stdout.lines().next().unwrap()).unwrap()
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
