@@ -28,17 +28,58 @@ fn readme_commands() -> Vec<String> {
     commands
 }
 
+fn copy_fixtures(from: &Path, to: &Path, broker: &str) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_fixtures(&p, &target, broker);
+        } else {
+            let bytes = std::fs::read(&p).unwrap();
+            let bytes = match String::from_utf8(bytes) {
+                Ok(t) => t.replace("broker.example.com:1883", broker).into_bytes(),
+                Err(e) => e.into_bytes(),
+            };
+            std::fs::write(target, bytes).unwrap();
+        }
+    }
+}
+
 #[test]
 fn readme_examples_run() {
     let commands = readme_commands();
     assert!(commands.len() >= 6, "found {commands:?}");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["fixtures", "schemas"] {
-        std::os::unix::fs::symlink(root.join(sub), dir.path().join(sub)).unwrap();
-    }
-    // The diff and sync examples need an etcd and the estate's secrets.
+    std::os::unix::fs::symlink(root.join("schemas"), dir.path().join("schemas")).unwrap();
+    // The diff and sync examples need an etcd and the estate's secrets; the
+    // send examples a broker where the estate's hosts answer. The estate is
+    // copied with its broker pointed at that broker.
     let etcd = support::Etcd::start();
+    let broker = support::mqtt::Mosquitto::start();
+    copy_fixtures(
+        &root.join("fixtures"),
+        &dir.path().join("fixtures"),
+        &broker.host(),
+    );
+    let mut host = support::mqtt::Behaviour::hello();
+    host.commands
+        .entry("nginx".into())
+        .or_default()
+        .insert("reload".into(), (Some(0), String::new()));
+    host.commands
+        .entry("postgresql".into())
+        .or_default()
+        .insert("restart".into(), (Some(0), String::new()));
+    host.config_code = Some(Some(0));
+    support::mqtt::responder(
+        broker.port,
+        "collectd/web1/command",
+        "collectd/web1/result",
+        host.clone(),
+    );
+    support::mqtt::responder(broker.port, "ops/db1/tasks", "ops/db1/results", host);
     for cmd in commands {
         let args: Vec<&str> = cmd.split_whitespace().collect();
         let out = Command::cargo_bin("mon")
