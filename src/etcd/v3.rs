@@ -63,18 +63,13 @@ impl Client {
             }
             co = co.with_tls(tls);
         }
-        // All endpoints at once first; if that cannot serve a request (a dead
-        // endpoint can be picked), each one in order, keeping the first that answers.
-        let mut last = match Self::try_connect(&opts.endpoints, &co, opts).await {
-            Ok(c) => return Ok(c),
-            Err(e) => e,
-        };
-        if opts.endpoints.len() > 1 {
-            for ep in &opts.endpoints {
-                match Self::try_connect(std::slice::from_ref(ep), &co, opts).await {
-                    Ok(c) => return Ok(c),
-                    Err(e) => last = e,
-                }
+        // The first endpoint, in order, that answers. A balanced connection
+        // over all of them would keep sending some requests to a dead one.
+        let mut last = Error::Connect("no etcd endpoints given".into());
+        for ep in &opts.endpoints {
+            match Self::try_connect(std::slice::from_ref(ep), &co, opts).await {
+                Ok(c) => return Ok(c),
+                Err(e) => last = e,
             }
         }
         Err(last)
