@@ -1,8 +1,7 @@
 use std::path::PathBuf;
 
 use mon::exit::Exit;
-use mon::ops::plan::{self, PlanOptions};
-use mon::report::{plan_json, plan_text};
+use mon::ops::plan::PlanOptions;
 
 use super::etcd::EtcdArgs;
 use super::PlanFormat;
@@ -32,28 +31,23 @@ pub struct Args {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let (options, prefix) = match super::connection(&args.etcd) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let paths = super::default_paths(args.paths);
     let opts = PlanOptions {
         keep_remote_only: args.nosync,
         replace: false,
     };
-    let prepared = match super::runtime().block_on(plan::prepare(&paths, &options, &prefix, &opts))
-    {
+    let rt = super::runtime();
+    let prepared = match super::show_plan(
+        &rt,
+        args.paths,
+        &args.etcd,
+        &opts,
+        args.format,
+        color,
+        "compare",
+    ) {
         Ok(p) => p,
-        Err(e) => return super::prepare_failed(e, color, "compare"),
+        Err(code) => return code,
     };
-    let api = options.api.as_str();
-    let written = super::emit(|out| match args.format {
-        PlanFormat::Text => plan_text::write(&prepared.plan, out, color),
-        PlanFormat::Json => plan_json::write(&prepared.plan, api, out),
-    });
-    if let Err(code) = written {
-        return code;
-    }
     if prepared.plan.pending() > 0 {
         Exit::ChangesPending
     } else {

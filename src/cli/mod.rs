@@ -125,6 +125,29 @@ pub fn connection(args: &etcd::EtcdArgs) -> Result<(mon::etcd::Options, String),
     Ok((options, prefix))
 }
 
+/// What diff and sync share: connect, read etcd, build the plan and print it.
+pub fn show_plan(
+    rt: &tokio::runtime::Runtime,
+    paths: Vec<std::path::PathBuf>,
+    etcd: &etcd::EtcdArgs,
+    opts: &mon::ops::plan::PlanOptions,
+    format: PlanFormat,
+    color: bool,
+    verb: &str,
+) -> Result<mon::ops::plan::Prepared, Exit> {
+    let (options, prefix) = connection(etcd)?;
+    let paths = default_paths(paths);
+    let prepared = rt
+        .block_on(mon::ops::plan::prepare(&paths, &options, &prefix, opts))
+        .map_err(|e| prepare_failed(e, color, verb))?;
+    let api = options.api.as_str();
+    emit(|out| match format {
+        PlanFormat::Text => mon::report::plan_text::write(&prepared.plan, out, color),
+        PlanFormat::Json => mon::report::plan_json::write(&prepared.plan, api, out),
+    })?;
+    Ok(prepared)
+}
+
 /// Shows the findings on stderr and refuses: nothing was `done` ("written", "sent").
 pub fn refuse_invalid(
     loaded: &mon::ops::validate::Loaded,

@@ -2,9 +2,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use mon::exit::Exit;
-use mon::ops::plan::{self, Action, PlanOptions};
+use mon::ops::plan::{Action, PlanOptions};
 use mon::ops::sync;
-use mon::report::{plan_json, plan_text};
 
 use super::etcd::EtcdArgs;
 use super::PlanFormat;
@@ -47,29 +46,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let (options, prefix) = match super::connection(&args.etcd) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let paths = super::default_paths(args.paths);
     let opts = PlanOptions {
         keep_remote_only: args.nosync,
         replace: args.replace,
     };
     let rt = super::runtime();
-    let mut prepared = match rt.block_on(plan::prepare(&paths, &options, &prefix, &opts)) {
+    let mut prepared = match super::show_plan(
+        &rt,
+        args.paths,
+        &args.etcd,
+        &opts,
+        args.format,
+        color,
+        "sync",
+    ) {
         Ok(p) => p,
-        Err(e) => return super::prepare_failed(e, color, "sync"),
+        Err(code) => return code,
     };
     let plan = &prepared.plan;
-    let api = options.api.as_str();
-    let written = super::emit(|out| match args.format {
-        PlanFormat::Text => plan_text::write(plan, out, color),
-        PlanFormat::Json => plan_json::write(plan, api, out),
-    });
-    if let Err(code) = written {
-        return code;
-    }
 
     let deletes: Vec<&str> = plan
         .changes
