@@ -51,16 +51,22 @@ pub struct Mosquitto {
     pub port: u16,
     pub tls_port: Option<u16>,
     pub certs: Option<Certs>,
+    /// `set_tcp_nodelay true` in mosquitto.conf (not mosquitto's default).
+    pub nodelay: bool,
 }
 
 impl Mosquitto {
     pub fn start() -> Mosquitto {
-        Self::launch_new(false)
+        Self::launch_new(false, true)
     }
     pub fn start_with_tls() -> Mosquitto {
-        Self::launch_new(true)
+        Self::launch_new(true, true)
     }
-    fn launch_new(tls: bool) -> Mosquitto {
+    /// mosquitto as Debian ships it: Nagle's algorithm on its sockets.
+    pub fn start_stock() -> Mosquitto {
+        Self::launch_new(false, false)
+    }
+    fn launch_new(tls: bool, nodelay: bool) -> Mosquitto {
         let dir = tempfile::tempdir().unwrap();
         let mut m = Mosquitto {
             child: None,
@@ -68,6 +74,7 @@ impl Mosquitto {
             port: free_port(),
             tls_port: None,
             certs: None,
+            nodelay,
         };
         if tls {
             let c = certs();
@@ -84,8 +91,8 @@ impl Mosquitto {
     fn launch(&mut self) {
         let d = self.dir.path();
         let mut conf = format!(
-            "per_listener_settings false\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlistener {} 127.0.0.1\n",
-            self.port
+            "per_listener_settings false\nallow_anonymous true\npersistence false\nset_tcp_nodelay {}\nlistener {} 127.0.0.1\n",
+            self.nodelay, self.port
         );
         if let Some(p) = self.tls_port {
             conf.push_str(&format!(
@@ -152,6 +159,8 @@ pub struct Behaviour {
     pub delay: Duration,
     /// Publish nothing at all.
     pub silent: bool,
+    /// Leave Nagle's algorithm on, as libmosquitto (and so remote.lua) does.
+    pub nagle: bool,
 }
 
 impl Behaviour {
@@ -186,7 +195,7 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
             mo.set_max_packet_size(4 << 20, 4 << 20);
             let (client, mut events) = AsyncClient::new(mo, 64);
             let mut net = events.network_options();
-            net.set_tcp_nodelay(true);
+            net.set_tcp_nodelay(!b.nagle);
             events.set_network_options(net);
             let mut ready = Some(ready_tx);
             loop {
