@@ -13,7 +13,7 @@ pub enum Exit {
     Io = 3,
     /// `mon diff`: etcd differs from the definitions.
     ChangesPending = 4,
-    /// A server (etcd) could not be reached or failed part way.
+    /// A server could not be reached, refused our credentials, or failed part way.
     Unreachable = 5,
     /// Someone else changed keys between reading and writing; they were left alone.
     Conflict = 6,
@@ -28,31 +28,6 @@ pub enum Exit {
 }
 
 impl Exit {
-    pub const TABLE: &'static [(u8, &'static str)] = &[
-        (
-            0,
-            "success: definitions valid, etcd in sync, changes applied",
-        ),
-        (
-            1,
-            "definitions invalid: at least one error (or warning with --deny-warnings)",
-        ),
-        (2, "usage error: unknown flag, bad argument"),
-        (
-            3,
-            "I/O error: a path, file or secret cannot be read or written",
-        ),
-        (4, "mon diff: changes pending"),
-        (5, "a server cannot be reached, or failed part way"),
-        (
-            6,
-            "conflict: keys changed by someone else since they were read were left alone",
-        ),
-        (
-            7,
-            "refused by a safety guard (deleting more than --max-delete keys without --force)",
-        ),
-    ];
     pub fn code(self) -> u8 {
         self as u8
     }

@@ -524,3 +524,67 @@ both_apis!(
         );
     }
 );
+
+both_apis!(
+    an_etcd_with_authentication_takes_credentials_and_says_when_they_are_wrong,
+    |api: &str| {
+        let mut etcd = Etcd::start();
+        etcd.enable_auth(api, "mon", "monpw", "/9volt/");
+        let dir = tempfile::tempdir().unwrap();
+        write_defs(dir.path(), DEFS);
+        let hint = "hint: check --user and --password";
+
+        for creds in [&[][..], &["--user", "mon", "--password", "wrong"][..]] {
+            let out = mon(&etcd, api, dir.path(), &[&["sync"], creds].concat());
+            let text = support::output_text(&out);
+            assert_eq!(out.status.code(), Some(5), "{text}");
+            assert!(text.contains(hint), "{text}");
+            assert!(text.contains("nothing was written"), "{text}");
+        }
+        assert!(etcd.dump(api, "/9volt").is_empty());
+
+        // user:password in --user, as etcdctl takes it.
+        let out = mon(&etcd, api, dir.path(), &["sync", "--user", "mon:monpw"]);
+        assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+        assert_eq!(etcd.dump(api, "/9volt").len(), 3);
+
+        // The password from a file, after a change.
+        write_defs(dir.path(), &DEFS.replace("port: 5432", "port: 5433"));
+        std::fs::write(dir.path().join("pw"), "monpw\n").unwrap();
+        let pw = dir.path().join("pw");
+        let args = [
+            "sync",
+            "--user",
+            "mon",
+            "--password-file",
+            pw.to_str().unwrap(),
+        ];
+        let out = mon(&etcd, api, dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+        assert!(etcd.dump(api, "/9volt")["/9volt/monitor/db"].contains("5433"));
+
+        // From the environment, as etcdctl reads it.
+        let out = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("ETCDCTL_API", api)
+            .env("ETCDCTL_USER", "mon")
+            .env("ETCDCTL_PASSWORD", "monpw")
+            .env("TEST_PD_TOKEN", "pd-token-1")
+            .args(["diff", "--endpoints", &etcd.endpoint()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+
+        // Right credentials, but no permission under another prefix.
+        let out = mon(
+            &etcd,
+            api,
+            dir.path(),
+            &["diff", "--user", "mon:monpw", "--prefix", "elsewhere"],
+        );
+        let text = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(5), "{text}");
+        assert!(text.contains(hint), "{text}");
+    }
+);

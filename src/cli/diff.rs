@@ -16,7 +16,7 @@ use super::PlanFormat;
 Keys: /<prefix>/monitor/<name> and /<prefix>/alerter/<name>. Values are compared as JSON, so
 formatting and key order never show as changes; secrets are masked.
 Exit codes: 0 in sync, 4 changes pending, 1 invalid definitions, 3 unreadable path or secret,
-5 etcd unreachable.")]
+5 etcd unreachable or refused the credentials.")]
 pub struct Args {
     /// Definition files or directories [default: .]
     pub paths: Vec<PathBuf>,

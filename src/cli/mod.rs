@@ -23,7 +23,7 @@ use mon::exit::Exit;
     version,
     about = "One directory of YAML/TOML definitions as the source of truth for a 9volt, hastmon, collectd, Conveyer and Dozor estate",
     long_about = None,
-    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error, 4 changes pending,\n5 server unreachable, 6 conflict, 7 refused by a safety guard, 8 host reported a failure,\n9 result without a code, 10 timeout.\nDocs: the README, and `mon schema` for the definition format."
+    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error, 4 changes pending,\n5 server unreachable or refused the credentials, 6 conflict, 7 refused by a safety guard,\n8 host reported a failure, 9 result without a code, 10 timeout.\nDocs: the README, and `mon schema` for the definition format."
 )]
 pub struct Cli {
     /// When to color output
@@ -184,12 +184,22 @@ pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: bool, verb: &str) 
             Exit::Io
         }
         PrepareError::Etcd(e) => {
-            eprintln!(
-                "error: {e}
-hint: check --endpoints (or ETCDCTL_ENDPOINTS) and that etcd is running; nothing was written"
-            );
+            eprintln!("error: {e}\nhint: {}; nothing was written", etcd_hint(&e));
             Exit::Unreachable
         }
+    }
+}
+
+/// What to look at after an etcd error, by its kind.
+pub fn etcd_hint(e: &mon::etcd::Error) -> &'static str {
+    use mon::etcd::Error;
+    match e {
+        Error::Connect(_) => "check --endpoints (or ETCDCTL_ENDPOINTS) and that etcd is running",
+        Error::Auth(_) => {
+            "check --user and --password (or ETCDCTL_USER, ETCDCTL_PASSWORD, --password-file); \
+             the user needs read and write permission on the keys under --prefix"
+        }
+        Error::Request(_) => "etcd's own message above says what it refused",
     }
 }
 

@@ -19,7 +19,8 @@ use super::PlanFormat;
 Nothing is written when any definition is invalid. Each write is guarded by the revision the plan
 read, so a key someone else changed meanwhile is reported and left alone (exit 6); a rerun converges.
 Exit codes: 0 applied (or nothing to do), 1 invalid definitions, 3 unreadable path or secret,
-5 etcd unreachable or failed part way, 6 conflicts, 7 refused by the deletion guard.")]
+5 etcd unreachable, refused the credentials or failed part way, 6 conflicts,
+7 refused by the deletion guard.")]
 pub struct Args {
     /// Definition files or directories [default: .]
     pub paths: Vec<PathBuf>,
@@ -107,6 +108,9 @@ pub fn run(args: Args, color: bool) -> Exit {
             report.total(),
             report.not_applied
         );
+        if matches!(e, mon::etcd::Error::Auth(_)) {
+            eprintln!("hint: {}", super::etcd_hint(e));
+        }
         return Exit::Unreachable;
     }
     if !report.conflicts.is_empty() {

@@ -99,12 +99,14 @@ pub enum Error {
     Connect(String),
     /// etcd answered with an error.
     Request(String),
+    /// etcd did not accept our credentials, or they lack a permission.
+    Auth(String),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Connect(m) | Error::Request(m) => f.write_str(m),
+            Error::Connect(m) | Error::Request(m) | Error::Auth(m) => f.write_str(m),
         }
     }
 }

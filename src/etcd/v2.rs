@@ -115,7 +115,7 @@ impl Client {
             return Ok(Vec::new());
         }
         if !status.is_success() {
-            return Err(Error::Request(etcd_error(status, &body)));
+            return Err(refusal(status, &body));
         }
         let parsed: Response = serde_json::from_slice(&body)
             .map_err(|e| Error::Request(format!("unexpected answer from etcd: {e}")))?;
@@ -179,7 +179,7 @@ impl Client {
             (true, 100) => Ok(Outcome::Done),
             // 100 on a guarded put, 101 compare failed, 105 key exists: changed underneath.
             (false, 100) | (_, 101) | (_, 105) => Ok(Outcome::Conflict),
-            _ => Err(Error::Request(etcd_error(status, &body))),
+            _ => Err(refusal(status, &body)),
         }
     }
 
@@ -222,6 +222,17 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+/// 401 (no or wrong credentials, errorCode 110) and 403 are about who we
+/// are, and deserve a different hint than other refusals.
+fn refusal(status: StatusCode, body: &[u8]) -> Error {
+    let message = etcd_error(status, body);
+    if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+        Error::Auth(message)
+    } else {
+        Error::Request(message)
+    }
 }
 
 fn etcd_error(status: StatusCode, body: &[u8]) -> String {

@@ -28,6 +28,15 @@ fn classify(e: etcd_client::Error, endpoints: &str) -> Error {
                 s.message()
             ))
         }
+        E::GRpcStatus(s)
+            if matches!(
+                s.code(),
+                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied
+            ) || s.message().contains("authentication failed")
+                || s.message().contains("user name is empty") =>
+        {
+            Error::Auth(format!("etcd refused the request: {}", s.message()))
+        }
         E::GRpcStatus(s) => Error::Request(format!("etcd refused the request: {}", s.message())),
         other => Error::Request(other.to_string()),
     }

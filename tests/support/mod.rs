@@ -82,6 +82,8 @@ pub struct Etcd {
     peer_port: u16,
     /// Serve clients over TLS with a certificate from ca.pem in `dir`.
     tls: bool,
+    /// `user:password` of root once authentication is on; ctl and dump use it.
+    root: Option<String>,
 }
 
 impl Etcd {
@@ -107,6 +109,7 @@ impl Etcd {
             client_port: free_port(),
             peer_port: free_port(),
             tls,
+            root: None,
         };
         e.launch();
         e
@@ -184,7 +187,80 @@ impl Etcd {
             let flag = if api == "2" { "--ca-file" } else { "--cacert" };
             c.arg(flag).arg(self.ca());
         }
+        if let Some(root) = &self.root {
+            c.arg(if api == "2" { "--username" } else { "--user" })
+                .arg(root);
+        }
         c
+    }
+
+    /// Turns authentication on for one API (etcd 3.4 keeps v2's and v3's
+    /// apart): a root user, and `user:password` allowed to read and write
+    /// only under `prefix`. Anonymous requests are refused afterwards.
+    pub fn enable_auth(&mut self, api: &str, user: &str, password: &str, prefix: &str) {
+        const ROOT: &str = "root:rootpw";
+        if api == "3" {
+            self.ctl("3", &["user", "add", ROOT]);
+            self.ctl("3", &["user", "grant-role", "root", "root"]);
+            self.ctl("3", &["role", "add", "writer"]);
+            self.ctl(
+                "3",
+                &[
+                    "role",
+                    "grant-permission",
+                    "writer",
+                    "--prefix=true",
+                    "readwrite",
+                    prefix,
+                ],
+            );
+            self.ctl("3", &["user", "add", &format!("{user}:{password}")]);
+            self.ctl("3", &["user", "grant-role", user, "writer"]);
+            self.ctl("3", &["auth", "enable"]);
+        } else {
+            let glob = format!("{prefix}*");
+            self.v2_auth(
+                "PUT",
+                "users/root",
+                r#"{"user":"root","password":"rootpw"}"#,
+            );
+            self.v2_auth(
+                "PUT",
+                "roles/writer",
+                &serde_json::json!({"role": "writer", "permissions": {"kv": {"read": [glob], "write": [glob]}}}).to_string(),
+            );
+            self.v2_auth(
+                "PUT",
+                &format!("users/{user}"),
+                &serde_json::json!({"user": user, "password": password, "roles": ["writer"]})
+                    .to_string(),
+            );
+            self.v2_auth("PUT", "enable", "");
+            self.root = Some(ROOT.into());
+            // v2's guest role may do anything until that is taken away.
+            self.v2_auth(
+                "PUT",
+                "roles/guest",
+                r#"{"role":"guest","revoke":{"kv":{"read":["/*"],"write":["/*"]}}}"#,
+            );
+        }
+        self.root = Some(ROOT.into());
+    }
+
+    fn v2_auth(&self, method: &str, path: &str, body: &str) {
+        let url = format!("{}/v2/auth/{path}", self.endpoint());
+        let mut curl = Command::new("curl");
+        curl.args(["-sS", "--fail-with-body", "-X", method, &url, "-d", body]);
+        if let Some(root) = &self.root {
+            curl.args(["-u", root]);
+        }
+        let out = curl.output().unwrap();
+        assert!(
+            out.status.success(),
+            "curl {method} {url}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn stop(&mut self) {
@@ -219,6 +295,9 @@ impl Etcd {
             let url = format!("{}/v2/keys{prefix}?recursive=true", self.endpoint());
             let mut curl = Command::new("curl");
             curl.args(["-sS", &url]);
+            if let Some(root) = &self.root {
+                curl.args(["-u", root]);
+            }
             if self.tls {
                 curl.arg("--cacert").arg(self.ca());
             }
