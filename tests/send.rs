@@ -242,6 +242,105 @@ fn a_dead_broker_fails_fast_and_clearly() {
 }
 
 #[test]
+fn a_broker_with_passwords_gets_them_from_flags_environment_files_and_definitions() {
+    let broker = Mosquitto::start_with_users(&[("collectd", "s3cret")]);
+    let b = Behaviour {
+        credentials: Some(("collectd".into(), "s3cret".into())),
+        ..Behaviour::hello()
+    };
+    responder(broker.port, "t/cmd", "t/res", b);
+    let dir = tempfile::tempdir().unwrap();
+    let hint = "check --user and --password";
+
+    for creds in [&[][..], &["--user", "collectd", "--password", "wrong"][..]] {
+        let start = Instant::now();
+        let out = send_explicit(&broker, "hello", "exec", creds);
+        let text = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(5), "{text}");
+        assert!(text.contains("refused the connection"), "{text}");
+        assert!(text.contains(hint), "{text}");
+        assert!(start.elapsed() < Duration::from_secs(3), "{text}");
+    }
+
+    let ok = |out: std::process::Output| {
+        assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+        assert!(support::output_text(&out).contains("Hello World!"));
+    };
+    ok(send_explicit(
+        &broker,
+        "hello",
+        "exec",
+        &["--user", "collectd", "--password", "s3cret"],
+    ));
+    std::fs::write(dir.path().join("pw"), "s3cret\n").unwrap();
+    let pw = dir.path().join("pw");
+    ok(send_explicit(
+        &broker,
+        "hello",
+        "exec",
+        &[
+            "--user",
+            "collectd",
+            "--password-file",
+            pw.to_str().unwrap(),
+        ],
+    ));
+    let mut args = vec!["send-command", "hello", "exec", "--user", "collectd"];
+    let flags = explicit(&broker);
+    args.extend(flags.iter().map(String::as_str));
+    ok(Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("MON_MQTT_PASSWORD", "s3cret")
+        .args(&args)
+        .output()
+        .unwrap());
+
+    // From the definitions: the broker's user, and its password as a secret.
+    std::fs::write(
+        dir.path().join("hosts.yaml"),
+        format!(
+            "mqtt:\n  main: {{host: \"{}\", user: collectd, password: {{env: TEST_MQTT_PW}}}}\ncollectd:\n  web1:\n    broker: main\n    command_topic: t/cmd\n    result_topic: t/res\n    services:\n      hello: {{commands: {{exec: /bin/echo hi}}}}\n",
+            broker.host()
+        ),
+    )
+    .unwrap();
+    let by_node = |pw: Option<&str>| {
+        let mut c = Command::cargo_bin("mon").unwrap();
+        c.current_dir(dir.path())
+            .args(["send-command", "hello", "exec", "--node", "web1"]);
+        match pw {
+            Some(p) => c.env("TEST_MQTT_PW", p),
+            None => c.env_remove("TEST_MQTT_PW"),
+        };
+        c.output().unwrap()
+    };
+    ok(by_node(Some("s3cret")));
+    let wrong = by_node(Some("nope"));
+    assert_eq!(
+        wrong.status.code(),
+        Some(5),
+        "{}",
+        support::output_text(&wrong)
+    );
+    assert!(
+        support::output_text(&wrong).contains("the broker's user and password in the definitions")
+    );
+    let unset = by_node(None);
+    assert_eq!(
+        unset.status.code(),
+        Some(3),
+        "{}",
+        support::output_text(&unset)
+    );
+    assert!(
+        support::output_text(&unset).contains("TEST_MQTT_PW"),
+        "{}",
+        support::output_text(&unset)
+    );
+}
+
+#[test]
 fn a_broker_restart_while_waiting_is_survived() {
     let mut broker = Mosquitto::start();
     let mut b = Behaviour::hello();

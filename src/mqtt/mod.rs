@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rumqttc::{
-    AsyncClient, ConnectReturnCode, Event, MqttOptions, Packet, QoS, SubscribeReasonCode,
-    TlsConfiguration, Transport,
+    AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS,
+    SubscribeReasonCode, TlsConfiguration, Transport,
 };
 use serde_json::{json, Value};
 
@@ -190,6 +190,30 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
     }
 }
 
+/// Why the broker said no to CONNECT, and what to look at.
+fn refused(target: &Target, code: ConnectReturnCode) -> String {
+    let (why, hint) = match code {
+        ConnectReturnCode::BadUserNamePassword => ("bad user name or password", true),
+        ConnectReturnCode::NotAuthorized => ("not authorized", true),
+        ConnectReturnCode::RefusedProtocolVersion => (
+            "it does not accept MQTT 3.1.1, the version lua-collectd-monitor speaks",
+            false,
+        ),
+        ConnectReturnCode::BadClientId => ("client id rejected (try another --client-id)", false),
+        ConnectReturnCode::ServiceUnavailable => ("service unavailable", false),
+        ConnectReturnCode::Success => ("no reason given", false),
+    };
+    let hint = if hint {
+        " (check --user and --password, MON_MQTT_PASSWORD or --password-file; with --node, the broker's user and password in the definitions)"
+    } else {
+        ""
+    };
+    format!(
+        "broker {}:{} refused the connection: {why}{hint}",
+        target.host, target.port
+    )
+}
+
 /// Connects, subscribes to the result topic and waits for the SUBACK, then
 /// publishes the task and waits for the result with our task id.
 pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ignored) -> Outcome {
@@ -240,10 +264,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
         match polled {
             Ok(Event::Incoming(Packet::ConnAck(ack))) => {
                 if ack.code != ConnectReturnCode::Success {
-                    break Outcome::Unreachable(format!(
-                        "broker {}:{} refused the connection: {:?}",
-                        target.host, target.port, ack.code
-                    ));
+                    break Outcome::Unreachable(refused(target, ack.code));
                 }
                 connected_once = true;
                 // Clean sessions forget subscriptions: (re)subscribe on every connect.
@@ -292,6 +313,9 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
                 }
             }
             Ok(_) => {}
+            Err(ConnectionError::ConnectionRefused(code)) => {
+                break Outcome::Unreachable(refused(target, code));
+            }
             Err(e) => {
                 if !connected_once {
                     break Outcome::Unreachable(format!(

@@ -53,20 +53,26 @@ pub struct Mosquitto {
     pub certs: Option<Certs>,
     /// `set_tcp_nodelay true` in mosquitto.conf (not mosquitto's default).
     pub nodelay: bool,
+    /// Only these users may connect (a mosquitto_passwd file); empty: anyone.
+    users: Vec<(String, String)>,
 }
 
 impl Mosquitto {
     pub fn start() -> Mosquitto {
-        Self::launch_new(false, true)
+        Self::launch_new(false, true, &[])
     }
     pub fn start_with_tls() -> Mosquitto {
-        Self::launch_new(true, true)
+        Self::launch_new(true, true, &[])
     }
     /// mosquitto as Debian ships it: Nagle's algorithm on its sockets.
     pub fn start_stock() -> Mosquitto {
-        Self::launch_new(false, false)
+        Self::launch_new(false, false, &[])
     }
-    fn launch_new(tls: bool, nodelay: bool) -> Mosquitto {
+    /// No anonymous clients: only these users, with these passwords.
+    pub fn start_with_users(users: &[(&str, &str)]) -> Mosquitto {
+        Self::launch_new(false, true, users)
+    }
+    fn launch_new(tls: bool, nodelay: bool, users: &[(&str, &str)]) -> Mosquitto {
         let dir = tempfile::tempdir().unwrap();
         let mut m = Mosquitto {
             child: None,
@@ -75,6 +81,10 @@ impl Mosquitto {
             tls_port: None,
             certs: None,
             nodelay,
+            users: users
+                .iter()
+                .map(|(u, p)| (u.to_string(), p.to_string()))
+                .collect(),
         };
         if tls {
             let c = certs();
@@ -91,9 +101,25 @@ impl Mosquitto {
     fn launch(&mut self) {
         let d = self.dir.path();
         let mut conf = format!(
-            "per_listener_settings false\nallow_anonymous true\npersistence false\nset_tcp_nodelay {}\nlistener {} 127.0.0.1\n",
-            self.nodelay, self.port
+            "per_listener_settings false\nallow_anonymous {}\npersistence false\nset_tcp_nodelay {}\nlistener {} 127.0.0.1\n",
+            self.users.is_empty(),
+            self.nodelay,
+            self.port
         );
+        if !self.users.is_empty() {
+            let passwd = d.join("passwd");
+            std::fs::write(&passwd, "").unwrap();
+            for (user, password) in &self.users {
+                let made = Command::new(require("mosquitto_passwd"))
+                    .arg("-b")
+                    .arg(&passwd)
+                    .args([user, password])
+                    .output()
+                    .unwrap();
+                assert!(made.status.success(), "mosquitto_passwd: {made:?}");
+            }
+            conf.push_str(&format!("password_file {}\n", passwd.display()));
+        }
         if let Some(p) = self.tls_port {
             conf.push_str(&format!(
                 "listener {p} 127.0.0.1\ncafile {0}/ca.pem\ncertfile {0}/server.pem\nkeyfile {0}/server.key\n",
@@ -159,8 +185,10 @@ pub struct Behaviour {
     pub delay: Duration,
     /// Publish nothing at all.
     pub silent: bool,
-    /// Leave Nagle's algorithm on, as libmosquitto (and so remote.lua) does.
+    /// Leave Nagle's algorithm on, as luamqtt (and so remote.lua) does.
     pub nagle: bool,
+    /// User and password for a broker that wants them.
+    pub credentials: Option<(String, String)>,
 }
 
 impl Behaviour {
@@ -193,6 +221,9 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
             let mut mo = MqttOptions::new(id, "127.0.0.1", port);
             mo.set_keep_alive(Duration::from_secs(5));
             mo.set_max_packet_size(4 << 20, 4 << 20);
+            if let Some((user, password)) = &b.credentials {
+                mo.set_credentials(user.clone(), password.clone());
+            }
             let (client, mut events) = AsyncClient::new(mo, 64);
             let mut net = events.network_options();
             net.set_tcp_nodelay(!b.nagle);
