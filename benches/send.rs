@@ -68,7 +68,7 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
     let rr = support::require("mosquitto_rr");
     println!("MQTT round trip per process (connect, subscribe, publish, wait, disconnect), median of interleaved runs");
     let mut failed = false;
@@ -131,6 +131,7 @@ fn main() {
          mosquitto_rr without --nodelay (reference peers.md section 5.2)."
     );
     if failed {
-        std::process::exit(1);
+        return std::process::ExitCode::FAILURE;
     }
+    std::process::ExitCode::SUCCESS
 }

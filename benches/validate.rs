@@ -37,7 +37,7 @@ pub fn generate(dir: &Path) {
     }
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path());
     let files: Vec<_> = {
@@ -69,7 +69,7 @@ fn main() {
 
     let Some(cj) = peer("check-jsonschema", "CHECK_JSONSCHEMA") else {
         eprintln!("check-jsonschema not found: run `bench/setup` (pip install into .bench/venv) or set CHECK_JSONSCHEMA");
-        std::process::exit(2);
+        return std::process::ExitCode::from(2);
     };
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/mon.schema.json");
     let c = measure(
@@ -94,7 +94,9 @@ fn main() {
     println!("  mon under 1 s:            {}", verdict(fast));
     println!("  at least 25x faster:      {}", verdict(faster));
     println!("  peak RSS under 400 MiB:   {}", verdict(lean));
+    // Returning (not process::exit) removes the generated files on a failed verdict too.
     if !(fast && faster && lean) {
-        std::process::exit(1);
+        return std::process::ExitCode::FAILURE;
     }
+    std::process::ExitCode::SUCCESS
 }
