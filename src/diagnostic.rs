@@ -97,6 +97,7 @@ codes! {
     AlerterOption = "E0409", "an alerter option is missing or invalid";
     UnknownRecordType = "E0410", "unknown DNS record type";
     UnknownAlerterOption = "W0411", "an alerter option 9volt does not read";
+    ValueTooLarge = "E0412", "the value is larger than etcd accepts in one request";
     // hastmon clusters.
     HastToken = "E0500", "a value cannot be written as a hastmon token";
     HastTooLong = "E0501", "a value is longer than hastmon accepts";

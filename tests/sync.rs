@@ -31,17 +31,30 @@ fn write_defs(dir: &Path, text: &str) {
     std::fs::write(dir.join("defs.yaml"), text).unwrap();
 }
 
+/// Runs mon against `etcd` through `api`. Every sync through v2 runs under a
+/// v2 watcher, as a running 9volt's director watches, and fails the test if
+/// any write reached it as an action 9volt ignores.
 fn mon(etcd: &Etcd, api: &str, dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("mon")
+    let watch = (api == "2" && args.first() == Some(&"sync")).then(|| etcd.watch_v2("/9volt"));
+    let out = Command::cargo_bin("mon")
         .unwrap()
         .current_dir(dir)
         .env_remove("ETCDCTL_ENDPOINTS")
-        .env("ETCDCTL_API", api)
+        .env_remove("MON_OWNER")
         .env("TEST_PD_TOKEN", "pd-token-1")
         .args(args)
-        .args(["--endpoints", &etcd.endpoint()])
+        .args(["--etcd-api", api, "--endpoints", &etcd.endpoint()])
         .output()
-        .unwrap()
+        .unwrap();
+    if let Some(w) = watch {
+        w.finish_followed();
+    }
+    out
+}
+
+/// The owner mon derives from a definitions directory: its name.
+fn owner(dir: &Path) -> String {
+    dir.file_name().unwrap().to_string_lossy().into_owned()
 }
 
 macro_rules! both_apis {
@@ -96,14 +109,20 @@ both_apis!(
                 "/9volt/monitor/web"
             ]
         );
-        // Compact JSON, sorted keys, secret resolved: exactly what 9volt cfg would write.
+        // Compact JSON, sorted keys, secret resolved: what 9volt cfg would
+        // write, plus the ownership mark that 9volt's decoder ignores.
+        let o = owner(dir.path());
         assert_eq!(
             keys["/9volt/monitor/db"],
-            r#"{"host":"db1","interval":"30s","port":5432,"type":"tcp"}"#
+            format!(
+                r#"{{"host":"db1","interval":"30s","mon-owner":"{o}","port":5432,"type":"tcp"}}"#
+            )
         );
         assert_eq!(
             keys["/9volt/alerter/pager"],
-            r#"{"options":{"token":"pd-token-1"},"type":"pagerduty"}"#
+            format!(
+                r#"{{"mon-owner":"{o}","options":{{"token":"pd-token-1"}},"type":"pagerduty"}}"#
+            )
         );
         if api == "2" {
             // 9volt needs monitor/ and alerter/ to be directories.
@@ -195,7 +214,8 @@ both_apis!(nosync_keeps_and_dry_run_writes_nothing, |api: &str| {
     );
     let before = etcd.dump(api, "/");
 
-    let dry = mon(&etcd, api, dir.path(), &["sync", "--dry-run"]);
+    // Deleting all three keys this directory owns needs --force.
+    let dry = mon(&etcd, api, dir.path(), &["sync", "--dry-run", "--force"]);
     assert_eq!(dry.status.code(), Some(0), "{}", support::output_text(&dry));
     assert!(
         support::output_text(&dry)
@@ -303,7 +323,10 @@ both_apis!(the_deletion_guard_refuses_and_names_keys, |api: &str| {
         mon(&etcd, api, dir.path(), &["sync"]).status.code(),
         Some(0)
     );
-    write_defs(dir.path(), "monitor: {}\n");
+    write_defs(
+        dir.path(),
+        "monitor:\n  only:\n    type: exec\n    command: /bin/true\n    interval: 10s\n",
+    );
     let refused = mon(&etcd, api, dir.path(), &["sync", "--max-delete", "2"]);
     assert_eq!(
         refused.status.code(),
@@ -318,6 +341,20 @@ both_apis!(the_deletion_guard_refuses_and_names_keys, |api: &str| {
     );
     assert!(shown.contains("/9volt/monitor/web"), "{shown}");
     assert_eq!(etcd.dump(api, "/9volt").len(), 3);
+    // Within --max-delete, deleting all that this directory owns is still refused.
+    let most = mon(&etcd, api, dir.path(), &["sync"]);
+    assert_eq!(
+        most.status.code(),
+        Some(7),
+        "{}",
+        support::output_text(&most)
+    );
+    assert!(
+        support::output_text(&most).contains("refusing to delete 3 of the 3 keys owned by"),
+        "{}",
+        support::output_text(&most)
+    );
+    assert_eq!(etcd.dump(api, "/9volt").len(), 3);
     let forced = mon(
         &etcd,
         api,
@@ -330,7 +367,10 @@ both_apis!(the_deletion_guard_refuses_and_names_keys, |api: &str| {
         "{}",
         support::output_text(&forced)
     );
-    assert!(etcd.dump(api, "/9volt").is_empty());
+    assert_eq!(
+        etcd.dump(api, "/9volt").keys().collect::<Vec<_>>(),
+        ["/9volt/monitor/only"]
+    );
 });
 
 both_apis!(
@@ -342,12 +382,16 @@ both_apis!(
             dir.path(),
             "monitor:\n  db: {type: tcp, host: db1, port: 5432, interval: 30s}\n",
         );
-        // As 9volt's own HTTP API writes it.
-        let value = r#"{"type":"tcp","host":"db1","port":5432,"interval":30000000000}"#;
+        // The duration as 9volt's own HTTP API encodes it (with this
+        // directory's mark, so only the duration's form differs).
+        let value = format!(
+            r#"{{"type":"tcp","host":"db1","port":5432,"interval":30000000000,"mon-owner":"{}"}}"#,
+            owner(dir.path())
+        );
         if api == "2" {
-            etcd.ctl("2", &["set", "/9volt/monitor/db", value]);
+            etcd.ctl("2", &["set", "/9volt/monitor/db", &value]);
         } else {
-            etcd.ctl("3", &["put", "/9volt/monitor/db", value]);
+            etcd.ctl("3", &["put", "/9volt/monitor/db", &value]);
         }
         let diff = mon(&etcd, api, dir.path(), &["diff"]);
         assert_eq!(
@@ -395,7 +439,7 @@ both_apis!(secrets_are_never_printed, |api: &str| {
     let out = Command::cargo_bin("mon")
         .unwrap()
         .current_dir(dir.path())
-        .env("ETCDCTL_API", api)
+        .env("MON_ETCD_API", api)
         .env("TEST_PD_TOKEN", "pd-token-2")
         .args(["diff", "--endpoints", &etcd.endpoint()])
         .output()
@@ -411,7 +455,7 @@ both_apis!(secrets_are_never_printed, |api: &str| {
     let json = Command::cargo_bin("mon")
         .unwrap()
         .current_dir(dir.path())
-        .env("ETCDCTL_API", api)
+        .env("MON_ETCD_API", api)
         .env("TEST_PD_TOKEN", "pd-token-2")
         .args(["diff", "--format", "json", "--endpoints", &etcd.endpoint()])
         .output()
@@ -453,7 +497,7 @@ fn an_unreachable_etcd_fails_fast_and_clearly() {
             .unwrap()
             .current_dir(dir.path())
             .env("TEST_PD_TOKEN", "x")
-            .env("ETCDCTL_API", api)
+            .env("MON_ETCD_API", api)
             .args([
                 "diff",
                 "--endpoints",
@@ -486,7 +530,7 @@ both_apis!(
         let out = Command::cargo_bin("mon")
             .unwrap()
             .current_dir(dir.path())
-            .env("ETCDCTL_API", api)
+            .env("MON_ETCD_API", api)
             .env("TEST_PD_TOKEN", "t")
             .args([
                 "sync",
@@ -505,7 +549,7 @@ both_apis!(
         let untrusted = Command::cargo_bin("mon")
             .unwrap()
             .current_dir(dir.path())
-            .env("ETCDCTL_API", api)
+            .env("MON_ETCD_API", api)
             .env("TEST_PD_TOKEN", "t")
             .args([
                 "diff",
@@ -567,7 +611,7 @@ both_apis!(
         let out = Command::cargo_bin("mon")
             .unwrap()
             .current_dir(dir.path())
-            .env("ETCDCTL_API", api)
+            .env("MON_ETCD_API", api)
             .env("ETCDCTL_USER", "mon")
             .env("ETCDCTL_PASSWORD", "monpw")
             .env("TEST_PD_TOKEN", "pd-token-1")

@@ -170,9 +170,60 @@ fn duration_of(node: &Node, field: &str, out: &mut Vec<Diagnostic>) -> Option<i1
     }
 }
 
+/// etcd's default `--max-request-bytes` (1.5 MiB). A larger put is refused
+/// ("request is too large", measured on etcd 3.4 over v3 from 1,572,830
+/// bytes of key and value); in a transaction it voids every write batched
+/// with it. The allowance covers key framing and the ownership mark.
+pub const ETCD_REQUEST_LIMIT: usize = 1_572_864;
+pub const ETCD_VALUE_ALLOWANCE: usize = 1_024;
+
+/// A definition whose JSON cannot be written to etcd in one request.
+fn fits_in_etcd(def: &Definition, out: &mut Vec<Diagnostic>) {
+    let limit = ETCD_REQUEST_LIMIT - ETCD_VALUE_ALLOWANCE;
+    // An upper bound first, so most definitions need no serializing.
+    if json_bound(&def.node) + def.name.len() < limit {
+        return;
+    }
+    let bytes = serde_json::to_string(&def.node.to_json()).map_or(0, |s| s.len());
+    if bytes + def.name.len() > limit {
+        out.push(
+            Diagnostic::error(
+                Code::ValueTooLarge,
+                def.name_span,
+                format!(
+                    "{} `{}` is {bytes} bytes as JSON; etcd refuses a request over {} bytes by default",
+                    def.section.key(),
+                    def.name,
+                    ETCD_REQUEST_LIMIT
+                ),
+            )
+            .with_hint(format!(
+                "keep each definition under {limit} bytes of JSON; 9volt has no use for larger values"
+            )),
+        );
+    }
+}
+
+/// At least the length of the node's compact JSON: escaping grows a string
+/// at most sixfold (`\u00XX`), and no number takes more than 32 bytes.
+fn json_bound(node: &Node) -> usize {
+    match &node.value {
+        Value::Str(s) => 6 * s.len() + 2,
+        Value::Seq(items) => 2 + items.iter().map(|i| json_bound(i) + 1).sum::<usize>(),
+        Value::Map(entries) => {
+            2 + entries
+                .iter()
+                .map(|e| 6 * e.key.len() + 4 + json_bound(&e.value))
+                .sum::<usize>()
+        }
+        _ => 32,
+    }
+}
+
 pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
     yaml11_strings(node, out);
+    fits_in_etcd(def, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
 
     let interval = duration_of(node, "interval", out);
@@ -377,6 +428,7 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
 pub fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
     yaml11_strings(node, out);
+    fits_in_etcd(def, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
     let Some(options) = node.get("options") else {
         return;

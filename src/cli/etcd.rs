@@ -20,8 +20,9 @@ pub struct EtcdArgs {
         default_value = "http://127.0.0.1:2379"
     )]
     pub endpoints: Vec<String>,
-    /// Which etcd API to use; 9volt reads only the v2 keyspace
-    #[arg(long, value_enum, env = "ETCDCTL_API", default_value_t = ApiArg::V3)]
+    /// Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is
+    /// not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees)
+    #[arg(long, value_enum, env = "MON_ETCD_API", default_value_t = ApiArg::V2)]
     pub etcd_api: ApiArg,
     /// Key prefix 9volt runs under
     #[arg(long, default_value = "9volt")]
@@ -54,10 +55,10 @@ pub struct EtcdArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ApiArg {
-    #[value(name = "v3", alias = "3")]
-    V3,
     #[value(name = "v2", alias = "2")]
     V2,
+    #[value(name = "v3", alias = "3")]
+    V3,
 }
 
 fn go_duration(s: &str) -> Result<Duration, String> {
@@ -72,9 +73,11 @@ impl EtcdArgs {
     /// The prefix without surrounding slashes, checked to be a plain path.
     pub fn prefix(&self) -> Result<String, String> {
         let p = self.prefix.trim_matches('/');
+        // `.` and `..` would name another directory once etcd or a URL
+        // resolves them.
         let ok = !p.is_empty()
             && p.split('/').all(|seg| {
-                !seg.is_empty()
+                !matches!(seg, "" | "." | "..")
                     && seg
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -130,5 +133,31 @@ impl EtcdArgs {
             dial_timeout: self.dial_timeout,
             command_timeout: self.command_timeout,
         })
+    }
+}
+
+/// Which keys these definitions own, shared by `diff` and `sync`.
+#[derive(clap::Args, Clone)]
+#[command(next_help_heading = "Ownership")]
+pub struct OwnerArgs {
+    /// Name recorded in every value written ("mon-owner"); only keys carrying
+    /// it are ever deleted [default: the definitions directory's name]
+    #[arg(long, env = "MON_OWNER", value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Also delete undefined keys that carry no owner (written by 9volt's API,
+    /// 9volt cfg or etcdctl); keys of other owners are never deleted
+    #[arg(long)]
+    pub prune_unowned: bool,
+    /// Write definitions whose keys another owner holds, making them ours
+    #[arg(long)]
+    pub take_over: bool,
+}
+
+impl OwnerArgs {
+    pub fn owner(&self, paths: &[PathBuf]) -> Result<String, String> {
+        match &self.owner {
+            Some(o) => mon::ops::plan::check_owner(o).map(|_| o.clone()),
+            None => Ok(mon::ops::plan::default_owner(paths)),
+        }
     }
 }

@@ -125,21 +125,44 @@ pub fn connection(args: &etcd::EtcdArgs) -> Result<(mon::etcd::Options, String),
     Ok((options, prefix))
 }
 
+/// How diff and sync plan: what to keep, rewrite and own.
+pub struct PlanRequest<'a> {
+    pub paths: Vec<std::path::PathBuf>,
+    pub etcd: &'a etcd::EtcdArgs,
+    pub owner: &'a etcd::OwnerArgs,
+    pub keep_remote_only: bool,
+    pub replace: bool,
+}
+
 /// What diff and sync share: connect, read etcd, build the plan and print it.
 pub fn show_plan(
     rt: &tokio::runtime::Runtime,
-    paths: Vec<std::path::PathBuf>,
-    etcd: &etcd::EtcdArgs,
-    opts: &mon::ops::plan::PlanOptions,
+    req: PlanRequest,
     format: PlanFormat,
     color: bool,
     verb: &str,
 ) -> Result<mon::ops::plan::Prepared, Exit> {
-    let (options, prefix) = connection(etcd)?;
-    let paths = default_paths(paths);
+    let (options, prefix) = connection(req.etcd)?;
+    let paths = default_paths(req.paths);
+    let owner = req.owner.owner(&paths).map_err(|e| {
+        eprintln!("error: --owner: {e}");
+        Exit::Usage
+    })?;
+    let opts = mon::ops::plan::PlanOptions {
+        keep_remote_only: req.keep_remote_only,
+        replace: req.replace,
+        owner,
+        prune_unowned: req.owner.prune_unowned,
+        take_over: req.owner.take_over,
+    };
     let prepared = rt
-        .block_on(mon::ops::plan::prepare(&paths, &options, &prefix, opts))
+        .block_on(mon::ops::plan::prepare(&paths, &options, &prefix, &opts))
         .map_err(|e| prepare_failed(e, color, verb))?;
+    for key in &prepared.plan.unreadable {
+        eprintln!(
+            "warning: {key:?} is not a UTF-8 key; mon cannot address it and leaves it alone (9volt cannot read it either: delete it with etcdctl)"
+        );
+    }
     let api = options.api.as_str();
     emit(|out| match format {
         PlanFormat::Text => mon::report::plan_text::write(&prepared.plan, out, color),
@@ -173,6 +196,21 @@ pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: bool, verb: &str) 
             eprintln!("error: {}: {}", e.path.display(), e.message);
             Exit::Io
         }
+        PrepareError::NoDefinitions(paths) => {
+            let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "error: refusing to {verb}: no definitions in {} (looked for *.yaml, *.yml and *.toml files defining monitors, alerters or other sections)\nhint: run mon in the definitions directory or name it; nothing was written",
+                looked.join(", ")
+            );
+            Exit::Refused
+        }
+        PrepareError::TooLarge(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("error: refusing to {verb}: values too large for etcd; nothing was written");
+            Exit::Invalid
+        }
         PrepareError::Invalid(loaded) => {
             refuse_invalid(&loaded, color, &format!("refusing to {verb}"), "written")
         }
@@ -200,6 +238,11 @@ pub fn etcd_hint(e: &mon::etcd::Error) -> &'static str {
              the user needs read and write permission on the keys under --prefix"
         }
         Error::Request(_) => "etcd's own message above says what it refused",
+        Error::NoV2(_) => {
+            "9volt reads only etcd's v2 keyspace: start etcd 3.4 or 3.5 with --enable-v2=true \
+             (etcd 3.6 removed the v2 API, and 9volt cannot run against it); \
+             --etcd-api v3 writes where 9volt never looks"
+        }
     }
 }
 

@@ -1,26 +1,31 @@
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use mon::exit::Exit;
-use mon::ops::plan::{Action, PlanOptions};
-use mon::ops::sync;
+use mon::ops::plan::Action;
+use mon::ops::sync::{self, Limits, Refusal};
 
-use super::etcd::EtcdArgs;
-use super::PlanFormat;
+use super::etcd::{EtcdArgs, OwnerArgs};
+use super::{PlanFormat, PlanRequest};
 
 /// Write the definitions into etcd in 9volt's layout, guarded against concurrent writers
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   mon sync --nosync                  # definitions in . into http://127.0.0.1:2379, deleting nothing
   mon sync defs/ --dry-run           # show the plan, write nothing at all
-  mon sync defs/ --etcd-api v2       # the keyspace a running 9volt reads
-  mon sync defs/ --max-delete 100    # allow a larger cleanup; --force lifts the guard
+  mon sync defs/ --yes               # apply without asking, even on a terminal
+  mon sync defs/ --max-delete 100    # allow a larger cleanup; --force lifts the guards
 
-Nothing is written when any definition is invalid. Each write is guarded by the revision the plan
-read, so a key someone else changed meanwhile is reported and left alone (exit 6); a rerun converges.
+Writes go to etcd's v2 keyspace, the one 9volt reads, as actions a running 9volt follows at once:
+a new key is created, a changed one updated, a removed one deleted. Every value carries
+\"mon-owner\": the definitions directory's name (--owner); only keys with this directory's mark are
+ever deleted, so monitors made through 9volt's API, by 9volt cfg or by another directory are left
+alone. On a terminal a plan that deletes asks first. Nothing is written when any definition is
+invalid or the paths hold none. A key someone else changed since the plan read it is reported and
+left alone (exit 6); a rerun converges.
 Exit codes: 0 applied (or nothing to do), 1 invalid definitions, 3 unreadable path or secret,
-5 etcd unreachable, refused the credentials or failed part way, 6 conflicts,
-7 refused by the deletion guard.")]
+5 etcd unreachable, refused the credentials, serves no v2 API or failed part way, 6 conflicts,
+7 refused by a guard (deletions, another owner's keys, no definitions, or the question answered no).")]
 pub struct Args {
     /// Definition files or directories [default: .]
     pub paths: Vec<PathBuf>,
@@ -30,55 +35,47 @@ pub struct Args {
     /// Show the plan and write nothing
     #[arg(long, visible_alias = "dryrun")]
     pub dry_run: bool,
-    /// Rewrite values that are already equal (restarts those checks in 9volt)
+    /// Rewrite values that are already equal (a running 9volt restarts those checks)
     #[arg(long)]
     pub replace: bool,
     /// Refuse to delete more than this many keys without --force
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub max_delete: usize,
-    /// Delete even more than --max-delete keys
+    /// Delete more than --max-delete keys, or most of what these definitions own
     #[arg(long)]
     pub force: bool,
+    /// Apply a plan that deletes without asking (the question is only asked on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Output format of the plan
     #[arg(long, short = 'f', value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
+    #[command(flatten)]
+    pub owner: OwnerArgs,
     #[command(flatten)]
     pub etcd: EtcdArgs,
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let opts = PlanOptions {
+    let rt = super::runtime();
+    let req = PlanRequest {
+        paths: args.paths,
+        etcd: &args.etcd,
+        owner: &args.owner,
         keep_remote_only: args.nosync,
         replace: args.replace,
     };
-    let rt = super::runtime();
-    let mut prepared = match super::show_plan(
-        &rt,
-        args.paths,
-        &args.etcd,
-        &opts,
-        args.format,
-        color,
-        "sync",
-    ) {
+    let mut prepared = match super::show_plan(&rt, req, args.format, color, "sync") {
         Ok(p) => p,
         Err(code) => return code,
     };
     let plan = &prepared.plan;
-
-    let deletes: Vec<&str> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action == Action::Delete)
-        .map(|c| c.key.as_str())
-        .collect();
-    if deletes.len() > args.max_delete && !args.force {
-        eprintln!(
-            "error: refusing to delete {} keys (more than --max-delete {}):\n  {}\nnothing was written; if this is intended, rerun with --force (or --nosync to keep them)",
-            deletes.len(),
-            args.max_delete,
-            deletes.join("\n  ")
-        );
+    let limits = Limits {
+        max_delete: args.max_delete,
+        force: args.force,
+    };
+    if let Err(refusal) = sync::guard(plan, &limits) {
+        explain(&refusal, &plan.owner);
         return Exit::Refused;
     }
     if args.dry_run {
@@ -87,6 +84,14 @@ pub fn run(args: Args, color: bool) -> Exit {
     }
     if plan.pending() == 0 {
         return Exit::Ok;
+    }
+    let deletes = plan.count(Action::Delete);
+    if deletes > 0 && !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    {
+        if !confirm(deletes) {
+            eprintln!("not applied: nothing was written");
+            return Exit::Refused;
+        }
     }
 
     let bar = progress(plan.pending() as u64);
@@ -104,24 +109,68 @@ pub fn run(args: Args, color: bool) -> Exit {
     );
     if let Some(e) = &report.error {
         eprintln!(
-            "error: {e}\n{} writes were applied before this; {} were not. Nothing was left half-written: rerun `mon sync` to converge.",
+            "error: {e}\n{} writes were applied before this; {} were not sent.",
             report.total(),
             report.not_applied
         );
-        if matches!(e, mon::etcd::Error::Auth(_)) {
-            eprintln!("hint: {}", super::etcd_hint(e));
+        if !report.unknown.is_empty() {
+            eprintln!(
+                "{} writes were sent but no answer came, and no endpoint was left to read them back; each was applied whole or not at all:\n  {}",
+                report.unknown.len(),
+                report.unknown.join("\n  ")
+            );
         }
+        eprintln!("Nothing was left half-written: `mon diff` shows what is left, and a rerun of `mon sync` converges.");
+        eprintln!("hint: {}", super::etcd_hint(e));
         return Exit::Unreachable;
     }
     if !report.conflicts.is_empty() {
         eprintln!(
-            "error: {} keys changed in etcd since they were read and were left as they are:\n  {}\nrerun `mon diff` to see them, then `mon sync` again",
+            "error: {} keys changed in etcd since they were read and were left as the other writer made them:\n  {}\nrerun `mon diff` to see them, then `mon sync` again",
             report.conflicts.len(),
             report.conflicts.join("\n  ")
         );
         return Exit::Conflict;
     }
     Exit::Ok
+}
+
+/// Says why the guard refused, and what would change its mind.
+fn explain(refusal: &Refusal, owner: &str) {
+    match refusal {
+        Refusal::OwnedElsewhere(keys) => {
+            let list: Vec<String> = keys
+                .iter()
+                .map(|(k, o)| format!("{k} (owner `{o}`)"))
+                .collect();
+            eprintln!(
+                "error: refusing to sync: {} keys these definitions name belong to other definitions directories:\n  {}\nnothing was written; rename the definitions, remove them from one directory, or pass --take-over to make them `{owner}`'s",
+                keys.len(),
+                list.join("\n  ")
+            );
+        }
+        Refusal::TooMany { keys, max } => eprintln!(
+            "error: refusing to delete {} keys (more than --max-delete {max}):\n  {}\nnothing was written; if this is intended, rerun with --force (or --nosync to keep them)",
+            keys.len(),
+            keys.join("\n  ")
+        ),
+        Refusal::Most { keys, owned } => eprintln!(
+            "error: refusing to delete {} of the {owned} keys owned by `{owner}` (most of them):\n  {}\nnothing was written; check that the paths hold all the definitions (a single file or the wrong directory looks like this); if this is intended, rerun with --force",
+            keys.len(),
+            keys.join("\n  ")
+        ),
+    }
+}
+
+/// Asks on the terminal; anything but yes is no.
+fn confirm(deletes: usize) -> bool {
+    eprint!("Apply this plan, deleting {deletes} keys? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 /// A progress bar on a terminal for large syncs; nothing when piped.

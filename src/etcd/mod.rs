@@ -44,6 +44,9 @@ pub struct Entry {
     pub key: String,
     pub value: String,
     pub version: i64,
+    /// False when etcd's key is not UTF-8: `key` is then a lossy rendering
+    /// that would address another key, so the entry must be left alone.
+    pub exact: bool,
 }
 
 /// What a write requires of the key for it to go ahead.
@@ -85,12 +88,16 @@ impl Op {
 
 /// The outcome of applying some ops: which went through, which were refused
 /// because the key had changed since it was read, and the error that stopped
-/// the rest, if any.
+/// the rest, if any, with the keys whose fate it left unknown (sent, but no
+/// answer came and no endpoint was left to read them back) and those never
+/// sent.
 #[derive(Debug, Default)]
 pub struct Applied {
     pub applied: Vec<String>,
     pub conflicts: Vec<String>,
     pub error: Option<Error>,
+    pub unknown: Vec<String>,
+    pub not_applied: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,12 +108,17 @@ pub enum Error {
     Request(String),
     /// etcd did not accept our credentials, or they lack a permission.
     Auth(String),
+    /// etcd answers, but serves no v2 keys API (started without
+    /// --enable-v2=true, or 3.6 and later, which removed it).
+    NoV2(String),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Connect(m) | Error::Request(m) | Error::Auth(m) => f.write_str(m),
+            Error::Connect(m) | Error::Request(m) | Error::Auth(m) | Error::NoV2(m) => {
+                f.write_str(m)
+            }
         }
     }
 }

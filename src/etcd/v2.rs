@@ -1,7 +1,26 @@
 //! etcd's v2 keys API over HTTP: the keyspace 9volt actually reads.
-//! Writes are per key, guarded by prevIndex or prevExist=false, and sent
-//! concurrently so etcd can batch them into few raft rounds.
+//!
+//! A running 9volt follows only the watch actions `create`, `set`, `update`
+//! and `delete` (reference 9volt.md §1.9); `prevIndex`-guarded writes reach it
+//! as `compareAndSwap`/`compareAndDelete` and are ignored until the next full
+//! redistribution. So every write here ends in one of the four:
+//! - add: PUT `prevExist=false` (`create`), refused by etcd if the key exists;
+//! - change: a fresh quorum read that must still show the version the plan
+//!   read, then PUT `prevExist=true` (`update`);
+//! - delete: the same fresh read, then a plain DELETE (`delete`).
+//!
+//! What remains of the guard is the round trip between that read and the
+//! write. etcd answers every write with the node it replaced (`prevNode`), so
+//! a writer that slipped into that window is still detected afterwards: its
+//! value is put back (again with `update` or `create`, so 9volt follows) and
+//! the key is reported as a conflict.
+//!
+//! Requests go out concurrently so etcd can batch them into few raft rounds.
+//! The first request that fails for want of a connection stops new ones; the
+//! client then moves to the next endpoint that answers and retries what is
+//! left, each op settling first whether its earlier attempt already landed.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
@@ -15,13 +34,17 @@ const IN_FLIGHT: usize = 64;
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
-    base: String,
+    /// Every endpoint as a base URL, and the one in use.
+    bases: Arc<Vec<String>>,
+    current: usize,
     auth: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
 struct Response {
     node: Option<Node>,
+    #[serde(rename = "prevNode")]
+    prev_node: Option<Node>,
 }
 
 #[derive(Deserialize)]
@@ -44,9 +67,33 @@ struct EtcdError {
     cause: Option<String>,
 }
 
+/// etcd's v2 error codes that this client acts on.
+const KEY_NOT_FOUND: i64 = 100;
+const NODE_EXIST: i64 = 105;
+
 enum Outcome {
     Done,
     Conflict,
+}
+
+/// What one op came to in one round.
+enum Attempt {
+    Finished(Outcome),
+    /// The request failed; it may or may not have reached etcd.
+    Failed(Error),
+    /// Not sent, because an earlier failure stopped the round.
+    NotStarted,
+}
+
+/// A write's answer: the node it replaced, or etcd's error code.
+type Written = Result<Option<Node>, i64>;
+
+fn base_url(endpoint: &str) -> String {
+    if endpoint.contains("://") {
+        endpoint.trim_end_matches('/').to_string()
+    } else {
+        format!("http://{endpoint}")
+    }
 }
 
 impl Client {
@@ -73,16 +120,24 @@ impl Client {
             .user
             .clone()
             .map(|u| (u, opts.password.clone().unwrap_or_default()));
-        // Fail over between endpoints at connect: the first that answers wins.
-        let mut last = String::new();
-        for ep in &opts.endpoints {
-            let base = if ep.contains("://") {
-                ep.trim_end_matches('/').to_string()
-            } else {
-                format!("http://{ep}")
-            };
-            match http.get(format!("{base}/version")).send().await {
-                Ok(r) if r.status().is_success() => return Ok(Client { http, base, auth }),
+        let mut client = Client {
+            http,
+            bases: Arc::new(opts.endpoints.iter().map(|e| base_url(e)).collect()),
+            current: 0,
+            auth,
+        };
+        // The first endpoint, in order, that answers.
+        client.current = client.first_answering(0, client.bases.len()).await?;
+        Ok(client)
+    }
+
+    /// The first of `count` endpoints from `from` on (wrapping) that answers.
+    async fn first_answering(&self, from: usize, count: usize) -> Result<usize, Error> {
+        let mut last = String::from("no etcd endpoints given");
+        for i in (0..count).map(|n| (from + n) % self.bases.len()) {
+            let base = &self.bases[i];
+            match self.http.get(format!("{base}/version")).send().await {
+                Ok(r) if r.status().is_success() => return Ok(i),
                 Ok(r) => last = format!("{base} answered {}", r.status()),
                 Err(e) => last = format!("{base}: {}", describe(&e)),
             }
@@ -90,36 +145,87 @@ impl Client {
         Err(Error::Connect(format!("cannot reach etcd ({last})")))
     }
 
+    /// Moves to the next endpoint that answers; the current one is not tried again.
+    async fn fail_over(&mut self) -> Result<(), Error> {
+        if self.bases.len() < 2 {
+            return Err(Error::Connect("no other etcd endpoint to try".into()));
+        }
+        self.current = self
+            .first_answering(self.current + 1, self.bases.len() - 1)
+            .await?;
+        Ok(())
+    }
+
+    fn base(&self) -> &str {
+        &self.bases[self.current]
+    }
+
     fn request(&self, method: Method, key: &str) -> reqwest::RequestBuilder {
         let r = self
             .http
-            .request(method, format!("{}/v2/keys{key}", self.base));
+            .request(method, format!("{}/v2/keys{key}", self.base()));
         match &self.auth {
             Some((u, p)) => r.basic_auth(u, Some(p)),
             None => r,
         }
     }
 
-    pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
-        let resp = self
-            .request(Method::GET, dir.trim_end_matches('/'))
-            .send()
-            .await
-            .map_err(|e| Error::Connect(describe(&e)))?;
+    /// Sends a request; 2xx bodies and etcd's own error codes come back,
+    /// anything else is an error.
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<Result<Response, i64>, Error> {
+        let resp = req.send().await.map_err(|e| Error::Connect(describe(&e)))?;
         let status = resp.status();
         let body = resp
             .bytes()
             .await
             .map_err(|e| Error::Connect(describe(&e)))?;
-        if status == StatusCode::NOT_FOUND {
-            return Ok(Vec::new());
+        if status.is_success() {
+            return serde_json::from_slice(&body)
+                .map(Ok)
+                .map_err(|e| Error::Request(format!("unexpected answer from etcd: {e}")));
         }
-        if !status.is_success() {
-            return Err(refusal(status, &body));
+        match serde_json::from_slice::<EtcdError>(&body) {
+            Ok(e) if matches!(e.code, KEY_NOT_FOUND | NODE_EXIST | 101) => Ok(Err(e.code)),
+            Ok(_) => Err(refusal(status, &body)),
+            // etcd without --enable-v2 has no /v2/keys route at all.
+            Err(_) if status == StatusCode::NOT_FOUND => Err(Error::NoV2(format!(
+                "etcd at {} serves no v2 keys API (it answered {status} for /v2/keys)",
+                self.base()
+            ))),
+            Err(_) => Err(refusal(status, &body)),
         }
-        let parsed: Response = serde_json::from_slice(&body)
-            .map_err(|e| Error::Request(format!("unexpected answer from etcd: {e}")))?;
-        let Some(node) = parsed.node else {
+    }
+
+    /// The key as etcd's quorum has it now: `None` when absent.
+    async fn get(&self, key: &str) -> Result<Option<Node>, Error> {
+        let req = self.request(Method::GET, key).query(&[("quorum", "true")]);
+        Ok(self.send(req).await?.ok().and_then(|r| r.node))
+    }
+
+    async fn put(&self, key: &str, value: &str, prev_exist: bool) -> Result<Written, Error> {
+        let form = [
+            ("value", value),
+            ("prevExist", if prev_exist { "true" } else { "false" }),
+        ];
+        let req = self.request(Method::PUT, key).form(&form);
+        Ok(self.send(req).await?.map(|r| r.prev_node))
+    }
+
+    async fn delete(&self, key: &str) -> Result<Written, Error> {
+        let req = self.request(Method::DELETE, key);
+        Ok(self.send(req).await?.map(|r| r.prev_node))
+    }
+
+    pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
+        let req = self
+            .request(Method::GET, dir.trim_end_matches('/'))
+            .query(&[("quorum", "true")]);
+        let node = match self.send(req).await? {
+            Ok(r) => r.node,
+            Err(KEY_NOT_FOUND) => None,
+            Err(code) => return Err(Error::Request(format!("etcd error {code} listing {dir}"))),
+        };
+        let Some(node) = node else {
             return Ok(Vec::new());
         };
         if !node.dir {
@@ -132,8 +238,12 @@ impl Client {
             .into_iter()
             .filter(|n| !n.dir)
             .filter_map(|n| {
+                let key = n.key?;
                 Some(Entry {
-                    key: n.key?,
+                    // etcd's JSON turns bytes that are not UTF-8 into U+FFFD,
+                    // so such a key cannot be addressed by what we read.
+                    exact: !key.contains('\u{FFFD}'),
+                    key,
                     value: n.value.unwrap_or_default(),
                     version: n.modified_index,
                 })
@@ -141,72 +251,153 @@ impl Client {
             .collect())
     }
 
-    async fn one(&self, op: &Op) -> Result<Outcome, Error> {
-        let (method, key, form) = match op {
-            Op::Put { key, value, guard } => {
-                let mut form = vec![("value", value.clone())];
-                match guard {
-                    Guard::Absent => form.push(("prevExist", "false".into())),
-                    Guard::Version(v) => form.push(("prevIndex", v.to_string())),
-                }
-                (Method::PUT, key, form)
-            }
-            Op::Delete { key, guard } => {
-                let form = match guard {
-                    Guard::Version(v) => vec![("prevIndex", v.to_string())],
-                    Guard::Absent => vec![],
-                };
-                (Method::DELETE, key, form)
-            }
+    /// Whether the key already is as the op wants it: then an earlier
+    /// attempt, or someone else, did our work; otherwise it is a conflict.
+    async fn settle(&self, op: &Op) -> Result<Outcome, Error> {
+        let now = self.get(op.key()).await?;
+        let done = match op {
+            Op::Put { value, .. } => now.is_some_and(|n| n.value.as_deref() == Some(value)),
+            Op::Delete { .. } => now.is_none(),
         };
-        let req = self.request(method.clone(), key);
-        let req = if method == Method::PUT {
-            req.form(&form)
+        Ok(if done {
+            Outcome::Done
         } else {
-            req.query(&form)
-        };
-        let resp = req.send().await.map_err(|e| Error::Connect(describe(&e)))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(Outcome::Done);
-        }
-        let body = resp.bytes().await.unwrap_or_default();
-        let code = serde_json::from_slice::<EtcdError>(&body)
-            .map(|e| e.code)
-            .unwrap_or(0);
-        match (method == Method::DELETE, code) {
-            // 100: key not found. Deleting what is already gone leaves etcd as wanted.
-            (true, 100) => Ok(Outcome::Done),
-            // 100 on a guarded put, 101 compare failed, 105 key exists: changed underneath.
-            (false, 100) | (_, 101) | (_, 105) => Ok(Outcome::Conflict),
-            _ => Err(refusal(status, &body)),
+            Outcome::Conflict
+        })
+    }
+
+    /// After a write that replaced `prev`: if `prev` is not the version the
+    /// plan read, another writer got in between the fresh read and the write;
+    /// its value goes back, and the key is a conflict.
+    async fn check_replaced(
+        &self,
+        key: &str,
+        read: i64,
+        prev: Option<Node>,
+    ) -> Result<Outcome, Error> {
+        match prev {
+            Some(p) if p.modified_index != read => {
+                let theirs = p.value.unwrap_or_default();
+                // update if our write left the key there, create if it deleted it.
+                let exists = self.get(key).await?.is_some();
+                self.put(key, &theirs, exists).await?.ok();
+                Ok(Outcome::Conflict)
+            }
+            _ => Ok(Outcome::Done),
         }
     }
 
-    pub async fn apply(&mut self, ops: Vec<Op>) -> Applied {
+    async fn one(&self, op: &Op) -> Result<Outcome, Error> {
+        match op {
+            Op::Put {
+                key,
+                value,
+                guard: Guard::Absent,
+            } => match self.put(key, value, false).await? {
+                Ok(_) => Ok(Outcome::Done),
+                Err(_) => self.settle(op).await,
+            },
+            Op::Put {
+                key,
+                value,
+                guard: Guard::Version(read),
+            } => {
+                if self.get(key).await?.map(|n| n.modified_index) != Some(*read) {
+                    return self.settle(op).await;
+                }
+                match self.put(key, value, true).await? {
+                    Ok(prev) => self.check_replaced(key, *read, prev).await,
+                    Err(_) => self.settle(op).await,
+                }
+            }
+            Op::Delete { key, guard } => {
+                let now = self.get(key).await?.map(|n| n.modified_index);
+                match (guard, now) {
+                    (_, None) => return Ok(Outcome::Done),
+                    (Guard::Version(read), Some(now)) if now != *read => {
+                        return Ok(Outcome::Conflict)
+                    }
+                    _ => {}
+                }
+                match self.delete(key).await? {
+                    Ok(prev) => match guard {
+                        Guard::Version(read) => self.check_replaced(key, *read, prev).await,
+                        Guard::Absent => Ok(Outcome::Done),
+                    },
+                    // Gone already: etcd is as wanted.
+                    Err(_) => Ok(Outcome::Done),
+                }
+            }
+        }
+    }
+
+    /// One concurrent round over `ops`; the first failure stops new requests.
+    async fn round(&self, ops: Vec<Op>) -> Vec<(Op, Attempt)> {
         let limit = Arc::new(Semaphore::new(IN_FLIGHT));
+        let stop = Arc::new(AtomicBool::new(false));
         let mut tasks = tokio::task::JoinSet::new();
         for op in ops {
             let client = self.clone();
             let limit = limit.clone();
+            let stop = stop.clone();
             tasks.spawn(async move {
                 let _permit = limit.acquire().await;
-                let r = client.one(&op).await;
-                (op.key().to_string(), r)
+                if stop.load(Ordering::Relaxed) {
+                    return (op, Attempt::NotStarted);
+                }
+                let attempt = match client.one(&op).await {
+                    Ok(outcome) => Attempt::Finished(outcome),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        Attempt::Failed(e)
+                    }
+                };
+                (op, attempt)
             });
         }
-        let mut result = Applied::default();
+        let mut out = Vec::new();
         while let Some(joined) = tasks.join_next().await {
-            match joined {
-                Ok((key, Ok(Outcome::Done))) => result.applied.push(key),
-                Ok((key, Ok(Outcome::Conflict))) => result.conflicts.push(key),
-                Ok((_, Err(e))) => {
-                    if result.error.is_none() {
-                        result.error = Some(e);
-                    }
-                }
-                Err(e) => result.error = Some(Error::Request(e.to_string())),
+            // Our tasks neither panic nor get cancelled.
+            if let Ok(pair) = joined {
+                out.push(pair);
             }
+        }
+        out
+    }
+
+    pub async fn apply(&mut self, ops: Vec<Op>) -> Applied {
+        let mut result = Applied::default();
+        let mut pending = ops;
+        let mut failovers = 0;
+        while !pending.is_empty() {
+            let mut failed = Vec::new();
+            let mut not_started = Vec::new();
+            let mut error = None;
+            for (op, attempt) in self.round(std::mem::take(&mut pending)).await {
+                match attempt {
+                    Attempt::Finished(Outcome::Done) => result.applied.push(op.key().into()),
+                    Attempt::Finished(Outcome::Conflict) => result.conflicts.push(op.key().into()),
+                    Attempt::Failed(e) => {
+                        error.get_or_insert(e);
+                        failed.push(op);
+                    }
+                    Attempt::NotStarted => not_started.push(op),
+                }
+            }
+            let Some(e) = error else { break };
+            // Only a lost connection is worth another endpoint; and every
+            // retried op first settles whether its last attempt landed.
+            failovers += 1;
+            if matches!(e, Error::Connect(_))
+                && failovers < self.bases.len()
+                && self.fail_over().await.is_ok()
+            {
+                pending = failed.into_iter().chain(not_started).collect();
+                continue;
+            }
+            result.unknown = failed.iter().map(|o| o.key().to_string()).collect();
+            result.not_applied = not_started.iter().map(|o| o.key().to_string()).collect();
+            result.error = Some(e);
         }
         result.applied.sort();
         result.conflicts.sort();

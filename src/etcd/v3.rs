@@ -8,7 +8,13 @@ use super::{read_file, Applied, Entry, Error, Guard, Op, Options};
 
 pub struct Client {
     inner: etcd_client::Client,
+    /// The endpoint in use, for messages.
     endpoints: String,
+    /// Every endpoint, the index of the one in use, and how to connect again.
+    all: Vec<String>,
+    current: usize,
+    co: ConnectOptions,
+    timeout: std::time::Duration,
 }
 
 const PAGE: i64 = 5_000;
@@ -74,10 +80,30 @@ impl Client {
         }
         // The first endpoint, in order, that answers. A balanced connection
         // over all of them would keep sending some requests to a dead one.
+        let timeout = opts.dial_timeout + opts.command_timeout;
+        Self::first_answering(&opts.endpoints, 0, opts.endpoints.len(), &co, timeout).await
+    }
+
+    async fn first_answering(
+        all: &[String],
+        from: usize,
+        count: usize,
+        co: &ConnectOptions,
+        timeout: std::time::Duration,
+    ) -> Result<Client, Error> {
         let mut last = Error::Connect("no etcd endpoints given".into());
-        for ep in &opts.endpoints {
-            match Self::try_connect(std::slice::from_ref(ep), &co, opts).await {
-                Ok(c) => return Ok(c),
+        for i in (0..count).map(|n| (from + n) % all.len()) {
+            match Self::try_connect(&all[i], co, timeout).await {
+                Ok(inner) => {
+                    return Ok(Client {
+                        inner,
+                        endpoints: all[i].clone(),
+                        all: all.to_vec(),
+                        current: i,
+                        co: co.clone(),
+                        timeout,
+                    })
+                }
                 Err(e) => last = e,
             }
         }
@@ -85,25 +111,37 @@ impl Client {
     }
 
     async fn try_connect(
-        endpoints: &[String],
+        endpoint: &str,
         co: &ConnectOptions,
-        opts: &Options,
-    ) -> Result<Client, Error> {
-        let joined = endpoints.join(",");
+        timeout: std::time::Duration,
+    ) -> Result<etcd_client::Client, Error> {
         let attempt = async {
-            let mut inner = etcd_client::Client::connect(endpoints, Some(co.clone())).await?;
+            let mut inner = etcd_client::Client::connect([endpoint], Some(co.clone())).await?;
             // Status needs no key permissions and proves the endpoint serves requests.
             inner.status().await?;
             Ok::<_, etcd_client::Error>(inner)
         };
-        let inner = tokio::time::timeout(opts.dial_timeout + opts.command_timeout, attempt)
+        tokio::time::timeout(timeout, attempt)
             .await
-            .map_err(|_| Error::Connect(format!("cannot reach etcd at {joined}: timed out")))?
-            .map_err(|e| classify(e, &joined))?;
-        Ok(Client {
-            inner,
-            endpoints: joined,
-        })
+            .map_err(|_| Error::Connect(format!("cannot reach etcd at {endpoint}: timed out")))?
+            .map_err(|e| classify(e, endpoint))
+    }
+
+    /// Moves to the next endpoint that answers; the current one is not tried again.
+    async fn fail_over(&mut self) -> Result<(), Error> {
+        if self.all.len() < 2 {
+            return Err(Error::Connect("no other etcd endpoint to try".into()));
+        }
+        let next = Self::first_answering(
+            &self.all,
+            self.current + 1,
+            self.all.len() - 1,
+            &self.co,
+            self.timeout,
+        )
+        .await?;
+        *self = next;
+        Ok(())
     }
 
     pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
@@ -119,6 +157,7 @@ impl Client {
                 .map_err(|e| classify(e, &self.endpoints))?;
             for kv in resp.kvs() {
                 out.push(Entry {
+                    exact: std::str::from_utf8(kv.key()).is_ok(),
                     key: String::from_utf8_lossy(kv.key()).into_owned(),
                     value: String::from_utf8_lossy(kv.value()).into_owned(),
                     version: kv.mod_revision(),
@@ -157,64 +196,102 @@ impl Client {
         Txn::new().when(compares).and_then(actions)
     }
 
-    /// Which of these ops' guards no longer hold.
-    async fn stale(&mut self, ops: &[Op]) -> Result<Vec<String>, Error> {
-        let mut stale = Vec::new();
+    /// Reads back ops whose transaction failed its compare, or whose answer
+    /// was lost: each key already as the op wants it (an earlier attempt
+    /// landed, or someone did the same) is done; one whose guard still holds
+    /// is to be tried again; any other changed underneath.
+    async fn settle(&mut self, ops: Vec<Op>) -> Result<Settled, Error> {
+        let mut settled = Settled::default();
         for op in ops {
             let resp = self
                 .inner
                 .get(op.key(), None)
                 .await
                 .map_err(|e| classify(e, &self.endpoints))?;
-            let now = resp.kvs().first().map(|kv| kv.mod_revision());
+            let now = resp.kvs().first();
+            let done = match &op {
+                Op::Put { value, .. } => now.is_some_and(|kv| kv.value() == value.as_bytes()),
+                Op::Delete { .. } => now.is_none(),
+            };
             let guard = match op {
-                Op::Put { guard, .. } | Op::Delete { guard, .. } => *guard,
+                Op::Put { guard, .. } | Op::Delete { guard, .. } => guard,
             };
             let holds = match guard {
                 Guard::Absent => now.is_none(),
-                Guard::Version(v) => now == Some(v),
+                Guard::Version(v) => now.map(|kv| kv.mod_revision()) == Some(v),
             };
-            if !holds {
-                stale.push(op.key().to_string());
+            if done {
+                settled.done.push(op.key().to_string());
+            } else if holds {
+                settled.retry.push(op);
+            } else {
+                settled.conflicts.push(op.key().to_string());
             }
         }
-        Ok(stale)
+        Ok(settled)
     }
 
     pub async fn apply(&mut self, mut ops: Vec<Op>) -> Applied {
         let mut result = Applied::default();
-        // A failed compare voids the whole transaction: find the keys that
-        // changed, leave them out, and try the rest again.
-        for _ in 0..4 {
-            if ops.is_empty() {
-                return result;
-            }
-            match self.inner.txn(Self::txn(&ops)).await {
+        let mut compares_failed = 0;
+        let mut failovers = 0;
+        // A failed compare voids the whole transaction, and a lost answer
+        // leaves it unknown: either way read the keys back, keep what is
+        // done or conflicting, and try the rest again.
+        while !ops.is_empty() {
+            let sent = match self.inner.txn(Self::txn(&ops)).await {
                 Ok(resp) if resp.succeeded() => {
                     result
                         .applied
                         .extend(ops.iter().map(|o| o.key().to_string()));
-                    return result;
+                    break;
                 }
-                Ok(_) => match self.stale(&ops).await {
-                    Ok(stale) => {
-                        ops.retain(|o| !stale.iter().any(|s| s == o.key()));
-                        result.conflicts.extend(stale);
+                Ok(_) => {
+                    compares_failed += 1;
+                    None
+                }
+                Err(e) => Some(classify(e, &self.endpoints)),
+            };
+            if let Some(e) = sent {
+                failovers += 1;
+                let lost = matches!(e, Error::Connect(_));
+                if !lost || failovers >= self.all.len() || self.fail_over().await.is_err() {
+                    if lost {
+                        result.unknown = ops.iter().map(|o| o.key().to_string()).collect();
+                    } else {
+                        result.not_applied = ops.iter().map(|o| o.key().to_string()).collect();
                     }
-                    Err(e) => {
-                        result.error = Some(e);
-                        return result;
-                    }
-                },
+                    result.error = Some(e);
+                    break;
+                }
+            }
+            if compares_failed > 4 {
+                result.not_applied = ops.iter().map(|o| o.key().to_string()).collect();
+                result.error = Some(Error::Request(
+                    "keys kept changing underneath this sync; try again".into(),
+                ));
+                break;
+            }
+            match self.settle(ops.clone()).await {
+                Ok(s) => {
+                    result.applied.extend(s.done);
+                    result.conflicts.extend(s.conflicts);
+                    ops = s.retry;
+                }
                 Err(e) => {
-                    result.error = Some(classify(e, &self.endpoints));
-                    return result;
+                    result.unknown = ops.iter().map(|o| o.key().to_string()).collect();
+                    result.error = Some(e);
+                    break;
                 }
             }
         }
-        result.error = Some(Error::Request(
-            "keys kept changing underneath this sync; try again".into(),
-        ));
         result
     }
+}
+
+#[derive(Default)]
+struct Settled {
+    done: Vec<String>,
+    retry: Vec<Op>,
+    conflicts: Vec<String>,
 }

@@ -2,19 +2,86 @@
 //! unchanged. Comparison is semantic, as 9volt cfg's reflect.DeepEqual on
 //! decoded JSON, and also takes integer-nanosecond durations (what 9volt's
 //! own API writes) as equal to the same duration written as a string.
+//!
+//! Ownership: every value mon writes carries `"mon-owner": "<owner>"`, the
+//! name of the definitions directory it came from. 9volt decodes monitors and
+//! alerters into Go structs and ignores unknown keys (reference 9volt.md §2),
+//! so it runs such a value unchanged. A key is deleted only by the owner that
+//! wrote it; keys written by 9volt's API, `9volt cfg`, etcdctl or another
+//! definitions directory are left alone unless a flag says otherwise.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::catalog::{Catalog, Section};
-use crate::check::duration;
+use crate::check::{duration, ninevolt};
 use crate::etcd::Entry;
 use crate::secret;
 use crate::source::SourceMap;
 
 /// The sections that live in etcd, and their directory names there.
 pub const SYNCED: [Section; 2] = [Section::Alerter, Section::Monitor];
+
+/// The field that records which definitions directory wrote a value.
+pub const OWNER_FIELD: &str = "mon-owner";
+
+/// An owner name: safe in JSON, in messages and on the command line.
+pub fn check_owner(owner: &str) -> Result<(), String> {
+    let ok = !owner.is_empty()
+        && owner.len() <= 128
+        && owner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "owner `{owner}` must be 1 to 128 letters, digits, `.`, `_` or `-`"
+        ))
+    }
+}
+
+/// The owner when none is given: the name of the definitions directory (the
+/// first path, or the directory of a file), so a clone of the same repository
+/// on another machine or in CI is the same owner. Characters an owner cannot
+/// hold become `-`.
+pub fn default_owner(paths: &[std::path::PathBuf]) -> String {
+    let first = paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let abs = std::fs::canonicalize(&first).unwrap_or(first);
+    let dir = if abs.is_dir() {
+        abs.as_path()
+    } else {
+        abs.parent().unwrap_or(&abs)
+    };
+    let name: String = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(128)
+        .collect();
+    if name.is_empty() {
+        "root".into()
+    } else {
+        name
+    }
+}
+
+/// The owner recorded in a value read from etcd, if any.
+fn owner_of(v: &Value) -> Option<&str> {
+    v.get(OWNER_FIELD).and_then(Value::as_str)
+}
 
 /// Alerter options that hold credentials even when written literally.
 const SECRET_OPTIONS: &[&str] = &["token", "password"];
@@ -86,6 +153,12 @@ pub enum Action {
     Change,
     Delete,
     Unchanged,
+    /// Only in etcd, and not these definitions' to delete: written by
+    /// someone else (9volt's API, 9volt cfg, etcdctl, another directory).
+    LeftAlone,
+    /// Defined here, but the key belongs to another definitions directory:
+    /// not written unless taken over.
+    OwnedElsewhere,
 }
 
 impl Action {
@@ -95,7 +168,13 @@ impl Action {
             Action::Change => "change",
             Action::Delete => "delete",
             Action::Unchanged => "unchanged",
+            Action::LeftAlone => "left-alone",
+            Action::OwnedElsewhere => "owned-elsewhere",
         }
+    }
+    /// Whether this action writes or deletes.
+    pub fn writes(self) -> bool {
+        matches!(self, Action::Add | Action::Change | Action::Delete)
     }
 }
 
@@ -111,6 +190,8 @@ pub struct Change {
     /// The version read, which guards the write.
     pub version: Option<i64>,
     pub secrets: Vec<String>,
+    /// Who wrote what etcd holds, by its ownership mark.
+    pub owner: Option<String>,
 }
 
 impl Change {
@@ -124,27 +205,49 @@ impl Change {
 
 pub struct Plan {
     pub prefix: String,
+    pub owner: String,
     pub changes: Vec<Change>,
+    /// Keys in etcd that these definitions own (carry our mark).
+    pub owned: usize,
+    /// Keys whose name is not UTF-8: mon cannot address them, so it leaves
+    /// them alone and says so.
+    pub unreadable: Vec<String>,
 }
 
 impl Plan {
     pub fn count(&self, a: Action) -> usize {
         self.changes.iter().filter(|c| c.action == a).count()
     }
+    /// Keys the sync would write or delete.
     pub fn pending(&self) -> usize {
-        self.changes
-            .iter()
-            .filter(|c| c.action != Action::Unchanged)
-            .count()
+        self.changes.iter().filter(|c| c.action.writes()).count()
+    }
+    /// What `mon diff` reports as a difference: pending writes, and
+    /// definitions another directory's keys stand in the way of.
+    pub fn differs(&self) -> bool {
+        self.pending() > 0 || self.count(Action::OwnedElsewhere) > 0
     }
     pub fn summary(&self) -> String {
-        format!(
+        let mut s = format!(
             "{} to add, {} to change, {} to delete, {} unchanged",
             self.count(Action::Add),
             self.count(Action::Change),
             self.count(Action::Delete),
             self.count(Action::Unchanged)
-        )
+        );
+        for (action, what) in [
+            (Action::OwnedElsewhere, "owned by other definitions"),
+            (
+                Action::LeftAlone,
+                "not written by these definitions (left alone)",
+            ),
+        ] {
+            let n = self.count(action);
+            if n > 0 {
+                s.push_str(&format!(", {n} {what}"));
+            }
+        }
+        s
     }
 }
 
@@ -153,6 +256,14 @@ pub struct PlanOptions {
     pub keep_remote_only: bool,
     /// Rewrite values that are already equal (9volt cfg's --replace).
     pub replace: bool,
+    /// The name written into every value as its ownership mark.
+    pub owner: String,
+    /// Also delete keys that carry no ownership mark (written by 9volt's
+    /// API, 9volt cfg or etcdctl) when no definition names them.
+    pub prune_unowned: bool,
+    /// Write definitions whose keys another definitions directory owns,
+    /// making them ours.
+    pub take_over: bool,
 }
 
 /// `remote` holds the listing of each synced directory.
@@ -163,28 +274,53 @@ pub fn plan(
     opts: &PlanOptions,
 ) -> Plan {
     let mut changes = Vec::new();
+    let mut unreadable = Vec::new();
     let mut by_key: BTreeMap<String, &Entry> = BTreeMap::new();
     for entries in remote.values() {
         for e in entries {
-            by_key.insert(e.key.clone(), e);
+            if e.exact {
+                by_key.insert(e.key.clone(), e);
+            } else {
+                unreadable.push(e.key.clone());
+            }
         }
     }
-    for d in desired {
+    let owned = by_key
+        .values()
+        .filter(|e| {
+            serde_json::from_str::<Value>(&e.value)
+                .is_ok_and(|v| owner_of(&v) == Some(opts.owner.as_str()))
+        })
+        .count();
+    for mut d in desired {
+        if let Value::Object(fields) = &mut d.value {
+            fields.insert(OWNER_FIELD.into(), Value::String(opts.owner.clone()));
+        }
         let key = format!("{}{}", dir(prefix, d.section), d.name);
-        let (action, before, before_raw, version) = match by_key.remove(&key) {
-            None => (Action::Add, None, None, None),
+        let (action, before, before_raw, version, owner) = match by_key.remove(&key) {
+            None => (Action::Add, None, None, None, None),
             Some(e) => match serde_json::from_str::<Value>(&e.value) {
                 Ok(v) => {
+                    let owner = owner_of(&v).map(str::to_string);
+                    let elsewhere = owner.as_ref().is_some_and(|o| *o != opts.owner);
                     let same = equivalent(&v, &d.value, d.section);
-                    let action = if same && !opts.replace {
+                    let action = if elsewhere && !opts.take_over {
+                        Action::OwnedElsewhere
+                    } else if same && !opts.replace {
                         Action::Unchanged
                     } else {
                         Action::Change
                     };
-                    (action, Some(v), None, Some(e.version))
+                    (action, Some(v), None, Some(e.version), owner)
                 }
                 // Not JSON: 9volt cannot read it, so it is always rewritten.
-                Err(_) => (Action::Change, None, Some(e.value.clone()), Some(e.version)),
+                Err(_) => (
+                    Action::Change,
+                    None,
+                    Some(e.value.clone()),
+                    Some(e.version),
+                    None,
+                ),
             },
         };
         changes.push(Change {
@@ -197,6 +333,7 @@ pub fn plan(
             after: Some(d.value),
             version,
             secrets: d.secrets,
+            owner,
         });
     }
     for (key, e) in by_key {
@@ -206,6 +343,11 @@ pub fn plan(
             .unwrap_or(Section::Monitor);
         let name = key.rsplit('/').next().unwrap_or_default().to_string();
         let before = serde_json::from_str::<Value>(&e.value).ok();
+        let owner = before.as_ref().and_then(owner_of).map(str::to_string);
+        let ours = match &owner {
+            Some(o) => *o == opts.owner,
+            None => opts.prune_unowned,
+        };
         let secrets = if section == Section::Alerter {
             SECRET_OPTIONS
                 .iter()
@@ -218,10 +360,10 @@ pub fn plan(
             section,
             name,
             key,
-            action: if opts.keep_remote_only {
-                Action::Unchanged
-            } else {
-                Action::Delete
+            action: match (ours, opts.keep_remote_only) {
+                (false, _) => Action::LeftAlone,
+                (true, true) => Action::Unchanged,
+                (true, false) => Action::Delete,
             },
             before_raw: if before.is_none() {
                 Some(e.value.clone())
@@ -232,12 +374,17 @@ pub fn plan(
             after: None,
             version: Some(e.version),
             secrets,
+            owner,
         });
     }
     changes.sort_by(|a, b| (a.section, &a.name).cmp(&(b.section, &b.name)));
+    unreadable.sort();
     Plan {
         prefix: prefix.to_string(),
+        owner: opts.owner.clone(),
         changes,
+        owned,
+        unreadable,
     }
 }
 
@@ -310,8 +457,13 @@ pub struct Prepared {
 
 pub enum PrepareError {
     Path(crate::source::PathError),
+    /// The paths hold no definition at all: planning against them would
+    /// delete everything these definitions own.
+    NoDefinitions(Vec<std::path::PathBuf>),
     Invalid(Box<crate::ops::validate::Loaded>),
     Secrets(Vec<String>),
+    /// Values that, with their secrets resolved, are over etcd's limit.
+    TooLarge(Vec<String>),
     Etcd(crate::etcd::Error),
 }
 
@@ -324,6 +476,13 @@ pub async fn prepare(
     let loaded = crate::ops::validate::load(paths).map_err(PrepareError::Path)?;
     if loaded.errors() > 0 {
         return Err(PrepareError::Invalid(Box::new(loaded)));
+    }
+    if loaded.catalog.len() == 0 {
+        let looked = paths
+            .iter()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            .collect();
+        return Err(PrepareError::NoDefinitions(looked));
     }
     let desired = desired(&loaded.catalog, &loaded.sources).map_err(PrepareError::Secrets)?;
     let mut store = crate::etcd::Store::connect(etcd)
@@ -338,6 +497,25 @@ pub async fn prepare(
         remote.insert(section, entries);
     }
     let plan = plan(prefix, desired, &remote, opts);
+    let limit = ninevolt::ETCD_REQUEST_LIMIT - ninevolt::ETCD_VALUE_ALLOWANCE / 2;
+    let too_large: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action.writes())
+        .filter_map(|c| {
+            let bytes = c.value_to_write()?.len() + c.key.len();
+            (bytes > limit).then(|| {
+                format!(
+                    "{} is {bytes} bytes with its secrets resolved; etcd refuses a request over {} bytes",
+                    c.key,
+                    ninevolt::ETCD_REQUEST_LIMIT
+                )
+            })
+        })
+        .collect();
+    if !too_large.is_empty() {
+        return Err(PrepareError::TooLarge(too_large));
+    }
     Ok(Prepared { store, plan })
 }
 

@@ -16,6 +16,65 @@ pub struct Report {
     /// What stopped the sync, if anything; `not_applied` ops were not written.
     pub error: Option<etcd::Error>,
     pub not_applied: usize,
+    /// Writes sent when etcd went away: none answered, and no endpoint was
+    /// left to read them back, so each may or may not have been applied.
+    pub unknown: Vec<String>,
+}
+
+/// The limits a plan must keep to be applied without `--force`.
+pub struct Limits {
+    /// At most this many deletions.
+    pub max_delete: usize,
+    pub force: bool,
+}
+
+/// Why a plan is not applied.
+pub enum Refusal {
+    /// Definitions whose keys another definitions directory owns: (key, owner).
+    OwnedElsewhere(Vec<(String, String)>),
+    /// More deletions than `max_delete`.
+    TooMany { keys: Vec<String>, max: usize },
+    /// Deleting most of what these definitions own, however few keys.
+    Most { keys: Vec<String>, owned: usize },
+}
+
+/// The safety guards, applied before anything is written.
+pub fn guard(plan: &Plan, limits: &Limits) -> Result<(), Refusal> {
+    let elsewhere: Vec<(String, String)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::OwnedElsewhere)
+        .map(|c| (c.key.clone(), c.owner.clone().unwrap_or_default()))
+        .collect();
+    if !elsewhere.is_empty() {
+        return Err(Refusal::OwnedElsewhere(elsewhere));
+    }
+    if limits.force {
+        return Ok(());
+    }
+    let deletes: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .collect();
+    let keys = || deletes.iter().map(|c| c.key.clone()).collect();
+    if deletes.len() > limits.max_delete {
+        return Err(Refusal::TooMany {
+            keys: keys(),
+            max: limits.max_delete,
+        });
+    }
+    let own = deletes
+        .iter()
+        .filter(|c| c.owner.as_deref() == Some(plan.owner.as_str()))
+        .count();
+    if own > 0 && own * 2 > plan.owned {
+        return Err(Refusal::Most {
+            keys: keys(),
+            owned: plan.owned,
+        });
+    }
+    Ok(())
 }
 
 impl Report {
@@ -39,7 +98,7 @@ fn op(c: &Change) -> Option<Op> {
             key: c.key.clone(),
             guard,
         }),
-        Action::Unchanged => None,
+        Action::Unchanged | Action::LeftAlone | Action::OwnedElsewhere => None,
     }
 }
 
@@ -55,11 +114,7 @@ fn order(c: &Change) -> u8 {
 }
 
 pub async fn apply(store: &mut Store, plan: &Plan, progress: &dyn Fn(u64)) -> Report {
-    let mut changes: Vec<&Change> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action != Action::Unchanged)
-        .collect();
+    let mut changes: Vec<&Change> = plan.changes.iter().filter(|c| c.action.writes()).collect();
     changes.sort_by_key(|c| order(c));
     let action_of: BTreeMap<&str, Action> =
         changes.iter().map(|c| (c.key.as_str(), c.action)).collect();
@@ -85,8 +140,8 @@ pub async fn apply(store: &mut Store, plan: &Plan, progress: &dyn Fn(u64)) -> Re
         progress((done.applied.len() + done.conflicts.len()) as u64);
         report.conflicts.extend(done.conflicts.iter().cloned());
         if let Some(e) = done.error {
-            report.not_applied =
-                batch.len() - done.applied.len() - done.conflicts.len() + tail.len();
+            report.not_applied = done.not_applied.len() + tail.len();
+            report.unknown = done.unknown;
             report.error = Some(e);
             break;
         }

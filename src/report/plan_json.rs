@@ -23,6 +23,7 @@ pub fn write(plan: &Plan, api: &str, out: &mut dyn Write) -> io::Result<()> {
                 "section": c.section.key(),
                 "name": c.name,
                 "action": c.action.as_str(),
+                "owner": c.owner,
                 "before": before,
                 "after": c.after.as_ref().map(|v| masked(v, &c.secrets, c.before.as_ref())),
             })
@@ -31,12 +32,17 @@ pub fn write(plan: &Plan, api: &str, out: &mut dyn Write) -> io::Result<()> {
     let doc = json!({
         "prefix": plan.prefix,
         "api": api,
+        "owner": plan.owner,
+        "owned": plan.owned,
         "summary": {
             "add": plan.count(Action::Add),
             "change": plan.count(Action::Change),
             "delete": plan.count(Action::Delete),
             "unchanged": plan.count(Action::Unchanged),
+            "left_alone": plan.count(Action::LeftAlone),
+            "owned_elsewhere": plan.count(Action::OwnedElsewhere),
         },
+        "unreadable_keys": plan.unreadable,
         "changes": changes,
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;

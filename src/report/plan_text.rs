@@ -13,6 +13,9 @@ const YELLOW: &str = "\x1b[33m";
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
+/// Keys left alone listed by name, at most.
+const SHOWN: usize = 10;
+
 fn json_lines(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).expect("JSON values serialize") + "\n"
 }
@@ -46,13 +49,28 @@ pub fn write(plan: &Plan, out: &mut dyn Write, color: bool) -> io::Result<()> {
     for c in plan
         .changes
         .iter()
-        .filter(|c| c.action != Action::Unchanged)
+        .filter(|c| c.action == Action::OwnedElsewhere)
     {
+        writeln!(
+            out,
+            "{} {}",
+            paint(RED, "!"),
+            paint(
+                BOLD,
+                &format!(
+                    "{} belongs to the definitions of `{}`: not written (--take-over makes it `{}`'s)",
+                    c.key,
+                    c.owner.as_deref().unwrap_or_default(),
+                    plan.owner
+                )
+            )
+        )?;
+    }
+    for c in plan.changes.iter().filter(|c| c.action.writes()) {
         let (sign, code, verb) = match c.action {
             Action::Add => ("+", GREEN, "will be added"),
             Action::Change => ("~", YELLOW, "will be changed"),
-            Action::Delete => ("-", RED, "will be deleted"),
-            Action::Unchanged => unreachable!("filtered above"),
+            _ => ("-", RED, "will be deleted"),
         };
         writeln!(
             out,
@@ -71,13 +89,40 @@ pub fn write(plan: &Plan, out: &mut dyn Write, color: bool) -> io::Result<()> {
             }
         }
     }
-    let pending = plan.pending();
-    if pending == 0 {
+    let alone: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::LeftAlone)
+        .collect();
+    if !alone.is_empty() {
         writeln!(
             out,
-            "No changes: etcd matches the definitions ({} unchanged).",
+            "Left alone: {} keys in etcd that these definitions (owner `{}`) did not write:",
+            alone.len(),
+            plan.owner
+        )?;
+        for c in alone.iter().take(SHOWN) {
+            let by = match &c.owner {
+                Some(o) => format!("owner `{o}`"),
+                None => "no owner: 9volt's API, 9volt cfg or etcdctl; --prune-unowned deletes it"
+                    .to_string(),
+            };
+            writeln!(out, "  {} ({by})", c.key)?;
+        }
+        if alone.len() > SHOWN {
+            writeln!(out, "  ... and {} more", alone.len() - SHOWN)?;
+        }
+    }
+    let pending = plan.pending();
+    if pending == 0 && !plan.differs() {
+        let mut line = format!(
+            "No changes: etcd matches the definitions ({} unchanged",
             plan.count(Action::Unchanged)
-        )
+        );
+        if !alone.is_empty() {
+            line.push_str(&format!(", {} left alone", alone.len()));
+        }
+        writeln!(out, "{line}).")
     } else {
         writeln!(out, "Plan: {}.", plan.summary())
     }

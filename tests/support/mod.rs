@@ -80,22 +80,32 @@ pub struct Etcd {
     pub dir: tempfile::TempDir,
     pub client_port: u16,
     peer_port: u16,
+    /// Member name and `--initial-cluster`, for members of a cluster.
+    name: String,
+    initial_cluster: String,
     /// Serve clients over TLS with a certificate from ca.pem in `dir`.
     tls: bool,
     /// `user:password` of root once authentication is on; ctl and dump use it.
     root: Option<String>,
+    /// Serve the v2 keys API (9volt's keyspace).
+    v2: bool,
 }
 
 impl Etcd {
     pub fn start() -> Etcd {
-        Self::new(false)
+        Self::new(false, true)
     }
 
     pub fn start_with_tls() -> Etcd {
-        Self::new(true)
+        Self::new(true, true)
     }
 
-    fn new(tls: bool) -> Etcd {
+    /// Without the v2 API, as etcd 3.4 runs by default (and 3.6 always).
+    pub fn start_without_v2() -> Etcd {
+        Self::new(false, false)
+    }
+
+    fn new(tls: bool, v2: bool) -> Etcd {
         let dir = tempfile::tempdir().unwrap();
         if tls {
             let c = mqtt::certs();
@@ -103,16 +113,54 @@ impl Etcd {
             std::fs::write(dir.path().join("server.pem"), &c.cert_pem).unwrap();
             std::fs::write(dir.path().join("server.key"), &c.key_pem).unwrap();
         }
+        let peer_port = free_port();
         let mut e = Etcd {
             child: None,
             dir,
             client_port: free_port(),
-            peer_port: free_port(),
+            peer_port,
+            name: "test".into(),
+            initial_cluster: format!("test=http://127.0.0.1:{peer_port}"),
             tls,
             root: None,
+            v2,
         };
         e.launch();
         e
+    }
+
+    /// `n` members of one cluster on loopback, all healthy.
+    pub fn cluster(n: usize) -> Vec<Etcd> {
+        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
+        let initial = ports
+            .iter()
+            .enumerate()
+            .map(|(i, (_, peer))| format!("m{i}=http://127.0.0.1:{peer}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut members: Vec<Etcd> = ports
+            .iter()
+            .enumerate()
+            .map(|(i, (client, peer))| Etcd {
+                child: None,
+                dir: tempfile::tempdir().unwrap(),
+                client_port: *client,
+                peer_port: *peer,
+                name: format!("m{i}"),
+                initial_cluster: initial.clone(),
+                tls: false,
+                root: None,
+                v2: true,
+            })
+            .collect();
+        // A member is healthy only once a quorum runs: start all, then wait.
+        for m in &mut members {
+            m.spawn();
+        }
+        for m in &members {
+            m.wait_healthy();
+        }
+        members
     }
 
     pub fn ca(&self) -> PathBuf {
@@ -120,6 +168,11 @@ impl Etcd {
     }
 
     fn launch(&mut self) {
+        self.spawn();
+        self.wait_healthy();
+    }
+
+    fn spawn(&mut self) {
         let client = self.endpoint();
         let peer = format!("http://127.0.0.1:{}", self.peer_port);
         let log = std::fs::File::create(self.dir.path().join("etcd.log")).unwrap();
@@ -131,7 +184,7 @@ impl Etcd {
                 .arg(self.dir.path().join("server.key"));
         }
         let child = cmd
-            .args(["--name", "test", "--data-dir"])
+            .args(["--name", &self.name, "--data-dir"])
             .arg(self.dir.path().join("data"))
             .args([
                 "--listen-client-urls",
@@ -145,16 +198,20 @@ impl Etcd {
                 "--initial-advertise-peer-urls",
                 &peer,
             ])
-            .args([
-                "--initial-cluster",
-                &format!("test={peer}"),
-                "--enable-v2=true",
-            ])
+            .args(["--initial-cluster", &self.initial_cluster])
+            .arg(if self.v2 {
+                "--enable-v2=true"
+            } else {
+                "--enable-v2=false"
+            })
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .unwrap();
         self.child = Some(child);
+    }
+
+    fn wait_healthy(&self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             let ok = self
@@ -333,6 +390,142 @@ impl Etcd {
             }
         }
         out
+    }
+}
+
+impl Etcd {
+    /// Freezes the server (SIGSTOP): it keeps its sockets but answers nothing.
+    pub fn pause(&self) {
+        if let Some(c) = &self.child {
+            unsafe { libc::kill(c.id() as i32, libc::SIGSTOP) };
+        }
+    }
+
+    pub fn resume(&self) {
+        if let Some(c) = &self.child {
+            unsafe { libc::kill(c.id() as i32, libc::SIGCONT) };
+        }
+    }
+
+    /// curl against this server's v2 keys API, with its CA and root user.
+    fn curl_v2(&self, url: &str) -> Command {
+        let mut curl = Command::new("curl");
+        curl.args(["-sS", url]);
+        if let Some(root) = &self.root {
+            curl.args(["-u", root]);
+        }
+        if self.tls {
+            curl.arg("--cacert").arg(self.ca());
+        }
+        curl
+    }
+
+    /// etcd's v2 index now (the X-Etcd-Index header).
+    pub fn v2_index(&self) -> u64 {
+        let url = format!("{}/v2/keys/", self.endpoint());
+        let out = self.curl_v2(&url).arg("-i").output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("x-etcd-index:")
+                    .map(|v| v.trim().parse().unwrap())
+            })
+            .expect("etcd answers with X-Etcd-Index")
+    }
+
+    /// A v2 watcher on `prefix`, as 9volt's director runs one: long polls
+    /// of `?wait=true&recursive=true`, each from the index after the last
+    /// event, so no event is missed while it runs.
+    pub fn watch_v2(&self, prefix: &str) -> Watch {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let from = self.v2_index() + 1;
+        let base = format!(
+            "{}/v2/keys{}?wait=true&recursive=true",
+            self.endpoint(),
+            prefix.trim_end_matches('/')
+        );
+        let endpoint = self.endpoint();
+        let (root, ca) = (self.root.clone(), self.tls.then(|| self.ca()));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            let curl = |url: &str| {
+                let mut c = Command::new("curl");
+                c.args(["-sS", "-m", "0.3", url]);
+                if let Some(r) = &root {
+                    c.args(["-u", r]);
+                }
+                if let Some(ca) = &ca {
+                    c.arg("--cacert").arg(ca);
+                }
+                c
+            };
+            let mut next = from;
+            let mut events = Vec::new();
+            loop {
+                let out = curl(&format!("{base}&waitIndex={next}")).output().unwrap();
+                if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout) {
+                    if let Some(action) = v["action"].as_str() {
+                        let index = v["node"]["modifiedIndex"].as_u64().unwrap();
+                        events.push((
+                            action.to_string(),
+                            v["node"]["key"].as_str().unwrap_or("").to_string(),
+                        ));
+                        next = index + 1;
+                        continue;
+                    }
+                    panic!("the v2 watcher got {v}");
+                }
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    // Caught up with everything written before the stop?
+                    let out = curl(&format!("{endpoint}/v2/keys/"))
+                        .arg("-i")
+                        .output()
+                        .unwrap();
+                    let now: u64 = String::from_utf8_lossy(&out.stdout)
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("x-etcd-index:")
+                                .map(|v| v.trim().parse().unwrap())
+                        })
+                        .unwrap();
+                    if next > now {
+                        return events;
+                    }
+                }
+            }
+        });
+        Watch { stop, handle }
+    }
+}
+
+/// What a v2 watcher saw: (action, key) in order.
+pub struct Watch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<Vec<(String, String)>>,
+}
+
+/// The watch actions a running 9volt applies (reference 9volt.md §1.9).
+pub const ACTIONS_9VOLT_FOLLOWS: [&str; 4] = ["set", "update", "create", "delete"];
+
+impl Watch {
+    /// Every event up to now.
+    pub fn finish(self) -> Vec<(String, String)> {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.handle.join().unwrap()
+    }
+
+    /// Every event up to now, each asserted to be one 9volt follows.
+    pub fn finish_followed(self) -> Vec<(String, String)> {
+        let events = self.finish();
+        for (action, key) in &events {
+            assert!(
+                ACTIONS_9VOLT_FOLLOWS.contains(&action.as_str()),
+                "{key} was written as `{action}`, which a running 9volt ignores: {events:?}"
+            );
+        }
+        events
     }
 }
 
