@@ -477,7 +477,7 @@ pub async fn prepare(
     if loaded.errors() > 0 {
         return Err(PrepareError::Invalid(Box::new(loaded)));
     }
-    if loaded.catalog.len() == 0 {
+    if loaded.catalog.is_empty() {
         let looked = paths
             .iter()
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
