@@ -86,12 +86,13 @@ pub fn run(args: Args, color: bool) -> Exit {
         return Exit::Ok;
     }
     let deletes = plan.count(Action::Delete);
-    if deletes > 0 && !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-    {
-        if !confirm(deletes) {
-            eprintln!("not applied: nothing was written");
-            return Exit::Refused;
-        }
+    let ask = deletes > 0
+        && !args.yes
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    if ask && !confirm(deletes) {
+        eprintln!("not applied: nothing was written");
+        return Exit::Refused;
     }
 
     let bar = progress(plan.pending() as u64);
