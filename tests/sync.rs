@@ -31,30 +31,12 @@ fn write_defs(dir: &Path, text: &str) {
     std::fs::write(dir.join("defs.yaml"), text).unwrap();
 }
 
-/// Runs mon against `etcd` through `api`. Every sync through v2 runs under a
-/// v2 watcher, as a running 9volt's director watches, and fails the test if
-/// any write reached it as an action 9volt ignores.
 fn mon(etcd: &Etcd, api: &str, dir: &Path, args: &[&str]) -> std::process::Output {
-    let watch = (api == "2" && args.first() == Some(&"sync")).then(|| etcd.watch_v2("/9volt"));
-    let out = Command::cargo_bin("mon")
-        .unwrap()
-        .current_dir(dir)
-        .env_remove("ETCDCTL_ENDPOINTS")
-        .env_remove("MON_OWNER")
-        .env("TEST_PD_TOKEN", "pd-token-1")
-        .args(args)
-        .args(["--etcd-api", api, "--endpoints", &etcd.endpoint()])
-        .output()
-        .unwrap();
-    if let Some(w) = watch {
-        w.finish_followed();
-    }
-    out
+    support::mon_etcd(etcd, api, dir, args)
 }
 
-/// The owner mon derives from a definitions directory: its name.
 fn owner(dir: &Path) -> String {
-    dir.file_name().unwrap().to_string_lossy().into_owned()
+    support::owner_of_dir(dir)
 }
 
 macro_rules! both_apis {
@@ -630,5 +612,148 @@ both_apis!(
         let text = support::output_text(&out);
         assert_eq!(out.status.code(), Some(5), "{text}");
         assert!(text.contains(hint), "{text}");
+    }
+);
+
+#[test]
+fn an_etcd_without_the_v2_api_is_named_not_read_as_empty() {
+    let etcd = Etcd::start_without_v2();
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    for verb in ["diff", "sync"] {
+        let out = mon(&etcd, "2", dir.path(), &[verb]);
+        let shown = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(5), "{shown}");
+        assert!(shown.contains("serves no v2 keys API"), "{shown}");
+        assert!(shown.contains("--enable-v2=true"), "{shown}");
+        assert!(shown.contains("etcd 3.6 removed the v2 API"), "{shown}");
+        assert!(
+            !shown.contains("Plan:"),
+            "no plan against an empty keyspace: {shown}"
+        );
+    }
+    assert!(etcd.dump("3", "/").is_empty());
+}
+
+#[test]
+fn a_prefix_that_is_not_a_plain_key_path_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write_defs(dir.path(), DEFS);
+    for prefix in ["ops/..", "..", "a/./b", "a//b", "a b"] {
+        let out = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "diff",
+                "--prefix",
+                prefix,
+                "--endpoints",
+                "http://127.0.0.1:1",
+            ])
+            .output()
+            .unwrap();
+        let shown = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(2), "{prefix}: {shown}");
+        assert!(shown.contains("must be a key path"), "{shown}");
+    }
+}
+
+both_apis!(
+    a_key_that_is_not_utf8_is_reported_and_left_alone,
+    |api: &str| {
+        use std::os::unix::ffi::OsStrExt;
+        let etcd = Etcd::start();
+        let dir = tempfile::tempdir().unwrap();
+        write_defs(dir.path(), DEFS);
+        if api == "2" {
+            let out = std::process::Command::new("curl")
+                .args(["-sS", "--fail-with-body", "-X", "PUT"])
+                .arg(format!(
+                    "{}/v2/keys/9volt/monitor/bad%FFkey",
+                    etcd.endpoint()
+                ))
+                .args(["-d", "value={}"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", support::output_text(&out));
+        } else {
+            let out = std::process::Command::new(support::require("etcdctl"))
+                .env("ETCDCTL_API", "3")
+                .args(["--endpoints", &etcd.endpoint(), "put"])
+                .arg(std::ffi::OsStr::from_bytes(b"/9volt/monitor/bad\xffkey"))
+                .arg("{}")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", support::output_text(&out));
+        }
+        let out = mon(&etcd, api, dir.path(), &["sync", "--prune-unowned"]);
+        let shown = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(0), "{shown}");
+        assert!(
+            shown.contains("is not a UTF-8 key; mon cannot address it"),
+            "{shown}"
+        );
+        assert!(!shown.contains("changed in etcd since"), "{shown}");
+        assert_eq!(
+            etcd.dump(api, "/9volt").len(),
+            4,
+            "the odd key is still there"
+        );
+    }
+);
+
+#[test]
+fn a_value_over_etcds_request_limit_is_refused_by_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(1_600_000);
+    write_defs(
+        dir.path(),
+        &format!("monitor:\n  big:\n    type: exec\n    command: /bin/true\n    interval: 10s\n    description: {big}\n"),
+    );
+    let out = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["validate", "--format", "short"])
+        .output()
+        .unwrap();
+    let shown = support::output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("defs.yaml:2:3: error[E0412]: monitor `big` is 1600"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("etcd refuses a request over 1572864 bytes"),
+        "{shown}"
+    );
+    // Just under the limit is fine.
+    let fits = "x".repeat(1_500_000);
+    write_defs(
+        dir.path(),
+        &format!("monitor:\n  big:\n    type: exec\n    command: /bin/true\n    interval: 10s\n    description: {fits}\n"),
+    );
+    let out = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["validate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+}
+
+both_apis!(
+    a_value_that_fits_after_validation_is_written_whole,
+    |api: &str| {
+        // A monitor just under the limit goes through either API.
+        let etcd = Etcd::start();
+        let dir = tempfile::tempdir().unwrap();
+        let fits = "x".repeat(1_500_000);
+        write_defs(
+        dir.path(),
+        &format!("monitor:\n  big:\n    type: exec\n    command: /bin/true\n    interval: 10s\n    description: {fits}\n"),
+    );
+        let out = mon(&etcd, api, dir.path(), &["sync"]);
+        assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+        assert!(etcd.dump(api, "/9volt")["/9volt/monitor/big"].len() > 1_500_000);
     }
 );

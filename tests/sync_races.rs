@@ -92,7 +92,12 @@ fn concurrent_write_is_a_conflict(api: Api) {
         "/9volt/monitor/m00001",
         r#"{"edited":"by someone else"}"#,
     );
+    let watch = (api == Api::V2).then(|| etcd.watch_v2("/9volt"));
     let report = rt.block_on(sync::apply(&mut prepared.store, &prepared.plan, &|_| {}));
+    if let Some(w) = watch {
+        // The guard held with only actions 9volt follows: two updates.
+        assert_eq!(w.finish_followed().len(), 2);
+    }
     assert!(report.error.is_none());
     assert_eq!(report.conflicts, vec!["/9volt/monitor/m00001".to_string()]);
     assert_eq!(report.applied.get(&Action::Change), Some(&2));
@@ -235,4 +240,96 @@ fn etcd_stopping_mid_sync_leaves_nothing_corrupt_v2() {
 #[test]
 fn etcd_stopping_mid_sync_leaves_nothing_corrupt_v3() {
     etcd_stopping_mid_sync_leaves_nothing_corrupt(Api::V3)
+}
+
+fn a_member_dying_mid_sync_fails_over_and_the_result_is_the_plan(api: Api) {
+    let members = RefCell::new(Etcd::cluster(3));
+    let dir = defs(1500);
+    let paths = vec![PathBuf::from(dir.path())];
+    let opts = plan_options();
+    let mut o = options(&members.borrow()[0], api);
+    o.endpoints = members.borrow().iter().map(Etcd::endpoint).collect();
+    let rt = rt();
+    let mut prepared = rt
+        .block_on(plan::prepare(&paths, &o, "9volt", &opts))
+        .ok()
+        .unwrap();
+    assert_eq!(prepared.plan.count(Action::Add), 1501);
+    // 9volt's director would be watching through another member.
+    let watch = (api == Api::V2).then(|| members.borrow()[1].watch_v2("/9volt"));
+    let batches = RefCell::new(0);
+    let report = rt.block_on(sync::apply(&mut prepared.store, &prepared.plan, &|_| {
+        *batches.borrow_mut() += 1;
+        if *batches.borrow() == 1 {
+            members.borrow_mut()[0].stop();
+        }
+    }));
+    assert!(
+        report.error.is_none(),
+        "{:?}, {} applied",
+        report.error,
+        report.total()
+    );
+    assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
+    assert_eq!(report.applied.get(&Action::Add), Some(&1501));
+    if let Some(w) = watch {
+        assert_eq!(w.finish_followed().len(), 1501, "one create per key");
+    }
+    let api_digit = if api == Api::V2 { "2" } else { "3" };
+    let keys = members.borrow()[1].dump(api_digit, "/9volt");
+    assert_eq!(keys.len(), 1501);
+    let mut survivors = o.clone();
+    survivors.endpoints.remove(0);
+    let last = rt
+        .block_on(plan::prepare(&paths, &survivors, "9volt", &opts))
+        .ok()
+        .unwrap();
+    assert_eq!(last.plan.pending(), 0, "etcd holds exactly the plan");
+}
+
+#[test]
+fn a_member_dying_mid_sync_fails_over_v2() {
+    a_member_dying_mid_sync_fails_over_and_the_result_is_the_plan(Api::V2)
+}
+#[test]
+fn a_member_dying_mid_sync_fails_over_v3() {
+    a_member_dying_mid_sync_fails_over_and_the_result_is_the_plan(Api::V3)
+}
+
+fn a_stalled_etcd_costs_one_command_timeout(api: Api) {
+    let etcd = RefCell::new(Etcd::start());
+    let dir = defs(1500);
+    let paths = vec![PathBuf::from(dir.path())];
+    let mut o = options(&etcd.borrow(), api);
+    o.command_timeout = Duration::from_secs(1);
+    let rt = rt();
+    let mut prepared = rt
+        .block_on(plan::prepare(&paths, &o, "9volt", &plan_options()))
+        .ok()
+        .unwrap();
+    let started = std::cell::Cell::new(None);
+    let report = rt.block_on(sync::apply(&mut prepared.store, &prepared.plan, &|_| {
+        if started.get().is_none() {
+            etcd.borrow().pause();
+            started.set(Some(std::time::Instant::now()));
+        }
+    }));
+    let waited = started.get().unwrap().elapsed();
+    etcd.borrow().resume();
+    assert!(
+        matches!(report.error, Some(mon::etcd::Error::Connect(_))),
+        "{:?}",
+        report.error
+    );
+    // One timeout for the requests in flight, not one per request or batch.
+    assert!(waited < Duration::from_millis(2500), "waited {waited:?}");
+}
+
+#[test]
+fn a_stalled_etcd_costs_one_command_timeout_v2() {
+    a_stalled_etcd_costs_one_command_timeout(Api::V2)
+}
+#[test]
+fn a_stalled_etcd_costs_one_command_timeout_v3() {
+    a_stalled_etcd_costs_one_command_timeout(Api::V3)
 }

@@ -23,11 +23,14 @@ fn classify(e: etcd_client::Error, endpoints: &str) -> Error {
     use etcd_client::Error as E;
     match e {
         E::TransportError(t) => Error::Connect(format!("cannot reach etcd at {endpoints}: {t}")),
+        // A connection that breaks under a request comes back as Unknown
+        // "transport error", not as Unavailable.
         E::GRpcStatus(s)
             if matches!(
                 s.code(),
                 tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
-            ) =>
+            ) || (s.code() == tonic::Code::Unknown
+                && s.message().contains("transport error")) =>
         {
             Error::Connect(format!(
                 "etcd at {endpoints} is unavailable: {}",

@@ -55,6 +55,40 @@ pub fn collectd_tree(conf: &str) -> serde_json::Value {
     serde_json::from_str(stdout.lines().next().unwrap()).unwrap()
 }
 
+/// Runs mon in `dir` against `etcd` through `api` ("2" or "3"), with the
+/// test alerter's token set. Every sync through v2 runs under a v2 watcher,
+/// as a running 9volt's director watches, and fails the test if any write
+/// reached it as an action 9volt ignores.
+pub fn mon_etcd(
+    etcd: &Etcd,
+    api: &str,
+    dir: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    let watch =
+        (api == "2" && etcd.v2 && args.first() == Some(&"sync")).then(|| etcd.watch_v2("/"));
+    let out = Command::new(env!("CARGO_BIN_EXE_mon"))
+        .current_dir(dir)
+        .env_remove("ETCDCTL_ENDPOINTS")
+        .env_remove("MON_OWNER")
+        .env_remove("MON_ETCD_API")
+        .env("TEST_PD_TOKEN", "pd-token-1")
+        .args(args)
+        .args(["--etcd-api", api, "--endpoints", &etcd.endpoint()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    if let Some(w) = watch {
+        w.finish_followed();
+    }
+    out
+}
+
+/// The owner mon derives from a definitions directory: its name.
+pub fn owner_of_dir(dir: &std::path::Path) -> String {
+    dir.file_name().unwrap().to_string_lossy().into_owned()
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -88,7 +122,7 @@ pub struct Etcd {
     /// `user:password` of root once authentication is on; ctl and dump use it.
     root: Option<String>,
     /// Serve the v2 keys API (9volt's keyspace).
-    v2: bool,
+    pub v2: bool,
 }
 
 impl Etcd {
@@ -341,7 +375,8 @@ impl Etcd {
             "etcdctl {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8(out.stdout).unwrap()
+        // Lossy: a test may plant a key that is not UTF-8.
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Every key under `prefix` with its value, read through the given API
@@ -446,55 +481,69 @@ impl Etcd {
             prefix.trim_end_matches('/')
         );
         let endpoint = self.endpoint();
-        let (root, ca) = (self.root.clone(), self.tls.then(|| self.ca()));
+        let root = self.root.clone();
+        let ca = self.tls.then(|| std::fs::read(self.ca()).unwrap());
         let flag = stop.clone();
+        // One kept-alive connection, as 9volt's etcd client holds, so the
+        // watcher keeps up with thousands of writes (etcd keeps only the
+        // last 1000 events for a watcher that falls behind).
         let handle = std::thread::spawn(move || {
-            let curl = |url: &str| {
-                let mut c = Command::new("curl");
-                c.args(["-sS", "-m", "0.3", url]);
-                if let Some(r) = &root {
-                    c.args(["-u", r]);
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let mut builder = reqwest::Client::builder();
+                if let Some(ca) = ca {
+                    builder =
+                        builder.add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap());
                 }
-                if let Some(ca) = &ca {
-                    c.arg("--cacert").arg(ca);
-                }
-                c
-            };
-            let mut next = from;
-            let mut events = Vec::new();
-            loop {
-                let out = curl(&format!("{base}&waitIndex={next}")).output().unwrap();
-                if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout) {
-                    if let Some(action) = v["action"].as_str() {
-                        let index = v["node"]["modifiedIndex"].as_u64().unwrap();
-                        events.push((
-                            action.to_string(),
-                            v["node"]["key"].as_str().unwrap_or("").to_string(),
-                        ));
-                        next = index + 1;
-                        continue;
+                let http = builder.build().unwrap();
+                let get = |url: String, timeout: Duration| {
+                    let mut r = http.get(url).timeout(timeout);
+                    if let Some(root) = &root {
+                        let (u, p) = root.split_once(':').unwrap();
+                        r = r.basic_auth(u, Some(p));
                     }
-                    panic!("the v2 watcher got {v}");
-                }
-                if flag.load(std::sync::atomic::Ordering::SeqCst) {
-                    // Caught up with everything written before the stop?
-                    let out = curl(&format!("{endpoint}/v2/keys/"))
-                        .arg("-i")
-                        .output()
-                        .unwrap();
-                    let now: u64 = String::from_utf8_lossy(&out.stdout)
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("x-etcd-index:")
-                                .map(|v| v.trim().parse().unwrap())
-                        })
-                        .unwrap();
-                    if next > now {
-                        return events;
+                    r.send()
+                };
+                let mut next = from;
+                let mut events = Vec::new();
+                loop {
+                    let polled = get(
+                        format!("{base}&waitIndex={next}"),
+                        Duration::from_millis(300),
+                    )
+                    .await;
+                    if let Ok(resp) = polled {
+                        if let Ok(body) = resp.bytes().await {
+                            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                            let Some(action) = v["action"].as_str() else {
+                                panic!("the v2 watcher got {v}");
+                            };
+                            let index = v["node"]["modifiedIndex"].as_u64().unwrap();
+                            let key = v["node"]["key"].as_str().unwrap_or("").to_string();
+                            events.push((action.to_string(), key));
+                            next = index + 1;
+                            continue;
+                        }
+                    }
+                    if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                        // Caught up with everything written before the stop?
+                        let resp = get(format!("{endpoint}/v2/keys/"), Duration::from_secs(5))
+                            .await
+                            .unwrap();
+                        let now: u64 = resp.headers()["x-etcd-index"]
+                            .to_str()
+                            .unwrap()
+                            .parse()
+                            .unwrap();
+                        if next > now {
+                            return events;
+                        }
                     }
                 }
-            }
+            })
         });
         Watch { stop, handle }
     }
