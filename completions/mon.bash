@@ -119,7 +119,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__diff)
-            opts="-f -h --nosync --format --endpoints --etcd-api --prefix --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --help"
+            opts="-f -h --nosync --format --owner --prune-unowned --take-over --endpoints --etcd-api --prefix --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,12 +133,16 @@ _mon() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoints)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --etcd-api)
-                    COMPREPLY=($(compgen -W "v3 v2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "v2 v3" -- "${cur}"))
                     return 0
                     ;;
                 --prefix)
@@ -561,7 +565,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__sync)
-            opts="-f -h --nosync --dryrun --dry-run --replace --max-delete --force --format --endpoints --etcd-api --prefix --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --help"
+            opts="-y -f -h --nosync --dryrun --dry-run --replace --max-delete --force --yes --format --owner --prune-unowned --take-over --endpoints --etcd-api --prefix --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,12 +583,16 @@ _mon() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --endpoints)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --etcd-api)
-                    COMPREPLY=($(compgen -W "v3 v2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "v2 v3" -- "${cur}"))
                     return 0
                     ;;
                 --prefix)

@@ -52,9 +52,10 @@ complete -c mon -n "__fish_mon_using_subcommand validate" -l deny-warnings -d 'T
 complete -c mon -n "__fish_mon_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'Changed keys with unified diffs, for people'
 json\t'The plan as one JSON document'"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l endpoints -d 'etcd endpoints, comma-separated' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use; 9volt reads only the v2 keyspace' -r -f -a "v3\t''
-v2\t''"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees)' -r -f -a "v2\t''
+v3\t''"
 complete -c mon -n "__fish_mon_using_subcommand diff" -l prefix -d 'Key prefix 9volt runs under' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l user -d 'User name, or user:password' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
@@ -68,13 +69,16 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -l color -d 'When to color
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand diff" -l nosync -d 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
+complete -c mon -n "__fish_mon_using_subcommand diff" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
+complete -c mon -n "__fish_mon_using_subcommand diff" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
 complete -c mon -n "__fish_mon_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l max-delete -d 'Refuse to delete more than this many keys without --force' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output format of the plan' -r -f -a "text\t'Changed keys with unified diffs, for people'
 json\t'The plan as one JSON document'"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l endpoints -d 'etcd endpoints, comma-separated' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use; 9volt reads only the v2 keyspace' -r -f -a "v3\t''
-v2\t''"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees)' -r -f -a "v2\t''
+v3\t''"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l prefix -d 'Key prefix 9volt runs under' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l user -d 'User name, or user:password' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
@@ -89,8 +93,11 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys that exist only in etcd instead of deleting them (9volt cfg\'s --nosync)'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l dry-run -l dryrun -d 'Show the plan and write nothing'
-complete -c mon -n "__fish_mon_using_subcommand sync" -l replace -d 'Rewrite values that are already equal (restarts those checks in 9volt)'
-complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete even more than --max-delete keys'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l replace -d 'Rewrite values that are already equal (a running 9volt restarts those checks)'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete more than --max-delete keys, or most of what these definitions own'
+complete -c mon -n "__fish_mon_using_subcommand sync" -s y -l yes -d 'Apply a plan that deletes without asking (the question is only asked on a terminal)'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
 complete -c mon -n "__fish_mon_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l timeout -d 'How long to wait for the result' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
