@@ -17,7 +17,8 @@ pub enum Exit {
     Unreachable = 5,
     /// Someone else changed keys between reading and writing; they were left alone.
     Conflict = 6,
-    /// Refused by a safety guard (mass deletion without --force).
+    /// Refused by a safety guard: no definitions, mass deletion without
+    /// --force, another owner's keys, or the terminal's question answered no.
     Refused = 7,
     /// send-command/send-config: the host reported a failure (non-zero code).
     HostFailure = 8,
