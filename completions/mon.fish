@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mon_global_optspecs
-    string join \n color= h/help V/version
+    string join \n color= config= h/help V/version
 end
 
 function __fish_mon_needs_command
@@ -27,6 +27,7 @@ end
 complete -c mon -n "__fish_mon_needs_command" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_needs_command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_needs_command" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_needs_command" -s V -l version -d 'Print version'
 complete -c mon -n "__fish_mon_needs_command" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
@@ -36,6 +37,7 @@ complete -c mon -n "__fish_mon_needs_command" -f -a "send-command" -d 'Run a ser
 complete -c mon -n "__fish_mon_needs_command" -f -a "send-config" -d 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement\'s result'
 complete -c mon -n "__fish_mon_needs_command" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
 complete -c mon -n "__fish_mon_needs_command" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
+complete -c mon -n "__fish_mon_needs_command" -f -a "config" -d 'Show every setting, its value and where it came from'
 complete -c mon -n "__fish_mon_needs_command" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
 complete -c mon -n "__fish_mon_needs_command" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
 complete -c mon -n "__fish_mon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -48,52 +50,65 @@ sarif\t'SARIF 2.1.0 for code scanning'"
 complete -c mon -n "__fish_mon_using_subcommand validate" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit 1 when there are any)'
 complete -c mon -n "__fish_mon_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mon -n "__fish_mon_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'Changed keys with unified diffs, for people'
-json\t'The plan as one JSON document'"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l out -d 'Also write the plan to FILE, for `mon sync --plan FILE` (secrets are not stored)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l only -d 'Only these definitions and keys, as SECTION/NAME globs (repeatable): monitor/web-*' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l exclude -d 'Leave out these definitions and keys, as SECTION/NAME globs (repeatable)' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -s f -l format -d 'Output format of the plan [default: text, or [plan] format in mon.toml]' -r -f -a "text\t'Changed keys with unified diffs, for people'
+short\t'One line per key to write or delete, then the summary'
+json\t'The plan as one JSON document (with the outcome, for sync)'"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l endpoints -d 'etcd endpoints, comma-separated' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees)' -r -f -a "v2\t''
+complete -c mon -n "__fish_mon_using_subcommand diff" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
 v3\t''"
-complete -c mon -n "__fish_mon_using_subcommand diff" -l prefix -d 'Key prefix 9volt runs under' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l user -d 'User name, or user:password' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l password-file -d 'Read the password from this file' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l cacert -d 'CA bundle to verify etcd\'s certificate' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l cert -d 'Client certificate' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l key -d 'Client key' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l dial-timeout -d 'Time allowed to connect' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Time allowed for each request' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l nosync -d 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
 complete -c mon -n "__fish_mon_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l replace -d 'Rewrite values that are already equal, all or those matching SECTION/NAME (repeatable; a running 9volt restarts those checks)' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l plan -d 'Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l max-delete -d 'Refuse to delete more than this many keys without --force' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output format of the plan' -r -f -a "text\t'Changed keys with unified diffs, for people'
-json\t'The plan as one JSON document'"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l only -d 'Only these definitions and keys, as SECTION/NAME globs (repeatable): monitor/web-*' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l exclude -d 'Leave out these definitions and keys, as SECTION/NAME globs (repeatable)' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output format of the plan [default: text, or [plan] format in mon.toml]' -r -f -a "text\t'Changed keys with unified diffs, for people'
+short\t'One line per key to write or delete, then the summary'
+json\t'The plan as one JSON document (with the outcome, for sync)'"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l endpoints -d 'etcd endpoints, comma-separated' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees)' -r -f -a "v2\t''
+complete -c mon -n "__fish_mon_using_subcommand sync" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
 v3\t''"
-complete -c mon -n "__fish_mon_using_subcommand sync" -l prefix -d 'Key prefix 9volt runs under' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l user -d 'User name, or user:password' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l password-file -d 'Read the password from this file' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l cacert -d 'CA bundle to verify etcd\'s certificate' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l cert -d 'Client certificate' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l key -d 'Client key' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l dial-timeout -d 'Time allowed to connect' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Time allowed for each request' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys that exist only in etcd instead of deleting them (9volt cfg\'s --nosync)'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l dry-run -l dryrun -d 'Show the plan and write nothing'
-complete -c mon -n "__fish_mon_using_subcommand sync" -l replace -d 'Rewrite values that are already equal (a running 9volt restarts those checks)'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete more than --max-delete keys, or most of what these definitions own'
 complete -c mon -n "__fish_mon_using_subcommand sync" -s y -l yes -d 'Apply a plan that deletes without asking (the question is only asked on a terminal)'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
@@ -116,6 +131,7 @@ json\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
@@ -138,41 +154,71 @@ json\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check the file with collectd\'s own parser (collectd -T) before sending'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand render" -s o -l out -d 'Directory to write into' -r -F
-complete -c mon -n "__fish_mon_using_subcommand render" -l templates -d 'Templates that replace the embedded ones (same file names as templates/)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -s o -l out -d 'Directory to write into [default: [render] out in mon.toml]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l only -d 'Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*' -r
+complete -c mon -n "__fish_mon_using_subcommand render" -l exclude -d 'Leave out these definitions, as SECTION/NAME globs (repeatable)' -r
+complete -c mon -n "__fish_mon_using_subcommand render" -l templates -d 'Templates that replace the embedded ones (same file names as templates/) [default: [render] templates in mon.toml]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk'
-complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing'
+complete -c mon -n "__fish_mon_using_subcommand render" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk (exit 4 if any file differs)'
+complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing (exit 4 if any file would change)'
 complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
 complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every schema file into this directory instead of printing one' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand schema" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand config" -s f -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c mon -n "__fish_mon_using_subcommand config" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+v3\t''"
+complete -c mon -n "__fish_mon_using_subcommand config" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l password-file -d 'Read the password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
+complete -c mon -n "__fish_mon_using_subcommand config" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
+complete -c mon -n "__fish_mon_using_subcommand config" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand completions" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand completions" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand man" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mon -n "__fish_mon_using_subcommand man" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand man" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "send-config" -d 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement\'s result'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "send-config" -d 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement\'s result'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "config" -d 'Show every setting, its value and where it came from'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod check;
 pub mod collectd;
+pub mod config;
 pub mod diagnostic;
 pub mod etcd;
 pub mod exit;
@@ -17,5 +18,6 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod secret;
+pub mod select;
 pub mod source;
 pub mod syntax;

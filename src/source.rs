@@ -130,6 +130,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
             message: io_message(&e),
         })?;
         if meta.is_file() {
+            if root
+                .file_name()
+                .is_some_and(|n| n == crate::config::FILE_NAME)
+            {
+                return Err(PathError {
+                    path: root.clone(),
+                    message: "this is mon's settings file, not definitions (see `mon config`)"
+                        .into(),
+                });
+            }
             if !is_definition_file(root) {
                 return Err(PathError {
                     path: root.clone(),
@@ -152,7 +162,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
                     .map(io_message)
                     .unwrap_or_else(|| e.to_string()),
             })?;
-            if entry.file_type().is_file() && is_definition_file(entry.path()) {
+            // mon.toml holds mon's settings, not definitions.
+            if entry.file_type().is_file()
+                && is_definition_file(entry.path())
+                && entry.file_name() != crate::config::FILE_NAME
+            {
                 out.push(entry.into_path());
             }
         }

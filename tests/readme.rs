@@ -8,7 +8,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-fn readme_commands() -> Vec<String> {
+/// Each `mon ...` line of the README's `sh` blocks, with the exit code its
+/// comment promises: `(exit N)` in the comment, else 0.
+fn readme_commands() -> Vec<(String, i32)> {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let mut in_sh = false;
@@ -19,9 +21,16 @@ fn readme_commands() -> Vec<String> {
             continue;
         }
         if in_sh {
-            let cmd = line.split(" # ").next().unwrap().trim();
+            let mut parts = line.splitn(2, " # ");
+            let cmd = parts.next().unwrap().trim();
+            let comment = parts.next().unwrap_or("");
+            let code = comment
+                .split("(exit ")
+                .nth(1)
+                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                .map_or(0, |n| n.parse().unwrap());
             if let Some(rest) = cmd.strip_prefix("mon ") {
-                commands.push(rest.to_string());
+                commands.push((rest.to_string(), code));
             }
         }
     }
@@ -80,7 +89,7 @@ fn readme_examples_run() {
         host.clone(),
     );
     support::mqtt::responder(broker.port, "ops/db1/tasks", "ops/db1/results", host);
-    for cmd in commands {
+    for (cmd, code) in commands {
         let args: Vec<&str> = cmd.split_whitespace().collect();
         let out = Command::cargo_bin("mon")
             .unwrap()
@@ -96,8 +105,8 @@ fn readme_examples_run() {
             .unwrap();
         assert_eq!(
             out.status.code(),
-            Some(0),
-            "`mon {cmd}` failed:\n{}{}",
+            Some(code),
+            "`mon {cmd}` did not exit {code}:\n{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );

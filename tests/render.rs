@@ -304,8 +304,9 @@ fn trigger_files_run_under_luajit_and_pick_the_right_command() {
 #[test]
 fn rerendering_changes_nothing_and_dry_run_writes_nothing() {
     let out = tempfile::tempdir().unwrap();
+    // Files would change: exit 4, as `mon diff` says drift.
     let dry = render(out.path(), &["--dry-run"]);
-    assert_eq!(dry.status.code(), Some(0));
+    assert_eq!(dry.status.code(), Some(4));
     assert!(
         support::output_text(&dry).contains("0 written, 0 unchanged, 13 would be written"),
         "{}",
@@ -323,6 +324,9 @@ fn rerendering_changes_nothing_and_dry_run_writes_nothing() {
         "{}",
         support::output_text(&again)
     );
+    // No drift: 0, for --dry-run and --diff alike.
+    assert_eq!(render(out.path(), &["--dry-run"]).status.code(), Some(0));
+    assert_eq!(render(out.path(), &["--diff"]).status.code(), Some(0));
     // A hand edit shows in --diff and is put back.
     let conf = out.path().join("conveyer/logs1/conveyer.env");
     std::fs::write(
@@ -331,6 +335,7 @@ fn rerendering_changes_nothing_and_dry_run_writes_nothing() {
     )
     .unwrap();
     let diff = render(out.path(), &["--diff"]);
+    assert_eq!(diff.status.code(), Some(4));
     let shown = support::output_text(&diff);
     assert!(
         shown.contains("-CONVEYER_PORT=1\n+CONVEYER_PORT=10100"),

@@ -21,6 +21,7 @@ fn rendered(loaded: &Loaded, target: Target) -> Vec<Output> {
         catalog: &loaded.catalog,
         sources: &loaded.sources,
         templates: &templates,
+        selection: &mon::select::Selection::all(),
     };
     render(&ctx, target).unwrap()
 }

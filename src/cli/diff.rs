@@ -3,29 +3,34 @@ use std::path::PathBuf;
 use mon::exit::Exit;
 
 use super::etcd::{EtcdArgs, OwnerArgs};
-use super::{PlanFormat, PlanRequest};
+use super::plan::{self, PlanArgs, Request};
 
 /// Show what `mon sync` would change in etcd, key by key
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   mon diff                                    # definitions in . against http://127.0.0.1:2379
   mon diff defs/ --endpoints https://etcd1:2379,https://etcd2:2379 --cacert ca.pem
-  mon diff --format json                      # the plan as JSON
+  mon diff --format short                     # one line per key, for large plans
+  mon diff --only 'monitor/web-*' --context 2 # a few monitors, with 2 lines around each change
+  mon diff defs/ --out plan.json              # save the plan for review; `mon sync --plan plan.json`
 
 Keys: /<prefix>/monitor/<name> and /<prefix>/alerter/<name> in etcd's v2 keyspace, the one 9volt
 reads. Values are compared as JSON, so formatting and key order never show as changes; secrets are
 masked. Keys these definitions did not write are listed as left alone, never as deletions.
-Exit codes: 0 in sync, 4 changes pending, 1 invalid definitions, 3 unreadable path or secret,
-5 etcd unreachable, refused the credentials or serves no v2 API, 7 no definitions in the paths.")]
+Exit codes: 0 in sync, 4 changes pending, 1 invalid definitions, 2 bad flag or settings file,
+3 unreadable path or secret, 5 etcd unreachable, refused the credentials or serves no v2 API,
+7 no definitions in the paths.")]
 pub struct Args {
-    /// Definition files or directories [default: .]
+    /// Definition files or directories [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,
     /// Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)
     #[arg(long)]
     pub nosync: bool,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    /// Also write the plan to FILE, for `mon sync --plan FILE` (secrets are not stored)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub plan: PlanArgs,
     #[command(flatten)]
     pub owner: OwnerArgs,
     #[command(flatten)]
@@ -34,16 +39,35 @@ pub struct Args {
 
 pub fn run(args: Args, color: bool) -> Exit {
     let rt = super::runtime();
-    let req = PlanRequest {
+    let req = Request {
         paths: args.paths,
         etcd: &args.etcd,
         owner: &args.owner,
+        plan: &args.plan,
         keep_remote_only: args.nosync,
-        replace: false,
+        replace: None,
+        saved: None,
     };
-    match super::show_plan(&rt, req, args.format, color, "compare") {
-        Ok(p) if p.plan.differs() => Exit::ChangesPending,
-        Ok(_) => Exit::Ok,
-        Err(code) => code,
+    let planned = match plan::build(&rt, req, color, "compare") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Err(code) = plan::print(&planned, color, None) {
+        return code;
+    }
+    if let Some(path) = &args.out {
+        if let Err(code) = plan::save(&planned, path) {
+            return code;
+        }
+        eprintln!(
+            "plan written to {}: apply it with `mon sync --plan {}`",
+            path.display(),
+            path.display()
+        );
+    }
+    if planned.prepared.plan.differs() {
+        Exit::ChangesPending
+    } else {
+        Exit::Ok
     }
 }

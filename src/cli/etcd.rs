@@ -1,5 +1,6 @@
-//! Connection flags shared by `diff` and `sync`, named and read from the
-//! environment as etcdctl does.
+//! Connection flags shared by `diff`, `sync` and `config`, named as etcdctl
+//! and 9volt name them and read from their environment variables. Unset
+//! flags fall back to `mon.toml`, then to the defaults.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -7,28 +8,40 @@ use std::time::Duration;
 use clap::ValueEnum;
 
 use mon::check::duration;
+use mon::config::{self, pick, Loaded, Setting, Source};
 use mon::etcd::{Api, Options};
 
 #[derive(clap::Args, Clone)]
 #[command(next_help_heading = "etcd connection")]
 pub struct EtcdArgs {
-    /// etcd endpoints, comma-separated
+    /// etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]
     #[arg(
         long,
+        short = 'e',
+        visible_alias = "etcd-members",
         env = "ETCDCTL_ENDPOINTS",
-        value_delimiter = ',',
-        default_value = "http://127.0.0.1:2379"
+        value_delimiter = ','
     )]
-    pub endpoints: Vec<String>,
+    pub endpoints: Option<Vec<String>>,
     /// Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is
-    /// not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees)
-    #[arg(long, value_enum, env = "MON_ETCD_API", default_value_t = ApiArg::V2)]
-    pub etcd_api: ApiArg,
-    /// Key prefix 9volt runs under
-    #[arg(long, default_value = "9volt")]
-    pub prefix: String,
-    /// User name, or user:password
-    #[arg(long, env = "ETCDCTL_USER")]
+    /// not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]
+    #[arg(long, value_enum, env = "MON_ETCD_API")]
+    pub etcd_api: Option<ApiArg>,
+    /// Key prefix 9volt runs under [default: 9volt]
+    #[arg(
+        long,
+        short = 'p',
+        visible_alias = "etcd-prefix",
+        env = "NINEV_ETCD_PREFIX"
+    )]
+    pub prefix: Option<String>,
+    /// User name, or user:password; also NINEV_ETCD_USERPASS
+    #[arg(
+        long,
+        short = 'U',
+        visible_alias = "etcd-userpass",
+        env = "ETCDCTL_USER"
+    )]
     pub user: Option<String>,
     /// Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)
     #[arg(long, env = "ETCDCTL_PASSWORD", hide_env_values = true)]
@@ -36,21 +49,21 @@ pub struct EtcdArgs {
     /// Read the password from this file
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// CA bundle to verify etcd's certificate
+    /// CA bundle to verify etcd's certificate; also ETCDCTL_CA_FILE
     #[arg(long, env = "ETCDCTL_CACERT", value_name = "FILE")]
     pub cacert: Option<PathBuf>,
-    /// Client certificate
-    #[arg(long, env = "ETCDCTL_CERT", value_name = "FILE", requires = "key")]
+    /// Client certificate; also ETCDCTL_CERT_FILE
+    #[arg(long, env = "ETCDCTL_CERT", value_name = "FILE")]
     pub cert: Option<PathBuf>,
-    /// Client key
-    #[arg(long, env = "ETCDCTL_KEY", value_name = "FILE", requires = "cert")]
+    /// Client key; also ETCDCTL_KEY_FILE
+    #[arg(long, env = "ETCDCTL_KEY", value_name = "FILE")]
     pub key: Option<PathBuf>,
-    /// Time allowed to connect
-    #[arg(long, env = "ETCDCTL_DIAL_TIMEOUT", default_value = "2s", value_parser = go_duration)]
-    pub dial_timeout: Duration,
-    /// Time allowed for each request
-    #[arg(long, env = "ETCDCTL_COMMAND_TIMEOUT", default_value = "5s", value_parser = go_duration)]
-    pub command_timeout: Duration,
+    /// Time allowed to connect [default: 2s]
+    #[arg(long, env = "ETCDCTL_DIAL_TIMEOUT", value_parser = go_duration)]
+    pub dial_timeout: Option<Duration>,
+    /// Time allowed for each request [default: 5s]
+    #[arg(long, env = "ETCDCTL_COMMAND_TIMEOUT", value_parser = go_duration)]
+    pub command_timeout: Option<Duration>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -69,40 +82,291 @@ fn go_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// The prefix without surrounding slashes, checked to be a plain path.
+fn check_prefix(prefix: &str) -> Result<String, String> {
+    let p = prefix.trim_matches('/');
+    // `.` and `..` would name another directory once etcd or a URL resolves them.
+    let ok = !p.is_empty()
+        && p.split('/').all(|seg| {
+            !matches!(seg, "" | "." | "..")
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        });
+    if ok {
+        Ok(p.to_string())
+    } else {
+        Err(format!(
+            "prefix `{prefix}` must be a key path such as 9volt or ops/9volt"
+        ))
+    }
+}
+
+/// A connection with every setting and where it came from.
+pub struct Resolved {
+    pub options: Options,
+    pub prefix: String,
+    /// (setting, shown value, source), for `mon config`; secrets not shown.
+    pub shown: Vec<(&'static str, String, Source)>,
+}
+
+/// Where a value given to clap came from: the flag or its environment variable.
+fn given(id: &str, flag: &str, env: &str) -> Source {
+    if super::from_env(id) {
+        Source::Env(env.into())
+    } else {
+        Source::Flag(flag.into())
+    }
+}
+
 impl EtcdArgs {
-    /// The prefix without surrounding slashes, checked to be a plain path.
-    pub fn prefix(&self) -> Result<String, String> {
-        let p = self.prefix.trim_matches('/');
-        // `.` and `..` would name another directory once etcd or a URL
-        // resolves them.
-        let ok = !p.is_empty()
-            && p.split('/').all(|seg| {
-                !matches!(seg, "" | "." | "..")
-                    && seg
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-            });
-        if ok {
-            Ok(p.to_string())
-        } else {
-            Err(format!(
-                "--prefix `{}` must be a key path such as 9volt or ops/9volt",
-                self.prefix
-            ))
+    pub fn resolve(&self, cfg: Option<&Loaded>) -> Result<Resolved, String> {
+        let file = cfg.map(|c| &c.file.etcd);
+        let from_file = || cfg.map_or(Source::Default, |c| Source::File(c.path.clone()));
+        let path_in = |p: &Option<PathBuf>| cfg.and_then(|c| p.as_ref().map(|p| c.path_of(p)));
+        let mut shown = Vec::new();
+
+        let endpoints = pick(
+            vec![
+                (
+                    self.endpoints.clone(),
+                    given("endpoints", "--endpoints", "ETCDCTL_ENDPOINTS"),
+                ),
+                (
+                    config::env("NINEV_ETCD_MEMBERS")
+                        .map(|v| v.split(',').map(|e| e.replace(' ', "")).collect()),
+                    Source::Env("NINEV_ETCD_MEMBERS".into()),
+                ),
+                (file.and_then(|f| f.endpoints.clone()), from_file()),
+            ],
+            vec!["http://127.0.0.1:2379".to_string()],
+        );
+        shown.push((
+            "etcd endpoints",
+            endpoints.value.join(","),
+            endpoints.source.clone(),
+        ));
+
+        let api_text = |a: ApiArg| match a {
+            ApiArg::V2 => "v2",
+            ApiArg::V3 => "v3",
+        };
+        let file_api = match file.and_then(|f| f.api.as_deref()) {
+            None => None,
+            Some("v2" | "2") => Some(ApiArg::V2),
+            Some("v3" | "3") => Some(ApiArg::V3),
+            Some(other) => {
+                return Err(format!(
+                    "{}: [etcd] api = \"{other}\" must be \"v2\" or \"v3\"",
+                    cfg.map(|c| c.path.display().to_string())
+                        .unwrap_or_default()
+                ))
+            }
+        };
+        let api = pick(
+            vec![
+                (
+                    self.etcd_api,
+                    given("etcd_api", "--etcd-api", "MON_ETCD_API"),
+                ),
+                (file_api, from_file()),
+            ],
+            ApiArg::V2,
+        );
+        shown.push(("etcd api", api_text(api.value).into(), api.source.clone()));
+
+        let prefix = pick(
+            vec![
+                (
+                    self.prefix.clone(),
+                    given("prefix", "--prefix", "NINEV_ETCD_PREFIX"),
+                ),
+                (file.and_then(|f| f.prefix.clone()), from_file()),
+            ],
+            "9volt".to_string(),
+        );
+        let prefix_value = check_prefix(&prefix.value)?;
+        shown.push(("etcd prefix", prefix_value.clone(), prefix.source.clone()));
+
+        let user = pick(
+            vec![
+                (self.user.clone(), given("user", "--user", "ETCDCTL_USER")),
+                (
+                    config::env("NINEV_ETCD_USERPASS"),
+                    Source::Env("NINEV_ETCD_USERPASS".into()),
+                ),
+                (file.and_then(|f| f.user.clone()), from_file()),
+            ],
+            String::new(),
+        );
+        let (user_name, inline_password) = match user.value.split_once(':') {
+            Some((u, p)) => (u.to_string(), Some(p.to_string())),
+            None => (user.value.clone(), None),
+        };
+        let user_name = Some(user_name).filter(|u| !u.is_empty());
+        shown.push((
+            "etcd user",
+            user_name.clone().unwrap_or_else(|| "(none)".into()),
+            user.source.clone(),
+        ));
+
+        let password = self.password(file, cfg, inline_password, &user.source)?;
+        shown.push((
+            "etcd password",
+            match &password.value {
+                Some(_) => "(set, not shown)".into(),
+                None => "(none)".into(),
+            },
+            password.source.clone(),
+        ));
+
+        let mut tls = |name: &'static str,
+                       flag: &Option<PathBuf>,
+                       id: &str,
+                       env3: &str,
+                       env2: &str,
+                       in_file: Option<PathBuf>|
+         -> Option<PathBuf> {
+            let s = pick(
+                vec![
+                    (flag.clone(), given(id, &format!("--{id}"), env3)),
+                    (
+                        config::env(env2).map(PathBuf::from),
+                        Source::Env(env2.into()),
+                    ),
+                    (in_file, from_file()),
+                ],
+                PathBuf::new(),
+            );
+            let set = !s.value.as_os_str().is_empty();
+            shown.push((
+                name,
+                if set {
+                    s.value.display().to_string()
+                } else {
+                    "(none)".into()
+                },
+                s.source,
+            ));
+            set.then_some(s.value)
+        };
+        let cacert = tls(
+            "etcd cacert",
+            &self.cacert,
+            "cacert",
+            "ETCDCTL_CACERT",
+            "ETCDCTL_CA_FILE",
+            file.and_then(|f| path_in(&f.cacert)),
+        );
+        let cert = tls(
+            "etcd cert",
+            &self.cert,
+            "cert",
+            "ETCDCTL_CERT",
+            "ETCDCTL_CERT_FILE",
+            file.and_then(|f| path_in(&f.cert)),
+        );
+        let key = tls(
+            "etcd key",
+            &self.key,
+            "key",
+            "ETCDCTL_KEY",
+            "ETCDCTL_KEY_FILE",
+            file.and_then(|f| path_in(&f.key)),
+        );
+        if cert.is_some() != key.is_some() {
+            return Err("a client certificate needs both --cert and --key".into());
         }
+
+        let timeout = |flag: Option<Duration>,
+                       id: &str,
+                       env: &str,
+                       in_file: Option<&String>,
+                       default: Duration|
+         -> Result<Setting<Duration>, String> {
+            let from = match in_file {
+                Some(t) => Some(go_duration(t).map_err(|e| {
+                    format!(
+                        "{}: [etcd] {}: {e}",
+                        cfg.map(|c| c.path.display().to_string())
+                            .unwrap_or_default(),
+                        id.replace('_', "-")
+                    )
+                })?),
+                None => None,
+            };
+            Ok(pick(
+                vec![
+                    (flag, given(id, &format!("--{}", id.replace('_', "-")), env)),
+                    (from, from_file()),
+                ],
+                default,
+            ))
+        };
+        let dial = timeout(
+            self.dial_timeout,
+            "dial_timeout",
+            "ETCDCTL_DIAL_TIMEOUT",
+            file.and_then(|f| f.dial_timeout.as_ref()),
+            Duration::from_secs(2),
+        )?;
+        let command = timeout(
+            self.command_timeout,
+            "command_timeout",
+            "ETCDCTL_COMMAND_TIMEOUT",
+            file.and_then(|f| f.command_timeout.as_ref()),
+            Duration::from_secs(5),
+        )?;
+        shown.push((
+            "etcd dial-timeout",
+            format!("{:?}", dial.value),
+            dial.source,
+        ));
+        shown.push((
+            "etcd command-timeout",
+            format!("{:?}", command.value),
+            command.source,
+        ));
+
+        Ok(Resolved {
+            options: Options {
+                api: match api.value {
+                    ApiArg::V2 => Api::V2,
+                    ApiArg::V3 => Api::V3,
+                },
+                endpoints: endpoints
+                    .value
+                    .iter()
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .collect(),
+                user: user_name,
+                password: password.value,
+                cacert,
+                cert,
+                key,
+                dial_timeout: dial.value,
+                command_timeout: command.value,
+            },
+            prefix: prefix_value,
+            shown,
+        })
     }
 
-    pub fn options(&self) -> Result<Options, String> {
-        let (user, mut password) = match self
-            .user
-            .as_deref()
-            .map(|u| u.split_once(':').map_or((u, None), |(a, b)| (a, Some(b))))
-        {
-            Some((u, p)) => (Some(u.to_string()), p.map(str::to_string)),
-            None => (None, None),
-        };
+    /// --password, ETCDCTL_PASSWORD, --password-file, a password in
+    /// user:password (from wherever the user came), then the file's reference.
+    fn password(
+        &self,
+        file: Option<&config::EtcdFile>,
+        cfg: Option<&Loaded>,
+        inline: Option<String>,
+        user_source: &Source,
+    ) -> Result<Setting<Option<String>>, String> {
         if let Some(p) = &self.password {
-            password = Some(p.clone());
+            return Ok(Setting {
+                value: Some(p.clone()),
+                source: given("password", "--password", "ETCDCTL_PASSWORD"),
+            });
         }
         if let Some(f) = &self.password_file {
             let text = std::fs::read_to_string(f).map_err(|e| {
@@ -112,26 +376,29 @@ impl EtcdArgs {
                     mon::source::io_message(&e)
                 )
             })?;
-            password = Some(text.trim_end_matches(['\n', '\r']).to_string());
+            return Ok(Setting {
+                value: Some(text.trim_end_matches(['\n', '\r']).to_string()),
+                source: Source::Flag("--password-file".into()),
+            });
         }
-        Ok(Options {
-            api: match self.etcd_api {
-                ApiArg::V2 => Api::V2,
-                ApiArg::V3 => Api::V3,
-            },
-            endpoints: self
-                .endpoints
-                .iter()
-                .map(|e| e.trim().to_string())
-                .filter(|e| !e.is_empty())
-                .collect(),
-            user,
-            password,
-            cacert: self.cacert.clone(),
-            cert: self.cert.clone(),
-            key: self.key.clone(),
-            dial_timeout: self.dial_timeout,
-            command_timeout: self.command_timeout,
+        if let Some(p) = inline {
+            return Ok(Setting {
+                value: Some(p),
+                source: user_source.clone(),
+            });
+        }
+        if let (Some(r), Some(c)) = (file.and_then(|f| f.password.as_ref()), cfg) {
+            let value = r
+                .resolve(c.dir())
+                .map_err(|e| format!("{}: [etcd] password: {e}", c.path.display()))?;
+            return Ok(Setting {
+                value: Some(value),
+                source: Source::File(c.path.clone()),
+            });
+        }
+        Ok(Setting {
+            value: None,
+            source: Source::Default,
         })
     }
 }
@@ -154,10 +421,22 @@ pub struct OwnerArgs {
 }
 
 impl OwnerArgs {
-    pub fn owner(&self, paths: &[PathBuf]) -> Result<String, String> {
-        match &self.owner {
-            Some(o) => mon::ops::plan::check_owner(o).map(|_| o.clone()),
-            None => Ok(mon::ops::plan::default_owner(paths)),
-        }
+    pub fn resolve(
+        &self,
+        paths: &[PathBuf],
+        cfg: Option<&Loaded>,
+    ) -> Result<Setting<String>, String> {
+        let s = pick(
+            vec![
+                (self.owner.clone(), given("owner", "--owner", "MON_OWNER")),
+                (
+                    cfg.and_then(|c| c.file.owner.clone()),
+                    cfg.map_or(Source::Default, |c| Source::File(c.path.clone())),
+                ),
+            ],
+            mon::ops::plan::default_owner(paths),
+        );
+        mon::ops::plan::check_owner(&s.value).map_err(|e| format!("owner: {e}"))?;
+        Ok(s)
     }
 }

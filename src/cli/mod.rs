@@ -2,9 +2,11 @@
 //! into a call to a library operation and an exit code.
 
 pub mod completions;
+pub mod config;
 pub mod diff;
 pub mod etcd;
 pub mod man;
+pub mod plan;
 pub mod render;
 pub mod schema;
 pub mod send;
@@ -29,6 +31,9 @@ pub struct Cli {
     /// When to color output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Settings file [default: mon.toml at the root of the definitions, if there is one]
+    #[arg(long, global = true, env = "MON_CONFIG", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Cmd,
 }
@@ -62,19 +67,54 @@ pub enum Cmd {
     SendConfig(send_config::Args),
     Render(render::Args),
     Schema(schema::Args),
+    Config(config::Args),
     Completions(completions::Args),
     Man(man::Args),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum PlanFormat {
-    /// Changed keys with unified diffs, for people
-    Text,
-    /// The plan as one JSON document
-    Json,
+static MATCHES: std::sync::OnceLock<clap::ArgMatches> = std::sync::OnceLock::new();
+static CONFIG: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// Keeps the parsed command line, for telling flags from environment variables.
+pub fn remember(matches: clap::ArgMatches) {
+    let _ = MATCHES.set(matches);
+}
+
+/// Whether the subcommand's argument `id` was taken from its environment variable.
+pub fn from_env(id: &str) -> bool {
+    MATCHES
+        .get()
+        .and_then(|m| m.subcommand())
+        .and_then(|(_, sub)| sub.try_get_raw(id).ok().flatten().map(|_| sub))
+        .and_then(|sub| sub.value_source(id))
+        == Some(clap::parser::ValueSource::EnvVariable)
+}
+
+/// The settings file for these paths: --config, or mon.toml at their root.
+pub fn settings(paths: &[std::path::PathBuf]) -> Result<Option<mon::config::Loaded>, Exit> {
+    let explicit = CONFIG.get().and_then(|c| c.as_deref());
+    mon::config::find(paths, explicit).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Usage
+    })
+}
+
+/// The paths given, else the settings file's, else the current directory.
+pub fn paths_or_configured(
+    paths: Vec<std::path::PathBuf>,
+    cfg: Option<&mon::config::Loaded>,
+) -> Vec<std::path::PathBuf> {
+    if !paths.is_empty() {
+        return paths;
+    }
+    match cfg.and_then(|c| c.file.paths.as_ref().map(|ps| (c, ps))) {
+        Some((c, ps)) if !ps.is_empty() => ps.iter().map(|p| c.path_of(p)).collect(),
+        _ => default_paths(paths),
+    }
 }
 
 pub fn run(cli: Cli) -> Exit {
+    let _ = CONFIG.set(cli.config.clone());
     let color = cli.color.enabled();
     match cli.command {
         Cmd::Validate(args) => validate::run(args, color),
@@ -84,6 +124,7 @@ pub fn run(cli: Cli) -> Exit {
         Cmd::SendConfig(args) => send_config::run(args, color),
         Cmd::Render(args) => render::run(args, color),
         Cmd::Schema(args) => schema::run(args),
+        Cmd::Config(args) => config::run(args),
         Cmd::Completions(args) => completions::run(args),
         Cmd::Man(args) => man::run(args),
     }
@@ -113,62 +154,19 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime starts")
 }
 
-pub fn connection(args: &etcd::EtcdArgs) -> Result<(mon::etcd::Options, String), Exit> {
-    let prefix = args.prefix().map_err(|e| {
+/// The connection from flags, environment, settings file and defaults.
+pub fn connection(
+    args: &etcd::EtcdArgs,
+    cfg: Option<&mon::config::Loaded>,
+) -> Result<etcd::Resolved, Exit> {
+    args.resolve(cfg).map_err(|e| {
         eprintln!("error: {e}");
-        Exit::Usage
-    })?;
-    let options = args.options().map_err(|e| {
-        eprintln!("error: {e}");
-        Exit::Io
-    })?;
-    Ok((options, prefix))
-}
-
-/// How diff and sync plan: what to keep, rewrite and own.
-pub struct PlanRequest<'a> {
-    pub paths: Vec<std::path::PathBuf>,
-    pub etcd: &'a etcd::EtcdArgs,
-    pub owner: &'a etcd::OwnerArgs,
-    pub keep_remote_only: bool,
-    pub replace: bool,
-}
-
-/// What diff and sync share: connect, read etcd, build the plan and print it.
-pub fn show_plan(
-    rt: &tokio::runtime::Runtime,
-    req: PlanRequest,
-    format: PlanFormat,
-    color: bool,
-    verb: &str,
-) -> Result<mon::ops::plan::Prepared, Exit> {
-    let (options, prefix) = connection(req.etcd)?;
-    let paths = default_paths(req.paths);
-    let owner = req.owner.owner(&paths).map_err(|e| {
-        eprintln!("error: --owner: {e}");
-        Exit::Usage
-    })?;
-    let opts = mon::ops::plan::PlanOptions {
-        keep_remote_only: req.keep_remote_only,
-        replace: req.replace,
-        owner,
-        prune_unowned: req.owner.prune_unowned,
-        take_over: req.owner.take_over,
-    };
-    let prepared = rt
-        .block_on(mon::ops::plan::prepare(&paths, &options, &prefix, &opts))
-        .map_err(|e| prepare_failed(e, color, verb))?;
-    for key in &prepared.plan.unreadable {
-        eprintln!(
-            "warning: {key:?} is not a UTF-8 key; mon cannot address it and leaves it alone (9volt cannot read it either: delete it with etcdctl)"
-        );
-    }
-    let api = options.api.as_str();
-    emit(|out| match format {
-        PlanFormat::Text => mon::report::plan_text::write(&prepared.plan, out, color),
-        PlanFormat::Json => mon::report::plan_json::write(&prepared.plan, api, out),
-    })?;
-    Ok(prepared)
+        if e.contains("cannot read") || e.contains("--password-file") {
+            Exit::Io
+        } else {
+            Exit::Usage
+        }
+    })
 }
 
 /// Shows the findings on stderr and refuses: nothing was `done` ("written", "sent").

@@ -18,23 +18,31 @@ use mon::render::{Context, Target, Templates};
 Files land under OUT/<target>/<name>/: hastmon/<cluster>/hastmon.conf (+ <cluster>-<resource>.sh),
 collectd/<host>/{collectd.conf,config.json,local/<host>.lua}, conveyer/<name>/{conveyer.env,
 conveyer-plugin.json,agent.env,logstash-output.conf}, dozor/<agent>/plugins.json.
-Exit codes: 0 done, 1 invalid definitions or --check failed, 3 unreadable template, secret or path.")]
+Exit codes: 0 done, 1 invalid definitions or --check failed, 2 no --out, 3 unreadable template,
+secret or path, 4 with --dry-run or --diff: files differ from what is on disk (drift).")]
 pub struct Args {
     /// What to render
     #[arg(value_enum)]
     pub target: RenderTarget,
     /// Definition files or directories [default: .]
     pub paths: Vec<PathBuf>,
-    /// Directory to write into
+    /// Directory to write into [default: [render] out in mon.toml]
     #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: PathBuf,
-    /// Templates that replace the embedded ones (same file names as templates/)
+    pub out: Option<PathBuf>,
+    /// Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*
+    #[arg(long, value_name = "SECTION/NAME")]
+    pub only: Vec<String>,
+    /// Leave out these definitions, as SECTION/NAME globs (repeatable)
+    #[arg(long, value_name = "SECTION/NAME")]
+    pub exclude: Vec<String>,
+    /// Templates that replace the embedded ones (same file names as templates/) [default:
+    /// [render] templates in mon.toml]
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Show a unified diff against what is on disk
+    /// Show a unified diff against what is on disk (exit 4 if any file differs)
     #[arg(long)]
     pub diff: bool,
-    /// Write nothing
+    /// Write nothing (exit 4 if any file would change)
     #[arg(long)]
     pub dry_run: bool,
     /// Check each collectd.conf with collectd's own parser before installing it
@@ -52,7 +60,32 @@ pub enum RenderTarget {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let loaded = match validate::load(&super::default_paths(args.paths)) {
+    let cfg = match super::settings(&args.paths) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let in_cfg = |p: Option<&PathBuf>| cfg.as_ref().and_then(|c| p.map(|p| c.path_of(p)));
+    let Some(out_dir) = args
+        .out
+        .clone()
+        .or_else(|| in_cfg(cfg.as_ref().and_then(|c| c.file.render.out.as_ref())))
+    else {
+        eprintln!("error: say where to write: --out DIR, or [render] out in mon.toml");
+        return Exit::Usage;
+    };
+    let templates_dir = args
+        .templates
+        .clone()
+        .or_else(|| in_cfg(cfg.as_ref().and_then(|c| c.file.render.templates.as_ref())));
+    let selection = match mon::select::Selection::new(&args.only, &args.exclude) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Usage;
+        }
+    };
+    let paths = super::paths_or_configured(args.paths, cfg.as_ref());
+    let loaded = match validate::load(&paths) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {}: {}", e.path.display(), e.message);
@@ -62,7 +95,7 @@ pub fn run(args: Args, color: bool) -> Exit {
     if loaded.errors() > 0 {
         return super::refuse_invalid(&loaded, color, "refusing to render", "written");
     }
-    let templates = match Templates::load(args.templates.as_deref()) {
+    let templates = match Templates::load(templates_dir.as_deref()) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -80,6 +113,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         catalog: &loaded.catalog,
         sources: &loaded.sources,
         templates: &templates,
+        selection: &selection,
     };
     let mut outputs = Vec::new();
     for t in targets {
@@ -96,7 +130,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         diff: args.diff,
         check: args.check,
     };
-    let reports = match render::write(&outputs, &args.out, &opts) {
+    let reports = match render::write(&outputs, &out_dir, &opts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -114,7 +148,7 @@ pub fn run(args: Args, color: bool) -> Exit {
                 Status::WouldWrite => "would write",
                 Status::CheckFailed(_) => "check failed",
             };
-            writeln!(out, "{what:>12}  {}", args.out.join(&r.path).display())?;
+            writeln!(out, "{what:>12}  {}", out_dir.join(&r.path).display())?;
             if let Status::CheckFailed(m) = &r.status {
                 for line in m.lines() {
                     writeln!(out, "              {line}")?;
@@ -134,11 +168,17 @@ pub fn run(args: Args, color: bool) -> Exit {
     if let Err(code) = printed {
         return code;
     }
+    let differs = reports
+        .iter()
+        .any(|r| matches!(r.status, Status::Written | Status::WouldWrite));
     if reports
         .iter()
         .any(|r| matches!(r.status, Status::CheckFailed(_)))
     {
         Exit::Invalid
+    } else if differs && (args.dry_run || args.diff) {
+        // As `mon diff`: CI can tell drift from a clean tree.
+        Exit::ChangesPending
     } else {
         Exit::Ok
     }

@@ -1,12 +1,14 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
+use serde_json::json;
+
 use mon::exit::Exit;
 use mon::ops::plan::Action;
 use mon::ops::sync::{self, Limits, Refusal};
 
 use super::etcd::{EtcdArgs, OwnerArgs};
-use super::{PlanFormat, PlanRequest};
+use super::plan::{self, PlanArgs, PlanFormat, Request};
 
 /// Write the definitions into etcd in 9volt's layout, guarded against concurrent writers
 #[derive(clap::Args)]
@@ -14,7 +16,9 @@ use super::{PlanFormat, PlanRequest};
   mon sync --nosync                  # definitions in . into http://127.0.0.1:2379, deleting nothing
   mon sync defs/ --dry-run           # show the plan, write nothing at all
   mon sync defs/ --yes               # apply without asking, even on a terminal
-  mon sync defs/ --max-delete 100    # allow a larger cleanup; --force lifts the guards
+  mon sync defs/ --only 'monitor/web-*' --replace=monitor/web-1   # touch a few; restart one
+  mon sync defs/ --plan plan.json    # apply exactly the plan `mon diff --out` saved, or refuse
+  mon sync -e http://etcd1:2379 -p 9volt defs/    # 9volt's own flag names work too
 
 Writes go to etcd's v2 keyspace, the one 9volt reads, as actions a running 9volt follows at once:
 a new key is created, a changed one updated, a removed one deleted. Every value carries
@@ -23,11 +27,12 @@ ever deleted, so monitors made through 9volt's API, by 9volt cfg or by another d
 alone. On a terminal a plan that deletes asks first. Nothing is written when any definition is
 invalid or the paths hold none. A key someone else changed since the plan read it is reported and
 left alone (exit 6); a rerun converges.
-Exit codes: 0 applied (or nothing to do), 1 invalid definitions, 3 unreadable path or secret,
-5 etcd unreachable, refused the credentials, serves no v2 API or failed part way, 6 conflicts,
-7 refused by a guard (deletions, another owner's keys, no definitions, or the question answered no).")]
+Exit codes: 0 applied (or nothing to do), 1 invalid definitions, 2 bad flag, settings or plan file,
+3 unreadable path or secret, 5 etcd unreachable, refused the credentials, serves no v2 API or failed
+part way, 6 conflicts, 7 refused by a guard (deletions, another owner's keys, no definitions, the
+question answered no, or a saved plan that no longer holds).")]
 pub struct Args {
-    /// Definition files or directories [default: .]
+    /// Definition files or directories [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,
     /// Keep keys that exist only in etcd instead of deleting them (9volt cfg's --nosync)
     #[arg(long)]
@@ -35,9 +40,13 @@ pub struct Args {
     /// Show the plan and write nothing
     #[arg(long, visible_alias = "dryrun")]
     pub dry_run: bool,
-    /// Rewrite values that are already equal (a running 9volt restarts those checks)
-    #[arg(long)]
-    pub replace: bool,
+    /// Rewrite values that are already equal, all or those matching SECTION/NAME (repeatable;
+    /// a running 9volt restarts those checks)
+    #[arg(long, value_name = "SECTION/NAME", num_args = 0..=1, require_equals = true, default_missing_value = "*/*")]
+    pub replace: Vec<String>,
+    /// Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["nosync", "replace", "only", "exclude", "prune_unowned", "take_over"])]
+    pub plan: Option<PathBuf>,
     /// Refuse to delete more than this many keys without --force
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub max_delete: usize,
@@ -47,9 +56,8 @@ pub struct Args {
     /// Apply a plan that deletes without asking (the question is only asked on a terminal)
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Output format of the plan
-    #[arg(long, short = 'f', value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    #[command(flatten)]
+    pub select: PlanArgs,
     #[command(flatten)]
     pub owner: OwnerArgs,
     #[command(flatten)]
@@ -58,47 +66,93 @@ pub struct Args {
 
 pub fn run(args: Args, color: bool) -> Exit {
     let rt = super::runtime();
-    let req = PlanRequest {
+    let saved = match &args.plan {
+        Some(path) => match plan::load(path) {
+            Ok(s) => Some(s),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let replace = match args.replace.as_slice() {
+        [] => None,
+        r if r.iter().any(|p| p == "*/*") => Some(Vec::new()),
+        r => Some(r.to_vec()),
+    };
+    let req = Request {
         paths: args.paths,
         etcd: &args.etcd,
         owner: &args.owner,
+        plan: &args.select,
         keep_remote_only: args.nosync,
-        replace: args.replace,
+        replace,
+        saved: saved.as_ref(),
     };
-    let mut prepared = match super::show_plan(&rt, req, args.format, color, "sync") {
+    let mut planned = match plan::build(&rt, req, color, "sync") {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let plan = &prepared.plan;
+    let json = planned.format == PlanFormat::Json;
+    // JSON is one document, plan and outcome, printed at the end.
+    let finish = |planned: &plan::Planned, outcome: serde_json::Value, code: Exit| {
+        if json {
+            if let Err(c) = plan::print(planned, color, Some(&outcome)) {
+                return c;
+            }
+        }
+        code
+    };
+    if !json {
+        if let Err(code) = plan::print(&planned, color, None) {
+            return code;
+        }
+    }
+    if let Some(saved) = &saved {
+        let differences = mon::ops::plan::differences(saved, &planned.prepared.plan);
+        if !differences.is_empty() {
+            eprintln!(
+                "error: refusing to apply {}: it no longer describes what a sync would do:\n  {}\nnothing was written; run `mon diff --out` again and review the new plan",
+                args.plan.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+                plan::keys(&differences)
+            );
+            let outcome =
+                json!({"status": "refused", "reason": "stale plan", "differences": differences});
+            return finish(&planned, outcome, Exit::Refused);
+        }
+    }
+    let p = &planned.prepared.plan;
     let limits = Limits {
         max_delete: args.max_delete,
         force: args.force,
     };
-    if let Err(refusal) = sync::guard(plan, &limits) {
-        explain(&refusal, &plan.owner);
-        return Exit::Refused;
+    if let Err(refusal) = sync::guard(p, &limits) {
+        explain(&refusal, &p.owner);
+        let outcome = json!({"status": "refused", "reason": reason(&refusal)});
+        return finish(&planned, outcome, Exit::Refused);
     }
     if args.dry_run {
         eprintln!("dry run: nothing was written");
-        return Exit::Ok;
+        return finish(&planned, json!({"status": "dry-run"}), Exit::Ok);
     }
-    if plan.pending() == 0 {
-        return Exit::Ok;
+    if p.pending() == 0 {
+        return finish(&planned, json!({"status": "nothing to do"}), Exit::Ok);
     }
-    let deletes = plan.count(Action::Delete);
+    let deletes = p.count(Action::Delete);
     let ask = deletes > 0
         && !args.yes
         && std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal();
     if ask && !confirm(deletes) {
         eprintln!("not applied: nothing was written");
-        return Exit::Refused;
+        let outcome = json!({"status": "refused", "reason": "not confirmed"});
+        return finish(&planned, outcome, Exit::Refused);
     }
 
-    let bar = progress(plan.pending() as u64);
-    let report = rt.block_on(sync::apply(&mut prepared.store, &prepared.plan, &|n| {
-        bar.inc(n)
-    }));
+    let bar = progress(p.pending() as u64);
+    let report = rt.block_on(sync::apply(
+        &mut planned.prepared.store,
+        &planned.prepared.plan,
+        &|n| bar.inc(n),
+    ));
     bar.finish_and_clear();
 
     let count = |a| report.applied.get(&a).copied().unwrap_or(0);
@@ -108,7 +162,16 @@ pub fn run(args: Args, color: bool) -> Exit {
         count(Action::Change),
         count(Action::Delete)
     );
+    let mut outcome = json!({
+        "status": "applied",
+        "applied": {"add": count(Action::Add), "change": count(Action::Change), "delete": count(Action::Delete)},
+        "conflicts": report.conflicts,
+        "not_applied": report.not_applied,
+        "unknown": report.unknown,
+        "error": report.error.as_ref().map(|e| e.to_string()),
+    });
     if let Some(e) = &report.error {
+        outcome["status"] = json!("failed");
         eprintln!(
             "error: {e}\n{} writes were applied before this; {} were not sent.",
             report.total(),
@@ -123,17 +186,26 @@ pub fn run(args: Args, color: bool) -> Exit {
         }
         eprintln!("Nothing was left half-written: `mon diff` shows what is left, and a rerun of `mon sync` converges.");
         eprintln!("hint: {}", super::etcd_hint(e));
-        return Exit::Unreachable;
+        return finish(&planned, outcome, Exit::Unreachable);
     }
     if !report.conflicts.is_empty() {
+        outcome["status"] = json!("conflicts");
         eprintln!(
             "error: {} keys changed in etcd since they were read and were left as the other writer made them:\n  {}\nrerun `mon diff` to see them, then `mon sync` again",
             report.conflicts.len(),
             report.conflicts.join("\n  ")
         );
-        return Exit::Conflict;
+        return finish(&planned, outcome, Exit::Conflict);
     }
-    Exit::Ok
+    finish(&planned, outcome, Exit::Ok)
+}
+
+fn reason(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::OwnedElsewhere(_) => "owned by other definitions",
+        Refusal::TooMany { .. } => "more deletions than --max-delete",
+        Refusal::Most { .. } => "deletes most of what this owner has",
+    }
 }
 
 /// Says why the guard refused, and what would change its mind.

@@ -175,6 +175,45 @@ impl Store {
     }
 }
 
+/// After a lost connection: try every endpoint, the next ones first and the
+/// one that failed last (an election makes a live member refuse for a
+/// moment), with a growing pause, until one answers `probe` or `budget` (the
+/// command timeout, counted from the failure) runs out.
+pub(crate) async fn recover<F, Fut>(
+    count: usize,
+    current: usize,
+    budget: Duration,
+    mut probe: F,
+) -> Result<usize, Error>
+where
+    F: FnMut(usize, Duration) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Error>>,
+{
+    let deadline = tokio::time::Instant::now() + budget;
+    let mut pause = Duration::from_millis(50);
+    let mut last = Error::Connect("no etcd endpoint answered".into());
+    loop {
+        for i in (1..=count).map(|n| (current + n) % count) {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(last);
+            }
+            match tokio::time::timeout(left, probe(i, left)).await {
+                Ok(Ok(())) => return Ok(i),
+                Ok(Err(e)) => last = e,
+                Err(_) => {
+                    last = Error::Connect(format!(
+                        "no etcd endpoint answered within --command-timeout ({budget:?})"
+                    ))
+                }
+            }
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        tokio::time::sleep(pause.min(left)).await;
+        pause = (pause * 2).min(Duration::from_millis(500));
+    }
+}
+
 pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| {
         Error::Connect(format!(

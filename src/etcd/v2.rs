@@ -38,6 +38,8 @@ pub struct Client {
     bases: Arc<Vec<String>>,
     current: usize,
     auth: Option<(String, String)>,
+    /// How long to keep trying to reach etcd again after a lost connection.
+    budget: std::time::Duration,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +127,7 @@ impl Client {
             bases: Arc::new(opts.endpoints.iter().map(|e| base_url(e)).collect()),
             current: 0,
             auth,
+            budget: opts.command_timeout,
         };
         // The first endpoint, in order, that answers.
         client.current = client.first_answering(0, client.bases.len()).await?;
@@ -145,14 +148,32 @@ impl Client {
         Err(Error::Connect(format!("cannot reach etcd ({last})")))
     }
 
-    /// Moves to the next endpoint that answers; the current one is not tried again.
+    /// Moves to an endpoint that answers, within the command timeout.
     async fn fail_over(&mut self) -> Result<(), Error> {
-        if self.bases.len() < 2 {
-            return Err(Error::Connect("no other etcd endpoint to try".into()));
-        }
-        self.current = self
-            .first_answering(self.current + 1, self.bases.len() - 1)
-            .await?;
+        let http = &self.http;
+        let bases = &self.bases;
+        // /health is false while the cluster has no leader (an election
+        // after the member we used died): writes would only block until then.
+        self.current = super::recover(bases.len(), self.current, self.budget, |i, _| async move {
+            let r = http
+                .get(format!("{}/health", bases[i]))
+                .send()
+                .await
+                .map_err(|e| Error::Connect(format!("{}: {}", bases[i], describe(&e))))?;
+            let body = r.bytes().await.unwrap_or_default();
+            let healthy = serde_json::from_slice::<serde_json::Value>(&body)
+                .is_ok_and(|v| v["health"] == "true");
+            if healthy {
+                Ok(())
+            } else {
+                Err(Error::Connect(format!(
+                    "{} is not healthy: {}",
+                    bases[i],
+                    String::from_utf8_lossy(&body).trim()
+                )))
+            }
+        })
+        .await?;
         Ok(())
     }
 
@@ -186,6 +207,14 @@ impl Client {
         }
         match serde_json::from_slice::<EtcdError>(&body) {
             Ok(e) if matches!(e.code, KEY_NOT_FOUND | NODE_EXIST | 101) => Ok(Err(e.code)),
+            // 300 "Raft Internal Error" (a leader change, a timed-out
+            // proposal): the member is there, the cluster is not, for now.
+            Ok(e) if e.code == 300 || status.is_server_error() => Err(Error::Connect(format!(
+                "etcd at {} could not serve the request: {}{}",
+                self.base(),
+                e.message,
+                e.cause.map(|c| format!(" ({c})")).unwrap_or_default()
+            ))),
             Ok(_) => Err(refusal(status, &body)),
             // etcd without --enable-v2 has no /v2/keys route at all.
             Err(_) if status == StatusCode::NOT_FOUND => Err(Error::NoV2(format!(
@@ -368,11 +397,13 @@ impl Client {
     pub async fn apply(&mut self, ops: Vec<Op>) -> Applied {
         let mut result = Applied::default();
         let mut pending = ops;
-        let mut failovers = 0;
+        // Since when etcd has been out of reach, across reconnections.
+        let mut unreachable_since: Option<tokio::time::Instant> = None;
         while !pending.is_empty() {
             let mut failed = Vec::new();
             let mut not_started = Vec::new();
             let mut error = None;
+            let before = pending.len();
             for (op, attempt) in self.round(std::mem::take(&mut pending)).await {
                 match attempt {
                     Attempt::Finished(Outcome::Done) => result.applied.push(op.key().into()),
@@ -385,11 +416,15 @@ impl Client {
                 }
             }
             let Some(e) = error else { break };
+            if failed.len() + not_started.len() < before {
+                // Some went through: a fresh streak of trouble, if any.
+                unreachable_since = None;
+            }
+            let since = *unreachable_since.get_or_insert_with(tokio::time::Instant::now);
             // Only a lost connection is worth another endpoint; and every
             // retried op first settles whether its last attempt landed.
-            failovers += 1;
             if matches!(e, Error::Connect(_))
-                && failovers < self.bases.len()
+                && since.elapsed() <= self.budget
                 && self.fail_over().await.is_ok()
             {
                 pending = failed.into_iter().chain(not_started).collect();

@@ -14,7 +14,8 @@ pub struct Client {
     all: Vec<String>,
     current: usize,
     co: ConnectOptions,
-    timeout: std::time::Duration,
+    /// How long to keep trying to reach etcd again after a lost connection.
+    budget: std::time::Duration,
 }
 
 const PAGE: i64 = 5_000;
@@ -84,7 +85,10 @@ impl Client {
         // The first endpoint, in order, that answers. A balanced connection
         // over all of them would keep sending some requests to a dead one.
         let timeout = opts.dial_timeout + opts.command_timeout;
-        Self::first_answering(&opts.endpoints, 0, opts.endpoints.len(), &co, timeout).await
+        let mut c =
+            Self::first_answering(&opts.endpoints, 0, opts.endpoints.len(), &co, timeout).await?;
+        c.budget = opts.command_timeout;
+        Ok(c)
     }
 
     async fn first_answering(
@@ -104,7 +108,7 @@ impl Client {
                         all: all.to_vec(),
                         current: i,
                         co: co.clone(),
-                        timeout,
+                        budget: timeout,
                     })
                 }
                 Err(e) => last = e,
@@ -130,20 +134,24 @@ impl Client {
             .map_err(|e| classify(e, endpoint))
     }
 
-    /// Moves to the next endpoint that answers; the current one is not tried again.
+    /// Moves to an endpoint that serves requests, within the command timeout.
     async fn fail_over(&mut self) -> Result<(), Error> {
-        if self.all.len() < 2 {
-            return Err(Error::Connect("no other etcd endpoint to try".into()));
-        }
-        let next = Self::first_answering(
-            &self.all,
-            self.current + 1,
-            self.all.len() - 1,
-            &self.co,
-            self.timeout,
-        )
+        let found = std::sync::Mutex::new(None);
+        let (all, co) = (&self.all, &self.co);
+        let i = super::recover(all.len(), self.current, self.budget, |i, left| {
+            let found = &found;
+            async move {
+                let inner = Self::try_connect(&all[i], co, left).await?;
+                *found.lock().expect("not poisoned") = Some(inner);
+                Ok(())
+            }
+        })
         .await?;
-        *self = next;
+        if let Some(inner) = found.into_inner().expect("not poisoned") {
+            self.inner = inner;
+            self.current = i;
+            self.endpoints = self.all[i].clone();
+        }
         Ok(())
     }
 
@@ -237,7 +245,9 @@ impl Client {
     pub async fn apply(&mut self, mut ops: Vec<Op>) -> Applied {
         let mut result = Applied::default();
         let mut compares_failed = 0;
-        let mut failovers = 0;
+        // Since when etcd has been out of reach, across reconnections: an
+        // election that never ends must not keep us here.
+        let mut unreachable_since: Option<tokio::time::Instant> = None;
         // A failed compare voids the whole transaction, and a lost answer
         // leaves it unknown: either way read the keys back, keep what is
         // done or conflicting, and try the rest again.
@@ -256,9 +266,10 @@ impl Client {
                 Err(e) => Some(classify(e, &self.endpoints)),
             };
             if let Some(e) = sent {
-                failovers += 1;
                 let lost = matches!(e, Error::Connect(_));
-                if !lost || failovers >= self.all.len() || self.fail_over().await.is_err() {
+                let since = *unreachable_since.get_or_insert_with(tokio::time::Instant::now);
+                let exhausted = since.elapsed() > self.budget;
+                if !lost || exhausted || self.fail_over().await.is_err() {
                     if lost {
                         result.unknown = ops.iter().map(|o| o.key().to_string()).collect();
                     } else {
@@ -282,6 +293,13 @@ impl Client {
                     ops = s.retry;
                 }
                 Err(e) => {
+                    // The read-back lost its connection: reconnect and try
+                    // the transaction again (its guards make that safe).
+                    let since = *unreachable_since.get_or_insert_with(tokio::time::Instant::now);
+                    let lost = matches!(e, Error::Connect(_));
+                    if lost && since.elapsed() <= self.budget && self.fail_over().await.is_ok() {
+                        continue;
+                    }
                     result.unknown = ops.iter().map(|o| o.key().to_string()).collect();
                     result.error = Some(e);
                     break;

@@ -18,6 +18,7 @@ use crate::catalog::{Catalog, Section};
 use crate::check::{duration, ninevolt};
 use crate::etcd::Entry;
 use crate::secret;
+use crate::select::Selection;
 use crate::source::SourceMap;
 
 /// The sections that live in etcd, and their directory names there.
@@ -97,6 +98,19 @@ pub struct Desired {
     pub value: Value,
     /// JSON pointers of values that are secrets (never printed).
     pub secrets: Vec<String>,
+    /// SHA-256 of the definition as written (secret references unresolved):
+    /// what a saved plan pins it by.
+    pub digest: String,
+}
+
+/// Hex SHA-256 of a JSON value's compact form.
+fn digest(v: &Value) -> String {
+    let text = serde_json::to_string(v).expect("JSON values serialize");
+    ring::digest::digest(&ring::digest::SHA256, text.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Builds what etcd should hold, resolving secret references. Errors name the
@@ -107,6 +121,7 @@ pub fn desired(catalog: &Catalog, sources: &SourceMap) -> Result<Vec<Desired>, V
     for section in SYNCED {
         for def in catalog.section(section) {
             let mut value = def.node.to_json();
+            let written = digest(&value);
             let mut secrets = Vec::new();
             if section == Section::Alerter {
                 let base = sources
@@ -137,6 +152,7 @@ pub fn desired(catalog: &Catalog, sources: &SourceMap) -> Result<Vec<Desired>, V
                 name: def.name.clone(),
                 value,
                 secrets,
+                digest: written,
             });
         }
     }
@@ -192,6 +208,8 @@ pub struct Change {
     pub secrets: Vec<String>,
     /// Who wrote what etcd holds, by its ownership mark.
     pub owner: Option<String>,
+    /// The definition's digest, for keys that are defined.
+    pub digest: Option<String>,
 }
 
 impl Change {
@@ -254,8 +272,12 @@ impl Plan {
 pub struct PlanOptions {
     /// Keep keys that exist only in etcd (9volt cfg's --nosync).
     pub keep_remote_only: bool,
-    /// Rewrite values that are already equal (9volt cfg's --replace).
-    pub replace: bool,
+    /// Rewrite values that are already equal (9volt cfg's --replace): none,
+    /// or those in this selection.
+    pub replace: Option<Selection>,
+    /// The definitions and keys this plan may touch; the rest are left out
+    /// of it entirely, neither written nor deleted.
+    pub selection: Selection,
     /// The name written into every value as its ownership mark.
     pub owner: String,
     /// Also delete keys that carry no ownership mark (written by 9volt's
@@ -285,6 +307,14 @@ pub fn plan(
             }
         }
     }
+    let name_of = |key: &str| key.rsplit('/').next().unwrap_or_default().to_string();
+    let section_of = |key: &str| {
+        SYNCED
+            .into_iter()
+            .find(|s| key.starts_with(&dir(prefix, *s)))
+            .unwrap_or(Section::Monitor)
+    };
+    by_key.retain(|k, _| opts.selection.contains(section_of(k), &name_of(k)));
     let owned = by_key
         .values()
         .filter(|e| {
@@ -293,6 +323,9 @@ pub fn plan(
         })
         .count();
     for mut d in desired {
+        if !opts.selection.contains(d.section, &d.name) {
+            continue;
+        }
         if let Value::Object(fields) = &mut d.value {
             fields.insert(OWNER_FIELD.into(), Value::String(opts.owner.clone()));
         }
@@ -304,9 +337,13 @@ pub fn plan(
                     let owner = owner_of(&v).map(str::to_string);
                     let elsewhere = owner.as_ref().is_some_and(|o| *o != opts.owner);
                     let same = equivalent(&v, &d.value, d.section);
+                    let replace = opts
+                        .replace
+                        .as_ref()
+                        .is_some_and(|r| r.contains(d.section, &d.name));
                     let action = if elsewhere && !opts.take_over {
                         Action::OwnedElsewhere
-                    } else if same && !opts.replace {
+                    } else if same && !replace {
                         Action::Unchanged
                     } else {
                         Action::Change
@@ -334,14 +371,12 @@ pub fn plan(
             version,
             secrets: d.secrets,
             owner,
+            digest: Some(d.digest),
         });
     }
     for (key, e) in by_key {
-        let section = SYNCED
-            .into_iter()
-            .find(|s| key.starts_with(&dir(prefix, *s)))
-            .unwrap_or(Section::Monitor);
-        let name = key.rsplit('/').next().unwrap_or_default().to_string();
+        let section = section_of(&key);
+        let name = name_of(&key);
         let before = serde_json::from_str::<Value>(&e.value).ok();
         let owner = before.as_ref().and_then(owner_of).map(str::to_string);
         let ours = match &owner {
@@ -375,6 +410,7 @@ pub fn plan(
             version: Some(e.version),
             secrets,
             owner,
+            digest: None,
         });
     }
     changes.sort_by(|a, b| (a.section, &a.name).cmp(&(b.section, &b.name)));
@@ -517,6 +553,163 @@ pub async fn prepare(
         return Err(PrepareError::TooLarge(too_large));
     }
     Ok(Prepared { store, plan })
+}
+
+/// A plan as `mon diff --out` saves it for review, and `mon sync --plan`
+/// applies it: every key it would write with the version it read and the
+/// digest of the definition behind it, so that applying can refuse when etcd
+/// or the definitions changed since. No secret is stored: values are shown
+/// masked, and definitions are pinned by digests of their unresolved form.
+#[derive(serde::Serialize, serde::Deserialize, Debug)]
+pub struct Saved {
+    /// The format's version.
+    pub mon_plan: u32,
+    pub prefix: String,
+    pub api: String,
+    pub owner: String,
+    pub options: SavedOptions,
+    pub summary: BTreeMap<String, usize>,
+    pub changes: Vec<SavedChange>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct SavedOptions {
+    pub nosync: bool,
+    /// None: no --replace; empty: all; else the patterns.
+    pub replace: Option<Vec<String>>,
+    pub only: Vec<String>,
+    pub exclude: Vec<String>,
+    pub prune_unowned: bool,
+    pub take_over: bool,
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+pub struct SavedChange {
+    pub key: String,
+    pub action: String,
+    /// The version the plan read (v2 modifiedIndex, v3 mod_revision).
+    pub read: Option<i64>,
+    pub digest: Option<String>,
+    #[serde(default)]
+    pub before: Value,
+    #[serde(default)]
+    pub after: Value,
+}
+
+pub const SAVED_FORMAT: u32 = 1;
+
+impl SavedOptions {
+    pub fn of(opts: &PlanOptions) -> SavedOptions {
+        SavedOptions {
+            nosync: opts.keep_remote_only,
+            replace: opts.replace.as_ref().map(|r| r.only_patterns.clone()),
+            only: opts.selection.only_patterns.clone(),
+            exclude: opts.selection.exclude_patterns.clone(),
+            prune_unowned: opts.prune_unowned,
+            take_over: opts.take_over,
+        }
+    }
+
+    /// The plan options these stand for, with `owner`.
+    pub fn options(&self, owner: String) -> Result<PlanOptions, String> {
+        Ok(PlanOptions {
+            keep_remote_only: self.nosync,
+            replace: match &self.replace {
+                None => None,
+                Some(p) if p.is_empty() => Some(Selection::all()),
+                Some(p) => Some(Selection::new(p, &[])?),
+            },
+            selection: Selection::new(&self.only, &self.exclude)?,
+            owner,
+            prune_unowned: self.prune_unowned,
+            take_over: self.take_over,
+        })
+    }
+}
+
+fn saved_changes(plan: &Plan) -> Vec<SavedChange> {
+    plan.changes
+        .iter()
+        .filter(|c| c.action.writes() || c.action == Action::OwnedElsewhere)
+        .map(|c| SavedChange {
+            key: c.key.clone(),
+            action: c.action.as_str().into(),
+            read: c.version,
+            digest: c.digest.clone(),
+            before: c
+                .before
+                .as_ref()
+                .map_or(Value::Null, |v| masked(v, &c.secrets, None)),
+            after: c
+                .after
+                .as_ref()
+                .map_or(Value::Null, |v| masked(v, &c.secrets, c.before.as_ref())),
+        })
+        .collect()
+}
+
+pub fn save(plan: &Plan, api: &str, opts: &PlanOptions) -> Saved {
+    let summary = [
+        Action::Add,
+        Action::Change,
+        Action::Delete,
+        Action::Unchanged,
+        Action::LeftAlone,
+        Action::OwnedElsewhere,
+    ]
+    .into_iter()
+    .map(|a| (a.as_str().to_string(), plan.count(a)))
+    .collect();
+    Saved {
+        mon_plan: SAVED_FORMAT,
+        prefix: plan.prefix.clone(),
+        api: api.into(),
+        owner: plan.owner.clone(),
+        options: SavedOptions::of(opts),
+        summary,
+        changes: saved_changes(plan),
+    }
+}
+
+/// Why a fresh plan is not the saved one, key by key; empty when they agree.
+pub fn differences(saved: &Saved, fresh: &Plan) -> Vec<String> {
+    let now: BTreeMap<String, SavedChange> = saved_changes(fresh)
+        .into_iter()
+        .map(|c| (c.key.clone(), c))
+        .collect();
+    let then: BTreeMap<&str, &SavedChange> =
+        saved.changes.iter().map(|c| (c.key.as_str(), c)).collect();
+    let mut out = Vec::new();
+    for (key, was) in &then {
+        match now.get(*key) {
+            None => out.push(format!(
+                "{key}: the plan would {} it, but now nothing is to be done (changed in etcd or in the definitions)",
+                was.action
+            )),
+            Some(is) if is.digest != was.digest => out.push(format!(
+                "{key}: the definition changed since the plan was written"
+            )),
+            Some(is) if is.read != was.read => out.push(format!(
+                "{key}: changed in etcd since the plan was written (read at {}, now {})",
+                was.read.map_or("absent".into(), |v| v.to_string()),
+                is.read.map_or("absent".into(), |v| v.to_string())
+            )),
+            Some(is) if is.action != was.action => out.push(format!(
+                "{key}: the plan would {} it, but now it is to {} (a secret's value or etcd changed)",
+                was.action, is.action
+            )),
+            Some(_) => {}
+        }
+    }
+    for (key, is) in &now {
+        if !then.contains_key(key.as_str()) {
+            out.push(format!(
+                "{key}: not in the plan, but now to {} (changed in etcd or in the definitions)",
+                is.action
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -52,6 +52,9 @@ fn str_of(n: &Node, k: &str) -> Option<String> {
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
     for def in ctx.catalog.section(Section::Collectd) {
+        if !ctx.selection.contains(Section::Collectd, &def.name) {
+            continue;
+        }
         let h = &def.node;
         let paths = h.get("paths");
         let path = |k: &str, d: &str| {

@@ -16,6 +16,9 @@ use crate::syntax::Node;
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
     for def in ctx.catalog.section(Section::Conveyer) {
+        if !ctx.selection.contains(Section::Conveyer, &def.name) {
+            continue;
+        }
         let c = &def.node;
         let host = c.get("host").and_then(Node::as_str).unwrap_or("localhost");
         let port = c.get("port").and_then(Node::as_i64).unwrap_or(10100);

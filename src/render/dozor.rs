@@ -13,6 +13,9 @@ use crate::syntax::Node;
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
     for def in ctx.catalog.section(Section::Dozor) {
+        if !ctx.selection.contains(Section::Dozor, &def.name) {
+            continue;
+        }
         let plugins: Vec<_> = def
             .node
             .get("plugins")

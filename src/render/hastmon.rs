@@ -96,6 +96,9 @@ fn key(
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
     for def in ctx.catalog.section(Section::Cluster) {
+        if !ctx.selection.contains(Section::Cluster, &def.name) {
+            continue;
+        }
         let c = &def.node;
         let nodes = c.get("nodes").map(Node::entries).unwrap_or_default();
         let address = |name: &str| {

@@ -54,6 +54,8 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     pub sources: &'a SourceMap,
     pub templates: &'a Templates,
+    /// Which definitions to render (`--only`, `--exclude`).
+    pub selection: &'a crate::select::Selection,
 }
 
 impl Context<'_> {

@@ -5,6 +5,7 @@ mod github;
 mod json;
 mod junit;
 pub mod plan_json;
+pub mod plan_short;
 pub mod plan_text;
 mod sarif;
 mod short;

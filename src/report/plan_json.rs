@@ -7,7 +7,13 @@ use serde_json::json;
 
 use crate::ops::plan::{masked, Action, Plan};
 
-pub fn write(plan: &Plan, api: &str, out: &mut dyn Write) -> io::Result<()> {
+/// `outcome`: what `mon sync` did with the plan, in the same document.
+pub fn write(
+    plan: &Plan,
+    api: &str,
+    outcome: Option<&serde_json::Value>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let changes: Vec<_> = plan
         .changes
         .iter()
@@ -29,7 +35,7 @@ pub fn write(plan: &Plan, api: &str, out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "prefix": plan.prefix,
         "api": api,
         "owner": plan.owner,
@@ -45,6 +51,9 @@ pub fn write(plan: &Plan, api: &str, out: &mut dyn Write) -> io::Result<()> {
         "unreadable_keys": plan.unreadable,
         "changes": changes,
     });
+    if let Some(o) = outcome {
+        doc["outcome"] = o.clone();
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -38,7 +38,13 @@ fn after_text(c: &Change) -> String {
     })
 }
 
-pub fn write(plan: &Plan, out: &mut dyn Write, color: bool) -> io::Result<()> {
+/// `context`: lines of unchanged JSON shown around each change (all when None).
+pub fn write(
+    plan: &Plan,
+    out: &mut dyn Write,
+    color: bool,
+    context: Option<usize>,
+) -> io::Result<()> {
     let paint = |code: &str, text: &str| {
         if color {
             format!("{code}{text}{RESET}")
@@ -80,12 +86,27 @@ pub fn write(plan: &Plan, out: &mut dyn Write, color: bool) -> io::Result<()> {
         )?;
         let (before, after) = (before_text(c), after_text(c));
         let diff = TextDiff::from_lines(&before, &after);
-        for change in diff.iter_all_changes() {
-            let line = change.value().trim_end_matches('\n');
-            match change.tag() {
-                ChangeTag::Delete => writeln!(out, "    {}", paint(RED, &format!("- {line}")))?,
-                ChangeTag::Insert => writeln!(out, "    {}", paint(GREEN, &format!("+ {line}")))?,
-                ChangeTag::Equal => writeln!(out, "      {line}")?,
+        let groups = match context {
+            Some(n) => diff.grouped_ops(n),
+            None => vec![diff.ops().to_vec()],
+        };
+        for (i, group) in groups.iter().enumerate() {
+            if i > 0 {
+                writeln!(out, "      ...")?;
+            }
+            for op in group {
+                for change in diff.iter_changes(op) {
+                    let line = change.value().trim_end_matches('\n');
+                    match change.tag() {
+                        ChangeTag::Delete => {
+                            writeln!(out, "    {}", paint(RED, &format!("- {line}")))?
+                        }
+                        ChangeTag::Insert => {
+                            writeln!(out, "    {}", paint(GREEN, &format!("+ {line}")))?
+                        }
+                        ChangeTag::Equal => writeln!(out, "      {line}")?,
+                    }
+                }
             }
         }
     }

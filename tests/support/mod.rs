@@ -429,6 +429,14 @@ impl Etcd {
 }
 
 impl Etcd {
+    /// Whether this member leads its cluster now.
+    pub fn is_leader(&self) -> bool {
+        let text = self.ctl("3", &["endpoint", "status", "-w", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let status = &v[0]["Status"];
+        status["leader"] == status["header"]["member_id"]
+    }
+
     /// Freezes the server (SIGSTOP): it keeps its sockets but answers nothing.
     pub fn pause(&self) {
         if let Some(c) = &self.child {

@@ -1,0 +1,187 @@
+//! What `diff` and `sync` share: the flags that shape a plan, building it
+//! from definitions, settings and etcd, and printing it in each format.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use mon::exit::Exit;
+use mon::ops::plan::{PlanOptions, Prepared};
+use mon::select::Selection;
+
+use super::etcd::{EtcdArgs, OwnerArgs};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Changed keys with unified diffs, for people
+    Text,
+    /// One line per key to write or delete, then the summary
+    Short,
+    /// The plan as one JSON document (with the outcome, for sync)
+    Json,
+}
+
+/// Selection and output, the same for diff and sync.
+#[derive(clap::Args, Clone)]
+pub struct PlanArgs {
+    /// Only these definitions and keys, as SECTION/NAME globs (repeatable): monitor/web-*
+    #[arg(long, value_name = "SECTION/NAME")]
+    pub only: Vec<String>,
+    /// Leave out these definitions and keys, as SECTION/NAME globs (repeatable)
+    #[arg(long, value_name = "SECTION/NAME")]
+    pub exclude: Vec<String>,
+    /// Output format of the plan [default: text, or [plan] format in mon.toml]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<PlanFormat>,
+    /// Lines of unchanged JSON around each change in text diffs [default: all]
+    #[arg(long, value_name = "N")]
+    pub context: Option<usize>,
+}
+
+/// How to plan: what to keep, rewrite and own.
+pub struct Request<'a> {
+    pub paths: Vec<PathBuf>,
+    pub etcd: &'a EtcdArgs,
+    pub owner: &'a OwnerArgs,
+    pub plan: &'a PlanArgs,
+    pub keep_remote_only: bool,
+    /// None: no --replace; empty: all; else SECTION/NAME globs.
+    pub replace: Option<Vec<String>>,
+    /// Settings from a saved plan, which win over the flags.
+    pub saved: Option<&'a mon::ops::plan::Saved>,
+}
+
+pub struct Planned {
+    pub prepared: Prepared,
+    pub options: PlanOptions,
+    pub api: &'static str,
+    pub format: PlanFormat,
+    pub context: Option<usize>,
+}
+
+fn usage(e: String) -> Exit {
+    eprintln!("error: {e}");
+    Exit::Usage
+}
+
+/// Loads settings and definitions, reads etcd and builds the plan.
+pub fn build(
+    rt: &tokio::runtime::Runtime,
+    req: Request,
+    color: bool,
+    verb: &str,
+) -> Result<Planned, Exit> {
+    let cfg = super::settings(&req.paths)?;
+    let paths = super::paths_or_configured(req.paths, cfg.as_ref());
+    let resolved = super::connection(req.etcd, cfg.as_ref())?;
+    let mut options = resolved.options;
+    let mut prefix = resolved.prefix;
+    let owner = req.owner.resolve(&paths, cfg.as_ref()).map_err(usage)?;
+    let format = match (
+        req.plan.format,
+        cfg.as_ref().and_then(|c| c.file.plan.format.as_deref()),
+    ) {
+        (Some(f), _) => f,
+        (None, Some(f)) => PlanFormat::from_str(f, true).map_err(|_| {
+            usage(format!(
+                "mon.toml: [plan] format = \"{f}\" must be text, short or json"
+            ))
+        })?,
+        (None, None) => PlanFormat::Text,
+    };
+    let opts = match req.saved {
+        Some(saved) => {
+            // The reviewed plan's settings, not today's flags.
+            if saved.mon_plan != mon::ops::plan::SAVED_FORMAT {
+                return Err(usage(format!(
+                    "the plan file is format {}, this mon reads format {}",
+                    saved.mon_plan,
+                    mon::ops::plan::SAVED_FORMAT
+                )));
+            }
+            prefix = saved.prefix.clone();
+            options.api = match saved.api.as_str() {
+                "v3" => mon::etcd::Api::V3,
+                _ => mon::etcd::Api::V2,
+            };
+            saved.options.options(saved.owner.clone()).map_err(usage)?
+        }
+        None => PlanOptions {
+            keep_remote_only: req.keep_remote_only,
+            replace: match req.replace {
+                None => None,
+                Some(p) if p.is_empty() => Some(Selection::all()),
+                Some(p) => {
+                    Some(Selection::new(&p, &[]).map_err(|e| usage(format!("--replace {e}")))?)
+                }
+            },
+            selection: Selection::new(&req.plan.only, &req.plan.exclude).map_err(usage)?,
+            owner: owner.value,
+            prune_unowned: req.owner.prune_unowned,
+            take_over: req.owner.take_over,
+        },
+    };
+    let prepared = rt
+        .block_on(mon::ops::plan::prepare(&paths, &options, &prefix, &opts))
+        .map_err(|e| super::prepare_failed(e, color, verb))?;
+    for key in &prepared.plan.unreadable {
+        eprintln!(
+            "warning: {key:?} is not a UTF-8 key; mon cannot address it and leaves it alone (9volt cannot read it either: delete it with etcdctl)"
+        );
+    }
+    Ok(Planned {
+        prepared,
+        options: opts,
+        api: options.api.as_str(),
+        format,
+        context: req.plan.context,
+    })
+}
+
+/// Prints the plan; JSON carries `outcome` when sync has one.
+pub fn print(p: &Planned, color: bool, outcome: Option<&serde_json::Value>) -> Result<(), Exit> {
+    let plan = &p.prepared.plan;
+    super::emit(|out| match p.format {
+        PlanFormat::Text => mon::report::plan_text::write(plan, out, color, p.context),
+        PlanFormat::Short => mon::report::plan_short::write(plan, out),
+        PlanFormat::Json => mon::report::plan_json::write(plan, p.api, outcome, out),
+    })
+}
+
+/// Writes the plan for review, without secrets (`mon diff --out`).
+pub fn save(p: &Planned, path: &std::path::Path) -> Result<(), Exit> {
+    let saved = mon::ops::plan::save(&p.prepared.plan, p.api, &p.options);
+    let text = serde_json::to_string_pretty(&saved).expect("JSON") + "\n";
+    std::fs::write(path, text).map_err(|e| {
+        eprintln!(
+            "error: cannot write the plan to {}: {}",
+            path.display(),
+            mon::source::io_message(&e)
+        );
+        Exit::Io
+    })
+}
+
+/// Reads a plan written by `mon diff --out`.
+pub fn load(path: &std::path::Path) -> Result<mon::ops::plan::Saved, Exit> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!(
+            "error: cannot read the plan {}: {}",
+            path.display(),
+            mon::source::io_message(&e)
+        );
+        Exit::Io
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        eprintln!(
+            "error: {} is not a plan written by `mon diff --out`: {e}",
+            path.display()
+        );
+        Exit::Usage
+    })
+}
+
+/// The key of a plan that is shown, for error messages that name keys.
+pub fn keys(list: &[String]) -> String {
+    list.join("\n  ")
+}

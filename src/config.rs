@@ -1,0 +1,230 @@
+//! `mon.toml`: the settings an operator would otherwise type on every run,
+//! kept at the root of the definitions. Precedence is flags, then the
+//! environment, then this file, then built-in defaults; every resolved
+//! setting remembers where it came from, so `mon config` can say.
+//!
+//! Credentials in the file are secret references only (`{env = "NAME"}` or
+//! `{file = "PATH"}`), never values: the file lives beside the definitions,
+//! in version control.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The file's name; the definitions walker skips it.
+pub const FILE_NAME: &str = "mon.toml";
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct File {
+    /// Definition paths used when none are given, relative to the file.
+    pub paths: Option<Vec<PathBuf>>,
+    /// The ownership mark `mon sync` writes.
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub etcd: EtcdFile,
+    #[serde(default)]
+    pub mqtt: MqttFile,
+    #[serde(default)]
+    pub render: RenderFile,
+    #[serde(default)]
+    pub validate: FormatFile,
+    /// `mon diff` and `mon sync` output.
+    #[serde(default)]
+    pub plan: FormatFile,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EtcdFile {
+    pub endpoints: Option<Vec<String>>,
+    pub api: Option<String>,
+    pub prefix: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<SecretRef>,
+    pub cacert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub dial_timeout: Option<String>,
+    pub command_timeout: Option<String>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MqttFile {
+    /// The operator's own account, for sending commands.
+    pub user: Option<String>,
+    pub password: Option<SecretRef>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RenderFile {
+    pub out: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FormatFile {
+    pub format: Option<String>,
+}
+
+/// A credential in the file: where to find it, never the value.
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub enum SecretRef {
+    Env(String),
+    File(PathBuf),
+}
+
+impl SecretRef {
+    /// Resolves it; a relative file path is taken from the config file's directory.
+    pub fn resolve(&self, base: &Path) -> Result<String, String> {
+        let v = match self {
+            SecretRef::Env(n) => serde_json::json!({ "env": n }),
+            SecretRef::File(p) => serde_json::json!({ "file": p.to_string_lossy() }),
+        };
+        crate::secret::resolve(&v, base)
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            SecretRef::Env(n) => format!("(secret from environment variable {n})"),
+            SecretRef::File(p) => format!("(secret from file {})", p.display()),
+        }
+    }
+}
+
+/// A loaded config file and where it is.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub file: File,
+}
+
+impl Loaded {
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+    /// A path from the file, taken relative to the file's directory.
+    pub fn path_of(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.dir().join(p)
+        }
+    }
+}
+
+/// Where the definitions start: the first path if it is a directory, the
+/// directory of a file, or the current directory.
+pub fn root(paths: &[PathBuf]) -> PathBuf {
+    match paths.first() {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        None => PathBuf::from("."),
+    }
+}
+
+/// The config file: `explicit` if given (it must exist), else `mon.toml` at
+/// the root of the definitions, if there is one.
+pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<Loaded>, String> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = root(paths).join(FILE_NAME);
+            if !p.is_file() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    let text =
+        crate::source::read(&path).map_err(|e| format!("{}: {}", path.display(), e.message))?;
+    let file: File = toml::from_str(&text).map_err(|e| {
+        format!(
+            "{}: {}",
+            path.display(),
+            e.to_string().trim_end().replace('\n', "\n  ")
+        )
+    })?;
+    Ok(Some(Loaded { path, file }))
+}
+
+/// Where a setting's value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Flag(String),
+    Env(String),
+    File(PathBuf),
+    Default,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag(n) => write!(f, "flag {n}"),
+            Source::Env(n) => write!(f, "environment {n}"),
+            Source::File(p) => write!(f, "file {}", p.display()),
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Clone, Debug)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The first of the candidates that is set, in precedence order, else the default.
+pub fn pick<T>(candidates: Vec<(Option<T>, Source)>, default: T) -> Setting<T> {
+    candidates
+        .into_iter()
+        .find_map(|(v, source)| v.map(|value| Setting { value, source }))
+        .unwrap_or(Setting {
+            value: default,
+            source: Source::Default,
+        })
+}
+
+/// An environment variable, if set and not empty.
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_references_only() {
+        let ok: File = toml::from_str(
+            "[etcd]\nuser = \"mon\"\npassword = { env = \"ETCD_PW\" }\n[mqtt]\npassword = { file = \"pw\" }\n",
+        )
+        .unwrap();
+        assert_eq!(ok.etcd.password, Some(SecretRef::Env("ETCD_PW".into())));
+        assert!(toml::from_str::<File>("[etcd]\npassword = \"hunter2\"\n").is_err());
+        assert!(toml::from_str::<File>("[etcd]\nendpoint = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn precedence_is_the_first_set() {
+        let s = pick(
+            vec![
+                (None, Source::Flag("--prefix".into())),
+                (Some("env"), Source::Env("NINEV_ETCD_PREFIX".into())),
+                (Some("file"), Source::Default),
+            ],
+            "default",
+        );
+        assert_eq!(s.value, "env");
+        assert_eq!(s.source, Source::Env("NINEV_ETCD_PREFIX".into()));
+        assert_eq!(pick::<&str>(vec![], "d").source, Source::Default);
+    }
+}

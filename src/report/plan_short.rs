@@ -1,0 +1,27 @@
+//! The plan in one line per key that would be written, deleted or is held by
+//! another owner, then the summary: for plans of thousands of keys.
+
+use std::io::{self, Write};
+
+use crate::ops::plan::{Action, Plan};
+
+pub fn write(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    for c in &plan.changes {
+        let sign = match c.action {
+            Action::Add => "+",
+            Action::Change => "~",
+            Action::Delete => "-",
+            Action::OwnedElsewhere => "!",
+            Action::Unchanged | Action::LeftAlone => continue,
+        };
+        match (&c.action, &c.owner) {
+            (Action::OwnedElsewhere, Some(o)) => writeln!(out, "{sign} {} (owner `{o}`)", c.key)?,
+            _ => writeln!(out, "{sign} {}", c.key)?,
+        }
+    }
+    if plan.differs() {
+        writeln!(out, "Plan: {}.", plan.summary())
+    } else {
+        writeln!(out, "No changes: {}.", plan.summary())
+    }
+}
