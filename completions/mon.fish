@@ -120,9 +120,9 @@ complete -c mon -n "__fish_mon_using_subcommand send-command" -l defs -d 'Where 
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l host -d 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l topic -d 'Topic the host takes tasks from (with --host)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l result-topic -d 'Topic the host publishes results to (with --host)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l user -d 'MQTT user (with --host)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l password -d 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l password-file -d 'Read the MQTT password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l user -d 'Your own MQTT account, for --host and for the definitions\' hosts alike (their brokers\' accounts are for the hosts) [default: [mqtt] user in mon.toml]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l password -d 'Password of --user (better from MON_MQTT_PASSWORD or --password-file)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l password-file -d 'Read the password of --user from this file' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r
@@ -143,9 +143,9 @@ complete -c mon -n "__fish_mon_using_subcommand send-config" -l defs -d 'Where t
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l host -d 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l topic -d 'Topic the host takes tasks from (with --host)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l result-topic -d 'Topic the host publishes results to (with --host)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l user -d 'MQTT user (with --host)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l password -d 'MQTT password (better from MON_MQTT_PASSWORD or --password-file)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l password-file -d 'Read the MQTT password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l user -d 'Your own MQTT account, for --host and for the definitions\' hosts alike (their brokers\' accounts are for the hosts) [default: [mqtt] user in mon.toml]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l password -d 'Password of --user (better from MON_MQTT_PASSWORD or --password-file)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l password-file -d 'Read the password of --user from this file' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r

@@ -71,11 +71,42 @@ pub struct FormatFile {
 }
 
 /// A credential in the file: where to find it, never the value.
-#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretRef {
     Env(String),
     File(PathBuf),
+}
+
+impl<'de> Deserialize<'de> for SecretRef {
+    /// Refuses anything but `{env = ...}` or `{file = ...}` without quoting
+    /// it: what was written there may be the password itself.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            env: Option<String>,
+            file: Option<PathBuf>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Any {
+            Table(Table),
+            Other(serde::de::IgnoredAny),
+        }
+        match Any::deserialize(d)? {
+            Any::Table(Table {
+                env: Some(n),
+                file: None,
+            }) => Ok(SecretRef::Env(n)),
+            Any::Table(Table {
+                env: None,
+                file: Some(p),
+            }) => Ok(SecretRef::File(p)),
+            _ => Err(serde::de::Error::custom(
+                "a credential must be a reference, { env = \"NAME\" } or { file = \"PATH\" }, never the value itself",
+            )),
+        }
+    }
 }
 
 impl SecretRef {
@@ -145,11 +176,19 @@ pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<Loaded>
     };
     let text =
         crate::source::read(&path).map_err(|e| format!("{}: {}", path.display(), e.message))?;
+    // Position and message only: toml's own rendering quotes the line,
+    // which may hold a password someone wrote in clear.
     let file: File = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |s| {
+            let before = &text[..s.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (line, col)
+        });
         format!(
-            "{}: {}",
+            "{}:{line}:{col}: {}",
             path.display(),
-            e.to_string().trim_end().replace('\n', "\n  ")
+            e.message().trim_end()
         )
     })?;
     Ok(Some(Loaded { path, file }))

@@ -654,3 +654,65 @@ fn send_config_check_uses_collectds_own_parser() {
         "the rejected file is not sent"
     );
 }
+
+#[test]
+fn the_operators_own_account_works_with_node_and_from_mon_toml() {
+    let broker = Mosquitto::start_with_users(&[("collectd", "s3cret"), ("ops", "opspw")]);
+    let b = Behaviour {
+        credentials: Some(("collectd".into(), "s3cret".into())),
+        ..Behaviour::hello()
+    };
+    responder(broker.port, "t/cmd", "t/res", b);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hosts.yaml"),
+        format!(
+            "mqtt:\n  main: {{host: \"{}\", user: collectd, password: {{env: TEST_MQTT_PW}}}}\ncollectd:\n  web1:\n    broker: main\n    command_topic: t/cmd\n    result_topic: t/res\n    services:\n      hello: {{commands: {{exec: /bin/echo hi}}}}\n",
+            broker.host()
+        ),
+    )
+    .unwrap();
+    // The hosts' password is not set: only the operator's account can connect.
+    let send = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::cargo_bin("mon").unwrap();
+        c.current_dir(dir.path())
+            .env_remove("TEST_MQTT_PW")
+            .env_remove("MON_MQTT_PASSWORD")
+            .args(["send-command", "hello", "exec", "--node", "web1"])
+            .args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let out = send(&["--user", "ops", "--password", "opspw"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    let out = send(&["--user", "ops"], &[("MON_MQTT_PASSWORD", "opspw")]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    let out = send(&["--user", "ops", "--password", "wrong"], &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", support::output_text(&out));
+    let out = send(&["--password", "opspw"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", support::output_text(&out));
+    assert!(support::output_text(&out).contains("a password needs --user"));
+
+    // A MON_MQTT_PASSWORD exported for something else, with no user: the
+    // definitions' account is used, as before.
+    let out = send(
+        &[],
+        &[("MON_MQTT_PASSWORD", "opspw"), ("TEST_MQTT_PW", "s3cret")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+
+    // The account in mon.toml, its password a reference.
+    std::fs::write(
+        dir.path().join("mon.toml"),
+        "[mqtt]\nuser = \"ops\"\npassword = { env = \"OPS_PW\" }\n",
+    )
+    .unwrap();
+    let out = send(&[], &[("OPS_PW", "opspw")]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    let out = send(&[], &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", support::output_text(&out));
+    assert!(support::output_text(&out)
+        .contains("[mqtt] password: environment variable OPS_PW is not set"));
+}

@@ -33,19 +33,15 @@ pub struct TargetArgs {
     /// Topic the host publishes results to (with --host)
     #[arg(long, requires = "host")]
     pub result_topic: Option<String>,
-    /// MQTT user (with --host)
-    #[arg(long, requires = "host")]
+    /// Your own MQTT account, for --host and for the definitions' hosts alike (their brokers'
+    /// accounts are for the hosts) [default: [mqtt] user in mon.toml]
+    #[arg(long)]
     pub user: Option<String>,
-    /// MQTT password (better from MON_MQTT_PASSWORD or --password-file)
-    #[arg(
-        long,
-        env = "MON_MQTT_PASSWORD",
-        hide_env_values = true,
-        requires = "user"
-    )]
+    /// Password of --user (better from MON_MQTT_PASSWORD or --password-file)
+    #[arg(long, env = "MON_MQTT_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
-    /// Read the MQTT password from this file
-    #[arg(long, value_name = "FILE", requires = "user")]
+    /// Read the password of --user from this file
+    #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
     /// Connect with TLS
     #[arg(long)]
@@ -76,30 +72,67 @@ pub enum SendFormat {
     Json,
 }
 
-pub fn selection(a: &TargetArgs) -> Result<Selection, Exit> {
-    let mut password = a.password.clone();
+/// The operator's account: --user, MON_MQTT_PASSWORD/--password or
+/// --password-file, else `[mqtt]` in mon.toml. A password exported for
+/// another occasion, with no user to go with it, is not used.
+fn account(a: &TargetArgs) -> Result<Option<(String, Option<String>)>, Exit> {
+    let cfg = super::settings(&a.defs)?;
+    let file = cfg.as_ref().map(|c| (c, &c.file.mqtt));
+    let explicit_password = a.password.is_some() && !super::from_env("password");
+    let Some(user) = a
+        .user
+        .clone()
+        .or_else(|| file.and_then(|(_, m)| m.user.clone()))
+    else {
+        if explicit_password || a.password_file.is_some() {
+            eprintln!("error: a password needs --user (or [mqtt] user in mon.toml)");
+            return Err(Exit::Usage);
+        }
+        return Ok(None);
+    };
+    if let Some(p) = &a.password {
+        return Ok(Some((user, Some(p.clone()))));
+    }
     if let Some(f) = &a.password_file {
-        match std::fs::read_to_string(f) {
-            Ok(t) => password = Some(t.trim_end_matches(['\n', '\r']).to_string()),
+        return match std::fs::read_to_string(f) {
+            Ok(t) => Ok(Some((
+                user,
+                Some(t.trim_end_matches(['\n', '\r']).to_string()),
+            ))),
             Err(e) => {
                 eprintln!(
                     "error: --password-file {}: {}",
                     f.display(),
                     mon::source::io_message(&e)
                 );
-                return Err(Exit::Io);
+                Err(Exit::Io)
             }
-        }
+        };
     }
+    if let Some((c, Some(r))) = file.map(|(c, m)| (c, m.password.as_ref())) {
+        return match r.resolve(c.dir()) {
+            Ok(p) => Ok(Some((user, Some(p)))),
+            Err(e) => {
+                eprintln!("error: {}: [mqtt] password: {e}", c.path.display());
+                Err(Exit::Io)
+            }
+        };
+    }
+    Ok(Some((user, None)))
+}
+
+pub fn selection(a: &TargetArgs) -> Result<Selection, Exit> {
+    let account = account(a)?;
     let explicit = a.host.as_ref().map(|h| Explicit {
         host: h.clone(),
-        user: a.user.clone(),
-        password,
+        user: account.as_ref().map(|(u, _)| u.clone()),
+        password: account.as_ref().and_then(|(_, p)| p.clone()),
         topic: a.topic.clone().unwrap_or_default(),
         result_topic: a.result_topic.clone().unwrap_or_default(),
     });
     Ok(Selection {
         explicit,
+        account,
         defs: a.defs.clone(),
         nodes: a.node.clone(),
         all: a.all,

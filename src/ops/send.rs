@@ -25,6 +25,9 @@ pub struct Explicit {
 pub struct Selection {
     /// Broker and topics from flags; otherwise from the definitions.
     pub explicit: Option<Explicit>,
+    /// The operator's own account (user, password), used instead of the
+    /// brokers' (which are the hosts' accounts) when given.
+    pub account: Option<(String, Option<String>)>,
     pub defs: Vec<PathBuf>,
     pub nodes: Vec<String>,
     pub all: bool,
@@ -182,6 +185,13 @@ fn target(
         tls.is_some(),
     )
     .map_err(TargetError::Mismatch)?;
+    if let Some((user, password)) = &sel.account {
+        return Ok(Target {
+            user: Some(user.clone()),
+            password: password.clone(),
+            ..target_on(name, node, host, port, tls, sel)
+        });
+    }
     let password =
         match b.get("password") {
             None => None,
@@ -199,11 +209,27 @@ fn target(
             }
         };
     Ok(Target {
+        user: b.get("user").and_then(Node::as_str).map(str::to_string),
+        password,
+        ..target_on(name, node, host, port, tls, sel)
+    })
+}
+
+/// A host's target on its broker, without credentials.
+fn target_on(
+    name: &str,
+    node: &Node,
+    host: String,
+    port: u16,
+    tls: Option<Tls>,
+    sel: &Selection,
+) -> Target {
+    Target {
         name: name.to_string(),
         host,
         port,
-        user: b.get("user").and_then(Node::as_str).map(str::to_string),
-        password,
+        user: None,
+        password: None,
         tls,
         topic: node
             .get("command_topic")
@@ -217,7 +243,7 @@ fn target(
             .qos
             .or_else(|| node.get("qos").and_then(Node::as_i64).map(|q| q as u8))
             .unwrap_or(2),
-    })
+    }
 }
 
 fn list(names: &[&str]) -> String {
