@@ -527,6 +527,22 @@ both_apis!(
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
         assert_eq!(etcd.dump(api, "/9volt").len(), 3);
+        // etcdctl v2's name for the CA works too.
+        let v2_name = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("MON_ETCD_API", api)
+            .env("TEST_PD_TOKEN", "t")
+            .env("ETCDCTL_CA_FILE", &ca)
+            .args(["diff", "--endpoints", &etcd.endpoint()])
+            .output()
+            .unwrap();
+        assert_eq!(
+            v2_name.status.code(),
+            Some(0),
+            "{}",
+            support::output_text(&v2_name)
+        );
         // Without the CA the server's certificate is not trusted.
         let untrusted = Command::cargo_bin("mon")
             .unwrap()
