@@ -70,6 +70,7 @@ codes! {
     UnsupportedYaml = "E0107", "a YAML feature mon does not accept";
     FileTooLarge = "E0108", "the file is larger than the limit";
     EmptyFile = "W0109", "the file defines nothing";
+    ForbiddenChar = "E0110", "a character YAML does not allow in a file";
     // The section → name → object frame.
     NotAMapping = "E0200", "a document or section is not a mapping";
     UnknownSection = "E0201", "unknown top-level section";

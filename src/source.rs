@@ -22,8 +22,16 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         let name = display_path(&path);
+        // Lines end at LF, CR LF or a lone CR, as YAML counts them.
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+        }
         SourceFile {
             path,
             name,
@@ -120,15 +128,30 @@ fn is_definition_file(p: &Path) -> bool {
     )
 }
 
+/// The definition files under the paths, and the paths that held none.
+pub struct Discovered {
+    pub files: Vec<PathBuf>,
+    pub empty: Vec<PathBuf>,
+}
+
 /// Expands the given paths into definition files, sorted for stable output.
 /// Directories are walked; hidden entries below them are skipped.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
+pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
     let mut out = Vec::new();
+    let mut empty = Vec::new();
     for root in paths {
+        let before = out.len();
         let meta = std::fs::metadata(root).map_err(|e| PathError {
             path: root.clone(),
             message: io_message(&e),
         })?;
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(PathError {
+                path: root.clone(),
+                message: "not a file or directory of definitions (a pipe, device or socket is never read)"
+                    .into(),
+            });
+        }
         if meta.is_file() {
             if root
                 .file_name()
@@ -170,10 +193,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
                 out.push(entry.into_path());
             }
         }
+        if out.len() == before {
+            empty.push(root.clone());
+        }
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    Ok(Discovered { files: out, empty })
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
@@ -218,7 +244,20 @@ pub fn read(path: &Path) -> Result<String, ReadFailure> {
             )
         });
     }
+    // A FIFO or a device would block or never end: only regular files.
+    if !meta.is_file() {
+        return Err(fail(
+            Code::Io,
+            "not a regular file (a pipe, device or socket is never read)".into(),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| fail(Code::Io, io_message(&e)))?;
+    // A byte order mark is not content: editors hide it, and parsers would
+    // take it for the start of a key.
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();

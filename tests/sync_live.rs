@@ -406,3 +406,19 @@ fn on_a_terminal_a_deleting_sync_asks_first() {
     assert!(rest.contains("1 deleted"), "{rest}");
     assert!(format!("{status:?}").contains("0)"), "{status:?}");
 }
+
+#[test]
+fn any_path_without_definitions_stops_a_sync() {
+    let etcd = Etcd::start();
+    let dir = defs(DEFS);
+    std::fs::create_dir(dir.path().join("typo")).unwrap();
+    let out = mon(&etcd, "2", dir.path(), &["sync", "defs.yaml", "typo"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(7), "{shown}");
+    let typo = std::fs::canonicalize(dir.path().join("typo")).unwrap();
+    assert!(
+        shown.contains(&format!("no definitions in {}", typo.display())),
+        "{shown}"
+    );
+    assert!(etcd.dump("2", "/9volt").is_empty());
+}

@@ -286,3 +286,43 @@ fn hidden_directories_are_skipped() {
     .unwrap();
     mon().arg("validate").arg(dir.path()).assert().code(0);
 }
+
+#[test]
+fn a_pipe_or_a_device_is_refused_at_once_and_an_empty_path_is_no_green() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("defs.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for target in [fifo.to_str().unwrap(), "/dev/null"] {
+        let start = std::time::Instant::now();
+        let out = mon().args(["validate", target]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{target}: {text}");
+        assert!(
+            text.contains("a pipe, device or socket is never read"),
+            "{text}"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+    // In a directory, a pipe is passed over like any other non-file.
+    let out = mon()
+        .current_dir(dir.path())
+        .args(["validate", "."])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: . holds no definition files"),
+        "{err}"
+    );
+    let strict = mon()
+        .current_dir(dir.path())
+        .args(["validate", "--deny-warnings", "."])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+}

@@ -68,6 +68,13 @@ pub fn run(args: Args, color: bool) -> Exit {
             return Exit::Io;
         }
     };
+    // A path that held no definition file is a false green waiting to happen.
+    for p in &loaded.empty_paths {
+        eprintln!(
+            "warning: {} holds no definition files (*.yaml, *.yml, *.toml)",
+            p.display()
+        );
+    }
     let report = Report::of(&loaded);
     if let Err(code) = super::emit(|out| report::write(args.format.into(), &report, out, color)) {
         return code;
@@ -78,7 +85,9 @@ pub fn run(args: Args, color: bool) -> Exit {
         .any(|d| d.code == mon::diagnostic::Code::Io);
     let exit = if io_failures {
         Exit::Io
-    } else if loaded.errors() > 0 || (args.deny_warnings && loaded.warnings() > 0) {
+    } else if loaded.errors() > 0
+        || (args.deny_warnings && (loaded.warnings() > 0 || !loaded.empty_paths.is_empty()))
+    {
         Exit::Invalid
     } else {
         Exit::Ok

@@ -513,8 +513,15 @@ pub async fn prepare(
     if loaded.errors() > 0 {
         return Err(PrepareError::Invalid(Box::new(loaded)));
     }
-    if loaded.catalog.is_empty() {
-        let looked = paths
+    // Any path that held nothing (a typo, the wrong directory) or nothing
+    // at all: planning would take its definitions for deleted.
+    if loaded.catalog.is_empty() || !loaded.empty_paths.is_empty() {
+        let empty = if loaded.catalog.is_empty() {
+            paths.to_vec()
+        } else {
+            loaded.empty_paths.clone()
+        };
+        let looked = empty
             .iter()
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
             .collect();

@@ -17,6 +17,8 @@ pub struct Loaded {
     pub sources: SourceMap,
     pub catalog: Catalog,
     pub diagnostics: Vec<Diagnostic>,
+    /// Paths given that held no definition file at all.
+    pub empty_paths: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -38,15 +40,18 @@ impl Loaded {
 /// Fails only when a named path cannot be used at all; problems inside files
 /// are diagnostics.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
-    let files = source::discover(paths)?;
-    let read: Vec<_> = files
+    let found = source::discover(paths)?;
+    let read: Vec<_> = found
+        .files
         .into_par_iter()
         .map(|p| {
             let r = source::read(&p);
             (p, r)
         })
         .collect();
-    Ok(analyze(read))
+    let mut loaded = analyze(read);
+    loaded.empty_paths = found.empty;
+    Ok(loaded)
 }
 
 /// The pipeline after reading: parse, catalog, schema, checks. Separate from
@@ -133,5 +138,6 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
         sources,
         catalog,
         diagnostics,
+        empty_paths: Vec::new(),
     }
 }

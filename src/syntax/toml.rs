@@ -12,10 +12,14 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
     match DeTable::parse(&source.text) {
         Ok(table) => {
             let span = Span::new(file, 0, 0);
-            let root = Node::new(span, Value::Map(entries(file, table.get_ref())));
+            let mut diagnostics = Vec::new();
+            let root = Node::new(
+                span,
+                Value::Map(entries(file, table.get_ref(), &mut diagnostics)),
+            );
             Parsed {
                 documents: vec![root],
-                diagnostics: Vec::new(),
+                diagnostics,
             }
         }
         Err(e) => {
@@ -42,13 +46,13 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
     }
 }
 
-fn entries(file: FileId, table: &DeTable<'_>) -> Vec<Entry> {
+fn entries(file: FileId, table: &DeTable<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
     table
         .iter()
         .map(|(k, v)| Entry {
             key: k.get_ref().to_string(),
             key_span: span(file, k),
-            value: node(file, v),
+            value: node(file, v, diags),
         })
         .collect()
 }
@@ -58,7 +62,7 @@ fn span<T>(file: FileId, s: &Spanned<T>) -> Span {
     Span::new(file, r.start, r.end)
 }
 
-fn node(file: FileId, v: &Spanned<DeValue<'_>>) -> Node {
+fn node(file: FileId, v: &Spanned<DeValue<'_>>, diags: &mut Vec<Diagnostic>) -> Node {
     let value = match v.get_ref() {
         DeValue::String(s) => Value::Str(s.to_string()),
         DeValue::Integer(i) => {
@@ -79,9 +83,21 @@ fn node(file: FileId, v: &Spanned<DeValue<'_>>) -> Node {
             })
         }
         DeValue::Boolean(b) => Value::Bool(*b),
-        DeValue::Datetime(d) => Value::Str(d.to_string()),
-        DeValue::Array(items) => Value::Seq(items.iter().map(|i| node(file, i)).collect()),
-        DeValue::Table(t) => Value::Map(entries(file, t)),
+        // No definition field is a date; taking it for a string would
+        // accept `interval = 1979-05-27` as text.
+        DeValue::Datetime(d) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    span(file, v),
+                    format!("`{d}` is a TOML date/time; no field takes one"),
+                )
+                .with_hint(format!("quote it if it is text: \"{d}\"")),
+            );
+            Value::Str(d.to_string())
+        }
+        DeValue::Array(items) => Value::Seq(items.iter().map(|i| node(file, i, diags)).collect()),
+        DeValue::Table(t) => Value::Map(entries(file, t, diags)),
     };
     Node::new(span(file, v), value)
 }

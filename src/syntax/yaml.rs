@@ -10,7 +10,43 @@ use super::{Entry, Node, Parsed, Value, MAX_ALIAS_NODES, MAX_DEPTH};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{FileId, SourceFile};
 
+/// The first character YAML does not allow in a stream (YAML 1.2 §5.1: C0
+/// controls but tab, LF and CR; DEL; C1 controls but NEL; U+FFFE, U+FFFF).
+/// Readers differ at them: a NUL silently ended the file for the parser,
+/// dropping every definition after it.
+fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    let bad_byte = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f;
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .position(bad_byte)
+            .map(|i| (i, text.as_bytes()[i] as char));
+    }
+    text.char_indices().find(|&(_, c)| {
+        let u = c as u32;
+        (u < 0x80 && bad_byte(u as u8))
+            || ((0x80..=0x9f).contains(&u) && u != 0x85)
+            || u == 0xfffe
+            || u == 0xffff
+    })
+}
+
 pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
+    if let Some((at, c)) = forbidden_char(&source.text) {
+        let d = Diagnostic::error(
+            Code::ForbiddenChar,
+            Span::new(file, at, at + c.len_utf8()),
+            format!("character U+{:04X} is not allowed in YAML", c as u32),
+        )
+        .with_hint(
+            "remove it; inside a double-quoted string write it as an escape (\\0, \\x1b); \
+             YAML readers disagree at such characters (a NUL ends the file for some, dropping what follows)",
+        );
+        return Parsed {
+            documents: Vec::new(),
+            diagnostics: vec![d],
+        };
+    }
     let mut b = Builder {
         file,
         source,
@@ -182,8 +218,31 @@ impl Builder<'_> {
                     Err(msg) => self.stop(Diagnostic::error(Code::UnsupportedYaml, span, msg)),
                 }
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 let span = self.point(&mark);
+                // Only the core tag of the node's own kind; any other would
+                // mean something to some reader (`!!python/object`) and
+                // nothing to us.
+                if let Some(tag) = tag {
+                    let core = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
+                    let own = if matches!(ev, Event::SequenceStart(..)) {
+                        "seq"
+                    } else {
+                        "map"
+                    };
+                    if !(core && tag.suffix == own) {
+                        return self.stop(
+                            Diagnostic::error(
+                                Code::UnsupportedYaml,
+                                span,
+                                format!("unsupported YAML tag `{}{}`", tag.handle, tag.suffix),
+                            )
+                            .with_hint(
+                                "remove the tag: definitions are plain mappings, lists and scalars",
+                            ),
+                        );
+                    }
+                }
                 if self.expecting_key() {
                     return self.stop(
                         Diagnostic::error(
@@ -411,11 +470,17 @@ fn resolve(s: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<(Value, 
 
 fn int(s: &str) -> Option<i64> {
     let b = s.as_bytes();
+    // YAML 1.2 core: 0x and 0o take digits only (from_str_radix would
+    // also take a sign, reading `0x-1` as -1).
     if let Some(hex) = s.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok();
+        return (!hex.is_empty() && hex.bytes().all(|c| c.is_ascii_hexdigit()))
+            .then(|| i64::from_str_radix(hex, 16).ok())
+            .flatten();
     }
     if let Some(oct) = s.strip_prefix("0o") {
-        return i64::from_str_radix(oct, 8).ok();
+        return (!oct.is_empty() && oct.bytes().all(|c| (b'0'..=b'7').contains(&c)))
+            .then(|| i64::from_str_radix(oct, 8).ok())
+            .flatten();
     }
     let digits = match b.first()? {
         b'-' | b'+' => &b[1..],
