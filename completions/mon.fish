@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mon_global_optspecs
-    string join \n color= config= h/help V/version
+    string join \n color= config= secrets-dir= h/help V/version
 end
 
 function __fish_mon_needs_command
@@ -28,6 +28,7 @@ complete -c mon -n "__fish_mon_needs_command" -l color -d 'When to color output'
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_needs_command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_needs_command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_needs_command" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_needs_command" -s V -l version -d 'Print version'
 complete -c mon -n "__fish_mon_needs_command" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
@@ -51,6 +52,7 @@ complete -c mon -n "__fish_mon_using_subcommand validate" -l color -d 'When to c
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand validate" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit 1 when there are any)'
 complete -c mon -n "__fish_mon_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l out -d 'Also write the plan to FILE, for `mon sync --plan FILE` (secrets are not stored)' -r -F
@@ -77,6 +79,7 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -l color -d 'When to color
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l nosync -d 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
@@ -107,6 +110,7 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -l color -d 'When to color
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys that exist only in etcd instead of deleting them (9volt cfg\'s --nosync)'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l dry-run -l dryrun -d 'Show the plan and write nothing'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete more than --max-delete keys, or most of what these definitions own'
@@ -132,6 +136,7 @@ complete -c mon -n "__fish_mon_using_subcommand send-command" -l color -d 'When 
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
@@ -155,6 +160,7 @@ complete -c mon -n "__fish_mon_using_subcommand send-config" -l color -d 'When t
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check the file with collectd\'s own parser (collectd -T) before sending'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secure -d 'Connect with TLS'
@@ -169,7 +175,9 @@ complete -c mon -n "__fish_mon_using_subcommand render" -l color -d 'When to col
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand render" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk (exit 4 if any file differs)'
+complete -c mon -n "__fish_mon_using_subcommand render" -l show-secrets -d 'With --diff, show files that hold credentials (mode 0600) too'
 complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing (exit 4 if any file would change)'
 complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
 complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print help'
@@ -178,6 +186,7 @@ complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to col
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand schema" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand schema" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand config" -s f -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
@@ -198,6 +207,7 @@ complete -c mon -n "__fish_mon_using_subcommand config" -l color -d 'When to col
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand config" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
 complete -c mon -n "__fish_mon_using_subcommand config" -s h -l help -d 'Print help'
@@ -205,11 +215,13 @@ complete -c mon -n "__fish_mon_using_subcommand completions" -l color -d 'When t
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand completions" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand completions" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand man" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand man" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand man" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'

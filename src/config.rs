@@ -111,12 +111,12 @@ impl<'de> Deserialize<'de> for SecretRef {
 
 impl SecretRef {
     /// Resolves it; a relative file path is taken from the config file's directory.
+    /// The operator's own settings may point anywhere (`/run/secrets/...`).
     pub fn resolve(&self, base: &Path) -> Result<String, String> {
-        let v = match self {
-            SecretRef::Env(n) => serde_json::json!({ "env": n }),
-            SecretRef::File(p) => serde_json::json!({ "file": p.to_string_lossy() }),
-        };
-        crate::secret::resolve(&v, base)
+        match self {
+            SecretRef::Env(n) => crate::secret::env(n),
+            SecretRef::File(p) => crate::secret::read_file(&base.join(p)),
+        }
     }
 
     pub fn describe(&self) -> String {

@@ -1,7 +1,7 @@
 //! Secret references (`{env: NAME}`, `{file: PATH}`), resolved only when a
 //! value must leave mon (etcd, rendered files, MQTT) and never printed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -26,6 +26,32 @@ pub enum Reference<'a> {
     File(&'a str),
 }
 
+/// Variables that hold mon's own credentials: a definition naming one
+/// would send the operator's password wherever the definition goes.
+pub const OWN_CREDENTIALS: &[&str] = &[
+    "ETCDCTL_PASSWORD",
+    "ETCDCTL_USER",
+    "NINEV_ETCD_USERPASS",
+    "MON_MQTT_PASSWORD",
+];
+
+/// A secret file larger than this is not a secret but a mistake (or
+/// `/dev/zero`).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+/// Where `{file:}` references may point: the definitions' directories and
+/// any `--secrets-dir`. Set once by the command line; when unset, only the
+/// naming file's own directory.
+static ROOTS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
+pub fn allow_roots(roots: Vec<PathBuf>) {
+    let canonical = roots
+        .into_iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .collect();
+    let _ = ROOTS.set(canonical);
+}
+
 /// Resolves a secret value. `base` is the directory relative file paths are
 /// taken from (the definition file's).
 pub fn resolve(v: &Value, base: &Path) -> Result<String, String> {
@@ -34,27 +60,67 @@ pub fn resolve(v: &Value, base: &Path) -> Result<String, String> {
             .as_str()
             .map(str::to_string)
             .ok_or_else(|| "not a string or secret reference".into()),
-        Some(Reference::Env(name)) => std::env::var(name).map_err(|e| match e {
-            std::env::VarError::NotPresent => format!("environment variable {name} is not set"),
-            std::env::VarError::NotUnicode(_) => {
-                format!("environment variable {name} is not UTF-8")
+        Some(Reference::Env(name)) => {
+            if OWN_CREDENTIALS.contains(&name) {
+                return Err(format!(
+                    "{{env: {name}}} names mon's own credential; give this secret a variable of its own"
+                ));
             }
-        }),
+            env(name)
+        }
         Some(Reference::File(path)) => {
             let full = base.join(path);
-            let text = std::fs::read_to_string(&full).map_err(|e| {
+            let canonical = std::fs::canonicalize(&full).map_err(|e| {
                 format!(
                     "cannot read secret file {}: {}",
                     full.display(),
                     crate::source::io_message(&e)
                 )
             })?;
-            // Secret files conventionally end with one newline that is not part of the secret.
-            Ok(text
-                .strip_suffix('\n')
-                .map(|t| t.strip_suffix('\r').unwrap_or(t))
-                .unwrap_or(&text)
-                .to_string())
+            let own_dir = std::fs::canonicalize(base).ok();
+            let roots = ROOTS
+                .get()
+                .cloned()
+                .unwrap_or_else(|| own_dir.into_iter().collect());
+            if !roots.iter().any(|r| canonical.starts_with(r)) {
+                return Err(format!(
+                    "secret file {} is outside the definitions' directories; allow its directory with --secrets-dir (or MON_SECRETS_DIR)",
+                    full.display()
+                ));
+            }
+            read_file(&full)
         }
     }
+}
+
+pub fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|e| match e {
+        std::env::VarError::NotPresent => format!("environment variable {name} is not set"),
+        std::env::VarError::NotUnicode(_) => format!("environment variable {name} is not UTF-8"),
+    })
+}
+
+/// A secret file: a regular file (a pipe would block, a device never end),
+/// at most MAX_FILE_BYTES, UTF-8, its one trailing newline dropped.
+pub fn read_file(full: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let fail = |m: String| format!("cannot read secret file {}: {m}", full.display());
+    let meta = std::fs::metadata(full).map_err(|e| fail(crate::source::io_message(&e)))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(full)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(crate::source::io_message(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(format!("larger than {} KiB", MAX_FILE_BYTES / 1024)));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8".into()))?;
+    // Secret files conventionally end with one newline that is not part of the secret.
+    Ok(text
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(&text)
+        .to_string())
 }

@@ -388,3 +388,46 @@ fn an_undefined_template_variable_is_an_error() {
         "nothing is written when a template fails"
     );
 }
+
+#[test]
+fn diff_never_prints_a_credential_unless_asked() {
+    let out = tempfile::tempdir().unwrap();
+    let with = |secret: &str, password: &str, extra: &[&str]| {
+        Command::cargo_bin("mon")
+            .unwrap()
+            .args(["render", "all"])
+            .arg(estate())
+            .arg("--out")
+            .arg(out.path())
+            .args(extra)
+            .env("HASTMON_QUEUE_SECRET", secret)
+            .env("MQTT_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(
+        with("old-queue-secret", "old-mqtt-pw", &[]).status.code(),
+        Some(0)
+    );
+    let diff = with("new-queue-secret", "new-mqtt-pw", &["--diff", "--dry-run"]);
+    let shown = support::output_text(&diff);
+    assert_eq!(diff.status.code(), Some(4), "{shown}");
+    for secret in [
+        "old-queue-secret",
+        "new-queue-secret",
+        "old-mqtt-pw",
+        "new-mqtt-pw",
+    ] {
+        assert!(!shown.contains(secret), "{secret} shown:\n{shown}");
+    }
+    assert!(
+        shown.contains("hastmon/queue-ha/hastmon.conf\n(holds credentials, mode 600: 2 lines differ; --show-secrets shows them)"),
+        "{shown}"
+    );
+    let open = with(
+        "new-queue-secret",
+        "new-mqtt-pw",
+        &["--diff", "--dry-run", "--show-secrets"],
+    );
+    assert!(support::output_text(&open).contains("new-queue-secret"));
+}

@@ -773,3 +773,91 @@ both_apis!(
         assert!(etcd.dump(api, "/9volt")["/9volt/monitor/big"].len() > 1_500_000);
     }
 );
+
+#[test]
+fn secret_references_reach_only_what_they_should() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("token"), "outside-token\n").unwrap();
+    std::fs::write(dir.path().join("big"), "x".repeat(100 * 1024)).unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let outside = elsewhere.path().join("token");
+    let cases: Vec<(String, &str)> = vec![
+        (
+            "{file: /proc/self/environ}".into(),
+            "is outside the definitions' directories",
+        ),
+        (
+            format!("{{file: {}}}", outside.display()),
+            "is outside the definitions' directories",
+        ),
+        (
+            "{file: ../../../../etc/hostname}".into(),
+            "is outside the definitions' directories",
+        ),
+        (
+            "{env: ETCDCTL_PASSWORD}".into(),
+            "names mon's own credential",
+        ),
+        (
+            "{env: MON_MQTT_PASSWORD}".into(),
+            "names mon's own credential",
+        ),
+        ("{file: fifo}".into(), "not a regular file"),
+        ("{file: big}".into(), "larger than 64 KiB"),
+    ];
+    for (reference, message) in cases {
+        write_defs(
+            dir.path(),
+            &format!("alerter:\n  pager: {{type: pagerduty, options: {{token: {reference}}}}}\n"),
+        );
+        let start = std::time::Instant::now();
+        let out = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("ETCDCTL_PASSWORD", "mons-own")
+            .args(["diff", "--endpoints", "http://127.0.0.1:1"])
+            .output()
+            .unwrap();
+        let text = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(3), "{reference}: {text}");
+        assert!(text.contains(message), "{reference}: {text}");
+        assert!(
+            !text.contains("mons-own") && !text.contains("outside-token"),
+            "{text}"
+        );
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{reference} hung"
+        );
+    }
+    // --secrets-dir (or MON_SECRETS_DIR) lets one more directory in.
+    write_defs(
+        dir.path(),
+        &format!(
+            "alerter:\n  pager: {{type: pagerduty, options: {{token: {{file: {}}}}}}}\n",
+            outside.display()
+        ),
+    );
+    let out = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "diff",
+            "--endpoints",
+            "http://127.0.0.1:1",
+            "--dial-timeout",
+            "1s",
+        ])
+        .arg("--secrets-dir")
+        .arg(elsewhere.path())
+        .output()
+        .unwrap();
+    // Past the secrets: it now fails only for want of an etcd.
+    assert_eq!(out.status.code(), Some(5), "{}", support::output_text(&out));
+}

@@ -448,3 +448,43 @@ fn render_takes_a_selection_and_its_directory_from_mon_toml() {
         "{err}"
     );
 }
+
+#[test]
+fn no_secret_reaches_a_plan_in_any_format() {
+    let etcd = Etcd::start();
+    // A credential in an option not named token or password, and the
+    // token's value copied into a monitor's description.
+    let first = format!(
+        "alerter:\n  chat: {{type: slack, options: {{token: {{env: TEST_PD_TOKEN}}, channel: '#ops', icon-url: 'https://hooks.example/K3Y-0LD-77'}}}}\nmonitor:\n  m: {{type: exec, command: /bin/true, interval: 10s, description: 'see {TOKEN}', critical-alerter: [chat]}}\n"
+    );
+    let dir = defs(&first);
+    assert_eq!(mon(&etcd, dir.path(), &["sync"]).0, Some(0));
+    // The icon-url goes away, the alerter changes type, the token changes.
+    std::fs::write(
+        dir.path().join("defs.yaml"),
+        "alerter:\n  chat: {type: pagerduty, options: {token: {env: TEST_PD_TOKEN}}}\nmonitor:\n  m: {type: exec, command: /bin/true, interval: 10s, critical-alerter: [chat]}\n",
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.json");
+    let mut shown = String::new();
+    for args in [
+        &["diff"][..],
+        &["diff", "--format", "json"],
+        &["diff", "--format", "short"],
+        &["diff", "--out", plan.to_str().unwrap()],
+        &["sync", "--dry-run", "--format", "json"],
+        &["sync", "--format", "json"],
+    ] {
+        let (_, out, err) = run(cmd(dir.path())
+            .env("TEST_PD_TOKEN", "pd-token-new-value")
+            .args(args)
+            .args(["--endpoints", &etcd.endpoint()]));
+        shown.push_str(&out);
+        shown.push_str(&err);
+    }
+    shown.push_str(&std::fs::read_to_string(&plan).unwrap());
+    for secret in [TOKEN, "K3Y-0LD-77", "pd-token-new-value"] {
+        assert!(!shown.contains(secret), "{secret} was shown:\n{shown}");
+    }
+    assert!(shown.contains("(secret"), "{shown}");
+}

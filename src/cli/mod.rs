@@ -34,6 +34,16 @@ pub struct Cli {
     /// Settings file [default: mon.toml at the root of the definitions, if there is one]
     #[arg(long, global = true, env = "MON_CONFIG", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
+    /// Another directory `{file: PATH}` secret references may read from (repeatable; by
+    /// default only the definitions' own directories)
+    #[arg(
+        long,
+        global = true,
+        env = "MON_SECRETS_DIR",
+        value_name = "DIR",
+        value_delimiter = ':'
+    )]
+    pub secrets_dir: Vec<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Cmd,
 }
@@ -113,8 +123,30 @@ pub fn paths_or_configured(
     }
 }
 
+static SECRETS_DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// Lets `{file:}` secrets read under the definitions' directories (a named
+/// file's directory) and the --secrets-dir ones, nowhere else.
+pub fn allow_secrets_under(paths: &[std::path::PathBuf]) {
+    let mut roots: Vec<std::path::PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or_else(|| std::path::PathBuf::from("."), |d| d.to_path_buf())
+            }
+        })
+        .collect();
+    roots.extend(SECRETS_DIRS.get().cloned().unwrap_or_default());
+    mon::secret::allow_roots(roots);
+}
+
 pub fn run(cli: Cli) -> Exit {
     let _ = CONFIG.set(cli.config.clone());
+    let _ = SECRETS_DIRS.set(cli.secrets_dir.clone());
     let color = cli.color.enabled();
     match cli.command {
         Cmd::Validate(args) => validate::run(args, color),

@@ -73,6 +73,7 @@ pub fn build(
 ) -> Result<Planned, Exit> {
     let cfg = super::settings(&req.paths)?;
     let paths = super::paths_or_configured(req.paths, cfg.as_ref());
+    super::allow_secrets_under(&paths);
     let resolved = super::connection(req.etcd, cfg.as_ref())?;
     let mut options = resolved.options;
     let mut prefix = resolved.prefix;

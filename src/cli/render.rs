@@ -42,6 +42,9 @@ pub struct Args {
     /// Show a unified diff against what is on disk (exit 4 if any file differs)
     #[arg(long)]
     pub diff: bool,
+    /// With --diff, show files that hold credentials (mode 0600) too
+    #[arg(long, requires = "diff")]
+    pub show_secrets: bool,
     /// Write nothing (exit 4 if any file would change)
     #[arg(long)]
     pub dry_run: bool,
@@ -85,6 +88,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         }
     };
     let paths = super::paths_or_configured(args.paths, cfg.as_ref());
+    super::allow_secrets_under(&paths);
     let loaded = match validate::load(&paths) {
         Ok(l) => l,
         Err(e) => {
@@ -129,6 +133,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         dry_run: args.dry_run,
         diff: args.diff,
         check: args.check,
+        show_secrets: args.show_secrets,
     };
     let reports = match render::write(&outputs, &out_dir, &opts) {
         Ok(r) => r,

@@ -122,6 +122,7 @@ fn account(a: &TargetArgs) -> Result<Option<(String, Option<String>)>, Exit> {
 }
 
 pub fn selection(a: &TargetArgs) -> Result<Selection, Exit> {
+    super::allow_secrets_under(&a.defs);
     let account = account(a)?;
     let explicit = a.host.as_ref().map(|h| Explicit {
         host: h.clone(),

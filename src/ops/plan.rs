@@ -230,6 +230,8 @@ pub struct Plan {
     /// Keys whose name is not UTF-8: mon cannot address them, so it leaves
     /// them alone and says so.
     pub unreadable: Vec<String>,
+    /// Every resolved secret, to redact wherever it would be shown.
+    pub secret_values: Vec<String>,
 }
 
 impl Plan {
@@ -360,6 +362,18 @@ pub fn plan(
                 ),
             },
         };
+        let mut secrets = d.secrets;
+        if d.section == Section::Alerter {
+            // An old option shows only where the definition now has the same
+            // option as a literal that is no secret: a removed option, a
+            // renamed one or another type's may hold a credential.
+            for ptr in option_pointers(before.as_ref()) {
+                let public = d.value.pointer(&ptr).is_some() && !secrets.contains(&ptr);
+                if !public && !secrets.contains(&ptr) {
+                    secrets.push(ptr);
+                }
+            }
+        }
         changes.push(Change {
             section: d.section,
             name: d.name,
@@ -369,7 +383,7 @@ pub fn plan(
             before_raw,
             after: Some(d.value),
             version,
-            secrets: d.secrets,
+            secrets,
             owner,
             digest: Some(d.digest),
         });
@@ -383,14 +397,8 @@ pub fn plan(
             Some(o) => *o == opts.owner,
             None => opts.prune_unowned,
         };
-        let secrets = if section == Section::Alerter {
-            SECRET_OPTIONS
-                .iter()
-                .map(|o| format!("/options/{o}"))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // Nothing says which of its options were secrets: hide them all.
+        let secrets = option_pointers(before.as_ref());
         changes.push(Change {
             section,
             name,
@@ -415,12 +423,26 @@ pub fn plan(
     }
     changes.sort_by(|a, b| (a.section, &a.name).cmp(&(b.section, &b.name)));
     unreadable.sort();
+    // Short values would redact ordinary words; options named as secrets
+    // are masked by field anyway.
+    // Old values too: the credential etcd holds now may appear elsewhere.
+    let mut secret_values: Vec<String> = changes
+        .iter()
+        .flat_map(|c| [c.after.as_ref(), c.before.as_ref()].map(|v| (c, v)))
+        .filter_map(|(c, v)| v.map(|v| (c, v)))
+        .flat_map(|(c, v)| c.secrets.iter().filter_map(|p| v.pointer(p)?.as_str()))
+        .filter(|s| s.len() >= 6)
+        .map(str::to_string)
+        .collect();
+    secret_values.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secret_values.dedup();
     Plan {
         prefix: prefix.to_string(),
         owner: opts.owner.clone(),
         changes,
         owned,
         unreadable,
+        secret_values,
     }
 }
 
@@ -463,6 +485,49 @@ pub fn equivalent(a: &Value, b: &Value, section: Section) -> bool {
                 })
         }
         _ => same(a, b),
+    }
+}
+
+/// `/options/<name>` of every option of an alerter value.
+fn option_pointers(v: Option<&Value>) -> Vec<String> {
+    v.and_then(|v| v.get("options"))
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.keys()
+                .map(|k| format!("/options/{}", k.replace('~', "~0").replace('/', "~1")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every resolved secret value replaced wherever it appears in a shown
+/// value, whatever field it landed in.
+pub fn redact(v: &mut Value, values: &[String]) {
+    match v {
+        Value::String(s) => {
+            for secret in values {
+                if s.contains(secret.as_str()) {
+                    *s = s.replace(secret.as_str(), "(secret)");
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| redact(i, values)),
+        Value::Object(map) => map.values_mut().for_each(|i| redact(i, values)),
+        _ => {}
+    }
+}
+
+impl Plan {
+    /// A change's value as shown (`before` or after): secrets masked, and
+    /// every known secret value redacted.
+    pub fn shown(&self, c: &Change, before: bool) -> Option<Value> {
+        let mut v = if before {
+            masked(c.before.as_ref()?, &c.secrets, None)
+        } else {
+            masked(c.after.as_ref()?, &c.secrets, c.before.as_ref())
+        };
+        redact(&mut v, &self.secret_values);
+        Some(v)
     }
 }
 
@@ -643,14 +708,8 @@ fn saved_changes(plan: &Plan) -> Vec<SavedChange> {
             action: c.action.as_str().into(),
             read: c.version,
             digest: c.digest.clone(),
-            before: c
-                .before
-                .as_ref()
-                .map_or(Value::Null, |v| masked(v, &c.secrets, None)),
-            after: c
-                .after
-                .as_ref()
-                .map_or(Value::Null, |v| masked(v, &c.secrets, c.before.as_ref())),
+            before: plan.shown(c, true).unwrap_or(Value::Null),
+            after: plan.shown(c, false).unwrap_or(Value::Null),
         })
         .collect()
 }

@@ -15,6 +15,8 @@ pub struct WriteOptions {
     pub dry_run: bool,
     pub diff: bool,
     pub check: bool,
+    /// Show diffs of files that hold credentials too.
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -57,8 +59,21 @@ pub fn write(
         let diff = opts.diff.then(|| {
             let old = existing.clone().unwrap_or_default();
             let name = o.path.display().to_string();
-            TextDiff::from_lines(&old, &o.content)
-                .unified_diff()
+            let diff = TextDiff::from_lines(&old, &o.content);
+            // A file only its owner may read holds credentials (a hastmon
+            // key, MQTT or network passwords): old and new lines alike
+            // would print them.
+            if o.mode & 0o077 == 0 && !opts.show_secrets {
+                let changed = diff
+                    .iter_all_changes()
+                    .filter(|c| c.tag() != similar::ChangeTag::Equal)
+                    .count();
+                return format!(
+                    "--- a/{name}\n+++ b/{name}\n(holds credentials, mode {:o}: {changed} lines differ; --show-secrets shows them)\n",
+                    o.mode
+                );
+            }
+            diff.unified_diff()
                 .header(&format!("a/{name}"), &format!("b/{name}"))
                 .to_string()
         });

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use crate::ops::plan::{masked, Action, Plan};
+use crate::ops::plan::{Action, Plan};
 
 /// `outcome`: what `mon sync` did with the plan, in the same document.
 pub fn write(
@@ -20,7 +20,7 @@ pub fn write(
         .filter(|c| c.action != Action::Unchanged)
         .map(|c| {
             let before = match (&c.before, &c.before_raw) {
-                (Some(v), _) => masked(v, &c.secrets, None),
+                (Some(_), _) => plan.shown(c, true).unwrap_or_default(),
                 (None, Some(raw)) => json!({"not_json_bytes": raw.len()}),
                 _ => serde_json::Value::Null,
             };
@@ -31,7 +31,7 @@ pub fn write(
                 "action": c.action.as_str(),
                 "owner": c.owner,
                 "before": before,
-                "after": c.after.as_ref().map(|v| masked(v, &c.secrets, c.before.as_ref())),
+                "after": plan.shown(c, false),
             })
         })
         .collect();

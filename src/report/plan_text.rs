@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::ops::plan::{masked, Action, Change, Plan};
+use crate::ops::plan::{Action, Change, Plan};
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -20,9 +20,9 @@ fn json_lines(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).expect("JSON values serialize") + "\n"
 }
 
-fn before_text(c: &Change) -> String {
+fn before_text(plan: &Plan, c: &Change) -> String {
     match (&c.before, &c.before_raw) {
-        (Some(v), _) => json_lines(&masked(v, &c.secrets, None)),
+        (Some(_), _) => json_lines(&plan.shown(c, true).unwrap_or_default()),
         (None, Some(raw)) => format!(
             "(not JSON, {} bytes: 9volt cannot read this value)\n",
             raw.len()
@@ -32,10 +32,9 @@ fn before_text(c: &Change) -> String {
 }
 
 /// Only the new side says a secret changed, so the diff shows that line.
-fn after_text(c: &Change) -> String {
-    c.after.as_ref().map_or(String::new(), |v| {
-        json_lines(&masked(v, &c.secrets, c.before.as_ref()))
-    })
+fn after_text(plan: &Plan, c: &Change) -> String {
+    plan.shown(c, false)
+        .map_or(String::new(), |v| json_lines(&v))
 }
 
 /// `context`: lines of unchanged JSON shown around each change (all when None).
@@ -84,7 +83,7 @@ pub fn write(
             paint(code, sign),
             paint(BOLD, &format!("{} {verb}", c.key))
         )?;
-        let (before, after) = (before_text(c), after_text(c));
+        let (before, after) = (before_text(plan, c), after_text(plan, c));
         let diff = TextDiff::from_lines(&before, &after);
         let groups = match context {
             Some(n) => diff.grouped_ops(n),
