@@ -17,7 +17,7 @@ const KINDS: [&str; 4] = [
     "    type: http\n    host: web{i}.example.com\n    url: /health\n    status-code: 200\n    interval: 30s\n    timeout: 5s\n    warning-threshold: 1\n    critical-threshold: 3\n    critical-alerter: [pager]\n    tags: [web, generated]\n",
     "    type: tcp\n    host: db{i}.example.com\n    port: 5432\n    interval: 30s\n    timeout: 2s\n    critical-alerter: [pager]\n",
     "    type: exec\n    command: /usr/lib/nagios/plugins/check_load\n    args: [\"-w\", \"5\", \"-c\", \"10\"]\n    interval: 1m\n",
-    "    type: dns\n    host: 10.0.0.53\n    dns-target: host{i}.example.com\n    dns-record-type: A\n    expect: '^10\\.'\n    interval: 30s\n",
+    "    type: dns\n    host: 10.0.0.53\n    dns-target: host{i}.example.com\n    dns-record-type: A\n    expect: '\\s10\\.'\n    interval: 30s\n",
 ];
 
 pub fn generate(dir: &Path) {

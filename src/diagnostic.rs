@@ -99,11 +99,12 @@ codes! {
     UnknownRecordType = "E0410", "unknown DNS record type";
     UnknownAlerterOption = "W0411", "an alerter option 9volt does not read";
     ValueTooLarge = "E0412", "the value is larger than etcd accepts in one request";
+    DnsAnchor = "W0413", "a dns expect anchored where 9volt's answer lines never match";
     // hastmon clusters.
     HastToken = "E0500", "a value cannot be written as a hastmon token";
     HastTooLong = "E0501", "a value is longer than hastmon accepts";
     HastRole = "E0502", "a node has no or several roles in a resource";
-    HastNodePrefix = "E0503", "a node name is a prefix of another";
+    HastNodePrefix = "E0503", "a node name starts with another node's first label";
     HastPriority = "E0504", "two nodes share a priority in a resource";
     HastAddress = "E0505", "an address hastmon cannot use";
     HastUnknownNode = "E0506", "a resource names a node the cluster does not have";

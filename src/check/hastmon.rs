@@ -169,15 +169,30 @@ pub fn cluster(def: &Definition, out: &mut Vec<Diagnostic>) {
             address(out, a, field, field == "control");
         }
     }
-    // hastmon matches `on NAME` by prefix against the host's short name.
-    for (a, _) in &names {
-        for (b, span) in &names {
-            if a != b && b.starts_with(a) {
-                out.push(
-                    Diagnostic::error(Code::HastNodePrefix, *span, format!("node name `{a}` is a prefix of `{b}`"))
-                        .with_hint(format!("hastmon compares names by prefix, so a host named `{a}.example.com` would take `{b}`'s sections as its own; rename one")),
-                );
-            }
+    // hastmon takes a section as the host's own when the section's name
+    // starts with the host's first label (reference hastmon.md §4), so no
+    // node name may start with another node's first label. Names are at
+    // most 63 bytes: looking up each prefix keeps this linear in nodes.
+    let labels: std::collections::HashMap<&str, &str> = names
+        .iter()
+        .map(|(n, _)| (n.split('.').next().unwrap_or(n), *n))
+        .collect();
+    for (b, span) in &names {
+        let clash = (1..=b.len())
+            .filter(|&i| b.is_char_boundary(i))
+            .find_map(|i| labels.get(&b[..i]).filter(|a| **a != *b));
+        if let Some(a) = clash {
+            let label = a.split('.').next().unwrap_or(a);
+            out.push(
+                Diagnostic::error(
+                    Code::HastNodePrefix,
+                    *span,
+                    format!("node name `{b}` starts with `{label}`, the first label of node `{a}`"),
+                )
+                .with_hint(format!(
+                    "hastmon takes a section as a host's own when its name starts with the host's first label, so host `{label}` (or `{label}.example.com`) would also run `{b}`'s sections; rename one"
+                )),
+            );
         }
     }
     if let Some(key) = node.get("key") {

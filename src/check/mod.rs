@@ -6,6 +6,7 @@ pub mod collectd;
 pub mod conveyer;
 pub mod dozor;
 pub mod duration;
+pub mod goregex;
 pub mod hastmon;
 pub mod ninevolt;
 

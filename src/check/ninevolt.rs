@@ -315,15 +315,26 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     if ty == "dns" {
         if let Some(n) = node.get("expect") {
             if let Some(re) = n.as_str() {
-                // Parsing the syntax is enough to know Go's MustCompile would panic.
-                if let Err(e) = regex_syntax::Parser::new().parse(re) {
+                // Go's syntax, not Rust's: MustCompile panics on what Go refuses.
+                if let Err(e) = super::goregex::check(re) {
                     out.push(
                         Diagnostic::error(
                             Code::BadDnsRegex,
                             n.span,
-                            format!("dns `expect` is not a valid regular expression: {}", super::regex_message(&e.to_string())),
+                            format!("dns `expect` is not a regular expression Go accepts: {e}"),
                         )
-                        .with_hint("9volt compiles it with regexp.MustCompile: an invalid one crashes the server"),
+                        .with_hint("9volt compiles it with Go's regexp.MustCompile: one it refuses crashes the server"),
+                    );
+                } else if let Some(why) = super::goregex::never_matching_anchor(re) {
+                    out.push(
+                        Diagnostic::warning(
+                            Code::DnsAnchor,
+                            n.span,
+                            format!("this dns `expect` can never match: {why}"),
+                        )
+                        .with_hint(
+                            "match the data unanchored, e.g. `93\\.184\\.` or `\\s93\\.184\\.`",
+                        ),
                     );
                 }
             }

@@ -333,6 +333,9 @@ impl Builder<'_> {
         }
         let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|e| e.key == "<<");
+        // A set, not a scan of `own` per merged key: linear for any fan-in.
+        let mut present: std::collections::HashSet<String> =
+            own.iter().map(|e| e.key.clone()).collect();
         for merge in merges {
             let sources: Vec<Node> = match merge.value.value {
                 Value::Map(_) => vec![merge.value],
@@ -349,7 +352,7 @@ impl Builder<'_> {
             for source in sources {
                 if let Value::Map(src) = source.value {
                     for e in src {
-                        if !own.iter().any(|o| o.key == e.key) {
+                        if present.insert(e.key.clone()) {
                             own.push(e);
                         }
                     }

@@ -1,0 +1,112 @@
+//! `mon validate` on hostile 10 MB files, one shape each: a merge key that
+//! fans a huge mapping into one with many keys of its own, a 30,000-node
+//! hastmon cluster, thousands of YAML documents, and very long lines. Each
+//! must finish in under 2 s: no input shape may cost more than linear time.
+//!
+//! Run: `bench/run adversarial`.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::process::{Command, Stdio};
+
+use common::{measure, mib, secs, verdict};
+
+const TARGET: usize = 10 * 1024 * 1024;
+
+fn merge_fan_in() -> String {
+    let mut s = String::from("x-base: &base\n");
+    let mut i = 0;
+    while s.len() < TARGET / 4 {
+        writeln!(s, "  k{i}: v").unwrap();
+        i += 1;
+    }
+    s.push_str("monitor:\n  fan:\n    <<: *base\n");
+    let mut j = 0;
+    while s.len() < TARGET {
+        writeln!(s, "    own{j}: v").unwrap();
+        j += 1;
+    }
+    s
+}
+
+fn huge_cluster() -> String {
+    let mut s = String::from("cluster:\n  big:\n    nodes:\n");
+    let mut n = 0;
+    while s.len() < TARGET - 200 {
+        writeln!(s, "      host-{n:06}.site{}.example.com: {{}}", n % 7).unwrap();
+        n += 1;
+    }
+    s.push_str(
+        "    resources:\n      r: {exec: /etc/r.sh, primary: host-000000.site0.example.com}\n",
+    );
+    s
+}
+
+fn many_documents() -> String {
+    let mut s = String::new();
+    let mut i = 0;
+    while s.len() < TARGET {
+        write!(
+            s,
+            "---\nmonitor:\n  m{i}: {{type: exec, command: /bin/true, interval: 10s}}\n"
+        )
+        .unwrap();
+        i += 1;
+    }
+    s
+}
+
+fn long_lines() -> String {
+    let mut s = String::from("monitor:\n");
+    let line = "x".repeat(1024 * 1024);
+    for i in 0..9 {
+        writeln!(
+            s,
+            "  m{i}: {{type: exec, command: /bin/true, interval: 10s, description: \"{line}\"}}"
+        )
+        .unwrap();
+    }
+    s
+}
+
+fn main() -> std::process::ExitCode {
+    let mon = env!("CARGO_BIN_EXE_mon");
+    type Make = fn() -> String;
+    let cases: [(&str, Make); 4] = [
+        ("merge-key fan-in", merge_fan_in),
+        ("30,000-node cluster", huge_cluster),
+        ("many documents", many_documents),
+        ("long lines", long_lines),
+    ];
+    println!("mon validate on hostile 10 MB files");
+    let mut ok = true;
+    for (name, make) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let text = make();
+        let file = dir.path().join("hostile.yaml");
+        std::fs::write(&file, &text).unwrap();
+        let run = measure(
+            Command::new(mon)
+                .args(["validate", "--format", "short"])
+                .arg(&file)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        let fast = run.wall.as_secs_f64() < 2.0 && run.status != -1;
+        ok &= fast;
+        println!(
+            "  {name:<22} {:>5.1} MB  {:>9}  peak RSS {:>8}  exit {}  under 2 s {}",
+            text.len() as f64 / 1e6,
+            secs(run.wall),
+            mib(run.max_rss_kib),
+            run.status,
+            verdict(fast)
+        );
+    }
+    if ok {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}
