@@ -431,3 +431,66 @@ fn diff_never_prints_a_credential_unless_asked() {
     );
     assert!(support::output_text(&open).contains("new-queue-secret"));
 }
+
+#[test]
+fn targets_are_never_followed_through_symlinks_and_stale_temporaries_go() {
+    let out = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let secret = elsewhere.path().join("secret.txt");
+    std::fs::write(&secret, "TOPSECRET\n").unwrap();
+    let env = out.path().join("conveyer/logs1/conveyer.env");
+    std::fs::create_dir_all(env.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&secret, &env).unwrap();
+    // A temporary file a killed run left two hours ago.
+    let stale = env.parent().unwrap().join(".mon-killed");
+    std::fs::write(&stale, "half").unwrap();
+    assert!(Std::new("touch")
+        .args(["-d", "2 hours ago"])
+        .arg(&stale)
+        .status()
+        .unwrap()
+        .success());
+
+    let diff = render(out.path(), &["--diff"]);
+    let shown = support::output_text(&diff);
+    assert!(!shown.contains("TOPSECRET"), "{shown}");
+    assert_eq!(
+        read(secret.clone()),
+        "TOPSECRET\n",
+        "the link's target was written"
+    );
+    assert!(std::fs::symlink_metadata(&env)
+        .unwrap()
+        .file_type()
+        .is_file());
+    assert!(!stale.exists(), "the stale temporary file is still there");
+
+    // schema --write replaces a link too, and leaves its target alone.
+    let schemas = tempfile::tempdir().unwrap();
+    let link = schemas.path().join("mon.schema.json");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let w = Command::cargo_bin("mon")
+        .unwrap()
+        .args(["schema", "--write"])
+        .arg(schemas.path())
+        .output()
+        .unwrap();
+    assert_eq!(w.status.code(), Some(0), "{}", support::output_text(&w));
+    assert_eq!(read(secret), "TOPSECRET\n");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_file());
+}
+
+#[test]
+fn a_failure_part_way_says_what_was_already_replaced() {
+    let out = tempfile::tempdir().unwrap();
+    // A directory where a file must go: its rename fails, late.
+    std::fs::create_dir_all(out.path().join("dozor/web1-agent/plugins.json/x")).unwrap();
+    let r = render(out.path(), &[]);
+    let shown = support::output_text(&r);
+    assert_eq!(r.status.code(), Some(3), "{shown}");
+    assert!(shown.contains("dozor/web1-agent/plugins.json"), "{shown}");
+    assert!(shown.contains("files were replaced before this"), "{shown}");
+}

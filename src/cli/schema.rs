@@ -26,7 +26,17 @@ pub fn run(args: Args) -> Exit {
         }
         for (_, file, text) in schema::FILES {
             let path = dir.join(file);
-            if let Err(e) = std::fs::write(&path, text) {
+            // A temporary file renamed over the target replaces a symlink
+            // there instead of writing through it to wherever it points.
+            let written = tempfile::Builder::new()
+                .prefix(".mon-")
+                .tempfile_in(&dir)
+                .and_then(|mut t| {
+                    std::io::Write::write_all(&mut t, text.as_bytes())?;
+                    t.persist(&path).map_err(|e| e.error)?;
+                    Ok(())
+                });
+            if let Err(e) = written {
                 eprintln!("error: {}: {e}", path.display());
                 return Exit::Io;
             }

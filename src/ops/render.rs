@@ -42,11 +42,23 @@ pub fn write(
 ) -> Result<Vec<FileReport>, String> {
     let mut to_write: Vec<(PathBuf, &Output)> = Vec::new();
     let mut reports = Vec::new();
+    let mut dirs = std::collections::BTreeSet::new();
     for o in outputs {
         let path = out_dir.join(&o.path);
-        let existing = std::fs::read_to_string(&path).ok();
-        let mode_now = std::fs::metadata(&path)
-            .ok()
+        if let Some(d) = path.parent() {
+            dirs.insert(d.to_path_buf());
+        }
+        // Never through a symlink: what it points to is not ours to read
+        // (--diff would print it) and the rename below replaces the link.
+        let meta = std::fs::symlink_metadata(&path).ok();
+        let regular = meta.as_ref().is_some_and(|m| m.file_type().is_file());
+        let existing = if regular {
+            std::fs::read_to_string(&path).ok()
+        } else {
+            None
+        };
+        let mode_now = meta
+            .filter(|_| regular)
             .map(|m| m.permissions().mode() & 0o7777);
         if existing.as_deref() == Some(o.content.as_str()) && mode_now == Some(o.mode) {
             reports.push(FileReport {
@@ -108,6 +120,9 @@ pub fn write(
             diff,
         });
     }
+    if !opts.dry_run {
+        remove_stale(&dirs);
+    }
     // Staged beside their targets (in parallel: creating files is the cost),
     // then renamed only after one sync.
     let staged: Vec<(tempfile::TempPath, PathBuf)> = to_write
@@ -115,17 +130,51 @@ pub fn write(
         .map(|(path, o)| {
             stage(&path, &o.content, o.mode)
                 .map(|t| (t, path.clone()))
-                .map_err(|e| format!("{}: {e}", path.display()))
+                .map_err(|e| format!("{}: {e}; nothing was replaced", path.display()))
         })
         .collect::<Result<_, _>>()?;
     if !staged.is_empty() {
-        sync_filesystem(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        sync_filesystem(out_dir)
+            .map_err(|e| format!("{}: {e}; nothing was replaced", out_dir.display()))?;
+        let total = staged.len();
+        let mut replaced: Vec<PathBuf> = Vec::new();
         for (tmp, path) in staged {
-            tmp.persist(&path)
-                .map_err(|e| format!("{}: {}", path.display(), e.error))?;
+            if let Err(e) = tmp.persist(&path) {
+                let shown: Vec<String> = replaced.iter().map(|p| p.display().to_string()).collect();
+                return Err(format!(
+                    "{}: {}; {} of {total} files were replaced before this{}{}",
+                    path.display(),
+                    e.error,
+                    replaced.len(),
+                    if shown.is_empty() { "" } else { ":\n  " },
+                    shown.join("\n  ")
+                ));
+            }
+            replaced.push(path);
         }
     }
     Ok(reports)
+}
+
+/// Temporary files a killed run left beside its targets (`.mon-*`, older
+/// than a minute so a run under way elsewhere keeps its own).
+fn remove_stale(dirs: &std::collections::BTreeSet<PathBuf>) {
+    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for d in dirs {
+        let Ok(entries) = std::fs::read_dir(d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let stale = e.file_name().to_string_lossy().starts_with(".mon-")
+                && e.file_type().is_ok_and(|t| t.is_file())
+                && e.metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t < minute_ago);
+            if stale {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// Writes the content to a temporary file beside the target, with the final
