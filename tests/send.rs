@@ -716,3 +716,165 @@ fn the_operators_own_account_works_with_node_and_from_mon_toml() {
     assert!(support::output_text(&out)
         .contains("[mqtt] password: environment variable OPS_PW is not set"));
 }
+
+#[test]
+fn hostile_results_and_topics_are_handled() {
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.code_as_float = true;
+    b.big_noise_before = Some(6 << 20);
+    b.commands.entry("svc".into()).or_default().insert(
+        "escape".into(),
+        (Some(0), "\u{1b}[2Jcleared your screen".into()),
+    );
+    b.commands
+        .entry("svc".into())
+        .or_default()
+        .insert("huge".into(), (Some(0), "y".repeat(2 << 20)));
+    responder(broker.port, "t/cmd", "t/res", b);
+
+    // `code: 0.0` is code 0; a 6 MiB foreign message before it costs nothing.
+    let out = send_explicit(&broker, "hello", "exec", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    assert!(support::output_text(&out).contains("Hello World!"));
+
+    // Escape sequences from the network reach the terminal escaped.
+    let out = send_explicit(&broker, "svc", "escape", &[]);
+    let text = support::output_text(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("\\u{1b}[2Jcleared your screen"), "{text}");
+
+    // Our own result over the limit is reported by its size.
+    let out = send_explicit(&broker, "svc", "huge", &[]);
+    let text = support::output_text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        &text[..200.min(text.len())]
+    );
+    assert!(
+        text.contains("over mon's 1048576 byte limit"),
+        "{}",
+        &text[text.len().saturating_sub(300)..]
+    );
+    assert!(text.len() < 200_000);
+
+    // Topics that would read mon's own task, refused before connecting.
+    let dir = tempfile::tempdir().unwrap();
+    for (topic, result) in [("t", "t"), ("t/cmd", "t/#"), ("t/+", "t/res")] {
+        let out = mon(
+            dir.path(),
+            &[
+                "send-command",
+                "hello",
+                "exec",
+                "--host",
+                "127.0.0.1:1",
+                "--topic",
+                topic,
+                "--result-topic",
+                result,
+            ],
+        );
+        let text = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(2), "{topic} {result}: {text}");
+        assert!(text.contains("nothing was sent"), "{text}");
+    }
+}
+
+#[test]
+fn a_broker_that_dies_and_stays_down_is_exit_5() {
+    let mut broker = Mosquitto::start();
+    let b = Behaviour {
+        silent: true,
+        ..Behaviour::hello()
+    };
+    responder(broker.port, "t/cmd", "t/res", b);
+    let host = broker.host();
+    let child = std::thread::spawn(move || {
+        let dir = tempfile::tempdir().unwrap();
+        mon(
+            dir.path(),
+            &[
+                "send-command",
+                "hello",
+                "exec",
+                "--host",
+                &host,
+                "--topic",
+                "t/cmd",
+                "--result-topic",
+                "t/res",
+                "--timeout",
+                "3s",
+            ],
+        )
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    broker.stop();
+    let out = child.join().unwrap();
+    let text = support::output_text(&out);
+    assert_eq!(out.status.code(), Some(5), "{text}");
+    assert!(
+        text.contains("went away and was not back within --timeout"),
+        "{text}"
+    );
+}
+
+#[test]
+fn pipes_and_devices_are_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let fifo = fifo.to_str().unwrap();
+    for args in [
+        vec![
+            "send-config",
+            fifo,
+            "--host",
+            "127.0.0.1:1",
+            "--topic",
+            "a",
+            "--result-topic",
+            "b",
+        ],
+        vec![
+            "send-config",
+            "/dev/zero",
+            "--host",
+            "127.0.0.1:1",
+            "--topic",
+            "a",
+            "--result-topic",
+            "b",
+        ],
+        vec![
+            "send-command",
+            "s",
+            "c",
+            "--host",
+            "127.0.0.1:1",
+            "--topic",
+            "a",
+            "--result-topic",
+            "b",
+            "--user",
+            "u",
+            "--password-file",
+            fifo,
+        ],
+    ] {
+        let start = Instant::now();
+        let out = mon(dir.path(), &args);
+        let text = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {text}");
+        assert!(text.contains("not a regular file"), "{text}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+}

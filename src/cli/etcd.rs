@@ -369,13 +369,7 @@ impl EtcdArgs {
             });
         }
         if let Some(f) = &self.password_file {
-            let text = std::fs::read_to_string(f).map_err(|e| {
-                format!(
-                    "--password-file {}: {}",
-                    f.display(),
-                    mon::source::io_message(&e)
-                )
-            })?;
+            let text = mon::secret::read_file(f).map_err(|e| format!("--password-file: {e}"))?;
             return Ok(Setting {
                 value: Some(text.trim_end_matches(['\n', '\r']).to_string()),
                 source: Source::Flag("--password-file".into()),

@@ -165,12 +165,14 @@ pub fn save(p: &Planned, path: &std::path::Path) -> Result<(), Exit> {
 
 /// Reads a plan written by `mon diff --out`.
 pub fn load(path: &std::path::Path) -> Result<mon::ops::plan::Saved, Exit> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!(
-            "error: cannot read the plan {}: {}",
-            path.display(),
-            mon::source::io_message(&e)
-        );
+    let regular = std::fs::metadata(path).map(|m| m.is_file());
+    let text = match regular {
+        Ok(true) => std::fs::read_to_string(path).map_err(|e| mon::source::io_message(&e)),
+        Ok(false) => Err("not a regular file".into()),
+        Err(e) => Err(mon::source::io_message(&e)),
+    }
+    .map_err(|e| {
+        eprintln!("error: cannot read the plan {}: {e}", path.display());
         Exit::Io
     })?;
     serde_json::from_str(&text).map_err(|e| {

@@ -94,17 +94,14 @@ fn account(a: &TargetArgs) -> Result<Option<(String, Option<String>)>, Exit> {
         return Ok(Some((user, Some(p.clone()))));
     }
     if let Some(f) = &a.password_file {
-        return match std::fs::read_to_string(f) {
+        // A regular file under a size limit: a pipe would hang here.
+        return match mon::secret::read_file(f) {
             Ok(t) => Ok(Some((
                 user,
                 Some(t.trim_end_matches(['\n', '\r']).to_string()),
             ))),
             Err(e) => {
-                eprintln!(
-                    "error: --password-file {}: {}",
-                    f.display(),
-                    mon::source::io_message(&e)
-                );
+                eprintln!("error: --password-file: {e}");
                 Err(Exit::Io)
             }
         };
@@ -184,7 +181,11 @@ pub fn run(
     let verbose = a.verbose;
     let ignored: mon::mqtt::Ignored = Arc::new(move |topic: &str, payload: &str| {
         if verbose {
-            eprintln!("ignored on {topic}: {payload}");
+            eprintln!(
+                "ignored on {}: {}",
+                mon::mqtt::printable(topic),
+                mon::mqtt::printable(payload)
+            );
         }
     });
     let results = super::small_runtime().block_on(send::send_all(
@@ -247,7 +248,12 @@ fn text(task: &Task, t: &Target, o: &Outcome, color: bool) -> String {
             s
         }
     };
-    let indent = |m: &str| m.lines().map(|l| format!("\n  {l}")).collect::<String>();
+    let indent = |m: &str| {
+        mon::mqtt::printable(m)
+            .lines()
+            .map(|l| format!("\n  {l}"))
+            .collect::<String>()
+    };
     match o {
         Outcome::Result { task_id, code: Some(0), message, latency } => {
             format!("{}: {} (task {task_id}, {} ms){}", t.name, paint("32", "ok".into()), latency.as_millis(), indent(message))

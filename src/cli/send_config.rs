@@ -68,14 +68,21 @@ pub fn run(args: Args, color: bool) -> Exit {
 }
 
 fn read(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| mon::source::io_message(&e))?;
-    if meta.len() > MAX_CONFIG_BYTES {
+    // A pipe would block and a device never end (/dev/zero reports size 0).
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| mon::source::io_message(&e))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
         return Err(format!(
-            "the file is {} bytes; send-config takes at most {MAX_CONFIG_BYTES}",
-            meta.len()
+            "the file is over {MAX_CONFIG_BYTES} bytes, the most send-config takes"
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| mon::source::io_message(&e))?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 (bad byte at offset {})",

@@ -100,6 +100,40 @@ fn matches(v: &Value, task_id: u64) -> bool {
     }
 }
 
+/// A result's code as a number: `0`, `0.0` and `-0` alike (remote.lua's
+/// JSON encoder may write any of them); a fraction or a string is no code.
+pub fn code_of(v: &Value) -> Option<i64> {
+    let n = v.get("code")?.as_number()?;
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
+}
+
+/// A result larger than this is reported by its size, with its start.
+pub const MAX_RESULT_BYTES: usize = 1024 * 1024;
+
+/// No packet size drops the connection: MQTT's own maximum. A foreign
+/// message over a smaller limit would cost the connection, and with it a
+/// result queued behind it; our own result's size is judged afterwards.
+const MAX_PACKET_BYTES: usize = 268_435_455;
+
+/// Text from the network for a terminal: control characters escaped (an
+/// escape sequence in a payload could rewrite the screen), line breaks and
+/// tabs kept.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn qos(q: u8) -> QoS {
     match q {
         0 => QoS::AtMostOnce,
@@ -228,7 +262,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
     mo.set_keep_alive(Duration::from_secs(30));
     // A clean session: nothing queued for an earlier session can arrive.
     mo.set_clean_session(true);
-    mo.set_max_packet_size(4 * 1024 * 1024, 4 * 1024 * 1024);
+    mo.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
     if let Some(user) = &target.user {
         mo.set_credentials(user.clone(), target.password.clone().unwrap_or_default());
     }
@@ -250,9 +284,18 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
     let payload = task_message(task, task_id);
     let q = qos(target.qos);
     let mut connected_once = false;
+    // Whether the broker is there now: gone at the deadline is exit 5, not
+    // a timeout of the host.
+    let mut connected = false;
     let mut published = false;
     let outcome = loop {
         let polled = match tokio::time::timeout_at(deadline, events.poll()).await {
+            Err(_) if connected_once && !connected => {
+                break Outcome::Unreachable(format!(
+                    "broker {}:{} went away and was not back within --timeout ({:?})",
+                    target.host, target.port, opts.timeout
+                ))
+            }
             Err(_) => {
                 break Outcome::Timeout {
                     task_id,
@@ -267,6 +310,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
                     break Outcome::Unreachable(refused(target, ack.code));
                 }
                 connected_once = true;
+                connected = true;
                 // Clean sessions forget subscriptions: (re)subscribe on every connect.
                 if let Err(e) = client.subscribe(target.result_topic.clone(), q).await {
                     break Outcome::Unreachable(e.to_string());
@@ -297,14 +341,27 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
                 let text = String::from_utf8_lossy(&p.payload);
                 match serde_json::from_slice::<Value>(&p.payload) {
                     Ok(v) if matches(&v, task_id) => {
+                        let mut message = v
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string();
+                        if p.payload.len() > MAX_RESULT_BYTES {
+                            let mut cut = 64 * 1024;
+                            while !message.is_char_boundary(cut.min(message.len())) {
+                                cut -= 1;
+                            }
+                            message.truncate(cut.min(message.len()));
+                            message.push_str(&format!(
+                                "\n... (the result is {} bytes, over mon's {} byte limit: the start is shown)",
+                                p.payload.len(),
+                                MAX_RESULT_BYTES
+                            ));
+                        }
                         break Outcome::Result {
                             task_id,
-                            code: v.get("code").and_then(Value::as_i64),
-                            message: v
-                                .get("message")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_string(),
+                            code: code_of(&v),
+                            message,
                             latency: started.elapsed(),
                         };
                     }
@@ -324,6 +381,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
                     ));
                 }
                 // Connected before: the broker went away. Keep trying until the deadline.
+                connected = false;
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }

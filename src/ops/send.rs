@@ -69,7 +69,46 @@ fn tls(secure: bool, cafile: &Option<PathBuf>, insecure: bool) -> Option<Tls> {
     })
 }
 
+/// Topics mon can use: the task topic is published to, so it holds no
+/// wildcard; the result topic must not match mon's own task (it would read
+/// the task as the result), so it holds no wildcard either and differs.
+fn check_topics(t: &Target) -> Result<(), TargetError> {
+    let wild = |s: &str| s.contains(['+', '#']);
+    let problem = if t.topic.is_empty() || t.result_topic.is_empty() {
+        Some("a topic is empty".to_string())
+    } else if wild(&t.topic) {
+        Some(format!(
+            "task topic `{}` has a wildcard (+ or #): a task cannot be published to it",
+            t.topic
+        ))
+    } else if wild(&t.result_topic) {
+        Some(format!("result topic `{}` has a wildcard (+ or #): it would match other hosts' results and mon's own task", t.result_topic))
+    } else if t.topic == t.result_topic {
+        Some(format!(
+            "task and result topic are both `{}`: mon would read its own task as the result",
+            t.topic
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(TargetError::Mismatch(format!("{}: {p}", t.name))),
+        None => Ok(()),
+    }
+}
+
 pub fn targets(sel: &Selection, command: Option<(&str, &str)>) -> Result<Vec<Target>, TargetError> {
+    let all = targets_unchecked(sel, command)?;
+    for t in &all {
+        check_topics(t)?;
+    }
+    Ok(all)
+}
+
+fn targets_unchecked(
+    sel: &Selection,
+    command: Option<(&str, &str)>,
+) -> Result<Vec<Target>, TargetError> {
     if let Some(x) = &sel.explicit {
         let tls = tls(sel.secure, &sel.cafile, sel.insecure);
         let (host, port) = host_port(&x.host, tls.is_some())

@@ -189,6 +189,10 @@ pub struct Behaviour {
     pub nagle: bool,
     /// User and password for a broker that wants them.
     pub credentials: Option<(String, String)>,
+    /// Write the code as a float (`0.0`), as some JSON encoders do.
+    pub code_as_float: bool,
+    /// Publish a foreign message of this many bytes before the result.
+    pub big_noise_before: Option<usize>,
 }
 
 impl Behaviour {
@@ -220,7 +224,7 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
             let id = format!("responder-{}-{}", std::process::id(), rand::random::<u32>());
             let mut mo = MqttOptions::new(id, "127.0.0.1", port);
             mo.set_keep_alive(Duration::from_secs(5));
-            mo.set_max_packet_size(4 << 20, 4 << 20);
+            mo.set_max_packet_size(64 << 20, 64 << 20);
             if let Some((user, password)) = &b.credentials {
                 mo.set_credentials(user.clone(), password.clone());
             }
@@ -313,6 +317,12 @@ async fn answer(client: &AsyncClient, result_topic: &str, task: &Value, b: &Beha
     let other = |n: u64| {
         json!({"task_id": n, "code": 0, "message": "someone else's", "timestamp": "2000-01-01T00:00:00Z"}).to_string()
     };
+    if let Some(n) = b.big_noise_before {
+        let big = json!({"task_id": 7, "code": 0, "message": "x".repeat(n)}).to_string();
+        let _ = client
+            .publish(result_topic, QoS::ExactlyOnce, false, big)
+            .await;
+    }
     if b.noise_before {
         let _ = client
             .publish(result_topic, QoS::ExactlyOnce, false, other(7))
@@ -328,7 +338,11 @@ async fn answer(client: &AsyncClient, result_topic: &str, task: &Value, b: &Beha
     };
     let mut reply = json!({"task_id": id, "message": message, "timestamp": "2026-11-21T00:00:00Z"});
     if let Some(c) = code {
-        reply["code"] = json!(c);
+        reply["code"] = if b.code_as_float {
+            json!(c as f64)
+        } else {
+            json!(c)
+        };
     }
     let copies = if b.duplicate { 2 } else { 1 };
     for _ in 0..copies {
