@@ -201,6 +201,17 @@ pub fn run(
         .max_by_key(|e| rank(*e))
         .unwrap_or(Exit::Ok);
     let color = color && std::io::stdout().is_terminal();
+    // The passwords mon resolved stay out of what it prints, even when a
+    // host echoes one back in its output.
+    let secrets: Vec<String> = results
+        .iter()
+        .filter_map(|(t, _)| t.password.clone())
+        .filter(|p| p.len() >= 6)
+        .collect();
+    let results: Vec<(Target, Outcome)> = results
+        .into_iter()
+        .map(|(t, o)| (t, redact_outcome(o, &secrets)))
+        .collect();
     let printed = super::emit(|out| match a.format {
         SendFormat::Text => {
             for (t, o) in &results {
@@ -217,6 +228,28 @@ pub fn run(
     match printed {
         Ok(()) => worst,
         Err(code) => code,
+    }
+}
+
+fn redact_outcome(o: Outcome, secrets: &[String]) -> Outcome {
+    match o {
+        Outcome::Result {
+            task_id,
+            code,
+            mut message,
+            latency,
+        } => {
+            for s in secrets {
+                message = message.replace(s.as_str(), "(secret)");
+            }
+            Outcome::Result {
+                task_id,
+                code,
+                message,
+                latency,
+            }
+        }
+        other => other,
     }
 }
 
