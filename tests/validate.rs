@@ -34,13 +34,29 @@ fn example_estate_is_valid() {
 /// output followed by `exit N`.
 #[test]
 fn invalid_corpus_gives_exactly_the_expected_diagnostics() {
-    let root = fixtures().join("invalid");
+    corpus("invalid", 40);
+}
+
+/// Hostile input of every class (control characters, line endings, tags,
+/// number forms, aliases, TOML dates, secret references, Go regexes,
+/// durations, names), YAML and TOML, each with its exact expected result.
+#[test]
+fn hostile_corpus_gives_exactly_the_expected_results() {
+    corpus("hostile", 150);
+}
+
+fn corpus(name: &str, at_least: usize) {
+    let root = fixtures().join(name);
     let mut cases: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
+    assert!(
+        cases.len() >= at_least,
+        "the corpus has {} cases",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let expected = std::fs::read_to_string(case.join("expected")).unwrap();

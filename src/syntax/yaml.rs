@@ -350,6 +350,14 @@ impl Builder<'_> {
                 }
             };
             for source in sources {
+                if !matches!(source.value, Value::Map(_)) {
+                    self.diagnostics.push(Diagnostic::error(
+                        Code::UnsupportedYaml,
+                        source.span,
+                        "`<<` must merge a mapping or a list of mappings",
+                    ));
+                    continue;
+                }
                 if let Value::Map(src) = source.value {
                     for e in src {
                         if present.insert(e.key.clone()) {
