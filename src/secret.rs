@@ -5,6 +5,33 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+/// A resolved credential. It cannot be printed by accident: `Debug` and
+/// `Display` show `(secret)`; only `expose` gives the value, where it
+/// leaves mon (a connection, etcd, a rendered credential file).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(secret)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(secret)")
+    }
+}
+
 /// A reference, or None for a literal value.
 pub fn reference(v: &Value) -> Option<Reference<'_>> {
     let obj = v.as_object()?;
@@ -123,4 +150,19 @@ pub fn read_file(full: &Path) -> Result<String, String> {
         .map(|t| t.strip_suffix('\r').unwrap_or(t))
         .unwrap_or(&text)
         .to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_formats_its_value() {
+        let s = Secret::new("hunter2");
+        assert_eq!(
+            format!("{s} {s:?} {:?}", Some(&s)),
+            "(secret) (secret) Some((secret))"
+        );
+        assert_eq!(s.expose(), "hunter2");
+    }
 }

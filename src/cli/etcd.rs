@@ -341,7 +341,7 @@ impl EtcdArgs {
                     .filter(|e| !e.is_empty())
                     .collect(),
                 user: user_name,
-                password: password.value,
+                password: password.value.map(mon::secret::Secret::new),
                 cacert,
                 cert,
                 key,

@@ -120,7 +120,7 @@ fn account(a: &TargetArgs) -> Result<Option<(String, Option<String>)>, Exit> {
 
 pub fn selection(a: &TargetArgs) -> Result<Selection, Exit> {
     super::allow_secrets_under(&a.defs);
-    let account = account(a)?;
+    let account = account(a)?.map(|(u, p)| (u, p.map(mon::secret::Secret::new)));
     let explicit = a.host.as_ref().map(|h| Explicit {
         host: h.clone(),
         user: account.as_ref().map(|(u, _)| u.clone()),
@@ -205,7 +205,8 @@ pub fn run(
     // host echoes one back in its output.
     let secrets: Vec<String> = results
         .iter()
-        .filter_map(|(t, _)| t.password.clone())
+        .filter_map(|(t, _)| t.password.as_ref())
+        .map(|p| p.expose().to_string())
         .filter(|p| p.len() >= 6)
         .collect();
     let results: Vec<(Target, Outcome)> = results

@@ -29,7 +29,7 @@ pub struct Options {
     pub api: Api,
     pub endpoints: Vec<String>,
     pub user: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret>,
     pub cacert: Option<PathBuf>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,

@@ -37,7 +37,7 @@ pub struct Client {
     /// Every endpoint as a base URL, and the one in use.
     bases: Arc<Vec<String>>,
     current: usize,
-    auth: Option<(String, String)>,
+    auth: Option<(String, crate::secret::Secret)>,
     /// How long to keep trying to reach etcd again after a lost connection.
     budget: std::time::Duration,
 }
@@ -186,7 +186,7 @@ impl Client {
             .http
             .request(method, format!("{}/v2/keys{key}", self.base()));
         match &self.auth {
-            Some((u, p)) => r.basic_auth(u, Some(p)),
+            Some((u, p)) => r.basic_auth(u, Some(p.expose())),
             None => r,
         }
     }

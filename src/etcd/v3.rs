@@ -67,7 +67,13 @@ impl Client {
             .with_connect_timeout(opts.dial_timeout)
             .with_timeout(opts.command_timeout);
         if let Some(user) = &opts.user {
-            co = co.with_user(user.clone(), opts.password.clone().unwrap_or_default());
+            co = co.with_user(
+                user.clone(),
+                opts.password
+                    .as_ref()
+                    .map_or("", |p| p.expose())
+                    .to_string(),
+            );
         }
         if opts.cacert.is_some() || opts.cert.is_some() {
             let mut tls = TlsOptions::new();

@@ -25,7 +25,7 @@ pub struct Target {
     pub host: String,
     pub port: u16,
     pub user: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret>,
     pub tls: Option<Tls>,
     pub topic: String,
     pub result_topic: String,
@@ -264,7 +264,10 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
     mo.set_clean_session(true);
     mo.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
     if let Some(user) = &target.user {
-        mo.set_credentials(user.clone(), target.password.clone().unwrap_or_default());
+        mo.set_credentials(
+            user.clone(),
+            target.password.as_ref().map_or("", |p| p.expose()),
+        );
     }
     if let Some(tls) = &target.tls {
         match transport(tls) {

@@ -17,7 +17,7 @@ use crate::syntax::Node;
 pub struct Explicit {
     pub host: String,
     pub user: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret>,
     pub topic: String,
     pub result_topic: String,
 }
@@ -27,7 +27,7 @@ pub struct Selection {
     pub explicit: Option<Explicit>,
     /// The operator's own account (user, password), used instead of the
     /// brokers' (which are the hosts' accounts) when given.
-    pub account: Option<(String, Option<String>)>,
+    pub account: Option<(String, Option<crate::secret::Secret>)>,
     pub defs: Vec<PathBuf>,
     pub nodes: Vec<String>,
     pub all: bool,
@@ -231,22 +231,23 @@ fn target(
             ..target_on(name, node, host, port, tls, sel)
         });
     }
-    let password =
-        match b.get("password") {
-            None => None,
-            Some(p) => {
-                let base = loaded
-                    .sources
-                    .get(broker.name_span.file)
-                    .path
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default();
-                Some(secret::resolve(&p.to_json(), &base).map_err(|e| {
+    let password = match b.get("password") {
+        None => None,
+        Some(p) => {
+            let base = loaded
+                .sources
+                .get(broker.name_span.file)
+                .path
+                .parent()
+                .map(|p| p.to_path_buf())
+                .unwrap_or_default();
+            Some(secret::Secret::new(
+                secret::resolve(&p.to_json(), &base).map_err(|e| {
                     TargetError::Io(format!("broker `{broker_name}` password: {e}"))
-                })?)
-            }
-        };
+                })?,
+            ))
+        }
+    };
     Ok(Target {
         user: b.get("user").and_then(Node::as_str).map(str::to_string),
         password,
