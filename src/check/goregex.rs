@@ -331,18 +331,30 @@ fn translate(pattern: &str) -> Result<String, String> {
                 i += 1;
                 last_was_repeat = false;
             }
-            '*' | '+' | '?' => {
+            _ if repeat => {
                 // Go forgets the last repeat at a flag group: `x{2}(?i)*`
                 // repeats the repeat, which Go allows and Rust would not
                 // parse; the operator changes nothing about validity then.
                 if last_was_repeat && !after_flags {
                     return Err(format!("invalid nested repetition operator `{c}`"));
                 }
+                let len = match counted(&chars[i..]).filter(|_| c == '{') {
+                    Some((len, min, max)) => {
+                        if max.unwrap_or(min) > MAX_REPEAT || max.is_some_and(|m| m < min) {
+                            return Err(format!(
+                                "invalid repeat count `{}`",
+                                chars[i..i + len].iter().collect::<String>()
+                            ));
+                        }
+                        len
+                    }
+                    None => 1,
+                };
                 let emit = !(last_was_repeat && after_flags);
                 if emit {
-                    out.push(c);
+                    out.extend(&chars[i..i + len]);
                 }
-                i += 1;
+                i += len;
                 // A lazy `?` belongs to the repeat before it.
                 if chars.get(i) == Some(&'?') {
                     if emit {
@@ -355,41 +367,12 @@ fn translate(pattern: &str) -> Result<String, String> {
                 after_flags = false;
                 last_was_repeat = true;
             }
-            '{' => match counted(&chars[i..]) {
-                Some((len, min, max)) => {
-                    if last_was_repeat && !after_flags {
-                        return Err("invalid nested repetition operator `{`".into());
-                    }
-                    let emit = !(last_was_repeat && after_flags);
-                    let top = max.unwrap_or(min);
-                    if top > MAX_REPEAT || max.is_some_and(|m| m < min) {
-                        return Err(format!(
-                            "invalid repeat count `{}`",
-                            chars[i..i + len].iter().collect::<String>()
-                        ));
-                    }
-                    if emit {
-                        out.extend(&chars[i..i + len]);
-                    }
-                    i += len;
-                    if chars.get(i) == Some(&'?') {
-                        if emit {
-                            out.push('?');
-                        }
-                        i += 1;
-                    }
-                    out.push_str(&pending_flags);
-                    pending_flags.clear();
-                    after_flags = false;
-                    last_was_repeat = true;
-                }
-                None => {
-                    // Not a repeat: Go takes the brace literally.
-                    out.push_str("\\{");
-                    i += 1;
-                    last_was_repeat = false;
-                }
-            },
+            '{' => {
+                // Not a repeat: Go takes the brace literally.
+                out.push_str("\\{");
+                i += 1;
+                last_was_repeat = false;
+            }
             '}' => {
                 out.push_str("\\}");
                 i += 1;
