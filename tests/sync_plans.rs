@@ -239,11 +239,17 @@ fn settings_come_from_flags_then_environment_then_mon_toml_then_defaults() {
     std::fs::write(
         repo.path().join("mon.toml"),
         format!(
-            "paths = [\"definitions\"]\nowner = \"estate\"\n[etcd]\nendpoints = [\"{}\"]\nprefix = \"from-file\"\n[plan]\nformat = \"short\"\n",
+            "paths = [\"definitions\"]\nowner = \"estate\"\n[etcd]\nendpoints = [\"{}\"]\nprefix = \"from-file\"\n[plan]\nformat = \"short\"\n[validate]\nformat = \"json\"\n",
             etcd.endpoint()
         ),
     )
     .unwrap();
+    // validate takes the file's paths and format too.
+    let (code, out, err) = run(cmd(repo.path()).arg("validate"));
+    assert_eq!(code, Some(0), "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["definitions"], 4);
+
     // The file alone: its endpoints, prefix, paths, owner and format.
     let (code, out, err) = run(cmd(repo.path()).arg("sync"));
     assert_eq!(code, Some(0), "{out}{err}");

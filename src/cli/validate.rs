@@ -16,11 +16,11 @@ use mon::report::{self, Format, Report};
 
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 a path cannot be read.")]
 pub struct Args {
-    /// Files or directories to check [default: .]
+    /// Files or directories to check [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format [default: text, or [validate] format in mon.toml]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<OutputFormat>,
     /// Treat warnings as errors (exit 1 when there are any)
     #[arg(long)]
     pub deny_warnings: bool,
@@ -56,11 +56,25 @@ impl From<OutputFormat> for Format {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
+    let cfg = match super::settings(&args.paths) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
+    let format = match (
+        args.format,
+        cfg.as_ref().and_then(|c| c.file.validate.format.as_deref()),
+    ) {
+        (Some(f), _) => f,
+        (None, Some(f)) => match OutputFormat::from_str(f, true) {
+            Ok(f) => f,
+            Err(_) => {
+                eprintln!("error: mon.toml: [validate] format = \"{f}\" is not a format (text, short, json, github, junit, sarif)");
+                return Exit::Usage;
+            }
+        },
+        (None, None) => OutputFormat::Text,
+    };
+    let paths = super::paths_or_configured(args.paths, cfg.as_ref());
     let loaded = match validate::load(&paths) {
         Ok(l) => l,
         Err(e) => {
@@ -76,7 +90,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         );
     }
     let report = Report::of(&loaded);
-    if let Err(code) = super::emit(|out| report::write(args.format.into(), &report, out, color)) {
+    if let Err(code) = super::emit(|out| report::write(format.into(), &report, out, color)) {
         return code;
     }
     let io_failures = loaded
