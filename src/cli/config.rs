@@ -79,12 +79,9 @@ pub fn run(args: Args) -> Exit {
             return Exit::Usage;
         }
     }
-    match args.etcd.resolve(cfg.as_ref()) {
+    match super::connection(&args.etcd, cfg.as_ref()) {
         Ok(r) => rows.extend(r.shown.into_iter().map(|(n, v, s)| (n.to_string(), v, s))),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Usage;
-        }
+        Err(code) => return code,
     }
     rows.extend(file_only(cfg.as_ref()));
 

@@ -102,6 +102,27 @@ fn check_prefix(prefix: &str) -> Result<String, String> {
     }
 }
 
+/// Why the connection settings cannot be used: a value that is wrong
+/// (usage, exit 2), or a credential that cannot be read (exit 3).
+pub enum SettingError {
+    Usage(String),
+    Unreadable(String),
+}
+
+impl From<String> for SettingError {
+    fn from(m: String) -> Self {
+        SettingError::Usage(m)
+    }
+}
+
+impl std::fmt::Display for SettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingError::Usage(m) | SettingError::Unreadable(m) => f.write_str(m),
+        }
+    }
+}
+
 /// A connection with every setting and where it came from.
 pub struct Resolved {
     pub options: Options,
@@ -120,7 +141,7 @@ fn given(id: &str, flag: &str, env: &str) -> Source {
 }
 
 impl EtcdArgs {
-    pub fn resolve(&self, cfg: Option<&Loaded>) -> Result<Resolved, String> {
+    pub fn resolve(&self, cfg: Option<&Loaded>) -> Result<Resolved, SettingError> {
         let file = cfg.map(|c| &c.file.etcd);
         let from_file = || cfg.map_or(Source::Default, |c| Source::File(c.path.clone()));
         let path_in = |p: &Option<PathBuf>| cfg.and_then(|c| p.as_ref().map(|p| c.path_of(p)));
@@ -156,11 +177,11 @@ impl EtcdArgs {
             Some("v2" | "2") => Some(ApiArg::V2),
             Some("v3" | "3") => Some(ApiArg::V3),
             Some(other) => {
-                return Err(format!(
+                return Err(SettingError::Usage(format!(
                     "{}: [etcd] api = \"{other}\" must be \"v2\" or \"v3\"",
                     cfg.map(|c| c.path.display().to_string())
                         .unwrap_or_default()
-                ))
+                )))
             }
         };
         let api = pick(
@@ -275,7 +296,9 @@ impl EtcdArgs {
             file.and_then(|f| path_in(&f.key)),
         );
         if cert.is_some() != key.is_some() {
-            return Err("a client certificate needs both --cert and --key".into());
+            return Err(SettingError::Usage(
+                "a client certificate needs both --cert and --key".into(),
+            ));
         }
 
         let timeout = |flag: Option<Duration>,
@@ -361,7 +384,7 @@ impl EtcdArgs {
         cfg: Option<&Loaded>,
         inline: Option<String>,
         user_source: &Source,
-    ) -> Result<Setting<Option<String>>, String> {
+    ) -> Result<Setting<Option<String>>, SettingError> {
         if let Some(p) = &self.password {
             return Ok(Setting {
                 value: Some(p.clone()),
@@ -369,7 +392,8 @@ impl EtcdArgs {
             });
         }
         if let Some(f) = &self.password_file {
-            let text = mon::secret::read_file(f).map_err(|e| format!("--password-file: {e}"))?;
+            let text = mon::secret::read_file(f)
+                .map_err(|e| SettingError::Unreadable(format!("--password-file: {e}")))?;
             return Ok(Setting {
                 value: Some(text.trim_end_matches(['\n', '\r']).to_string()),
                 source: Source::Flag("--password-file".into()),
@@ -382,9 +406,9 @@ impl EtcdArgs {
             });
         }
         if let (Some(r), Some(c)) = (file.and_then(|f| f.password.as_ref()), cfg) {
-            let value = r
-                .resolve(c.dir())
-                .map_err(|e| format!("{}: [etcd] password: {e}", c.path.display()))?;
+            let value = r.resolve(c.dir()).map_err(|e| {
+                SettingError::Unreadable(format!("{}: [etcd] password: {e}", c.path.display()))
+            })?;
             return Ok(Setting {
                 value: Some(value),
                 source: Source::File(c.path.clone()),

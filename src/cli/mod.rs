@@ -193,10 +193,9 @@ pub fn connection(
 ) -> Result<etcd::Resolved, Exit> {
     args.resolve(cfg).map_err(|e| {
         eprintln!("error: {e}");
-        if e.contains("cannot read") || e.contains("--password-file") {
-            Exit::Io
-        } else {
-            Exit::Usage
+        match e {
+            etcd::SettingError::Usage(_) => Exit::Usage,
+            etcd::SettingError::Unreadable(_) => Exit::Io,
         }
     })
 }

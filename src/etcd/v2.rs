@@ -206,7 +206,7 @@ impl Client {
                 .map_err(|e| Error::Request(format!("unexpected answer from etcd: {e}")));
         }
         match serde_json::from_slice::<EtcdError>(&body) {
-            Ok(e) if matches!(e.code, KEY_NOT_FOUND | NODE_EXIST | 101) => Ok(Err(e.code)),
+            Ok(e) if matches!(e.code, KEY_NOT_FOUND | NODE_EXIST) => Ok(Err(e.code)),
             // 300 "Raft Internal Error" (a leader change, a timed-out
             // proposal): the member is there, the cluster is not, for now.
             Ok(e) if e.code == 300 || status.is_server_error() => Err(Error::Connect(format!(
