@@ -826,12 +826,7 @@ fn a_broker_that_dies_and_stays_down_is_exit_5() {
 #[test]
 fn pipes_and_devices_are_never_read() {
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("fifo");
-    assert!(std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    let fifo = support::fifo(&dir.path().join("fifo"));
     let fifo = fifo.to_str().unwrap();
     for args in [
         vec![

@@ -780,12 +780,7 @@ fn secret_references_reach_only_what_they_should() {
     let elsewhere = tempfile::tempdir().unwrap();
     std::fs::write(elsewhere.path().join("token"), "outside-token\n").unwrap();
     std::fs::write(dir.path().join("big"), "x".repeat(100 * 1024)).unwrap();
-    let fifo = dir.path().join("fifo");
-    assert!(std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    support::fifo(&dir.path().join("fifo"));
     let outside = elsewhere.path().join("token");
     let cases: Vec<(String, &str)> = vec![
         (

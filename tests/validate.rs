@@ -1,6 +1,8 @@
 //! `mon validate` end to end: the example estate, the invalid corpus with its
 //! exact expected diagnostics, every output format and the exit codes.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -306,12 +308,7 @@ fn hidden_directories_are_skipped() {
 #[test]
 fn a_pipe_or_a_device_is_refused_at_once_and_an_empty_path_is_no_green() {
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("defs.yaml");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let fifo = support::fifo(&dir.path().join("defs.yaml"));
     for target in [fifo.to_str().unwrap(), "/dev/null"] {
         let start = std::time::Instant::now();
         let out = mon().args(["validate", target]).output().unwrap();

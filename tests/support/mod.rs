@@ -89,6 +89,20 @@ pub fn owner_of_dir(dir: &std::path::Path) -> String {
     dir.file_name().unwrap().to_string_lossy().into_owned()
 }
 
+/// A named pipe at `path`: reading it blocks until a writer comes, which
+/// is what the tests prove mon never does.
+pub fn fifo(path: &std::path::Path) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o600) },
+        0,
+        "mkfifo {}",
+        path.display()
+    );
+    path.to_path_buf()
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
