@@ -38,8 +38,8 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mon;validate'= {
-            cand -f 'Output format'
-            cand --format 'Output format'
+            cand -f 'Output format [default: text, or [validate] format in mon.toml]'
+            cand --format 'Output format [default: text, or [validate] format in mon.toml]'
             cand --color 'When to color output'
             cand --config 'Settings file [default: mon.toml at the root of the definitions, if there is one]'
             cand --secrets-dir 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)'

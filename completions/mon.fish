@@ -42,7 +42,7 @@ complete -c mon -n "__fish_mon_needs_command" -f -a "config" -d 'Show every sett
 complete -c mon -n "__fish_mon_needs_command" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
 complete -c mon -n "__fish_mon_needs_command" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
 complete -c mon -n "__fish_mon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mon -n "__fish_mon_using_subcommand validate" -s f -l format -d 'Output format' -r -f -a "text\t'Source lines with carets, for people'
+complete -c mon -n "__fish_mon_using_subcommand validate" -s f -l format -d 'Output format [default: text, or [validate] format in mon.toml]' -r -f -a "text\t'Source lines with carets, for people'
 short\t'file:line:col: severity[code]: message, one per line'
 json\t'One JSON document with every finding'
 github\t'GitHub Actions annotations'
