@@ -85,6 +85,8 @@ codes! {
     BadFormat = "E0305", "a string does not have the required form";
     SchemaOther = "E0306", "the value breaks a schema rule";
     Yaml11Bool = "W0307", "9volt (YAML 1.1) would read this word as a boolean";
+    NotAnInteger = "E0308", "a whole number is written as a fraction or with an exponent";
+    NotFinite = "E0309", "a number is NaN or infinite";
     // 9volt monitors and alerters.
     BadDuration = "E0400", "not a Go duration";
     NonPositiveInterval = "E0401", "interval must be greater than zero";
@@ -109,6 +111,7 @@ codes! {
     HastAddress = "E0505", "an address hastmon cannot use";
     HastUnknownNode = "E0506", "a resource names a node the cluster does not have";
     HastCommands = "E0507", "exec and commands are both set or both missing";
+    HastOutranks = "W0508", "a secondary's priority outranks the primary's";
     // MQTT brokers and collectd hosts.
     UnknownBroker = "E0600", "a host names a broker that is not defined";
     BadTopic = "E0601", "a topic cannot be published to";
@@ -126,6 +129,7 @@ codes! {
     ConveyerStateTmp = "W0703", "Conveyer state under /tmp is lost at reboot";
     ConveyerRate = "W0704", "a rate metric gives meaningless deltas";
     ConveyerConfigPath = "W0705", "the agent reads another plugin config path by default";
+    EnvUnsafe = "E0706", "a value cannot be written safely into an env file";
     // Dozor.
     DozorId = "E0800", "a Dozor plugin id is duplicated or malformed";
     DozorRegex = "E0801", "a Dozor filter regex is not in the JS-compatible subset";

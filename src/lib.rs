@@ -2,8 +2,9 @@
 //! 9volt / hastmon / collectd / Conveyer / Dozor monitoring estate.
 //!
 //! Data flows one way: `source` (files) → `syntax` (span-carrying trees) →
-//! `catalog` (section → name → definition) → `schema` and `check`
-//! (diagnostics) → `report` or one of the `ops` outputs.
+//! `catalog` (section → name → definition) → `schema` → `model` (one typed
+//! model) → `check` (diagnostics) → `report` or one of the `ops` outputs,
+//! which read the model only.
 
 pub mod catalog;
 pub mod check;
@@ -12,6 +13,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod etcd;
 pub mod exit;
+pub mod model;
 pub mod mqtt;
 pub mod ops;
 pub mod render;

@@ -175,6 +175,18 @@ impl Ctx<'_> {
         let node = self.node(ptr);
         let field = ptr.rsplit('/').next().unwrap_or("");
         let d = match e.kind() {
+            // NaN and infinities reach the schema as strings (JSON has no
+            // form for them); say what they are, not "a number, not a number".
+            ValidationErrorKind::Type { .. }
+                if matches!(node.value, crate::syntax::Value::Float(f) if !f.is_finite()) =>
+            {
+                Diagnostic::error(
+                    Code::NotFinite,
+                    node.span,
+                    format!("{} is not a finite number", self.what(ptr)),
+                )
+                .with_hint("write a plain number: NaN and infinities cannot be written into any file mon renders")
+            }
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
                     TypeKind::Single(t) => article(t.as_str()),

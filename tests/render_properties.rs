@@ -18,8 +18,7 @@ fn load(yaml: &str) -> Loaded {
 fn rendered(loaded: &Loaded, target: Target) -> Vec<Output> {
     let templates = Templates::load(None).unwrap();
     let ctx = Context {
-        catalog: &loaded.catalog,
-        sources: &loaded.sources,
+        model: &loaded.model,
         templates: &templates,
         selection: &mon::select::Selection::all(),
     };

@@ -1,6 +1,7 @@
 //! Checks a schema cannot express: rules from the reference notes on each
 //! target system, and references across definitions. Each module reads the
-//! catalog and appends diagnostics; none of them formats text for output.
+//! typed model (raw-text rules excepted) and appends diagnostics; none of
+//! them formats text for output.
 
 pub mod collectd;
 pub mod conveyer;
@@ -14,26 +15,59 @@ use rayon::prelude::*;
 
 use crate::catalog::{Catalog, Definition, Section};
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::model::ninevolt as ninevolt_model;
+use crate::model::Model;
 
-/// Checks every definition; definitions are independent, so in parallel.
-pub fn run(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    let defs: Vec<&Definition> = catalog.all().collect();
+/// Rules that must see the raw text (YAML 1.1 words, fields of another
+/// monitor type, the size of the JSON written as is), on every definition.
+pub fn raw(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let defs: Vec<&Definition> = catalog
+        .all()
+        .filter(|d| matches!(d.section, Section::Monitor | Section::Alerter))
+        .collect();
     let found: Vec<Diagnostic> = defs
         .par_iter()
         .flat_map_iter(|def| {
             let mut o = Vec::new();
             match def.section {
-                Section::Monitor => ninevolt::monitor(catalog, def, &mut o),
-                Section::Alerter => ninevolt::alerter(def, &mut o),
-                Section::Cluster => hastmon::cluster(def, &mut o),
-                Section::Mqtt => collectd::broker(def, &mut o),
-                Section::Collectd => collectd::host(catalog, def, &mut o),
-                Section::Conveyer => conveyer::conveyer(def, &mut o),
-                Section::Dozor => dozor::agent(def, &mut o),
+                Section::Monitor => ninevolt::monitor_text(def, &mut o),
+                _ => ninevolt::alerter_text(def, &mut o),
             }
             o
         })
         .collect();
+    out.extend(found);
+}
+
+/// Checks every definition of the model; definitions are independent, so in
+/// parallel. The catalog answers "is there a definition of that name" (also
+/// for definitions the model could not build, so one error does not cascade).
+pub fn run(catalog: &Catalog, model: &Model, out: &mut Vec<Diagnostic>) {
+    let monitors: Vec<&ninevolt_model::Monitor> = model.monitors.values().collect();
+    let mut found: Vec<Diagnostic> = monitors
+        .par_iter()
+        .flat_map_iter(|m| {
+            let mut o = Vec::new();
+            ninevolt::monitor(catalog, m, &mut o);
+            o
+        })
+        .collect();
+    let o = &mut found;
+    model
+        .alerters
+        .values()
+        .for_each(|a| ninevolt::alerter(a, o));
+    model.clusters.values().for_each(|c| hastmon::cluster(c, o));
+    model.brokers.values().for_each(|b| collectd::broker(b, o));
+    model
+        .hosts
+        .values()
+        .for_each(|h| collectd::host(catalog, h, o));
+    model
+        .conveyers
+        .values()
+        .for_each(|c| conveyer::conveyer(c, o));
+    model.dozors.values().for_each(|d| dozor::agent(d, o));
     out.extend(found);
 }
 

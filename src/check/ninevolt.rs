@@ -5,6 +5,9 @@ use super::duration::{self, SECOND};
 use super::suggest;
 use crate::catalog::{Catalog, Definition, Section};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::ninevolt::{Alerter, AlerterKind, Kind, Monitor};
+use crate::model::types::GoDuration;
+use crate::model::Spanned;
 use crate::syntax::{Node, Value};
 
 const TYPE_FIELDS: &[(&str, &[&str])] = &[
@@ -115,59 +118,30 @@ const DNS_TYPES: &[&str] = &[
     "ZONEMD",
 ];
 
-const ALERTER_OPTIONS: &[(&str, &[&str])] = &[
-    ("slack", &["token", "channel", "username", "icon-url"]),
-    ("pagerduty", &["token"]),
-    (
-        "email",
-        &["to", "address", "from", "username", "password", "auth"],
-    ),
-];
-
-/// A duration field parsed, with findings for unparsable or negative values.
-fn duration_of(node: &Node, field: &str, out: &mut Vec<Diagnostic>) -> Option<i128> {
-    let n = node.get(field)?;
-    let s = n.as_str()?; // other types: the schema already reported them
-    match duration::parse(s) {
-        Ok(ns) if ns < 0 => {
-            let crash = if field == "interval" {
-                "; a negative interval crashes the 9volt server that runs the check"
-            } else {
-                ""
-            };
-            out.push(
-                Diagnostic::error(
-                    Code::NegativeDuration,
-                    n.span,
-                    format!("`{field}` is negative ({s}){crash}"),
-                )
-                .with_hint("durations must be positive"),
-            );
-            None
-        }
-        Ok(ns) => Some(ns),
-        Err(why) => {
-            let hint = if s.trim().chars().all(|c| c.is_ascii_digit()) && !s.trim().is_empty() {
-                format!(
-                    "9volt reads a bare number as nanoseconds; write a unit, e.g. \"{}s\"",
-                    s.trim()
-                )
-            } else if s.contains(' ') {
-                format!("remove the spaces: \"{}\"", s.replace(' ', ""))
-            } else {
-                "write a number and a unit (ns, us, ms, s, m, h), e.g. 30s or 1m30s".into()
-            };
-            out.push(
-                Diagnostic::error(
-                    Code::BadDuration,
-                    n.span,
-                    format!("`{field}` is not a Go duration: {why}"),
-                )
-                .with_hint(hint),
-            );
-            None
-        }
+/// A duration's nanoseconds, with a finding when it is negative.
+fn duration_of(
+    d: &Option<Spanned<GoDuration>>,
+    field: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<i128> {
+    let d = d.as_ref()?;
+    if d.ns < 0 {
+        let crash = if field == "interval" {
+            "; a negative interval crashes the 9volt server that runs the check"
+        } else {
+            ""
+        };
+        out.push(
+            Diagnostic::error(
+                Code::NegativeDuration,
+                d.span,
+                format!("`{field}` is negative ({}){crash}", d.text),
+            )
+            .with_hint("durations must be positive"),
+        );
+        return None;
     }
+    Some(d.ns)
 }
 
 /// etcd's default `--max-request-bytes` (1.5 MiB). A larger put is refused
@@ -220,145 +194,13 @@ fn json_bound(node: &Node) -> usize {
     }
 }
 
-pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
+/// Rules on the raw text of a monitor: YAML 1.1 words, fields of another
+/// type, the size of the JSON that goes to etcd.
+pub fn monitor_text(def: &Definition, out: &mut Vec<Diagnostic>) {
     let node = &def.node;
     yaml11_strings(node, out);
     fits_in_etcd(def, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
-
-    let interval = duration_of(node, "interval", out);
-    let timeout = duration_of(node, "timeout", out);
-    let read = duration_of(node, "read-timeout", out);
-    let write = duration_of(node, "write-timeout", out);
-    duration_of(node, "dns-max-time", out);
-
-    if let (Some(0), Some(n)) = (interval, node.get("interval")) {
-        out.push(
-            Diagnostic::error(
-                Code::NonPositiveInterval,
-                n.span,
-                "`interval` must be greater than zero",
-            )
-            .with_hint("9volt refuses to start a check with a zero interval"),
-        );
-    }
-    if let Some(interval) = interval.filter(|i| *i > 0) {
-        // Per-type default timeouts, as 9volt applies them.
-        let default_timeout = match ty {
-            "http" | "exec" => Some(3 * SECOND),
-            "dns" => Some(2 * SECOND),
-            _ => None,
-        };
-        let effective = timeout.or(default_timeout);
-        if let Some(t) = effective.filter(|t| *t >= interval) {
-            let span = node.get("timeout").map_or(
-                node.get("interval").map_or(def.name_span, |n| n.span),
-                |n| n.span,
-            );
-            let which = if timeout.is_some() {
-                "`timeout`"
-            } else {
-                "the default timeout"
-            };
-            out.push(
-                Diagnostic::error(
-                    Code::TimeoutNotBelowInterval,
-                    span,
-                    format!("{which} ({}) is not below `interval` ({})", duration::show(t), duration::show(interval)),
-                )
-                .with_hint("9volt refuses to start the check; make the interval longer or the timeout shorter"),
-            );
-        }
-        if ty == "tcp" {
-            let read_ns = read.unwrap_or(2 * SECOND);
-            let write_ns = write.unwrap_or(2 * SECOND);
-            for (field, v) in [("read-timeout", read_ns), ("write-timeout", write_ns)] {
-                if v >= interval {
-                    let span = node.get(field).map_or(
-                        node.get("interval").map_or(def.name_span, |n| n.span),
-                        |n| n.span,
-                    );
-                    out.push(Diagnostic::error(
-                        Code::TimeoutNotBelowInterval,
-                        span,
-                        format!(
-                            "`{field}` ({}) is not below `interval` ({})",
-                            duration::show(v),
-                            duration::show(interval)
-                        ),
-                    ));
-                }
-            }
-            let sum = timeout.unwrap_or(0) + read_ns + write_ns;
-            if sum >= interval
-                && read_ns < interval
-                && write_ns < interval
-                && timeout.is_none_or(|t| t < interval)
-            {
-                let span = node.get("interval").map_or(def.name_span, |n| n.span);
-                out.push(
-                    Diagnostic::error(
-                        Code::TimeoutNotBelowInterval,
-                        span,
-                        format!(
-                            "timeout + read-timeout + write-timeout ({}) is not below `interval` ({})",
-                            duration::show(sum),
-                            duration::show(interval)
-                        ),
-                    )
-                    .with_hint("a tcp check's read and write timeouts default to 2s each; 9volt requires their sum with timeout to fit in the interval"),
-                );
-            }
-        }
-    }
-
-    if ty == "dns" {
-        if let Some(n) = node.get("expect") {
-            if let Some(re) = n.as_str() {
-                // Go's syntax, not Rust's: MustCompile panics on what Go refuses.
-                if let Err(e) = super::goregex::check(re) {
-                    out.push(
-                        Diagnostic::error(
-                            Code::BadDnsRegex,
-                            n.span,
-                            format!("dns `expect` is not a regular expression Go accepts: {e}"),
-                        )
-                        .with_hint("9volt compiles it with Go's regexp.MustCompile: one it refuses crashes the server"),
-                    );
-                } else if let Some(why) = super::goregex::never_matching_anchor(re) {
-                    out.push(
-                        Diagnostic::warning(
-                            Code::DnsAnchor,
-                            n.span,
-                            format!("this dns `expect` can never match: {why}"),
-                        )
-                        .with_hint(
-                            "match the data unanchored, e.g. `93\\.184\\.` or `\\s93\\.184\\.`",
-                        ),
-                    );
-                }
-            }
-        }
-        if let Some(n) = node.get("dns-record-type") {
-            if let Some(t) = n.as_str().filter(|t| !t.is_empty()) {
-                if !DNS_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
-                    let mut d = Diagnostic::error(
-                        Code::UnknownRecordType,
-                        n.span,
-                        format!("unknown DNS record type `{t}`"),
-                    );
-                    d = match suggest(&t.to_ascii_uppercase(), DNS_TYPES.iter().copied()) {
-                        Some(h) => d.with_hint(h),
-                        None => d.with_hint(
-                            "use a type name such as A, AAAA, CNAME, MX, NS, PTR, SRV or TXT",
-                        ),
-                    };
-                    out.push(d);
-                }
-            }
-        }
-    }
-
     // Fields of another type are ignored by 9volt, which is rarely what was meant.
     if let Some((_, own)) = TYPE_FIELDS.iter().find(|(t, _)| *t == ty) {
         for entry in node.entries() {
@@ -393,15 +235,147 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
 
-    let warn = node.get("warning-threshold").and_then(Node::as_i64);
-    let crit = node.get("critical-threshold").and_then(Node::as_i64);
-    if let Some(w) = warn {
-        let c = crit.unwrap_or(0);
+/// 9volt's own checks on a monitor, and references to alerters.
+pub fn monitor(catalog: &Catalog, m: &Monitor, out: &mut Vec<Diagnostic>) {
+    let interval = duration_of(&m.interval, "interval", out);
+    let timeout = duration_of(&m.timeout, "timeout", out);
+    let read = duration_of(&m.read_timeout, "read-timeout", out);
+    let write = duration_of(&m.write_timeout, "write-timeout", out);
+    duration_of(&m.dns_max_time, "dns-max-time", out);
+    let interval_span = m.interval.as_ref().map_or(m.name_span, |i| i.span);
+
+    if let (Some(0), Some(n)) = (interval, &m.interval) {
+        out.push(
+            Diagnostic::error(
+                Code::NonPositiveInterval,
+                n.span,
+                "`interval` must be greater than zero",
+            )
+            .with_hint("9volt refuses to start a check with a zero interval"),
+        );
+    }
+    if let Some(interval) = interval.filter(|i| *i > 0) {
+        // Per-type default timeouts, as 9volt applies them.
+        let default_timeout = match m.kind {
+            Kind::Http | Kind::Exec => Some(3 * SECOND),
+            Kind::Dns => Some(2 * SECOND),
+            Kind::Tcp => None,
+        };
+        let effective = timeout.or(default_timeout);
+        if let Some(t) = effective.filter(|t| *t >= interval) {
+            let span = m.timeout.as_ref().map_or(interval_span, |n| n.span);
+            let which = if timeout.is_some() {
+                "`timeout`"
+            } else {
+                "the default timeout"
+            };
+            out.push(
+                Diagnostic::error(
+                    Code::TimeoutNotBelowInterval,
+                    span,
+                    format!("{which} ({}) is not below `interval` ({})", duration::show(t), duration::show(interval)),
+                )
+                .with_hint("9volt refuses to start the check; make the interval longer or the timeout shorter"),
+            );
+        }
+        if m.kind == Kind::Tcp {
+            let read_ns = read.unwrap_or(2 * SECOND);
+            let write_ns = write.unwrap_or(2 * SECOND);
+            for (field, v, d) in [
+                ("read-timeout", read_ns, &m.read_timeout),
+                ("write-timeout", write_ns, &m.write_timeout),
+            ] {
+                if v >= interval {
+                    let span = d.as_ref().map_or(interval_span, |n| n.span);
+                    out.push(Diagnostic::error(
+                        Code::TimeoutNotBelowInterval,
+                        span,
+                        format!(
+                            "`{field}` ({}) is not below `interval` ({})",
+                            duration::show(v),
+                            duration::show(interval)
+                        ),
+                    ));
+                }
+            }
+            let sum = timeout.unwrap_or(0) + read_ns + write_ns;
+            if sum >= interval
+                && read_ns < interval
+                && write_ns < interval
+                && timeout.is_none_or(|t| t < interval)
+            {
+                let span = interval_span;
+                out.push(
+                    Diagnostic::error(
+                        Code::TimeoutNotBelowInterval,
+                        span,
+                        format!(
+                            "timeout + read-timeout + write-timeout ({}) is not below `interval` ({})",
+                            duration::show(sum),
+                            duration::show(interval)
+                        ),
+                    )
+                    .with_hint("a tcp check's read and write timeouts default to 2s each; 9volt requires their sum with timeout to fit in the interval"),
+                );
+            }
+        }
+    }
+
+    if m.kind == Kind::Dns {
+        if let Some(n) = &m.expect {
+            {
+                let re = n.as_str();
+                // Go's syntax, not Rust's: MustCompile panics on what Go refuses.
+                if let Err(e) = super::goregex::check(re) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::BadDnsRegex,
+                            n.span,
+                            format!("dns `expect` is not a regular expression Go accepts: {e}"),
+                        )
+                        .with_hint("9volt compiles it with Go's regexp.MustCompile: one it refuses crashes the server"),
+                    );
+                } else if let Some(why) = super::goregex::never_matching_anchor(re) {
+                    out.push(
+                        Diagnostic::warning(
+                            Code::DnsAnchor,
+                            n.span,
+                            format!("this dns `expect` can never match: {why}"),
+                        )
+                        .with_hint(
+                            "match the data unanchored, e.g. `93\\.184\\.` or `\\s93\\.184\\.`",
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(n) = &m.dns_record_type {
+            if let Some(t) = Some(n.as_str()).filter(|t| !t.is_empty()) {
+                if !DNS_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
+                    let mut d = Diagnostic::error(
+                        Code::UnknownRecordType,
+                        n.span,
+                        format!("unknown DNS record type `{t}`"),
+                    );
+                    d = match suggest(&t.to_ascii_uppercase(), DNS_TYPES.iter().copied()) {
+                        Some(h) => d.with_hint(h),
+                        None => d.with_hint(
+                            "use a type name such as A, AAAA, CNAME, MX, NS, PTR, SRV or TXT",
+                        ),
+                    };
+                    out.push(d);
+                }
+            }
+        }
+    }
+
+    let crit = m.critical_threshold.as_ref().map(|c| c.value);
+    if let Some(warn) = &m.warning_threshold {
+        let (w, c) = (warn.value, crit.unwrap_or(0));
         if w > c {
-            let span = node
-                .get("warning-threshold")
-                .map_or(def.name_span, |n| n.span);
+            let span = warn.span;
             out.push(
                 Diagnostic::error(
                     Code::Thresholds,
@@ -416,9 +390,9 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    for field in ["warning-alerter", "critical-alerter"] {
-        if let Some(list) = node.get(field) {
-            for (name, span) in list.strings() {
+    for list in [&m.warning_alerter, &m.critical_alerter] {
+        {
+            for (name, span) in list.iter().map(|n| (n.as_str(), n.span)) {
                 if catalog.get(Section::Alerter, name).is_none() {
                     let mut d = Diagnostic::error(
                         Code::UnknownAlerter,
@@ -436,54 +410,52 @@ pub fn monitor(catalog: &Catalog, def: &Definition, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn alerter(def: &Definition, out: &mut Vec<Diagnostic>) {
-    let node = &def.node;
-    yaml11_strings(node, out);
+/// Rules on the raw text of an alerter.
+pub fn alerter_text(def: &Definition, out: &mut Vec<Diagnostic>) {
+    yaml11_strings(&def.node, out);
     fits_in_etcd(def, out);
-    let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
-    let Some(options) = node.get("options") else {
-        return;
-    };
-    if let Some((_, known)) = ALERTER_OPTIONS.iter().find(|(t, _)| *t == ty) {
-        for e in options.entries() {
-            if !known.contains(&e.key.as_str()) {
-                let d = Diagnostic::warning(
-                    Code::UnknownAlerterOption,
-                    e.key_span,
-                    format!(
-                        "the {ty} alerter has no option `{}`; 9volt ignores it",
-                        e.key
-                    ),
-                );
-                out.push(match suggest(&e.key, known.iter().copied()) {
-                    Some(h) => d.with_hint(h),
-                    None => d.with_hint(format!("{ty} options are: {}", known.join(", "))),
-                });
-            }
+}
+
+pub fn alerter(a: &Alerter, out: &mut Vec<Diagnostic>) {
+    let known = a.kind.options();
+    let ty = a.kind.word();
+    for (k, _) in &a.options {
+        if !known.contains(&k.as_str()) {
+            let d = Diagnostic::warning(
+                Code::UnknownAlerterOption,
+                k.span,
+                format!(
+                    "the {ty} alerter has no option `{}`; 9volt ignores it",
+                    k.value
+                ),
+            );
+            out.push(match suggest(k, known.iter().copied()) {
+                Some(h) => d.with_hint(h),
+                None => d.with_hint(format!("{ty} options are: {}", known.join(", "))),
+            });
         }
     }
-    if ty == "email" {
-        if let (Some(user), None) = (options.entry("username"), options.get("password")) {
+    if a.kind == AlerterKind::Email {
+        if let (Some((user, _)), None) = (a.option("username"), a.option("password")) {
             out.push(
                 Diagnostic::error(
                     Code::AlerterOption,
-                    user.key_span,
+                    user.span,
                     "the email alerter needs `password` when `username` is set",
                 )
                 .with_hint("add `password: {env: SMTP_PASSWORD}` or remove `username`"),
             );
         }
-        if let Some(addr) = options.get("address").and_then(Node::as_str) {
+        if let Some(addr) = a.literal("address") {
             let ok = addr
                 .rsplit_once(':')
                 .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|p| p > 0));
             if !ok {
-                let span = options.get("address").map_or(def.name_span, |n| n.span);
                 out.push(
                     Diagnostic::error(
                         Code::AlerterOption,
-                        span,
-                        format!("email `address` `{addr}` is not host:port"),
+                        addr.span,
+                        format!("email `address` `{}` is not host:port", addr.value),
                     )
                     .with_hint("write the SMTP server as host:port, e.g. smtp.example.com:587"),
                 );

@@ -114,8 +114,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         RenderTarget::Dozor => vec![Target::Dozor],
     };
     let ctx = Context {
-        catalog: &loaded.catalog,
-        sources: &loaded.sources,
+        model: &loaded.model,
         templates: &templates,
         selection: &selection,
     };

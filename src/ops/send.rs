@@ -5,13 +5,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::catalog::{Catalog, Section};
-use crate::check::collectd::{default_command_topic, default_result_topic};
 use crate::diagnostic::did_you_mean;
+use crate::model::collectd::Host;
+use crate::model::Model;
 use crate::mqtt::{self, Ignored, Outcome, SendOptions, Target, Task, Tls};
 use crate::ops::validate::{self, Loaded};
-use crate::secret;
-use crate::syntax::Node;
 
 /// Connection given on the command line, as the reference senders take it.
 pub struct Explicit {
@@ -129,11 +127,8 @@ fn targets_unchecked(
     if loaded.errors() > 0 {
         return Err(TargetError::Invalid(Box::new(loaded)));
     }
-    let catalog = &loaded.catalog;
-    let hosts: Vec<&str> = catalog
-        .section(Section::Collectd)
-        .map(|d| d.name.as_str())
-        .collect();
+    let model = &loaded.model;
+    let hosts: Vec<&str> = model.hosts.keys().map(String::as_str).collect();
     let names: Vec<String> = if sel.all {
         hosts.iter().map(|h| h.to_string()).collect()
     } else if !sel.nodes.is_empty() {
@@ -158,131 +153,85 @@ fn targets_unchecked(
     }
     names
         .iter()
-        .map(|n| target(&loaded, catalog, n, sel, command))
+        .map(|n| target(model, n, sel, command))
         .collect()
 }
 
 fn target(
-    loaded: &Loaded,
-    catalog: &Catalog,
+    model: &Model,
     name: &str,
     sel: &Selection,
     command: Option<(&str, &str)>,
 ) -> Result<Target, TargetError> {
-    let def = catalog.get(Section::Collectd, name).ok_or_else(|| {
-        let hint = did_you_mean(
-            name,
-            catalog.section(Section::Collectd).map(|d| d.name.as_str()),
-        )
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default();
+    let h = model.hosts.get(name).ok_or_else(|| {
+        let hint = did_you_mean(name, model.hosts.keys().map(String::as_str))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
         TargetError::Mismatch(format!(
             "no collectd host `{name}` in the definitions{hint}"
         ))
     })?;
-    let node = &def.node;
     if let Some((service, cmd)) = command {
-        let services = node.get("services");
-        let Some(svc) = services.and_then(|s| s.get(service)) else {
-            let known: Vec<&str> = services
-                .map(|s| s.entries().iter().map(|e| e.key.as_str()).collect())
-                .unwrap_or_default();
+        let Some(svc) = h.service(service) else {
+            let known: Vec<&str> = h.services.iter().map(|s| s.name.value.as_str()).collect();
             return Err(TargetError::Mismatch(format!(
                 "`{name}` has no service `{service}` (it has: {})",
                 list(&known)
             )));
         };
-        let cmds = svc.get("commands");
-        if cmds.and_then(|c| c.get(cmd)).is_none() {
-            let known: Vec<&str> = cmds
-                .map(|c| c.entries().iter().map(|e| e.key.as_str()).collect())
-                .unwrap_or_default();
+        if !svc.commands.iter().any(|c| c.name == cmd) {
+            let known: Vec<&str> = svc.commands.iter().map(|c| c.name.as_str()).collect();
             return Err(TargetError::Mismatch(format!(
                 "service `{service}` on `{name}` has no command `{cmd}` (it has: {})",
                 list(&known)
             )));
         }
     }
-    let broker_name = node
-        .get("broker")
-        .and_then(Node::as_str)
-        .unwrap_or_default();
-    let broker = catalog.get(Section::Mqtt, broker_name).ok_or_else(|| {
+    let broker_name = h.broker.as_str();
+    let b = model.brokers.get(broker_name).ok_or_else(|| {
         TargetError::Mismatch(format!(
             "`{name}` names broker `{broker_name}`, which is not defined"
         ))
     })?;
-    let b = &broker.node;
-    let secure = sel.secure || b.get("secure").and_then(Node::as_bool).unwrap_or(false);
+    let secure = sel.secure || b.secure();
     let cafile = sel
         .cafile
         .clone()
-        .or_else(|| b.get("cafile").and_then(Node::as_str).map(PathBuf::from));
+        .or_else(|| b.cafile.as_ref().map(PathBuf::from));
     let tls = tls(secure, &cafile, sel.insecure);
-    let (host, port) = host_port(
-        b.get("host").and_then(Node::as_str).unwrap_or_default(),
-        tls.is_some(),
-    )
-    .map_err(TargetError::Mismatch)?;
+    let (host, port) = host_port(&b.host, tls.is_some()).map_err(TargetError::Mismatch)?;
     if let Some((user, password)) = &sel.account {
         return Ok(Target {
             user: Some(user.clone()),
             password: password.clone(),
-            ..target_on(name, node, host, port, tls, sel)
+            ..target_on(h, host, port, tls, sel)
         });
     }
-    let password = match b.get("password") {
+    let password = match &b.password {
         None => None,
-        Some(p) => {
-            let base = loaded
-                .sources
-                .get(broker.name_span.file)
-                .path
-                .parent()
-                .map(|p| p.to_path_buf())
-                .unwrap_or_default();
-            Some(secret::Secret::new(
-                secret::resolve(&p.to_json(), &base).map_err(|e| {
-                    TargetError::Io(format!("broker `{broker_name}` password: {e}"))
-                })?,
-            ))
-        }
+        Some(p) => Some(crate::secret::Secret::new(p.resolve().map_err(|e| {
+            TargetError::Io(format!("broker `{broker_name}` password: {e}"))
+        })?)),
     };
     Ok(Target {
-        user: b.get("user").and_then(Node::as_str).map(str::to_string),
+        user: b.user.clone(),
         password,
-        ..target_on(name, node, host, port, tls, sel)
+        ..target_on(h, host, port, tls, sel)
     })
 }
 
 /// A host's target on its broker, without credentials.
-fn target_on(
-    name: &str,
-    node: &Node,
-    host: String,
-    port: u16,
-    tls: Option<Tls>,
-    sel: &Selection,
-) -> Target {
+fn target_on(h: &Host, host: String, port: u16, tls: Option<Tls>, sel: &Selection) -> Target {
     Target {
-        name: name.to_string(),
+        name: h.name.clone(),
         host,
         port,
         user: None,
         password: None,
         tls,
-        topic: node
-            .get("command_topic")
-            .and_then(Node::as_str)
-            .map_or_else(|| default_command_topic(name), str::to_string),
-        result_topic: node
-            .get("result_topic")
-            .and_then(Node::as_str)
-            .map_or_else(|| default_result_topic(name), str::to_string),
-        qos: sel
-            .qos
-            .or_else(|| node.get("qos").and_then(Node::as_i64).map(|q| q as u8))
-            .unwrap_or(2),
+        topic: h.command_topic(),
+        result_topic: h.result_topic(),
+        qos: sel.qos.unwrap_or(h.qos()),
     }
 }
 

@@ -1,4 +1,5 @@
 //! Loading and checking definitions: the first stage of every command.
+//! Files, then the spanned tree, then the schema, then one typed model.
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
+use crate::model::{self, Model};
 use crate::schema::Schemas;
 use crate::source::{self, PathError, ReadFailure, SourceFile, SourceMap};
 use crate::syntax;
@@ -16,6 +18,8 @@ use crate::syntax;
 pub struct Loaded {
     pub sources: SourceMap,
     pub catalog: Catalog,
+    /// The typed definitions every output reads.
+    pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
     /// Paths given that held no definition file at all.
     pub empty_paths: Vec<PathBuf>,
@@ -113,16 +117,36 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
 
     let schemas = Schemas::load().expect("embedded schemas compile (checked by tests)");
     let defs: Vec<_> = catalog.all().collect();
-    let schema_findings: Vec<Diagnostic> = defs
+    let schema_findings: Vec<Vec<Diagnostic>> = defs
         .par_iter()
-        .flat_map_iter(|def| {
+        .map(|def| {
             let mut out = Vec::new();
             schemas.check(def, &mut out);
             out
         })
         .collect();
-    diagnostics.extend(schema_findings);
-    check::run(&catalog, &mut diagnostics);
+    let mut schema_errors = std::collections::HashSet::new();
+    for found in schema_findings {
+        schema_errors.extend(
+            found
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.span),
+        );
+        diagnostics.extend(found);
+    }
+    check::raw(&catalog, &mut diagnostics);
+    // The model is built from every definition, so one report holds every
+    // finding; where the schema already refused a value, the model's reading
+    // of the same value adds nothing.
+    let mut found = Vec::new();
+    let model = model::build(&catalog, &sources, &mut found);
+    check::run(&catalog, &model, &mut found);
+    diagnostics.extend(
+        found
+            .into_iter()
+            .filter(|d| !schema_errors.contains(&d.span)),
+    );
 
     // A YAML 1.1 warning adds nothing where the same value already has an error.
     let error_spans: std::collections::HashSet<Span> = diagnostics
@@ -137,6 +161,7 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     Loaded {
         sources,
         catalog,
+        model,
         diagnostics,
         empty_paths: Vec::new(),
     }

@@ -10,161 +10,137 @@ use serde_json::{json, Map, Value};
 use super::templates::collectd_quote;
 use super::{Context, Output};
 use crate::catalog::Section;
-use crate::check::collectd::{default_command_topic, default_result_topic};
-use crate::secret;
-use crate::syntax::{Node, Value as V};
-
-pub const DEFAULT_MONITOR_CONFIG: &str = "/etc/collectd/monitor/config.json";
-pub const DEFAULT_LOCAL_DIR: &str = "/etc/collectd/monitor/local";
-pub const DEFAULT_BASE_PATH: &str = "/usr/local/share/lua/5.1";
-pub const DEFAULT_RECONNECT: i64 = 5;
+use crate::model::collectd::{Condition, ConfValue, Host};
 
 /// One option line; a list in the definition repeats the option, one line
 /// per value, as collectd's simple-config plugins expect (MountPoint, Device...).
 #[derive(Serialize)]
-struct Opt {
-    key: String,
+struct Opt<'a> {
+    key: &'a str,
     value: String,
 }
 
 #[derive(Serialize)]
-struct Plugin {
-    name: String,
-    options: Vec<Opt>,
+struct Plugin<'a> {
+    name: &'a str,
+    options: Vec<Opt<'a>>,
+}
+
+/// A number as collectd's parser reads it back: plain decimal.
+fn number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f:?}")
+    }
 }
 
 /// A value as collectd.conf needs it: strings quoted, numbers in plain
 /// decimal, booleans bare.
-fn conf_value(n: &Node) -> String {
-    match &n.value {
-        V::Str(s) => collectd_quote(s),
-        V::Bool(b) => b.to_string(),
-        V::Int(i) => i.to_string(),
-        V::Float(f) => format!("{f:?}").trim_end_matches(".0").to_string(),
-        _ => collectd_quote(""),
+fn conf_value(v: &ConfValue) -> String {
+    match v {
+        ConfValue::Str(s) => collectd_quote(s.as_str()),
+        ConfValue::Bool(b) => b.to_string(),
+        ConfValue::Int(i) => i.to_string(),
+        ConfValue::Float(f) => number(*f),
     }
 }
 
-fn str_of(n: &Node, k: &str) -> Option<String> {
-    n.get(k).and_then(Node::as_str).map(str::to_string)
+/// A secret resolved into collectd.conf: a quoted string with no control
+/// character (collectd's lexer splits lines at them).
+fn conf_secret(v: &str) -> Result<String, String> {
+    match v.chars().find(|c| c.is_control() && *c != '\t') {
+        Some(_) => Err("it contains a control character collectd.conf cannot hold".into()),
+        None => Ok(v.to_string()),
+    }
 }
 
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
-    for def in ctx.catalog.section(Section::Collectd) {
-        if !ctx.selection.contains(Section::Collectd, &def.name) {
+    for h in ctx.model.hosts.values() {
+        if !ctx.selection.contains(Section::Collectd, &h.name) {
             continue;
         }
-        let h = &def.node;
-        let paths = h.get("paths");
-        let path = |k: &str, d: &str| {
-            paths
-                .and_then(|p| p.get(k))
-                .and_then(Node::as_str)
-                .unwrap_or(d)
-                .to_string()
-        };
-        let monitor_config = path("monitor_config", DEFAULT_MONITOR_CONFIG);
-        let local_dir = path("local_dir", DEFAULT_LOCAL_DIR);
-        let triggers = h.get("triggers").map(Node::entries).unwrap_or_default();
-
         let plugins: Vec<Plugin> = h
-            .get("plugins")
-            .map(Node::entries)
-            .unwrap_or_default()
+            .plugins
             .iter()
             .map(|p| Plugin {
-                name: p.key.clone(),
+                name: &p.name.value,
                 options: p
-                    .value
-                    .entries()
+                    .options
                     .iter()
                     .flat_map(|o| {
-                        let values: Vec<&Node> = match &o.value.value {
-                            V::Seq(items) => items.iter().collect(),
-                            _ => vec![&o.value],
-                        };
-                        values
-                            .into_iter()
-                            .map(|v| Opt {
-                                key: o.key.clone(),
-                                value: conf_value(v),
-                            })
-                            .collect::<Vec<_>>()
+                        o.values.iter().map(|v| Opt {
+                            key: &o.key.value,
+                            value: conf_value(v),
+                        })
                     })
                     .collect(),
             })
             .collect();
-        let network = match h.get("network") {
+        let network = match &h.network {
             None => Value::Null,
             Some(n) => {
-                let base = ctx.base(def);
                 let mut servers = Vec::new();
-                for s in n.get("servers").map(Node::items).unwrap_or_default() {
-                    let password = match s.get("password") {
-                        Some(p) => Some(secret::resolve(&p.to_json(), &base).map_err(|e| {
-                            format!("collectd `{}` network password: {e}", def.name)
-                        })?),
+                for s in &n.servers {
+                    let password = match &s.password {
+                        Some(p) => Some(p.resolve_as("the network password", conf_secret)?),
                         None => None,
                     };
                     servers.push(json!({
-                        "host": str_of(s, "host"), "port": s.get("port").and_then(Node::as_i64).unwrap_or(25826).to_string(),
-                        "security_level": str_of(s, "security_level"), "username": str_of(s, "username"), "password": password,
+                        "host": s.host.as_str(), "port": s.port.to_string(),
+                        "security_level": s.security_level.as_ref().map(|l| l.as_str()),
+                        "username": s.username.as_ref().map(|u| u.as_str()), "password": password,
                     }));
                 }
                 let listen: Vec<Value> = n
-                    .get("listen")
-                    .map(Node::items)
-                    .unwrap_or_default()
+                    .listen
                     .iter()
                     .map(|l| {
-                        json!({"host": str_of(l, "host"), "port": l.get("port").and_then(Node::as_i64).unwrap_or(25826).to_string(),
-                               "security_level": str_of(l, "security_level"), "auth_file": str_of(l, "auth_file")})
+                        json!({"host": l.host.as_str(), "port": l.port.to_string(),
+                               "security_level": l.security_level.as_ref().map(|s| s.as_str()),
+                               "auth_file": l.auth_file.as_ref().map(|a| a.as_str())})
                     })
                     .collect();
                 json!({
                     "servers": servers, "listen": listen,
-                    "time_to_live": n.get("time_to_live").and_then(Node::as_i64),
-                    "max_packet_size": n.get("max_packet_size").and_then(Node::as_i64),
-                    "forward": n.get("forward").and_then(Node::as_bool),
+                    "time_to_live": n.time_to_live,
+                    "max_packet_size": n.max_packet_size,
+                    "forward": n.forward,
                 })
             }
         };
         let conf = ctx.templates.render(
             "collectd.conf.j2",
             context! {
-                host => &def.name,
-                hostname => str_of(h, "hostname").unwrap_or_else(|| def.name.clone()),
-                interval => h.get("interval").and_then(Node::as_f64).map(|f| if f.fract() == 0.0 { format!("{}", f as i64) } else { f.to_string() }),
+                host => &h.name,
+                hostname => h.hostname(),
+                interval => h.interval.map(number),
                 plugins => plugins,
                 network => network,
-                base_path => path("base_path", DEFAULT_BASE_PATH),
-                monitor_config => &monitor_config,
-                local_dir => &local_dir,
-                triggers => !triggers.is_empty(),
+                base_path => h.base_path(),
+                monitor_config => h.monitor_config(),
+                local_dir => h.local_dir(),
+                triggers => !h.triggers.is_empty(),
             },
         )?;
-        let dir = format!("collectd/{}", def.name);
-        let has_network_secret = h
-            .get("network")
-            .and_then(|n| n.get("servers"))
-            .is_some_and(|s| s.items().iter().any(|x| x.get("password").is_some()));
+        let dir = PathBuf::from("collectd").join(&h.name);
         outputs.push(Output {
-            path: PathBuf::from(format!("{dir}/collectd.conf")),
+            path: dir.join("collectd.conf"),
             content: conf,
-            mode: if has_network_secret { 0o600 } else { 0o644 },
+            mode: if h.has_network_secret() { 0o600 } else { 0o644 },
             collectd_conf: true,
         });
         outputs.push(Output {
-            path: PathBuf::from(format!("{dir}/config.json")),
-            content: monitor_json(ctx, def, &monitor_config, &local_dir)?,
+            path: dir.join("config.json"),
+            content: monitor_json(ctx, h)?,
             mode: 0o600,
             collectd_conf: false,
         });
-        if !triggers.is_empty() {
+        if !h.triggers.is_empty() {
             outputs.push(Output {
-                path: PathBuf::from(format!("{dir}/local/{}.lua", def.name)),
-                content: trigger_file(ctx, &def.name, triggers)?,
+                path: dir.join("local").join(format!("{}.lua", h.name)),
+                content: trigger_file(ctx, h)?,
                 mode: 0o644,
                 collectd_conf: false,
             });
@@ -174,103 +150,70 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
 }
 
 /// config.json with exactly the keys the plugin reads (reference §2).
-fn monitor_json(
-    ctx: &Context,
-    def: &crate::catalog::Definition,
-    monitor_config: &str,
-    local_dir: &str,
-) -> Result<String, String> {
-    let h = &def.node;
-    let broker_name = h.get("broker").and_then(Node::as_str).unwrap_or_default();
-    let broker = ctx.catalog.get(Section::Mqtt, broker_name).ok_or_else(|| {
+fn monitor_json(ctx: &Context, h: &Host) -> Result<String, String> {
+    let broker_name = h.broker.as_str();
+    let b = ctx.model.brokers.get(broker_name).ok_or_else(|| {
         format!(
             "collectd `{}`: broker `{broker_name}` is not defined",
-            def.name
+            h.name
         )
     })?;
-    let b = &broker.node;
     let mut o = Map::new();
-    o.insert("Host".into(), json!(str_of(b, "host")));
-    if let Some(u) = str_of(b, "user") {
+    o.insert("Host".into(), json!(b.host.as_str()));
+    if let Some(u) = &b.user {
         o.insert("User".into(), json!(u));
     }
-    if let Some(p) = b.get("password") {
-        let p = secret::resolve(&p.to_json(), &ctx.base(broker))
-            .map_err(|e| format!("broker `{broker_name}` password: {e}"))?;
-        o.insert("Password".into(), json!(p));
+    if let Some(p) = &b.password {
+        o.insert("Password".into(), json!(p.resolve()?));
     }
-    o.insert(
-        "Secure".into(),
-        json!(b.get("secure").and_then(Node::as_bool).unwrap_or(false)),
-    );
+    o.insert("Secure".into(), json!(b.secure()));
     o.insert(
         "CleanSession".into(),
-        json!(h
-            .get("clean_session")
-            .and_then(Node::as_bool)
-            .unwrap_or(false)),
+        json!(h.clean_session.unwrap_or(false)),
     );
     // Without it the plugin never reconnects after a broker restart.
-    o.insert(
-        "ReconnectInterval".into(),
-        json!(h
-            .get("reconnect_interval")
-            .and_then(Node::as_i64)
-            .unwrap_or(DEFAULT_RECONNECT)),
-    );
-    o.insert(
-        "QoS".into(),
-        json!(h.get("qos").and_then(Node::as_i64).unwrap_or(2)),
-    );
-    o.insert(
-        "CommandTopic".into(),
-        json!(str_of(h, "command_topic").unwrap_or_else(|| default_command_topic(&def.name))),
-    );
-    o.insert(
-        "CommandResultTopic".into(),
-        json!(str_of(h, "result_topic").unwrap_or_else(|| default_result_topic(&def.name))),
-    );
-    if let Some(v) = str_of(h, "log_level") {
+    o.insert("ReconnectInterval".into(), json!(h.reconnect_interval()));
+    o.insert("QoS".into(), json!(h.qos()));
+    o.insert("CommandTopic".into(), json!(h.command_topic()));
+    o.insert("CommandResultTopic".into(), json!(h.result_topic()));
+    if let Some(v) = &h.log_level {
         o.insert("LogLevel".into(), json!(v));
     }
-    if let Some(v) = str_of(h, "log_device") {
+    if let Some(v) = &h.log_device {
         o.insert("LogDevice".into(), json!(v));
     }
-    o.insert("MonitorConfigPath".into(), json!(monitor_config));
-    if h.get("triggers").is_some_and(|t| !t.entries().is_empty()) {
-        o.insert("LocalMonitorConfigDir".into(), json!(local_dir));
+    o.insert("MonitorConfigPath".into(), json!(h.monitor_config()));
+    if !h.triggers.is_empty() {
+        o.insert("LocalMonitorConfigDir".into(), json!(h.local_dir()));
     }
     let mut services = Map::new();
-    for s in h.get("services").map(Node::entries).unwrap_or_default() {
+    for s in &h.services {
         let cmds: Map<String, Value> = s
-            .value
-            .get("commands")
-            .map(Node::entries)
-            .unwrap_or_default()
+            .commands
             .iter()
-            .map(|c| (c.key.clone(), c.value.to_json()))
+            .map(|c| (c.name.clone(), json!(c.line.as_str())))
             .collect();
-        services.insert(s.key.clone(), json!({ "commands": cmds }));
+        services.insert(s.name.value.clone(), json!({ "commands": cmds }));
     }
-    if let Some(r) = h.get("replacer") {
+    if let Some(r) = &h.replacer {
         let mut c = Map::new();
-        for (k, name) in [
-            ("config_path", "ConfigPath"),
-            ("command_path", "CommandPath"),
-            ("pid_path", "PIDPath"),
-            ("report_path", "ReplacerReportPath"),
-            ("lua_path", "LuaPath"),
-            ("log_device", "LogDevice"),
-            ("log_level", "LogLevel"),
+        for (v, name) in [
+            (&r.config_path, "ConfigPath"),
+            (&r.command_path, "CommandPath"),
+            (&r.pid_path, "PIDPath"),
+            (&r.report_path, "ReplacerReportPath"),
+            (&r.lua_path, "LuaPath"),
+            (&r.log_device, "LogDevice"),
+            (&r.log_level, "LogLevel"),
         ] {
-            if let Some(v) = str_of(r, k) {
+            if let Some(v) = v {
                 c.insert(name.into(), json!(v));
             }
         }
         let mut cmds = Map::new();
-        for k in ["start", "stop"] {
-            if let Some(v) = str_of(r, k) {
-                cmds.insert(k.into(), json!(v));
+        for (k, v) in [("start", &r.start), ("stop", &r.stop)] {
+            if let Some(v) = v {
+                cmds.insert(k.into(), json!(v.as_str()));
             }
         }
         if !cmds.is_empty() {
@@ -282,40 +225,29 @@ fn monitor_json(
     Ok(serde_json::to_string_pretty(&Value::Object(o)).expect("JSON values serialize") + "\n")
 }
 
-fn trigger_file(
-    ctx: &Context,
-    host: &str,
-    triggers: &[crate::syntax::Entry],
-) -> Result<String, String> {
+fn trigger_file(ctx: &Context, h: &Host) -> Result<String, String> {
     let mut metric = Vec::new();
     let mut notification = Vec::new();
-    for t in triggers {
-        let run = t.value.get("run");
-        let service = run.and_then(|r| str_of(r, "service")).unwrap_or_default();
-        let command = run.and_then(|r| str_of(r, "command")).unwrap_or_default();
-        if let Some(m) = t.value.get("metric") {
-            let num = |k: &str| m.get(k).and_then(Node::as_f64).map(|f| format!("{f:?}"));
-            metric.push(json!({
-                "name": t.key, "plugin": str_of(m, "plugin"), "plugin_instance": str_of(m, "plugin_instance"),
-                "type": str_of(m, "type"), "type_instance": str_of(m, "type_instance"),
-                "value_index": m.get("value_index").and_then(Node::as_i64).unwrap_or(1),
-                "above": num("above"), "below": num("below"), "service": service, "command": command,
-            }));
-        } else if let Some(n) = t.value.get("notification") {
-            // collectd's NOTIF_FAILURE, NOTIF_WARNING, NOTIF_OKAY.
-            let severity = match n.get("severity").and_then(Node::as_str) {
-                Some("failure") => 1,
-                Some("warning") => 2,
-                _ => 4,
-            };
-            notification.push(json!({
-                "name": t.key, "severity": severity, "plugin": str_of(n, "plugin"), "type": str_of(n, "type"),
-                "host": str_of(n, "host"), "service": service, "command": command,
-            }));
+    for t in &h.triggers {
+        let (service, command) = (t.service.as_str(), t.command.as_str());
+        match &t.condition {
+            Condition::Metric(m) => {
+                let num = |v: &Option<crate::model::Spanned<f64>>| v.as_ref().map(|f| format!("{:?}", f.value));
+                metric.push(json!({
+                    "name": t.name.value, "plugin": m.plugin, "plugin_instance": m.plugin_instance,
+                    "type": m.type_, "type_instance": m.type_instance,
+                    "value_index": m.value_index,
+                    "above": num(&m.above), "below": num(&m.below), "service": service, "command": command,
+                }));
+            }
+            Condition::Notification(n) => notification.push(json!({
+                "name": t.name.value, "severity": n.severity.code(), "plugin": n.plugin, "type": n.type_,
+                "host": n.host, "service": service, "command": command,
+            })),
         }
     }
     ctx.templates.render(
         "triggers.lua.j2",
-        context! { host => host, metric_triggers => metric, notification_triggers => notification },
+        context! { host => &h.name, metric_triggers => metric, notification_triggers => notification },
     )
 }

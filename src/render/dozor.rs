@@ -8,41 +8,30 @@ use serde_json::json;
 
 use super::{Context, Output};
 use crate::catalog::Section;
-use crate::syntax::Node;
 
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
-    for def in ctx.catalog.section(Section::Dozor) {
-        if !ctx.selection.contains(Section::Dozor, &def.name) {
+    for a in ctx.model.dozors.values() {
+        if !ctx.selection.contains(Section::Dozor, &a.name) {
             continue;
         }
-        let plugins: Vec<_> = def
-            .node
-            .get("plugins")
-            .map(Node::entries)
-            .unwrap_or_default()
+        let plugins: Vec<_> = a
+            .plugins
             .iter()
             .map(|p| {
-                let s = |k: &str| {
-                    p.value
-                        .get(k)
-                        .and_then(Node::as_str)
-                        .unwrap_or_default()
-                        .to_string()
-                };
                 json!({
-                    "id": format!("{}/{}@{}", s("category"), p.key, s("version")),
-                    "name": p.key,
-                    "version": s("version"),
-                    "category": s("category"),
-                    "fire_description": p.value.get("fire_description").and_then(Node::as_str),
-                    "custom": p.value.get("custom").is_some(),
+                    "id": p.id(),
+                    "name": p.name.value,
+                    "version": p.version,
+                    "category": p.category,
+                    "fire_description": p.fire_description,
+                    "custom": p.custom.is_some(),
                 })
             })
             .collect();
-        let manifest = json!({ "agent": def.name, "host": def.node.get("host").and_then(Node::as_str), "plugins": plugins });
+        let manifest = json!({ "agent": a.name, "host": a.host, "plugins": plugins });
         outputs.push(Output {
-            path: PathBuf::from(format!("dozor/{}/plugins.json", def.name)),
+            path: PathBuf::from("dozor").join(&a.name).join("plugins.json"),
             content: serde_json::to_string_pretty(&manifest).expect("JSON") + "\n",
             mode: 0o644,
             collectd_conf: false,

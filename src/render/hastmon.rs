@@ -1,6 +1,8 @@
 //! One hastmon.conf per cluster (reference/hastmon.md §10): the same file for
 //! every node; per resource, each node gets its own `on` section with its
-//! remotes (and a priority when it can become primary).
+//! remotes, its priority when it can become primary, and its start role.
+//! Every watchdog is a friend of the resource, or the service nodes refuse
+//! its polls and complaints and never fail over (§6).
 
 use std::path::PathBuf;
 
@@ -9,244 +11,198 @@ use serde::Serialize;
 
 use super::{Context, Output};
 use crate::catalog::Section;
-use crate::check::hastmon::Roles;
-use crate::secret;
-use crate::syntax::Node;
-
-pub const DEFAULT_EXEC_DIR: &str = "/usr/local/libexec/hastmon";
-const TUNING: &[&str] = &[
-    "timeout",
-    "heartbeat_interval",
-    "complaint_count",
-    "complaint_interval",
-    "role_on_start",
-];
-/// Kept per resource: hastmon ignores `attempts` at global level (§2).
-const PER_RESOURCE: &[&str] = &[
-    "attempts",
-    "timeout",
-    "heartbeat_interval",
-    "complaint_count",
-    "complaint_interval",
-    "role_on_start",
-];
+use crate::model::hastmon::{
+    Cluster, Hook, Key as KeyDef, Resource as ResourceDef, Role, StartRole, Tuning,
+};
+use crate::model::types::HastSecret;
 
 #[derive(Serialize)]
 struct Key {
     algorithm: String,
-    secret: String,
+    secret: HastSecret,
 }
 
 #[derive(Serialize)]
-struct NodeSection {
-    name: String,
+struct NodeSection<'a> {
+    name: &'a str,
     lines: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct OnSection {
-    node: String,
-    remotes: Vec<String>,
-    priority: Option<i64>,
+struct OnSection<'a> {
+    node: &'a str,
+    remotes: Vec<&'a str>,
+    priority: Option<u32>,
+    role_on_start: Option<Role>,
 }
 
 #[derive(Serialize)]
-struct Resource {
-    name: String,
-    exec: String,
+struct Resource<'a> {
+    name: &'a str,
+    exec: &'a str,
     lines: Vec<String>,
     key: Option<Key>,
-    friends: Vec<String>,
-    sections: Vec<OnSection>,
+    friends: Vec<&'a str>,
+    sections: Vec<OnSection<'a>>,
 }
 
-fn scalar(n: &Node) -> Option<String> {
-    n.as_i64()
-        .map(|i| i.to_string())
-        .or_else(|| n.as_str().map(str::to_string))
-}
-
-fn key(
-    node: Option<&Node>,
-    ctx: &Context,
-    def: &crate::catalog::Definition,
-) -> Result<Option<Key>, String> {
-    let Some(k) = node else { return Ok(None) };
-    let secret = secret::resolve(
-        &k.get("secret").map(Node::to_json).unwrap_or_default(),
-        &ctx.base(def),
-    )
-    .map_err(|e| format!("cluster `{}` key secret: {e}", def.name))?;
-    if let Some(why) = crate::check::hastmon::token_problem(&secret) {
-        return Err(format!(
-            "cluster `{}` key secret cannot be written into hastmon.conf: {why}",
-            def.name
-        ));
-    }
+fn key(k: Option<&KeyDef>) -> Result<Option<Key>, String> {
+    let Some(k) = k else { return Ok(None) };
     Ok(Some(Key {
-        algorithm: k
-            .get("algorithm")
-            .and_then(Node::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        secret,
+        algorithm: k.algorithm.clone(),
+        secret: k
+            .secret
+            .resolve_as("the hastmon key secret", HastSecret::new)?,
     }))
+}
+
+/// Numbers hastmon honours at this level: `attempts` only per resource
+/// (hastmon drops a global one, §2); `role_on_start` never here (it would
+/// apply to every node, watchdogs included, §6).
+fn lines(t: &Tuning, global: bool) -> Vec<String> {
+    t.numbers()
+        .into_iter()
+        .filter(|(k, _)| !(global && *k == "attempts"))
+        .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+        .collect()
+}
+
+fn start_role(c: &Cluster, r: &ResourceDef) -> StartRole {
+    r.tuning
+        .role_on_start
+        .as_ref()
+        .or(c.tuning.role_on_start.as_ref())
+        .map_or(StartRole::Init, |s| s.value)
+}
+
+fn resource<'a>(c: &'a Cluster, r: &'a ResourceDef) -> Result<Resource<'a>, String> {
+    let hook = r.hook.as_ref().ok_or_else(|| {
+        format!(
+            "cluster `{}` resource `{}` has neither exec nor commands",
+            c.name,
+            r.name.as_str()
+        )
+    })?;
+    let mut tuning = r.tuning.clone();
+    // A cluster-wide `attempts` goes into each resource.
+    if tuning.attempts.is_none() {
+        tuning.attempts = c.tuning.attempts.clone();
+    }
+    let service: Vec<&str> = r.service().map(|n| c.address_of(n)).collect();
+    let mut friends: Vec<&str> = r.friends.iter().map(|f| f.as_str()).collect();
+    for w in &r.watchdog {
+        let a = c.address_of(w);
+        if !friends.contains(&a) {
+            friends.push(a);
+        }
+    }
+    let own_role = start_role(c, r) == StartRole::OwnRole;
+    let prios = r.priorities();
+    let sections = r
+        .members()
+        .map(|(n, role)| {
+            let me = c.address_of(n);
+            let remotes: Vec<&str> = service
+                .iter()
+                .copied()
+                .filter(|s| role == Role::Watchdog || *s != me)
+                .collect();
+            OnSection {
+                node: n.as_str(),
+                remotes: if remotes.is_empty() {
+                    vec!["none"]
+                } else {
+                    remotes
+                },
+                priority: prios
+                    .iter()
+                    .find(|(p, _, _)| *p == n.as_str())
+                    .map(|(_, v, _)| *v),
+                role_on_start: own_role.then_some(role),
+            }
+        })
+        .collect();
+    Ok(Resource {
+        name: r.name.as_str(),
+        exec: hook.path(),
+        lines: lines(&tuning, false),
+        key: key(r.key.as_ref())?,
+        friends,
+        sections,
+    })
 }
 
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
-    for def in ctx.catalog.section(Section::Cluster) {
-        if !ctx.selection.contains(Section::Cluster, &def.name) {
+    for c in ctx.model.clusters.values() {
+        if !ctx.selection.contains(Section::Cluster, c.name.as_str()) {
             continue;
         }
-        let c = &def.node;
-        let nodes = c.get("nodes").map(Node::entries).unwrap_or_default();
-        let address = |name: &str| {
-            nodes
-                .iter()
-                .find(|e| e.key == name)
-                .and_then(|e| e.value.get("address"))
-                .and_then(Node::as_str)
-                .unwrap_or(name)
-                .to_string()
-        };
-        // Global settings hastmon honours (attempts is not one: see PER_RESOURCE).
-        let global: Vec<String> = ["control", "listen"]
+        let mut resources = Vec::new();
+        for r in &c.resources {
+            if let Some(Hook::Commands {
+                file,
+                start,
+                stop,
+                status,
+                ..
+            }) = &r.hook
+            {
+                let text = ctx.templates.render(
+                    "hastmon-exec.sh.j2",
+                    context! { cluster => c.name.as_str(), resource => r.name.as_str(), start, stop, status },
+                )?;
+                outputs.push(Output {
+                    path: PathBuf::from("hastmon")
+                        .join(c.name.as_str())
+                        .join(file.as_str()),
+                    content: text,
+                    mode: 0o755,
+                    collectd_conf: false,
+                });
+            }
+            resources.push(resource(c, r)?);
+        }
+        let mut global: Vec<String> = Vec::new();
+        if let Some(a) = &c.control {
+            global.push(format!("control {}", a.as_str()));
+        }
+        if let Some(a) = &c.listen {
+            global.push(format!("listen {}", a.as_str()));
+        }
+        global.extend(lines(&c.tuning, true));
+        let node_sections: Vec<NodeSection> = c
+            .nodes
             .iter()
-            .chain(TUNING)
-            .filter_map(|f| c.get(f).and_then(scalar).map(|v| format!("{f} {v}")))
-            .collect();
-        let node_sections: Vec<NodeSection> = nodes
-            .iter()
-            .filter_map(|e| {
-                let lines: Vec<String> = ["control", "listen"]
-                    .iter()
-                    .filter_map(|f| {
-                        e.value
-                            .get(f)
-                            .and_then(Node::as_str)
-                            .map(|v| format!("{f} {v}"))
-                    })
+            .filter_map(|n| {
+                let lines: Vec<String> = [("control", &n.control), ("listen", &n.listen)]
+                    .into_iter()
+                    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {}", v.as_str())))
                     .collect();
-                (!lines.is_empty()).then(|| NodeSection {
-                    name: e.key.clone(),
+                (!lines.is_empty()).then_some(NodeSection {
+                    name: n.name.as_str(),
                     lines,
                 })
             })
             .collect();
-        let exec_dir = c
-            .get("exec_dir")
-            .and_then(Node::as_str)
-            .unwrap_or(DEFAULT_EXEC_DIR);
-        let mut resources = Vec::new();
-        let mut has_secret = c.get("key").is_some();
-        for r in c.get("resources").map(Node::entries).unwrap_or_default() {
-            let res = &r.value;
-            let exec = match (res.get("exec").and_then(Node::as_str), res.get("commands")) {
-                (Some(e), _) => e.to_string(),
-                (None, Some(cmds)) => {
-                    let script = format!("{exec_dir}/{}-{}.sh", def.name, r.key);
-                    let get = |k: &str| {
-                        cmds.get(k)
-                            .and_then(Node::as_str)
-                            .unwrap_or_default()
-                            .to_string()
-                    };
-                    let text = ctx.templates.render(
-                        "hastmon-exec.sh.j2",
-                        context! { cluster => &def.name, resource => &r.key, start => get("start"), stop => get("stop"), status => get("status") },
-                    )?;
-                    outputs.push(Output {
-                        path: PathBuf::from(format!(
-                            "hastmon/{}/{}-{}.sh",
-                            def.name, def.name, r.key
-                        )),
-                        content: text,
-                        mode: 0o755,
-                        collectd_conf: false,
-                    });
-                    script
-                }
-                (None, None) => {
-                    return Err(format!(
-                        "cluster `{}` resource `{}` has neither exec nor commands",
-                        def.name, r.key
-                    ))
-                }
-            };
-            // Cluster-wide settings hastmon would not apply globally go into each resource.
-            let lines: Vec<String> = PER_RESOURCE
-                .iter()
-                .filter_map(|f| {
-                    let v = res.get(f).and_then(scalar).or_else(|| {
-                        if *f == "attempts" {
-                            c.get(f).and_then(scalar)
-                        } else {
-                            None
-                        }
-                    })?;
-                    Some(format!("{f} {v}"))
-                })
-                .collect();
-            let roles = Roles::of(res);
-            let prios = roles.priorities(res);
-            let service: Vec<&str> = roles
-                .primary
-                .iter()
-                .chain(roles.secondary.iter())
-                .map(|(n, _)| *n)
-                .collect();
-            let mut sections = Vec::new();
-            for (n, _, role) in roles.all() {
-                let remotes: Vec<String> = if role == "watchdog" {
-                    service.iter().map(|s| address(s)).collect()
-                } else {
-                    service
-                        .iter()
-                        .filter(|s| **s != n)
-                        .map(|s| address(s))
-                        .collect()
-                };
-                sections.push(OnSection {
-                    node: n.to_string(),
-                    remotes: if remotes.is_empty() {
-                        vec!["none".into()]
-                    } else {
-                        remotes
-                    },
-                    priority: prios.iter().find(|(p, _)| *p == n).map(|(_, v)| *v),
-                });
-            }
-            let rkey = key(res.get("key"), ctx, def)?;
-            has_secret |= rkey.is_some();
-            resources.push(Resource {
-                name: r.key.clone(),
-                exec,
-                lines,
-                key: rkey,
-                friends: res
-                    .get("friends")
-                    .map(|f| f.strings().map(|(s, _)| s.to_string()).collect())
-                    .unwrap_or_default(),
-                sections,
-            });
-        }
         let text = ctx.templates.render(
             "hastmon.conf.j2",
             context! {
-                cluster => &def.name,
-                nodes => nodes.iter().map(|e| e.key.clone()).collect::<Vec<_>>(),
+                cluster => c.name.as_str(),
+                nodes => c.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
                 global => global,
-                key => key(c.get("key"), ctx, def)?,
+                key => key(c.key.as_ref())?,
                 node_sections => node_sections,
                 resources => resources,
             },
         )?;
         outputs.push(Output {
-            path: PathBuf::from(format!("hastmon/{}/hastmon.conf", def.name)),
+            path: PathBuf::from("hastmon")
+                .join(c.name.as_str())
+                .join("hastmon.conf"),
             content: text,
             // A key secret makes the file a credential.
-            mode: if has_secret { 0o600 } else { 0o644 },
+            mode: if c.has_secret() { 0o600 } else { 0o644 },
             collectd_conf: false,
         });
     }

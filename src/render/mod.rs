@@ -1,6 +1,7 @@
-//! Rendering the daemons' files from the definitions. Each target builds a
-//! context from validated definitions and fills a template (or writes JSON
-//! through a real encoder); values are escaped for the format they land in.
+//! Rendering the daemons' files from the typed model. Each target fills a
+//! template (or writes JSON through a real encoder) from values whose types
+//! already carry the reader's rules; strings are quoted for the format they
+//! land in.
 
 mod collectd;
 mod conveyer;
@@ -8,12 +9,11 @@ mod dozor;
 mod hastmon;
 mod templates;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use templates::Templates;
 
-use crate::catalog::Catalog;
-use crate::source::SourceMap;
+use crate::model::Model;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -51,23 +51,10 @@ pub struct Output {
 }
 
 pub struct Context<'a> {
-    pub catalog: &'a Catalog,
-    pub sources: &'a SourceMap,
+    pub model: &'a Model,
     pub templates: &'a Templates,
     /// Which definitions to render (`--only`, `--exclude`).
     pub selection: &'a crate::select::Selection,
-}
-
-impl Context<'_> {
-    /// The directory of the file a definition came from (for `{file: PATH}` secrets).
-    pub fn base(&self, def: &crate::catalog::Definition) -> PathBuf {
-        self.sources
-            .get(def.name_span.file)
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-    }
 }
 
 pub fn render(ctx: &Context, target: Target) -> Result<Vec<Output>, String> {

@@ -1,0 +1,445 @@
+//! MQTT brokers and collectd hosts running lua-collectd-monitor (reference
+//! lua-collectd-monitor.md §2-§4, dozor-conveyer-collectd.md §3.6). Defaults
+//! live here, as methods, once.
+
+use super::read::{Cx, Fields, FromNode, Spanned};
+use super::types::{ConfString, Secret};
+use super::Place;
+use crate::diagnostic::Span;
+use crate::syntax::{Node, Value};
+
+pub const DEFAULT_MONITOR_CONFIG: &str = "/etc/collectd/monitor/config.json";
+pub const DEFAULT_LOCAL_DIR: &str = "/etc/collectd/monitor/local";
+pub const DEFAULT_BASE_PATH: &str = "/usr/local/share/lua/5.1";
+pub const DEFAULT_RECONNECT: u32 = 5;
+pub const DEFAULT_QOS: u8 = 2;
+pub const DEFAULT_NETWORK_PORT: u16 = 25826;
+
+pub fn default_command_topic(host: &str) -> String {
+    format!("collectd/{host}/command")
+}
+pub fn default_result_topic(host: &str) -> String {
+    format!("collectd/{host}/result")
+}
+
+#[derive(Clone, Debug)]
+pub struct Broker {
+    pub name: String,
+    pub name_span: Span,
+    pub host: Spanned<String>,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    pub secure: Option<Spanned<bool>>,
+    pub cafile: Option<String>,
+}
+
+impl Broker {
+    pub fn secure(&self) -> bool {
+        self.secure.as_ref().is_some_and(|s| s.value)
+    }
+}
+
+pub fn broker(
+    name: &str,
+    name_span: Span,
+    f: Fields,
+    cx: &mut Cx,
+    place: &Place,
+) -> Option<Broker> {
+    Some(Broker {
+        name: name.to_string(),
+        name_span,
+        user: f.opt(cx, "user").map(|s: Spanned<String>| s.value),
+        password: f.opt(cx, "password").map(|s| place.secret(s)),
+        secure: f.opt(cx, "secure"),
+        cafile: f.opt(cx, "cafile").map(|s: Spanned<String>| s.value),
+        host: f.req(cx, "host")?,
+    })
+}
+
+/// A collectd option value: quoted string, plain number or bare boolean.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfValue {
+    Str(ConfString),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl FromNode for ConfValue {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match node.value {
+            Value::Str(_) => ConfString::from_node(node, cx).map(ConfValue::Str),
+            Value::Bool(b) => Some(ConfValue::Bool(b)),
+            Value::Int(i) => Some(ConfValue::Int(i)),
+            // collectd reads option numbers as doubles, so 1.5 and 2.0 both mean what they say.
+            Value::Float(_) => f64::from_node(node, cx).map(ConfValue::Float),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PluginOption {
+    pub key: Spanned<String>,
+    /// A list repeats the option, one line per value.
+    pub values: Vec<ConfValue>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Plugin {
+    pub name: Spanned<String>,
+    pub options: Vec<PluginOption>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Command {
+    pub name: String,
+    pub line: Spanned<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub name: Spanned<String>,
+    pub commands: Vec<Command>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Replacer {
+    pub config_path: Option<String>,
+    pub command_path: Option<String>,
+    pub pid_path: Option<String>,
+    pub report_path: Option<String>,
+    pub lua_path: Option<String>,
+    pub log_device: Option<String>,
+    pub log_level: Option<String>,
+    pub start: Option<Spanned<String>>,
+    pub stop: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MetricCondition {
+    pub plugin: String,
+    pub plugin_instance: Option<String>,
+    pub type_: Option<String>,
+    pub type_instance: Option<String>,
+    pub value_index: u32,
+    pub above: Option<Spanned<f64>>,
+    pub below: Option<Spanned<f64>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Failure,
+    Warning,
+    Okay,
+}
+
+impl Severity {
+    /// collectd's NOTIF_FAILURE, NOTIF_WARNING, NOTIF_OKAY.
+    pub fn code(self) -> u8 {
+        match self {
+            Severity::Failure => 1,
+            Severity::Warning => 2,
+            Severity::Okay => 4,
+        }
+    }
+}
+
+impl FromNode for Severity {
+    fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
+        match node.as_str()? {
+            "failure" => Some(Severity::Failure),
+            "warning" => Some(Severity::Warning),
+            "okay" => Some(Severity::Okay),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NotificationCondition {
+    pub severity: Severity,
+    pub plugin: Option<String>,
+    pub type_: Option<String>,
+    pub host: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Condition {
+    Metric(MetricCondition),
+    Notification(NotificationCondition),
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub name: Spanned<String>,
+    pub condition: Condition,
+    pub service: Spanned<String>,
+    pub command: Spanned<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub span: Span,
+    pub host: ConfString,
+    pub port: u16,
+    pub security_level: Option<Spanned<String>>,
+    pub username: Option<ConfString>,
+    pub password: Option<Secret>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Listen {
+    pub span: Span,
+    pub host: ConfString,
+    pub port: u16,
+    pub security_level: Option<Spanned<String>>,
+    pub auth_file: Option<ConfString>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Network {
+    pub servers: Vec<Server>,
+    pub listen: Vec<Listen>,
+    pub time_to_live: Option<u8>,
+    pub max_packet_size: Option<u16>,
+    pub forward: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Paths {
+    pub collectd_conf: Option<ConfString>,
+    pub monitor_config: Option<ConfString>,
+    pub local_dir: Option<ConfString>,
+    pub base_path: Option<ConfString>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Host {
+    pub name: String,
+    pub name_span: Span,
+    pub broker: Spanned<String>,
+    pub command_topic: Option<Spanned<String>>,
+    pub result_topic: Option<Spanned<String>>,
+    pub qos: Option<u8>,
+    pub clean_session: Option<bool>,
+    pub reconnect_interval: Option<u32>,
+    pub log_level: Option<String>,
+    pub log_device: Option<String>,
+    pub hostname: Option<ConfString>,
+    pub interval: Option<f64>,
+    pub paths: Paths,
+    pub services: Vec<Service>,
+    pub replacer: Option<Replacer>,
+    pub triggers: Vec<Trigger>,
+    pub plugins: Vec<Plugin>,
+    pub network: Option<Network>,
+}
+
+impl Host {
+    pub fn command_topic(&self) -> String {
+        self.command_topic
+            .as_ref()
+            .map_or_else(|| default_command_topic(&self.name), |t| t.value.clone())
+    }
+    pub fn result_topic(&self) -> String {
+        self.result_topic
+            .as_ref()
+            .map_or_else(|| default_result_topic(&self.name), |t| t.value.clone())
+    }
+    pub fn qos(&self) -> u8 {
+        self.qos.unwrap_or(DEFAULT_QOS)
+    }
+    pub fn reconnect_interval(&self) -> u32 {
+        self.reconnect_interval.unwrap_or(DEFAULT_RECONNECT)
+    }
+    pub fn hostname(&self) -> &str {
+        self.hostname.as_ref().map_or(&self.name, |h| h.as_str())
+    }
+    pub fn monitor_config(&self) -> &str {
+        self.paths
+            .monitor_config
+            .as_ref()
+            .map_or(DEFAULT_MONITOR_CONFIG, |p| p.as_str())
+    }
+    pub fn local_dir(&self) -> &str {
+        self.paths
+            .local_dir
+            .as_ref()
+            .map_or(DEFAULT_LOCAL_DIR, |p| p.as_str())
+    }
+    pub fn base_path(&self) -> &str {
+        self.paths
+            .base_path
+            .as_ref()
+            .map_or(DEFAULT_BASE_PATH, |p| p.as_str())
+    }
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name.value == name)
+    }
+    /// Whether collectd.conf holds a credential.
+    pub fn has_network_secret(&self) -> bool {
+        self.network
+            .as_ref()
+            .is_some_and(|n| n.servers.iter().any(|s| s.password.is_some()))
+    }
+}
+
+fn strings(f: &Fields, cx: &mut Cx, key: &str) -> Option<String> {
+    f.opt::<String>(cx, key).map(|s| s.value)
+}
+
+fn conf(f: &Fields, cx: &mut Cx, key: &str) -> Option<ConfString> {
+    f.opt::<ConfString>(cx, key).map(|s| s.value)
+}
+
+pub fn host(name: &str, name_span: Span, f: Fields, cx: &mut Cx, place: &Place) -> Option<Host> {
+    let paths = f.object(cx, "paths").map(|p| Paths {
+        collectd_conf: conf(&p, cx, "collectd_conf"),
+        monitor_config: conf(&p, cx, "monitor_config"),
+        local_dir: conf(&p, cx, "local_dir"),
+        base_path: conf(&p, cx, "base_path"),
+    });
+    let services = f.named(cx, "services", |cx, n, s| {
+        Some(Service {
+            name: Spanned {
+                value: n.value.to_string(),
+                span: n.span,
+            },
+            commands: s
+                .named_values::<String>(cx, "commands")
+                .into_iter()
+                .map(|(k, v)| Command {
+                    name: k.value,
+                    line: v,
+                })
+                .collect(),
+        })
+    });
+    let replacer = f.object(cx, "replacer").map(|r| Replacer {
+        config_path: strings(&r, cx, "config_path"),
+        command_path: strings(&r, cx, "command_path"),
+        pid_path: strings(&r, cx, "pid_path"),
+        report_path: strings(&r, cx, "report_path"),
+        lua_path: strings(&r, cx, "lua_path"),
+        log_device: strings(&r, cx, "log_device"),
+        log_level: strings(&r, cx, "log_level"),
+        start: r.opt(cx, "start"),
+        stop: r.opt(cx, "stop"),
+    });
+    let triggers = f.named(cx, "triggers", |cx, n, t| {
+        let metric = t.object(cx, "metric").and_then(|m| {
+            Some(Condition::Metric(MetricCondition {
+                plugin_instance: strings(&m, cx, "plugin_instance"),
+                type_: strings(&m, cx, "type"),
+                type_instance: strings(&m, cx, "type_instance"),
+                value_index: m
+                    .opt(cx, "value_index")
+                    .map_or(1, |s: Spanned<u32>| s.value),
+                above: m.opt(cx, "above"),
+                below: m.opt(cx, "below"),
+                plugin: strings(&m, cx, "plugin")?,
+            }))
+        });
+        let notification = t.object(cx, "notification").and_then(|m| {
+            Some(Condition::Notification(NotificationCondition {
+                plugin: strings(&m, cx, "plugin"),
+                type_: strings(&m, cx, "type"),
+                host: strings(&m, cx, "host"),
+                severity: m.req::<Severity>(cx, "severity")?.value,
+            }))
+        });
+        let run = t.object(cx, "run")?;
+        Some(Trigger {
+            name: Spanned {
+                value: n.value.to_string(),
+                span: n.span,
+            },
+            service: run.req(cx, "service")?,
+            command: run.req(cx, "command")?,
+            condition: metric.or(notification)?,
+        })
+    });
+    let plugins = f.named(cx, "plugins", |cx, n, p| {
+        let options = p
+            .entries(cx)
+            .iter()
+            .filter_map(|o| {
+                let values = match &o.value.value {
+                    Value::Seq(_) => Vec::<ConfValue>::from_node(&o.value, cx)?,
+                    _ => vec![ConfValue::from_node(&o.value, cx)?],
+                };
+                Some(PluginOption {
+                    key: Spanned {
+                        value: o.key.clone(),
+                        span: o.key_span,
+                    },
+                    values,
+                })
+            })
+            .collect();
+        Some(Plugin {
+            name: Spanned {
+                value: n.value.to_string(),
+                span: n.span,
+            },
+            options,
+        })
+    });
+    let network = f.object(cx, "network").map(|n| Network {
+        servers: n.list(cx, "servers", |cx, s| {
+            Some(Server {
+                span: s.span(),
+                port: s
+                    .opt(cx, "port")
+                    .map_or(DEFAULT_NETWORK_PORT, |p: Spanned<u16>| p.value),
+                security_level: s.opt(cx, "security_level"),
+                username: conf(&s, cx, "username"),
+                password: s.opt(cx, "password").map(|p| place.secret(p)),
+                host: conf(&s, cx, "host")?,
+            })
+        }),
+        listen: n.list(cx, "listen", |cx, l| {
+            Some(Listen {
+                span: l.span(),
+                port: l
+                    .opt(cx, "port")
+                    .map_or(DEFAULT_NETWORK_PORT, |p: Spanned<u16>| p.value),
+                security_level: l.opt(cx, "security_level"),
+                auth_file: conf(&l, cx, "auth_file"),
+                host: conf(&l, cx, "host")?,
+            })
+        }),
+        time_to_live: n.opt(cx, "time_to_live").map(|s: Spanned<u8>| s.value),
+        max_packet_size: n.opt(cx, "max_packet_size").map(|s: Spanned<u16>| s.value),
+        forward: n.opt(cx, "forward").map(|s: Spanned<bool>| s.value),
+    });
+    Some(Host {
+        name: name.to_string(),
+        name_span,
+        command_topic: f.opt(cx, "command_topic"),
+        result_topic: f.opt(cx, "result_topic"),
+        qos: f.opt(cx, "qos").map(|s: Spanned<u8>| s.value),
+        clean_session: f.opt(cx, "clean_session").map(|s: Spanned<bool>| s.value),
+        reconnect_interval: f
+            .opt(cx, "reconnect_interval")
+            .map(|s: Spanned<u32>| s.value),
+        log_level: strings(&f, cx, "log_level"),
+        log_device: strings(&f, cx, "log_device"),
+        hostname: conf(&f, cx, "hostname"),
+        interval: f.opt(cx, "interval").map(|s: Spanned<f64>| s.value),
+        paths: paths.unwrap_or_default(),
+        services,
+        replacer,
+        triggers,
+        plugins,
+        network,
+        broker: f.req(cx, "broker")?,
+    })
+}
+
+/// The option names of a plugin, for the checks on collectd's boolean words.
+pub fn option_names(p: &Plugin) -> impl Iterator<Item = &Spanned<String>> {
+    p.options.iter().map(|o| &o.key)
+}

@@ -1,0 +1,80 @@
+//! Conveyer daemons and their agent plugin (reference
+//! dozor-conveyer-collectd.md §2.5-§2.6). Everything that lands in an env
+//! file (and in the URLs built from it) is an `EnvValue`.
+
+use super::read::{Cx, Fields, Spanned};
+use super::types::EnvValue;
+use crate::diagnostic::Span;
+
+/// The path the agent plugin's code reads when no override is set.
+pub const AGENT_DEFAULT_CONFIG: &str = "/etc/conveyer_plugin.json";
+pub const DEFAULT_HOST: &str = "localhost";
+pub const DEFAULT_PORT: u16 = 10100;
+pub const DEFAULT_TAG: &str = "metric";
+pub const DEFAULT_POOL_MAX: u32 = 1;
+
+#[derive(Clone, Debug)]
+pub struct Conveyer {
+    pub name: String,
+    pub name_span: Span,
+    pub host: Option<Spanned<EnvValue>>,
+    pub port: Option<u16>,
+    pub logs: Spanned<EnvValue>,
+    pub config_path: Option<Spanned<EnvValue>>,
+    pub state_file: Spanned<String>,
+    pub metrics: Vec<Spanned<String>>,
+    pub tag: Option<String>,
+    pub pool_max: Option<u32>,
+}
+
+impl Conveyer {
+    pub fn host(&self) -> &str {
+        self.host.as_ref().map_or(DEFAULT_HOST, |h| h.as_str())
+    }
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(DEFAULT_PORT)
+    }
+    pub fn config_path(&self) -> &str {
+        self.config_path
+            .as_ref()
+            .map_or(AGENT_DEFAULT_CONFIG, |c| c.as_str())
+    }
+    pub fn tag(&self) -> &str {
+        self.tag.as_deref().unwrap_or(DEFAULT_TAG)
+    }
+    pub fn pool_max(&self) -> u32 {
+        self.pool_max.unwrap_or(DEFAULT_POOL_MAX)
+    }
+}
+
+pub fn build(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Conveyer> {
+    let host = f.opt(cx, "host");
+    let port = f.opt(cx, "port").map(|p: Spanned<u16>| p.value);
+    let logs = f.req(cx, "logs");
+    let logstash = f.object(cx, "logstash");
+    let tag = logstash
+        .and_then(|l| l.opt::<String>(cx, "tag"))
+        .map(|s| s.value);
+    let pool_max = logstash
+        .and_then(|l| l.opt::<u32>(cx, "pool_max"))
+        .map(|s| s.value);
+    let plugin = f.object(cx, "plugin")?;
+    let config_path = plugin.opt(cx, "config_path");
+    let state_file = plugin.req(cx, "state_file");
+    let metrics = plugin
+        .opt(cx, "metrics")
+        .map(|m| m.value)
+        .unwrap_or_default();
+    Some(Conveyer {
+        name: name.to_string(),
+        name_span,
+        host,
+        port,
+        logs: logs?,
+        config_path,
+        state_file: state_file?,
+        metrics,
+        tag,
+        pool_max,
+    })
+}

@@ -1,0 +1,223 @@
+//! 9volt monitors and alerters, typed as 9volt's own server decodes them
+//! (reference 9volt.md §2-§3): one flat struct per monitor, as 9volt's
+//! `MonitorConfig` is, so an integer field is an integer whatever the
+//! monitor's type. They reach etcd as the JSON the user wrote (`json`),
+//! never reshaped by the model.
+
+use serde_json::Value as Json;
+
+use super::read::{Cx, Fields, FromNode, Spanned};
+use super::types::{GoDuration, Secret, SecretRef};
+use super::Place;
+use crate::diagnostic::Span;
+use crate::syntax::Node;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Tcp,
+    Http,
+    Exec,
+    Dns,
+}
+
+impl Kind {
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Tcp => "tcp",
+            Kind::Http => "http",
+            Kind::Exec => "exec",
+            Kind::Dns => "dns",
+        }
+    }
+}
+
+impl FromNode for Kind {
+    fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
+        match node.as_str()? {
+            "tcp" => Some(Kind::Tcp),
+            "http" => Some(Kind::Http),
+            "exec" => Some(Kind::Exec),
+            "dns" => Some(Kind::Dns),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Monitor {
+    pub name: String,
+    pub name_span: Span,
+    pub kind: Kind,
+    pub description: Option<String>,
+    pub host: Option<Spanned<String>>,
+    pub interval: Option<Spanned<GoDuration>>,
+    pub timeout: Option<Spanned<GoDuration>>,
+    pub port: Option<Spanned<u16>>,
+    pub expect: Option<Spanned<String>>,
+    pub disable: bool,
+    pub tags: Vec<String>,
+    pub member_tag: Option<String>,
+    pub warning_threshold: Option<Spanned<u32>>,
+    pub critical_threshold: Option<Spanned<u32>>,
+    pub warning_alerter: Vec<Spanned<String>>,
+    pub critical_alerter: Vec<Spanned<String>>,
+    // tcp
+    pub send: Option<String>,
+    pub read_timeout: Option<Spanned<GoDuration>>,
+    pub write_timeout: Option<Spanned<GoDuration>>,
+    pub read_size: Option<u32>,
+    // http
+    pub url: Option<String>,
+    pub method: Option<String>,
+    pub ssl: bool,
+    pub status_code: Option<u16>,
+    pub request_body: Option<String>,
+    // exec
+    pub command: Option<String>,
+    pub args: Vec<String>,
+    pub return_code: Option<i64>,
+    // dns
+    pub dns_target: Option<String>,
+    pub dns_record_type: Option<Spanned<String>>,
+    pub dns_max_time: Option<Spanned<GoDuration>>,
+    pub dns_expected_count: Option<u32>,
+    /// What goes to etcd: the definition as written.
+    pub json: Json,
+}
+
+pub fn monitor(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Monitor> {
+    let v = |o: Option<Spanned<String>>| o.map(|s| s.value);
+    // Every field is read before any `?`, so every bad one is reported.
+    let m = Monitor {
+        name: name.to_string(),
+        name_span,
+        kind: Kind::Tcp,
+        description: v(f.opt(cx, "description")),
+        host: f.opt(cx, "host"),
+        interval: f.opt(cx, "interval"),
+        timeout: f.opt(cx, "timeout"),
+        port: f.opt(cx, "port"),
+        expect: f.opt(cx, "expect"),
+        disable: f.opt(cx, "disable").is_some_and(|b: Spanned<bool>| b.value),
+        tags: f.opt(cx, "tags").map(|s| s.value).unwrap_or_default(),
+        member_tag: v(f.opt(cx, "member-tag")),
+        warning_threshold: f.opt(cx, "warning-threshold"),
+        critical_threshold: f.opt(cx, "critical-threshold"),
+        warning_alerter: f
+            .opt(cx, "warning-alerter")
+            .map(|s| s.value)
+            .unwrap_or_default(),
+        critical_alerter: f
+            .opt(cx, "critical-alerter")
+            .map(|s| s.value)
+            .unwrap_or_default(),
+        send: v(f.opt(cx, "send")),
+        read_timeout: f.opt(cx, "read-timeout"),
+        write_timeout: f.opt(cx, "write-timeout"),
+        read_size: f.opt(cx, "read-size").map(|s| s.value),
+        url: v(f.opt(cx, "url")),
+        method: v(f.opt(cx, "method")),
+        ssl: f.opt(cx, "ssl").is_some_and(|b: Spanned<bool>| b.value),
+        status_code: f.opt(cx, "status-code").map(|s| s.value),
+        request_body: v(f.opt(cx, "request-body")),
+        command: v(f.opt(cx, "command")),
+        args: f.opt(cx, "args").map(|s| s.value).unwrap_or_default(),
+        return_code: f.opt(cx, "return-code").map(|s| s.value),
+        dns_target: v(f.opt(cx, "dns-target")),
+        dns_record_type: f.opt(cx, "dns-record-type"),
+        dns_max_time: f.opt(cx, "dns-max-time"),
+        dns_expected_count: f.opt(cx, "dns-expected-count").map(|s| s.value),
+        json: f.node.to_json(),
+    };
+    let kind = f.req::<Kind>(cx, "type")?.value;
+    Some(Monitor { kind, ..m })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlerterKind {
+    Slack,
+    Pagerduty,
+    Email,
+}
+
+impl AlerterKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            AlerterKind::Slack => "slack",
+            AlerterKind::Pagerduty => "pagerduty",
+            AlerterKind::Email => "email",
+        }
+    }
+    /// The options 9volt's alerter of this kind reads.
+    pub fn options(self) -> &'static [&'static str] {
+        match self {
+            AlerterKind::Slack => &["token", "channel", "username", "icon-url"],
+            AlerterKind::Pagerduty => &["token"],
+            AlerterKind::Email => &["to", "address", "from", "username", "password", "auth"],
+        }
+    }
+}
+
+impl FromNode for AlerterKind {
+    fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
+        match node.as_str()? {
+            "slack" => Some(AlerterKind::Slack),
+            "pagerduty" => Some(AlerterKind::Pagerduty),
+            "email" => Some(AlerterKind::Email),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Alerter {
+    pub name: String,
+    pub name_span: Span,
+    pub kind: AlerterKind,
+    pub description: Option<String>,
+    /// Options in the order written; values may be secret references.
+    pub options: Vec<(Spanned<String>, Secret)>,
+    pub options_span: Option<Span>,
+    /// What goes to etcd: the definition as written, references resolved at sync.
+    pub json: Json,
+}
+
+impl Alerter {
+    pub fn option(&self, name: &str) -> Option<&(Spanned<String>, Secret)> {
+        self.options.iter().find(|(k, _)| k.value == name)
+    }
+    /// A literal option value (not a reference).
+    pub fn literal(&self, name: &str) -> Option<Spanned<&str>> {
+        self.option(name)
+            .and_then(|(_, s)| match &s.reference.value {
+                SecretRef::Literal(v) => Some(Spanned {
+                    value: v.as_str(),
+                    span: s.reference.span,
+                }),
+                _ => None,
+            })
+    }
+}
+
+pub fn alerter(
+    name: &str,
+    name_span: Span,
+    f: Fields,
+    cx: &mut Cx,
+    place: &Place,
+) -> Option<Alerter> {
+    let options = f
+        .named_values::<SecretRef>(cx, "options")
+        .into_iter()
+        .map(|(k, r)| (k, place.secret(r)))
+        .collect();
+    Some(Alerter {
+        name: name.to_string(),
+        name_span,
+        description: f.opt::<String>(cx, "description").map(|s| s.value),
+        options,
+        options_span: f.node.get("options").map(|n| n.span),
+        json: f.node.to_json(),
+        kind: f.req::<AlerterKind>(cx, "type")?.value,
+    })
+}
