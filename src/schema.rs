@@ -263,12 +263,18 @@ impl Ctx<'_> {
                         opts.join(", ")
                     ),
                 );
-                match node
-                    .as_str()
-                    .and_then(|s| did_you_mean(s, opts.iter().map(String::as_str)))
-                {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d,
+                let role = matches!(node.as_str(), Some("primary" | "secondary" | "watchdog"));
+                if field == "role_on_start" && role {
+                    // hastmon applies a global or resource value to every node, watchdogs included.
+                    d.with_hint("write `role`: each node then starts in the role its resource gives it; one role for every node would start the service on the watchdogs too")
+                } else {
+                    match node
+                        .as_str()
+                        .and_then(|s| did_you_mean(s, opts.iter().map(String::as_str)))
+                    {
+                        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                        None => d,
+                    }
                 }
             }
             ValidationErrorKind::Constant { expected_value } => Diagnostic::error(

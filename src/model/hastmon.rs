@@ -311,61 +311,52 @@ pub fn build(
             listen: address(&nf, cx, "listen", false),
         })
     });
-    let exec_dir = f.opt::<String>(cx, "exec_dir").unwrap_or(Spanned {
+    let exec_dir = f.opt::<String>(cx, "exec_dir");
+    // The directory is part of every generated exec path: its words once here.
+    let dir_ok = exec_dir.as_ref().is_none_or(|d| {
+        ExecPath::read(d.trim_end_matches('/'), d.span, "exec_dir", cx).is_some()
+    });
+    let exec_dir = exec_dir.unwrap_or(Spanned {
         value: DEFAULT_EXEC_DIR.to_string(),
         span: name_span,
     });
     let resources = f.named(cx, "resources", |cx, r, rf| {
-        let rname = Spanned {
-            value: ResourceName::read(r.value, r.span, "resource name", cx)?,
-            span: r.span,
-        };
+        let rname = ResourceName::read(r.value, r.span, "resource name", cx);
         let exec = rf.opt::<ExecPath>(cx, "exec");
-        let commands = rf.object(cx, "commands");
+        let commands = rf.object(cx, "commands").map(|c| {
+            (
+                c.req::<String>(cx, "start"),
+                c.req::<String>(cx, "stop"),
+                c.req::<String>(cx, "status"),
+            )
+        });
         let hook = match (&exec, commands) {
             (Some(e), None) => Some(Hook::Exec(e.clone())),
-            (None, Some(c)) => {
-                let file = format!("{name}-{}.sh", r.value);
-                let file = match PathSegment::new(&file) {
-                    Ok(s) => s,
-                    Err(why) => {
-                        cx.push(
-                            Diagnostic::error(Code::HastTooLong, r.span, format!("the hook script for resource `{}` cannot be created: {why}", rname.as_str()))
-                                .with_hint("shorten the cluster or resource name: the script is named <cluster>-<resource>.sh"),
-                        );
-                        return None;
-                    }
-                };
-                let full = format!("{}/{file}", exec_dir.trim_end_matches('/'));
-                let path = match ExecPath::new(&full) {
-                    Ok(p) => p,
-                    Err(why) => {
-                        let why = if full.len() > MAX_EXEC {
-                            format!("with the hook script's name it is {} bytes; hastmon accepts at most {MAX_EXEC}", full.len())
-                        } else {
-                            why
-                        };
-                        cx.push(super::types::hast_error(exec_dir.span, "exec_dir", &exec_dir, &why));
-                        return None;
-                    }
-                };
-                Some(Hook::Commands {
+            (None, Some((Some(start), Some(stop), Some(status)))) => {
+                generated(name, r, dir_ok.then_some(&exec_dir), cx).map(|(path, file)| Hook::Commands {
                     path,
                     file,
-                    start: c.req::<String>(cx, "start")?.value,
-                    stop: c.req::<String>(cx, "stop")?.value,
-                    status: c.req::<String>(cx, "status")?.value,
+                    start: start.value,
+                    stop: stop.value,
+                    status: status.value,
                 })
             }
             _ => None,
         };
-        let friends: Vec<Spanned<Address>> = rf.opt::<Vec<Spanned<Address>>>(cx, "friends").map(|s| s.value).unwrap_or_default();
+        let friends: Vec<Spanned<Address>> = rf
+            .opt::<Vec<Spanned<Address>>>(cx, "friends")
+            .map(|s| s.value)
+            .unwrap_or_default();
         let friends = friends
             .into_iter()
             .filter(|a| address_form(a, "friend", false, cx))
             .collect();
-        Some(Resource {
-            name: rname,
+        // Every field is read before any `?`, so every bad one is reported.
+        let res = Resource {
+            name: Spanned {
+                value: rname?,
+                span: r.span,
+            },
             hook,
             exec_span: rf.span_of(cx, "exec"),
             has_commands: rf.span_of(cx, "commands").is_some(),
@@ -376,7 +367,8 @@ pub fn build(
             friends,
             key: rf.object(cx, "key").and_then(|k| Key::read(k, cx, place)),
             tuning: Tuning::read(&rf, cx),
-        })
+        };
+        Some(res)
     });
     Some(Cluster {
         name: seg,
@@ -388,6 +380,55 @@ pub fn build(
         tuning: Tuning::read(&f, cx),
         resources,
     })
+}
+
+/// The hook script mon renders for a resource: its file name (a path
+/// segment) and its full exec path (a hastmon word within hastmon's limit).
+fn generated(
+    cluster: &str,
+    r: Spanned<&str>,
+    exec_dir: Option<&Spanned<String>>,
+    cx: &mut Cx,
+) -> Option<(ExecPath, PathSegment)> {
+    let file = match PathSegment::new(&format!("{cluster}-{}.sh", r.value)) {
+        Ok(s) => s,
+        Err(why) => {
+            let hint = if r.value.contains('/') {
+                "a resource name becomes part of a file name: use letters, digits and `. _ -`"
+            } else {
+                "shorten the cluster or resource name: the script is named <cluster>-<resource>.sh"
+            };
+            cx.push(
+                Diagnostic::error(
+                    Code::HastTooLong,
+                    r.span,
+                    format!(
+                        "the hook script for resource `{}` cannot be created: {why}",
+                        super::types::shown(r.value)
+                    ),
+                )
+                .with_hint(hint),
+            );
+            return None;
+        }
+    };
+    // A directory already refused gives no path (and no second error).
+    let exec_dir = exec_dir?;
+    let full = format!("{}/{file}", exec_dir.trim_end_matches('/'));
+    if full.len() > MAX_EXEC {
+        cx.push(super::types::hast_error(
+            exec_dir.span,
+            "exec_dir",
+            exec_dir,
+            &format!(
+                "with the hook script's name it is {} bytes; hastmon accepts at most {MAX_EXEC}",
+                full.len()
+            ),
+        ));
+        return None;
+    }
+    // The directory's words were checked; the file name's are the resource's.
+    ExecPath::read(&full, r.span, "hook script path", cx).map(|p| (p, file))
 }
 
 /// A word hastmon reads, for values that come from elsewhere (secrets).

@@ -8,7 +8,7 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::syntax::{Node, Value};
 
 /// A value with the place it was written, for diagnostics after the fact.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
@@ -104,7 +104,7 @@ impl FromNode for i64 {
                 );
                 cx.push(if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18 {
                     d.with_hint(format!(
-                        "write `{}`: 9volt's JSON decoder refuses `{}` for a whole number, and hastmon and collectd misread it",
+                        "write `{}`: where a whole number is expected, Go's JSON decoder (9volt) and hastmon's lexer refuse `{}`",
                         f as i64,
                         show_float(f)
                     ))

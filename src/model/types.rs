@@ -103,6 +103,16 @@ impl<const MAX: usize> HastWord<MAX> {
     }
 }
 
+/// A value for a message: escaped, and cut after 60 characters.
+pub fn shown(value: &str) -> String {
+    let cut: String = value.chars().take(60).collect();
+    if cut.len() < value.len() {
+        format!("{}...", cut.escape_debug())
+    } else {
+        cut.escape_debug().to_string()
+    }
+}
+
 pub fn hast_error(span: Span, what: &str, value: &str, why: &str) -> Diagnostic {
     let code = if why.contains("bytes; hastmon accepts") {
         Code::HastTooLong

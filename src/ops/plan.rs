@@ -14,12 +14,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::catalog::{Catalog, Section};
+use crate::catalog::Section;
+use crate::model::Model;
 use crate::check::{duration, ninevolt};
 use crate::etcd::Entry;
-use crate::secret;
 use crate::select::Selection;
-use crate::source::SourceMap;
 
 /// The sections that live in etcd, and their directory names there.
 pub const SYNCED: [Section; 2] = [Section::Alerter, Section::Monitor];
@@ -113,48 +112,48 @@ fn digest(v: &Value) -> String {
         .collect()
 }
 
-/// Builds what etcd should hold, resolving secret references. Errors name the
-/// definition and the secret that could not be resolved.
-pub fn desired(catalog: &Catalog, sources: &SourceMap) -> Result<Vec<Desired>, Vec<String>> {
+/// Builds what etcd should hold from the model: each monitor and alerter as
+/// the JSON the user wrote, alerter secret references resolved. Errors name
+/// the definition and the secret that could not be resolved.
+pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for section in SYNCED {
-        for def in catalog.section(section) {
-            let mut value = def.node.to_json();
-            let written = digest(&value);
-            let mut secrets = Vec::new();
-            if section == Section::Alerter {
-                let base = sources
-                    .get(def.name_span.file)
-                    .path
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default();
-                if let Some(options) = value.get_mut("options").and_then(Value::as_object_mut) {
-                    for (k, v) in options.iter_mut() {
-                        let is_ref = secret::reference(v).is_some();
-                        if is_ref || SECRET_OPTIONS.contains(&k.as_str()) {
-                            secrets.push(format!("/options/{k}"));
-                        }
-                        if is_ref {
-                            match secret::resolve(v, &base) {
-                                Ok(s) => *v = Value::String(s),
-                                Err(e) => {
-                                    errors.push(format!("alerter `{}` option `{k}`: {e}", def.name))
-                                }
-                            }
+    for a in model.alerters.values() {
+        let mut value = a.json.clone();
+        let written = digest(&value);
+        let mut secrets = Vec::new();
+        for (k, secret) in &a.options {
+            let is_ref = secret.reference.is_reference();
+            if is_ref || SECRET_OPTIONS.contains(&k.as_str()) {
+                secrets.push(format!("/options/{}", k.replace('~', "~0").replace('/', "~1")));
+            }
+            if is_ref {
+                match secret.resolve() {
+                    Ok(v) => {
+                        if let Some(o) = value.get_mut("options").and_then(|o| o.get_mut(k.as_str())) {
+                            *o = Value::String(v);
                         }
                     }
+                    Err(e) => errors.push(format!("alerter `{}` option `{}`: {e}", a.name, k.value)),
                 }
             }
-            out.push(Desired {
-                section,
-                name: def.name.clone(),
-                value,
-                secrets,
-                digest: written,
-            });
         }
+        out.push(Desired {
+            section: Section::Alerter,
+            name: a.name.clone(),
+            value,
+            secrets,
+            digest: written,
+        });
+    }
+    for m in model.monitors.values() {
+        out.push(Desired {
+            section: Section::Monitor,
+            name: m.name.clone(),
+            digest: digest(&m.json),
+            value: m.json.clone(),
+            secrets: Vec::new(),
+        });
     }
     if errors.is_empty() {
         Ok(out)
@@ -592,7 +591,7 @@ pub async fn prepare(
             .collect();
         return Err(PrepareError::NoDefinitions(looked));
     }
-    let desired = desired(&loaded.catalog, &loaded.sources).map_err(PrepareError::Secrets)?;
+    let desired = desired(&loaded.model).map_err(PrepareError::Secrets)?;
     let mut store = crate::etcd::Store::connect(etcd)
         .await
         .map_err(PrepareError::Etcd)?;
