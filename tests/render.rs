@@ -494,3 +494,145 @@ fn a_failure_part_way_says_what_was_already_replaced() {
     assert!(shown.contains("dozor/web1-agent/plugins.json"), "{shown}");
     assert!(shown.contains("files were replaced before this"), "{shown}");
 }
+
+/// Renders one definitions file (YAML) to hastmon.conf for cluster `c`.
+fn hastmon_conf(defs: &str, env: &[(&str, &str)]) -> Result<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("defs.yaml"), defs).unwrap();
+    let out = dir.path().join("out");
+    let run = Command::cargo_bin("mon")
+        .unwrap()
+        .args(["render", "hastmon"])
+        .arg(dir.path().join("defs.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    if !run.status.success() {
+        return Err(String::from_utf8_lossy(&run.stderr).into_owned());
+    }
+    Ok(read(out.join("hastmon/c/hastmon.conf")))
+}
+
+const WATCHED: &str = "cluster:
+  c:
+    nodes:
+      db1: {address: 10.77.0.11}
+      db2: {address: 'tcp4://10.77.0.12:8458'}
+      watch1: {address: 10.77.0.13}
+      watch2: {}
+    resources:
+      svc: {exec: /opt/svc.sh, primary: db1, secondary: [db2], watchdog: [watch1, watch2]}
+      other: {exec: /opt/other.sh, primary: db2, secondary: [db1], watchdog: [watch1, watch2], friends: [10.77.0.50]}
+";
+
+#[test]
+fn every_watchdog_is_admitted_by_every_service_node_of_its_resources() {
+    let conf = hastmon::parse(&hastmon_conf(WATCHED, &[]).unwrap()).unwrap();
+    for res in ["svc", "other"] {
+        for node in ["db1", "db2"] {
+            for (watchdog, addr) in [("watch1", "10.77.0.13"), ("watch2", "watch2")] {
+                assert!(
+                    hastmon::accepts_complaint(&conf, node, res, addr),
+                    "{node} refuses {watchdog}'s complaints for {res}: no failover"
+                );
+            }
+        }
+    }
+    // The user's own friends stay.
+    assert!(hastmon::accepts_complaint(
+        &conf,
+        "db1",
+        "other",
+        "10.77.0.50"
+    ));
+    // The checker can say no: a stranger is refused, as hastmon refuses it.
+    assert!(!hastmon::accepts_complaint(
+        &conf,
+        "db1",
+        "svc",
+        "10.77.0.99"
+    ));
+    // Without friends (mon before this rule), the watchdog was refused: the
+    // checker agrees with what the real daemons logged (reference §6).
+    let without: String = read_lines_without(&hastmon_conf(WATCHED, &[]).unwrap(), "friends");
+    let bare = hastmon::parse(&without).unwrap();
+    assert!(!hastmon::accepts_complaint(
+        &bare,
+        "db2",
+        "svc",
+        "10.77.0.13"
+    ));
+}
+
+fn read_lines_without(text: &str, keyword: &str) -> String {
+    text.lines()
+        .filter(|l| l.trim_start().split_whitespace().next() != Some(keyword))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn role_on_start_follows_each_nodes_role_and_never_starts_a_watchdog_as_primary() {
+    let with = WATCHED.replace(
+        "    resources:\n",
+        "    role_on_start: role\n    resources:\n",
+    );
+    let conf = hastmon::parse(&hastmon_conf(&with, &[]).unwrap()).unwrap();
+    for (node, svc, other) in [
+        ("db1", "primary", "secondary"),
+        ("db2", "secondary", "primary"),
+        ("watch1", "watchdog", "watchdog"),
+        ("watch2", "watchdog", "watchdog"),
+    ] {
+        let eff = hastmon::as_node(&conf, node).unwrap_or_else(|e| panic!("{node}: {e}"));
+        assert_eq!(eff["svc"].role_on_start, svc, "{node}/svc");
+        assert_eq!(eff["other"].role_on_start, other, "{node}/other");
+    }
+    // Without it every node waits for `hastmonctl role`.
+    let conf = hastmon::parse(&hastmon_conf(WATCHED, &[]).unwrap()).unwrap();
+    for node in ["db1", "db2", "watch1"] {
+        let eff = hastmon::as_node(&conf, node).unwrap();
+        assert!(eff.values().all(|e| e.role_on_start == "init"), "{node}");
+    }
+    // One role for every node is refused, with the way out.
+    let err = hastmon_conf(
+        &WATCHED.replace(
+            "    resources:\n",
+            "    role_on_start: primary\n    resources:\n",
+        ),
+        &[],
+    )
+    .unwrap_err();
+    assert!(err.contains("write `role`"), "{err}");
+}
+
+#[test]
+fn a_resolved_secret_hastmon_cannot_read_is_refused_at_its_definition() {
+    let defs = "cluster:
+  c:
+    nodes: {a1: {}, b1: {}}
+    key: {algorithm: SHA256, secret: {env: HAST_SECRET}}
+    resources:
+      r: {exec: /opt/r.sh, primary: a1, secondary: [b1]}
+";
+    // 1024 bytes: hastmon says \"Secret is too long.\" on every node (reference §9).
+    let long = "k".repeat(1024);
+    let err = hastmon_conf(defs, &[("HAST_SECRET", &long)]).unwrap_err();
+    assert!(
+        err.contains("defs.yaml:4:38"),
+        "names the definition: {err}"
+    );
+    assert!(err.contains("at most 1023"), "{err}");
+    assert!(!err.contains(&long), "never prints the secret: {err}");
+    // A keyword or an all-digit value would be read as something else.
+    for bad in ["primary", "123456", "with space", "cut#here"] {
+        let err = hastmon_conf(defs, &[("HAST_SECRET", bad)]).unwrap_err();
+        assert!(err.contains("$HAST_SECRET"), "{err}");
+        assert!(!err.contains(bad), "never prints the secret: {err}");
+    }
+    let ok = hastmon_conf(defs, &[("HAST_SECRET", &"k".repeat(1023))]).unwrap();
+    let conf = hastmon::parse(&ok).unwrap();
+    assert_eq!(conf.global.values["secret"].len(), 1023);
+}

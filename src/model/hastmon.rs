@@ -313,9 +313,9 @@ pub fn build(
     });
     let exec_dir = f.opt::<String>(cx, "exec_dir");
     // The directory is part of every generated exec path: its words once here.
-    let dir_ok = exec_dir.as_ref().is_none_or(|d| {
-        ExecPath::read(d.trim_end_matches('/'), d.span, "exec_dir", cx).is_some()
-    });
+    let dir_ok = exec_dir
+        .as_ref()
+        .is_none_or(|d| ExecPath::read(d.trim_end_matches('/'), d.span, "exec_dir", cx).is_some());
     let exec_dir = exec_dir.unwrap_or(Spanned {
         value: DEFAULT_EXEC_DIR.to_string(),
         span: name_span,
@@ -333,12 +333,14 @@ pub fn build(
         let hook = match (&exec, commands) {
             (Some(e), None) => Some(Hook::Exec(e.clone())),
             (None, Some((Some(start), Some(stop), Some(status)))) => {
-                generated(name, r, dir_ok.then_some(&exec_dir), cx).map(|(path, file)| Hook::Commands {
-                    path,
-                    file,
-                    start: start.value,
-                    stop: stop.value,
-                    status: status.value,
+                generated(name, r, dir_ok.then_some(&exec_dir), cx).map(|(path, file)| {
+                    Hook::Commands {
+                        path,
+                        file,
+                        start: start.value,
+                        stop: stop.value,
+                        status: status.value,
+                    }
                 })
             }
             _ => None,

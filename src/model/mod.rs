@@ -42,7 +42,7 @@ impl Place<'_> {
     pub fn at(&self, span: crate::diagnostic::Span) -> String {
         let f = self.sources.get(span.file);
         let (line, col) = f.line_col(span.start as usize);
-        format!("{}:{}:{}", f.path.display(), line + 1, col + 1)
+        format!("{}:{line}:{col}", f.path.display())
     }
     pub fn secret(&self, r: Spanned<types::SecretRef>) -> types::Secret {
         let f = self.sources.get(r.span.file);

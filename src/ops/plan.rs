@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::catalog::Section;
-use crate::model::Model;
 use crate::check::{duration, ninevolt};
 use crate::etcd::Entry;
+use crate::model::Model;
 use crate::select::Selection;
 
 /// The sections that live in etcd, and their directory names there.
@@ -125,16 +125,23 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
         for (k, secret) in &a.options {
             let is_ref = secret.reference.is_reference();
             if is_ref || SECRET_OPTIONS.contains(&k.as_str()) {
-                secrets.push(format!("/options/{}", k.replace('~', "~0").replace('/', "~1")));
+                secrets.push(format!(
+                    "/options/{}",
+                    k.replace('~', "~0").replace('/', "~1")
+                ));
             }
             if is_ref {
                 match secret.resolve() {
                     Ok(v) => {
-                        if let Some(o) = value.get_mut("options").and_then(|o| o.get_mut(k.as_str())) {
+                        if let Some(o) =
+                            value.get_mut("options").and_then(|o| o.get_mut(k.as_str()))
+                        {
                             *o = Value::String(v);
                         }
                     }
-                    Err(e) => errors.push(format!("alerter `{}` option `{}`: {e}", a.name, k.value)),
+                    Err(e) => {
+                        errors.push(format!("alerter `{}` option `{}`: {e}", a.name, k.value))
+                    }
                 }
             }
         }

@@ -398,3 +398,41 @@ pub fn as_node(c: &Config, host: &str) -> Result<BTreeMap<String, Effective>, St
     }
     Ok(out)
 }
+
+/// The host part of a hastmon address (hastmon compares peers by IPv4
+/// address only, the port ignored: reference hastmon.md §5).
+fn host_of(a: &str) -> &str {
+    let lower = a.to_ascii_lowercase();
+    let rest = ["tcp4://", "tcp://"]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map_or(a, |p| &a[p.len()..]);
+    rest.rsplit_once(':').map_or(rest, |(h, _)| h)
+}
+
+/// Whether hastmon on `host` accepts a complaint for `resource` from the
+/// peer at `peer` (`listen_accept()` in hastmon.c, reference hastmon.md §6):
+/// the peer is a global friend (G or R `friends`, or `friends` in any
+/// top-level `on` section), or a friend or remote in `host`'s own section of
+/// the resource. Anything else is "Client ... isn't known" or "has no
+/// access to the resource", and the complaint is lost.
+pub fn accepts_complaint(c: &Config, host: &str, resource: &str, peer: &str) -> bool {
+    let peer = host_of(peer);
+    let list = |l: &Level, k: &str| l.lists.get(k).cloned().unwrap_or_default();
+    let mut global = list(&c.global, "friends");
+    for (_, n) in &c.nodes {
+        global.extend(list(n, "friends"));
+    }
+    for (_, r) in &c.resources {
+        global.extend(list(&r.level, "friends"));
+    }
+    if global.iter().any(|f| host_of(f) == peer) {
+        return true;
+    }
+    c.resources
+        .iter()
+        .filter(|(n, _)| n == resource)
+        .flat_map(|(_, r)| r.on.iter().filter(|(n, _)| n == host))
+        .flat_map(|(_, l)| list(l, "friends").into_iter().chain(list(l, "remote")))
+        .any(|a| host_of(&a) == peer)
+}
