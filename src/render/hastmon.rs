@@ -86,7 +86,7 @@ fn resource<'a>(c: &'a Cluster, r: &'a ResourceDef) -> Result<Resource<'a>, Stri
     let mut tuning = r.tuning.clone();
     // A cluster-wide `attempts` goes into each resource.
     if tuning.attempts.is_none() {
-        tuning.attempts = c.tuning.attempts.clone();
+        tuning.attempts = c.tuning.attempts;
     }
     let service: Vec<&str> = r.service().map(|n| c.address_of(n)).collect();
     let mut friends: Vec<&str> = r.friends.iter().map(|f| f.as_str()).collect();
