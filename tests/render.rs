@@ -568,7 +568,7 @@ fn every_watchdog_is_admitted_by_every_service_node_of_its_resources() {
 
 fn read_lines_without(text: &str, keyword: &str) -> String {
     text.lines()
-        .filter(|l| l.trim_start().split_whitespace().next() != Some(keyword))
+        .filter(|l| l.split_whitespace().next() != Some(keyword))
         .map(|l| format!("{l}\n"))
         .collect()
 }

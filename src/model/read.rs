@@ -259,6 +259,9 @@ impl<'n> Fields<'n> {
             return Vec::new();
         };
         let path = intern(format!("{}/{key}/*", self.path));
+        if let Some(s) = &mut cx.seen {
+            s.insert(path.to_string());
+        }
         n.entries()
             .iter()
             .filter_map(|e| {
