@@ -134,6 +134,161 @@ proptest! {
     }
 }
 
+/// A value as systemd's `EnvironmentFile=` parser reads it (reference
+/// dozor-conveyer-collectd.md §2.5): blanks trimmed, quotes at the start
+/// undone, backslashes outside quotes dropped, a trailing one joining lines.
+fn systemd_env(text: &str) -> std::collections::BTreeMap<String, String> {
+    let mut vars = std::collections::BTreeMap::new();
+    let joined = text.replace("\\\n", "");
+    for line in joined.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        let v = v.trim();
+        let value = match v.chars().next() {
+            Some(q @ ('"' | '\'')) if v.len() >= 2 && v.ends_with(q) => {
+                v[1..v.len() - 1].to_string()
+            }
+            _ => {
+                let mut out = String::new();
+                let mut chars = v.chars();
+                while let Some(c) = chars.next() {
+                    if c == '\\' {
+                        out.extend(chars.next());
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+        };
+        vars.insert(k.trim().to_string(), value);
+    }
+    vars
+}
+
+/// The same file sourced by a shell with `set -a`, each variable printed back.
+fn shell_env(text: &str, names: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.env");
+    std::fs::write(&f, text).unwrap();
+    let script = format!(
+        "set -a; . {}; {}",
+        f.display(),
+        names
+            .iter()
+            .map(|n| format!("printf '%s\\0' \"${n}\";"))
+            .collect::<String>()
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\0')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// An env file has two readers that agree only on plain words: every
+    /// accepted host and path reads back the same through both, and nothing
+    /// injects a variable or runs a command.
+    #[test]
+    fn conveyer_env_values_read_back_the_same_in_systemd_and_a_shell(host in hostile(), logs in hostile(), cfg in hostile()) {
+        let yaml = format!(
+            "conveyer:\n  c:\n    host: {}\n    logs: {}\n    plugin: {{state_file: /var/lib/s, config_path: {}, metrics: [a.count]}}\n",
+            q(&host), q(&format!("/{logs}")), q(&format!("/{cfg}"))
+        );
+        let loaded = load(&yaml);
+        if loaded.errors() == 0 {
+            let outputs = rendered(&loaded, Target::Conveyer);
+            let env = file(&outputs, "conveyer.env");
+            let sd = systemd_env(env);
+            prop_assert_eq!(sd.len(), 3, "exactly three variables: {:?}", sd);
+            prop_assert_eq!(&sd["CONVEYER_HOST"], &host);
+            prop_assert_eq!(&sd["CONVEYER_LOGS"], &format!("/{logs}"));
+            prop_assert_eq!(shell_env(env, &["CONVEYER_HOST", "CONVEYER_LOGS"]), vec![host.clone(), format!("/{logs}")]);
+            let agent = file(&outputs, "agent.env");
+            prop_assert_eq!(&systemd_env(agent)["CONVEYER_AGENT_PLUGIN_CONFIG"], &format!("/{cfg}"));
+            prop_assert_eq!(shell_env(agent, &["CONVEYER_AGENT_PLUGIN_CONFIG"]), vec![format!("/{cfg}")]);
+        }
+    }
+
+    /// Resource names and the hook directory: accepted means the hook lands
+    /// inside --out under its own name, and every node's hastmon runs that path.
+    #[test]
+    fn hook_scripts_stay_inside_out_and_hastmon_runs_them(res in "[a-z./#:_ -]{1,12}|[a-z]{250,256}", dir in hostile()) {
+        let yaml = format!(
+            "cluster:\n  c:\n    nodes: {{aa1: {{}}, bb1: {{}}}}\n    exec_dir: {}\n    resources:\n      {}: {{commands: {{start: a, stop: b, status: c}}, primary: aa1, secondary: [bb1]}}\n",
+            q(&format!("/{dir}")), q(&res)
+        );
+        let loaded = load(&yaml);
+        if loaded.errors() == 0 {
+            let outputs = rendered(&loaded, Target::Hastmon);
+            for o in &outputs {
+                prop_assert!(o.path.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{:?}", o.path);
+                prop_assert!(o.path.file_name().unwrap().len() <= 255);
+            }
+            let hook = format!("c-{res}.sh");
+            prop_assert!(outputs.iter().any(|o| o.path == PathBuf::from("hastmon/c").join(&hook)));
+            let conf = support::hastmon::parse(file(&outputs, "hastmon.conf")).unwrap();
+            for node in ["aa1", "bb1"] {
+                let eff = support::hastmon::as_node(&conf, node).unwrap();
+                prop_assert_eq!(&eff[&res].exec, &format!("/{}/{hook}", dir.trim_end_matches('/')));
+            }
+        }
+    }
+
+    /// Numbers: a whole number written any way is either refused or reaches
+    /// every reader as exactly that number; never dropped or defaulted.
+    #[test]
+    fn numbers_are_refused_or_rendered_exactly(n in 1u32..65535, style in 0u8..4) {
+        let written = match style {
+            0 => n.to_string(),
+            1 => format!("{n}.0"),
+            2 => format!("{n}e0"),
+            _ => format!("0x{n:x}"),
+        };
+        let yaml = format!(
+            "conveyer:\n  c:\n    port: {written}\n    logs: /var/log/x\n    plugin: {{state_file: /var/lib/s, metrics: [a.count]}}\n    logstash: {{pool_max: {written}}}\ncluster:\n  k:\n    nodes: {{aa1: {{}}, bb1: {{}}}}\n    timeout: {written}\n    resources:\n      r: {{exec: /x.sh, primary: aa1, secondary: [bb1], attempts: {written}}}\n"
+        );
+        let loaded = load(&yaml);
+        if style == 0 {
+            prop_assert_eq!(loaded.errors(), 0, "{:?}", loaded.diagnostics);
+        }
+        if matches!(style, 1 | 2) {
+            prop_assert!(loaded.errors() > 0, "{written} accepted");
+        }
+        if loaded.errors() == 0 {
+            let out = rendered(&loaded, Target::Conveyer);
+            prop_assert_eq!(&systemd_env(file(&out, "conveyer.env"))["CONVEYER_PORT"], &n.to_string());
+            let pool = format!("pool_max => {n}");
+            prop_assert!(file(&out, "logstash-output.conf").contains(&pool));
+            let out = rendered(&loaded, Target::Hastmon);
+            let conf = support::hastmon::parse(file(&out, "hastmon.conf")).unwrap();
+            let eff = support::hastmon::as_node(&conf, "aa1").unwrap();
+            prop_assert_eq!(eff["r"].timeout, i64::from(n));
+            prop_assert_eq!(eff["r"].attempts, i64::from(n));
+        }
+    }
+}
+
 /// The properties above only mean something if hostile strings get through
 /// validation; this pins that down with ones that must.
 #[test]

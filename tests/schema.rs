@@ -97,7 +97,11 @@ fn schema_paths(section: &str) -> std::collections::BTreeSet<String> {
     ) {
         if let Some(r) = v.get("$ref").and_then(|r| r.as_str()) {
             let (doc, pointer) = r.split_once('#').unwrap();
-            let other = if doc.is_empty() { file.clone() } else { load(doc) };
+            let other = if doc.is_empty() {
+                file.clone()
+            } else {
+                load(doc)
+            };
             let target = other.pointer(pointer).unwrap().clone();
             return walk(&target, &other, path, out);
         }
@@ -148,7 +152,9 @@ fn every_schema_property_is_a_model_field_and_back() {
     let (read, found) = mon::model::fields_read(&loaded.catalog, &loaded.sources);
     assert!(found.is_empty(), "{found:?}");
     let mut schema = std::collections::BTreeSet::new();
-    for s in ["monitor", "alerter", "cluster", "mqtt", "collectd", "conveyer", "dozor"] {
+    for s in [
+        "monitor", "alerter", "cluster", "mqtt", "collectd", "conveyer", "dozor",
+    ] {
         schema.extend(schema_paths(s));
     }
     let only_schema: Vec<_> = schema.difference(&read).collect();
