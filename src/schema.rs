@@ -508,7 +508,7 @@ fn type_hint(field: &str, node: &Node, expected: &str) -> Option<String> {
             "`{word}` is a boolean only in YAML 1.1 (which 9volt used); write `{truth}`"
         ));
     }
-    if crate::check::duration::FIELDS.contains(&field)
+    if crate::model::duration::FIELDS.contains(&field)
         && matches!(
             node.value,
             crate::syntax::Value::Int(_) | crate::syntax::Value::Float(_)

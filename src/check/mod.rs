@@ -6,7 +6,6 @@
 pub mod collectd;
 pub mod conveyer;
 pub mod dozor;
-pub mod duration;
 pub mod goregex;
 pub mod hastmon;
 pub mod ninevolt;

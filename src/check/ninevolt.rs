@@ -1,10 +1,10 @@
 //! 9volt monitors and alerters (reference/9volt.md §2-§3): what its server
 //! would reject, misread or crash on, caught before anything reaches etcd.
 
-use super::duration::{self, SECOND};
 use super::suggest;
 use crate::catalog::{Catalog, Definition, Section};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::duration::{self, SECOND};
 use crate::model::ninevolt::{Alerter, AlerterKind, Kind, Monitor};
 use crate::model::types::GoDuration;
 use crate::model::Spanned;
@@ -144,12 +144,7 @@ fn duration_of(
     Some(d.ns)
 }
 
-/// etcd's default `--max-request-bytes` (1.5 MiB). A larger put is refused
-/// ("request is too large", measured on etcd 3.4 over v3 from 1,572,830
-/// bytes of key and value); in a transaction it voids every write batched
-/// with it. The allowance covers key framing and the ownership mark.
-pub const ETCD_REQUEST_LIMIT: usize = 1_572_864;
-pub const ETCD_VALUE_ALLOWANCE: usize = 1_024;
+use crate::etcd::{ETCD_REQUEST_LIMIT, ETCD_VALUE_ALLOWANCE};
 
 /// A definition whose JSON cannot be written to etcd in one request.
 fn fits_in_etcd(def: &Definition, out: &mut Vec<Diagnostic>) {

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 
-use mon::check::duration;
 use mon::config::{self, pick, Loaded, Setting, Source};
 use mon::etcd::{Api, Options};
+use mon::model::duration;
 
 #[derive(clap::Args, Clone)]
 #[command(next_help_heading = "etcd connection")]

@@ -345,7 +345,7 @@ fn json_of(task: &Task, t: &Target, o: &Outcome) -> serde_json::Value {
 }
 
 pub fn go_duration(s: &str) -> Result<Duration, String> {
-    match mon::check::duration::parse(s) {
+    match mon::model::duration::parse(s) {
         Ok(ns) if ns > 0 => Ok(Duration::from_nanos(ns as u64)),
         Ok(_) => Err("must be greater than zero".into()),
         Err(e) => Err(format!("{e} (write e.g. 30s or 2m)")),

@@ -2,6 +2,13 @@
 //! etcd-client) and v2 (the HTTP keys API, which is what 9volt reads).
 //! Every write is guarded by what the caller last saw of the key.
 
+/// etcd's default `--max-request-bytes` (1.5 MiB). A larger put is refused
+/// ("request is too large", measured on etcd 3.4 over v3 from 1,572,830
+/// bytes of key and value); in a transaction it voids every write batched
+/// with it. The allowance covers key framing and the ownership mark.
+pub const ETCD_REQUEST_LIMIT: usize = 1_572_864;
+pub const ETCD_VALUE_ALLOWANCE: usize = 1_024;
+
 mod v2;
 mod v3;
 

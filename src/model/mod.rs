@@ -8,6 +8,7 @@
 pub mod collectd;
 pub mod conveyer;
 pub mod dozor;
+pub mod duration;
 pub mod hastmon;
 pub mod ninevolt;
 pub mod read;

@@ -290,7 +290,7 @@ pub struct GoDuration {
 impl FromNode for GoDuration {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let s = node.as_str()?;
-        match crate::check::duration::parse(s) {
+        match super::duration::parse(s) {
             Ok(ns) => Some(GoDuration {
                 text: s.to_string(),
                 ns,

@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::catalog::Section;
-use crate::check::{duration, ninevolt};
 use crate::etcd::Entry;
+use crate::etcd::{ETCD_REQUEST_LIMIT, ETCD_VALUE_ALLOWANCE};
+use crate::model::duration;
 use crate::model::Model;
 use crate::select::Selection;
 
@@ -611,7 +612,7 @@ pub async fn prepare(
         remote.insert(section, entries);
     }
     let plan = plan(prefix, desired, &remote, opts);
-    let limit = ninevolt::ETCD_REQUEST_LIMIT - ninevolt::ETCD_VALUE_ALLOWANCE / 2;
+    let limit = ETCD_REQUEST_LIMIT - ETCD_VALUE_ALLOWANCE / 2;
     let too_large: Vec<String> = plan
         .changes
         .iter()
@@ -622,7 +623,7 @@ pub async fn prepare(
                 format!(
                     "{} is {bytes} bytes with its secrets resolved; etcd refuses a request over {} bytes",
                     c.key,
-                    ninevolt::ETCD_REQUEST_LIMIT
+                    ETCD_REQUEST_LIMIT
                 )
             })
         })
