@@ -59,7 +59,8 @@ pub struct Definition {
     pub section: Section,
     pub name: String,
     pub name_span: Span,
-    pub node: Node,
+    /// Shared with the model, which hands monitors and alerters to etcd as written.
+    pub node: std::sync::Arc<Node>,
 }
 
 #[derive(Default)]
@@ -173,7 +174,7 @@ impl Catalog {
                         section,
                         name: def.key,
                         name_span: def.key_span,
-                        node: def.value,
+                        node: std::sync::Arc::new(def.value),
                     },
                 );
             }

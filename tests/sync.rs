@@ -461,7 +461,7 @@ fn an_unset_secret_aborts_before_connecting() {
     assert_eq!(out.status.code(), Some(3));
     assert!(
         support::output_text(&out).contains(
-            "alerter `pager` option `token`: environment variable TEST_PD_TOKEN is not set"
+            "defs.yaml:16:22: alerter `pager` option `token`: environment variable TEST_PD_TOKEN is not set"
         ),
         "{}",
         support::output_text(&out)

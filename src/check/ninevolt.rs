@@ -141,7 +141,7 @@ fn duration_of(
         );
         return None;
     }
-    Some(d.ns)
+    Some(i128::from(d.ns))
 }
 
 use crate::etcd::{ETCD_REQUEST_LIMIT, ETCD_VALUE_ALLOWANCE};

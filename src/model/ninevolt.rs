@@ -4,6 +4,8 @@
 //! monitor's type. They reach etcd as the JSON the user wrote (`json`),
 //! never reshaped by the model.
 
+use std::sync::Arc;
+
 use serde_json::Value as Json;
 
 use super::read::{Cx, Fields, FromNode, Spanned};
@@ -81,11 +83,24 @@ pub struct Monitor {
     pub dns_record_type: Option<Spanned<String>>,
     pub dns_max_time: Option<Spanned<GoDuration>>,
     pub dns_expected_count: Option<u32>,
-    /// What goes to etcd: the definition as written.
-    pub json: Json,
+    /// The definition as written: what goes to etcd (`json`).
+    pub written: Arc<Node>,
 }
 
-pub fn monitor(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Monitor> {
+impl Monitor {
+    /// What goes to etcd: the definition as written, never reshaped.
+    pub fn json(&self) -> Json {
+        self.written.to_json()
+    }
+}
+
+pub fn monitor(
+    name: &str,
+    name_span: Span,
+    written: &Arc<Node>,
+    f: Fields,
+    cx: &mut Cx,
+) -> Option<Monitor> {
     let v = |o: Option<Spanned<String>>| o.map(|s| s.value);
     // Every field is read before any `?`, so every bad one is reported.
     let m = Monitor {
@@ -127,7 +142,7 @@ pub fn monitor(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Mo
         dns_record_type: f.opt(cx, "dns-record-type"),
         dns_max_time: f.opt(cx, "dns-max-time"),
         dns_expected_count: f.opt(cx, "dns-expected-count").map(|s| s.value),
-        json: f.node.to_json(),
+        written: Arc::clone(written),
     };
     let kind = f.req::<Kind>(cx, "type")?.value;
     Some(Monitor { kind, ..m })
@@ -178,8 +193,8 @@ pub struct Alerter {
     /// Options in the order written; values may be secret references.
     pub options: Vec<(Spanned<String>, Secret)>,
     pub options_span: Option<Span>,
-    /// What goes to etcd: the definition as written, references resolved at sync.
-    pub json: Json,
+    /// The definition as written: what goes to etcd, references resolved at sync.
+    pub written: Arc<Node>,
 }
 
 impl Alerter {
@@ -202,6 +217,7 @@ impl Alerter {
 pub fn alerter(
     name: &str,
     name_span: Span,
+    written: &Arc<Node>,
     f: Fields,
     cx: &mut Cx,
     place: &Place,
@@ -217,7 +233,7 @@ pub fn alerter(
         description: f.opt::<String>(cx, "description").map(|s| s.value),
         options,
         options_span: f.node.get("options").map(|n| n.span),
-        json: f.node.to_json(),
+        written: Arc::clone(written),
         kind: f.req::<AlerterKind>(cx, "type")?.value,
     })
 }

@@ -284,7 +284,8 @@ impl FromNode for ConfString {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoDuration {
     pub text: String,
-    pub ns: i128,
+    /// Go's `time.Duration` is an int64 of nanoseconds; `parse` refuses more.
+    pub ns: i64,
 }
 
 impl FromNode for GoDuration {
@@ -293,7 +294,7 @@ impl FromNode for GoDuration {
         match super::duration::parse(s) {
             Ok(ns) => Some(GoDuration {
                 text: s.to_string(),
-                ns,
+                ns: ns as i64,
             }),
             Err(why) => {
                 let hint = if s.trim().chars().all(|c| c.is_ascii_digit()) && !s.trim().is_empty() {

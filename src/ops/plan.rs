@@ -120,7 +120,7 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for a in model.alerters.values() {
-        let mut value = a.json.clone();
+        let mut value = a.written.to_json();
         let written = digest(&value);
         let mut secrets = Vec::new();
         for (k, secret) in &a.options {
@@ -132,7 +132,7 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
                 ));
             }
             if is_ref {
-                match secret.resolve() {
+                match crate::secret::resolve(&secret.reference.to_json(), &secret.dir) {
                     Ok(v) => {
                         if let Some(o) =
                             value.get_mut("options").and_then(|o| o.get_mut(k.as_str()))
@@ -140,9 +140,10 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
                             *o = Value::String(v);
                         }
                     }
-                    Err(e) => {
-                        errors.push(format!("alerter `{}` option `{}`: {e}", a.name, k.value))
-                    }
+                    Err(e) => errors.push(format!(
+                        "{}: alerter `{}` option `{}`: {e}",
+                        secret.at, a.name, k.value
+                    )),
                 }
             }
         }
@@ -155,11 +156,12 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
         });
     }
     for m in model.monitors.values() {
+        let value = m.json();
         out.push(Desired {
             section: Section::Monitor,
             name: m.name.clone(),
-            digest: digest(&m.json),
-            value: m.json.clone(),
+            digest: digest(&value),
+            value,
             secrets: Vec::new(),
         });
     }
