@@ -4,8 +4,7 @@ use clap::ValueEnum;
 
 use mon::exit::Exit;
 use mon::ops::render::{self, Status, WriteOptions};
-use mon::ops::validate;
-use mon::render::{Context, Target, Templates};
+use mon::render::Target;
 
 /// Write hastmon, collectd, Conveyer and Dozor files from the definitions
 #[derive(clap::Args)]
@@ -89,23 +88,6 @@ pub fn run(args: Args, color: bool) -> Exit {
     };
     let paths = super::paths_or_configured(args.paths, cfg.as_ref());
     super::allow_secrets_under(&paths);
-    let loaded = match validate::load(&paths) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {}: {}", e.path.display(), e.message);
-            return Exit::Io;
-        }
-    };
-    if loaded.errors() > 0 {
-        return super::refuse_invalid(&loaded, color, "refusing to render", "written");
-    }
-    let templates = match Templates::load(templates_dir.as_deref()) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Io;
-        }
-    };
     let targets: Vec<Target> = match args.target {
         RenderTarget::All => Target::ALL.to_vec(),
         RenderTarget::Hastmon => vec![Target::Hastmon],
@@ -113,30 +95,29 @@ pub fn run(args: Args, color: bool) -> Exit {
         RenderTarget::Conveyer => vec![Target::Conveyer],
         RenderTarget::Dozor => vec![Target::Dozor],
     };
-    let ctx = Context {
-        model: &loaded.model,
-        templates: &templates,
+    let request = render::Request {
+        paths: &paths,
+        out_dir: &out_dir,
+        templates: templates_dir.as_deref(),
+        targets: &targets,
         selection: &selection,
+        write: WriteOptions {
+            dry_run: args.dry_run,
+            diff: args.diff,
+            check: args.check,
+            show_secrets: args.show_secrets,
+        },
     };
-    let mut outputs = Vec::new();
-    for t in targets {
-        match mon::render::render(&ctx, t) {
-            Ok(o) => outputs.extend(o),
-            Err(e) => {
-                eprintln!("error: {e}; nothing was written");
-                return Exit::Io;
-            }
-        }
-    }
-    let opts = WriteOptions {
-        dry_run: args.dry_run,
-        diff: args.diff,
-        check: args.check,
-        show_secrets: args.show_secrets,
-    };
-    let reports = match render::write(&outputs, &out_dir, &opts) {
+    let reports = match render::run(request) {
         Ok(r) => r,
-        Err(e) => {
+        Err(render::Error::Path(e)) => {
+            eprintln!("error: {}: {}", e.path.display(), e.message);
+            return Exit::Io;
+        }
+        Err(render::Error::Invalid(loaded)) => {
+            return super::refuse_invalid(&loaded, color, "refusing to render", "written")
+        }
+        Err(render::Error::Io(e)) => {
             eprintln!("error: {e}");
             return Exit::Io;
         }

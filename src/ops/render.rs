@@ -1,4 +1,5 @@
-//! Installing rendered files: atomically (a temporary file in the same
+//! `mon render` as one operation: definitions to model to files. Files are
+//! installed atomically (a temporary file in the same
 //! directory, then rename), only when the content or mode changes, with a
 //! unified diff against what is on disk, and collectd's own check first.
 
@@ -201,4 +202,47 @@ fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
     } else {
         Err(std::io::Error::last_os_error())
     }
+}
+
+/// What `mon render` was asked for.
+pub struct Request<'a> {
+    pub paths: &'a [PathBuf],
+    pub out_dir: &'a Path,
+    pub templates: Option<&'a Path>,
+    pub targets: &'a [crate::render::Target],
+    pub selection: &'a crate::select::Selection,
+    pub write: WriteOptions,
+}
+
+/// Why nothing (or not everything) was rendered.
+pub enum Error {
+    /// A named path cannot be used at all.
+    Path(crate::source::PathError),
+    /// The definitions have errors: nothing is rendered from them.
+    Invalid(Box<crate::ops::validate::Loaded>),
+    /// A template, a secret or an output file could not be used; the
+    /// message says what was or was not written.
+    Io(String),
+}
+
+/// The whole of `mon render`: load and check the definitions, render every
+/// target from the model, then install the files (or compare them).
+pub fn run(req: Request) -> Result<Vec<FileReport>, Error> {
+    let loaded = crate::ops::validate::load(req.paths).map_err(Error::Path)?;
+    if loaded.errors() > 0 {
+        return Err(Error::Invalid(Box::new(loaded)));
+    }
+    let templates = crate::render::Templates::load(req.templates).map_err(Error::Io)?;
+    let ctx = crate::render::Context {
+        model: &loaded.model,
+        templates: &templates,
+        selection: req.selection,
+    };
+    let mut outputs = Vec::new();
+    for t in req.targets {
+        let o = crate::render::render(&ctx, *t)
+            .map_err(|e| Error::Io(format!("{e}; nothing was written")))?;
+        outputs.extend(o);
+    }
+    write(&outputs, req.out_dir, &req.write).map_err(Error::Io)
 }
