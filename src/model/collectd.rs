@@ -49,10 +49,10 @@ pub fn broker(
     Some(Broker {
         name: name.to_string(),
         name_span,
-        user: f.opt(cx, "user").map(|s: Spanned<String>| s.value),
+        user: f.value::<String>(cx, "user"),
         password: f.opt(cx, "password").map(|s| place.secret(s)),
         secure: f.opt(cx, "secure"),
-        cafile: f.opt(cx, "cafile").map(|s: Spanned<String>| s.value),
+        cafile: f.value::<String>(cx, "cafile"),
         host: f.req(cx, "host")?,
     })
 }
@@ -286,20 +286,12 @@ impl Host {
     }
 }
 
-fn strings(f: &Fields, cx: &mut Cx, key: &str) -> Option<String> {
-    f.opt::<String>(cx, key).map(|s| s.value)
-}
-
-fn conf(f: &Fields, cx: &mut Cx, key: &str) -> Option<ConfString> {
-    f.opt::<ConfString>(cx, key).map(|s| s.value)
-}
-
 pub fn host(name: &str, name_span: Span, f: Fields, cx: &mut Cx, place: &Place) -> Option<Host> {
     let paths = f.object(cx, "paths").map(|p| Paths {
-        collectd_conf: conf(&p, cx, "collectd_conf"),
-        monitor_config: conf(&p, cx, "monitor_config"),
-        local_dir: conf(&p, cx, "local_dir"),
-        base_path: conf(&p, cx, "base_path"),
+        collectd_conf: p.value(cx, "collectd_conf"),
+        monitor_config: p.value(cx, "monitor_config"),
+        local_dir: p.value(cx, "local_dir"),
+        base_path: p.value(cx, "base_path"),
     });
     let services = f.named(cx, "services", |cx, n, s| {
         Some(Service {
@@ -318,35 +310,33 @@ pub fn host(name: &str, name_span: Span, f: Fields, cx: &mut Cx, place: &Place) 
         })
     });
     let replacer = f.object(cx, "replacer").map(|r| Replacer {
-        config_path: strings(&r, cx, "config_path"),
-        command_path: strings(&r, cx, "command_path"),
-        pid_path: strings(&r, cx, "pid_path"),
-        report_path: strings(&r, cx, "report_path"),
-        lua_path: strings(&r, cx, "lua_path"),
-        log_device: strings(&r, cx, "log_device"),
-        log_level: strings(&r, cx, "log_level"),
+        config_path: r.value(cx, "config_path"),
+        command_path: r.value(cx, "command_path"),
+        pid_path: r.value(cx, "pid_path"),
+        report_path: r.value(cx, "report_path"),
+        lua_path: r.value(cx, "lua_path"),
+        log_device: r.value(cx, "log_device"),
+        log_level: r.value(cx, "log_level"),
         start: r.opt(cx, "start"),
         stop: r.opt(cx, "stop"),
     });
     let triggers = f.named(cx, "triggers", |cx, n, t| {
         let metric = t.object(cx, "metric").and_then(|m| {
             Some(Condition::Metric(MetricCondition {
-                plugin_instance: strings(&m, cx, "plugin_instance"),
-                type_: strings(&m, cx, "type"),
-                type_instance: strings(&m, cx, "type_instance"),
-                value_index: m
-                    .opt(cx, "value_index")
-                    .map_or(1, |s: Spanned<u32>| s.value),
+                plugin_instance: m.value(cx, "plugin_instance"),
+                type_: m.value(cx, "type"),
+                type_instance: m.value(cx, "type_instance"),
+                value_index: m.value::<u32>(cx, "value_index").unwrap_or(1),
                 above: m.opt(cx, "above"),
                 below: m.opt(cx, "below"),
-                plugin: strings(&m, cx, "plugin")?,
+                plugin: m.value(cx, "plugin")?,
             }))
         });
         let notification = t.object(cx, "notification").and_then(|m| {
             Some(Condition::Notification(NotificationCondition {
-                plugin: strings(&m, cx, "plugin"),
-                type_: strings(&m, cx, "type"),
-                host: strings(&m, cx, "host"),
+                plugin: m.value(cx, "plugin"),
+                type_: m.value(cx, "type"),
+                host: m.value(cx, "host"),
                 severity: m.req::<Severity>(cx, "severity")?.value,
             }))
         });
@@ -391,44 +381,38 @@ pub fn host(name: &str, name_span: Span, f: Fields, cx: &mut Cx, place: &Place) 
         servers: n.list(cx, "servers", |cx, s| {
             Some(Server {
                 span: s.span(),
-                port: s
-                    .opt(cx, "port")
-                    .map_or(DEFAULT_NETWORK_PORT, |p: Spanned<u16>| p.value),
+                port: s.value::<u16>(cx, "port").unwrap_or(DEFAULT_NETWORK_PORT),
                 security_level: s.opt(cx, "security_level"),
-                username: conf(&s, cx, "username"),
+                username: s.value(cx, "username"),
                 password: s.opt(cx, "password").map(|p| place.secret(p)),
-                host: conf(&s, cx, "host")?,
+                host: s.value(cx, "host")?,
             })
         }),
         listen: n.list(cx, "listen", |cx, l| {
             Some(Listen {
                 span: l.span(),
-                port: l
-                    .opt(cx, "port")
-                    .map_or(DEFAULT_NETWORK_PORT, |p: Spanned<u16>| p.value),
+                port: l.value::<u16>(cx, "port").unwrap_or(DEFAULT_NETWORK_PORT),
                 security_level: l.opt(cx, "security_level"),
-                auth_file: conf(&l, cx, "auth_file"),
-                host: conf(&l, cx, "host")?,
+                auth_file: l.value(cx, "auth_file"),
+                host: l.value(cx, "host")?,
             })
         }),
-        time_to_live: n.opt(cx, "time_to_live").map(|s: Spanned<u8>| s.value),
-        max_packet_size: n.opt(cx, "max_packet_size").map(|s: Spanned<u16>| s.value),
-        forward: n.opt(cx, "forward").map(|s: Spanned<bool>| s.value),
+        time_to_live: n.value::<u8>(cx, "time_to_live"),
+        max_packet_size: n.value::<u16>(cx, "max_packet_size"),
+        forward: n.value::<bool>(cx, "forward"),
     });
     Some(Host {
         name: name.to_string(),
         name_span,
         command_topic: f.opt(cx, "command_topic"),
         result_topic: f.opt(cx, "result_topic"),
-        qos: f.opt(cx, "qos").map(|s: Spanned<u8>| s.value),
-        clean_session: f.opt(cx, "clean_session").map(|s: Spanned<bool>| s.value),
-        reconnect_interval: f
-            .opt(cx, "reconnect_interval")
-            .map(|s: Spanned<u32>| s.value),
-        log_level: strings(&f, cx, "log_level"),
-        log_device: strings(&f, cx, "log_device"),
-        hostname: conf(&f, cx, "hostname"),
-        interval: f.opt(cx, "interval").map(|s: Spanned<f64>| s.value),
+        qos: f.value::<u8>(cx, "qos"),
+        clean_session: f.value::<bool>(cx, "clean_session"),
+        reconnect_interval: f.value::<u32>(cx, "reconnect_interval"),
+        log_level: f.value(cx, "log_level"),
+        log_device: f.value(cx, "log_device"),
+        hostname: f.value(cx, "hostname"),
+        interval: f.value::<f64>(cx, "interval"),
         paths: paths.unwrap_or_default(),
         services,
         replacer,
@@ -437,9 +421,4 @@ pub fn host(name: &str, name_span: Span, f: Fields, cx: &mut Cx, place: &Place) 
         network,
         broker: f.req(cx, "broker")?,
     })
-}
-
-/// The option names of a plugin, for the checks on collectd's boolean words.
-pub fn option_names(p: &Plugin) -> impl Iterator<Item = &Spanned<String>> {
-    p.options.iter().map(|o| &o.key)
 }

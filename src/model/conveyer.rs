@@ -49,7 +49,7 @@ impl Conveyer {
 
 pub fn build(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Conveyer> {
     let host = f.opt(cx, "host");
-    let port = f.opt(cx, "port").map(|p: Spanned<u16>| p.value);
+    let port = f.value::<u16>(cx, "port");
     let logs = f.req(cx, "logs");
     let logstash = f.object(cx, "logstash");
     let tag = logstash
@@ -61,10 +61,7 @@ pub fn build(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Conv
     let plugin = f.object(cx, "plugin")?;
     let config_path = plugin.opt(cx, "config_path");
     let state_file = plugin.req(cx, "state_file");
-    let metrics = plugin
-        .opt(cx, "metrics")
-        .map(|m| m.value)
-        .unwrap_or_default();
+    let metrics = plugin.value(cx, "metrics").unwrap_or_default();
     Some(Conveyer {
         name: name.to_string(),
         name_span,

@@ -97,7 +97,7 @@ impl Agent {
 }
 
 fn s(f: &Fields, cx: &mut Cx, key: &str) -> Option<String> {
-    f.opt::<String>(cx, key).map(|s| s.value)
+    f.value::<String>(cx, key)
 }
 
 pub fn build(
@@ -111,7 +111,7 @@ pub fn build(
         let filter = p.object(cx, "filter").and_then(|x| {
             Some(Filter {
                 group: x.opt(cx, "group"),
-                as_number: s(&x, cx, "as").as_deref() == Some("number"),
+                as_number: x.value::<String>(cx, "as").as_deref() == Some("number"),
                 regex: x.req(cx, "regex")?,
             })
         });
@@ -126,31 +126,31 @@ pub fn build(
                 value: n.value.to_string(),
                 span: n.span,
             },
-            fire_description: s(&p, cx, "fire_description"),
-            interval_ms: p.opt(cx, "interval_ms").map(|i: Spanned<u32>| i.value),
-            exec: p.opt(cx, "exec").map(|e| e.value).unwrap_or_default(),
+            fire_description: p.value(cx, "fire_description"),
+            interval_ms: p.value::<u32>(cx, "interval_ms"),
+            exec: p.value(cx, "exec").unwrap_or_default(),
             filter,
             validate,
-            custom: s(&p, cx, "custom"),
-            version: s(&p, cx, "version")?,
-            category: s(&p, cx, "category")?,
+            custom: p.value(cx, "custom"),
+            version: p.value(cx, "version")?,
+            category: p.value(cx, "category")?,
         })
     });
     let bus = f.object(cx, "bus")?;
     let redis = bus.object(cx, "redis").map(|r| Redis {
-        host: s(&r, cx, "host"),
-        port: r.opt(cx, "port").map(|p: Spanned<u16>| p.value),
-        db: r.opt(cx, "db").map(|d: Spanned<u32>| d.value),
+        host: r.value(cx, "host"),
+        port: r.value::<u16>(cx, "port"),
+        db: r.value::<u32>(cx, "db"),
         password: r.opt(cx, "password").map(|p| place.secret(p)),
     });
     Some(Agent {
         name: name.to_string(),
         name_span,
-        plugin_dir: s(&f, cx, "plugin_dir"),
+        plugin_dir: f.value(cx, "plugin_dir"),
         redis,
         control_channel: s(&bus, cx, "control_channel"),
         events_channel: bus.req(cx, "events_channel")?,
         plugins,
-        host: s(&f, cx, "host")?,
+        host: f.value(cx, "host")?,
     })
 }

@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use super::read::{Cx, Fields, FromNode, Spanned};
 use super::types::{
-    Address, ExecPath, HastSecret, HastWord, NodeName, PathSegment, ResourceName, Secret,
-    SecretRef, MAX_EXEC,
+    Address, ExecPath, HastSecret, NodeName, PathSegment, ResourceName, Secret, SecretRef, MAX_EXEC,
 };
 use super::Place;
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -188,11 +187,6 @@ impl Resource {
             })
             .collect()
     }
-    pub fn role_of(&self, node: &str) -> Option<Role> {
-        self.members()
-            .find(|(n, _)| n.as_str() == node)
-            .map(|(_, r)| r)
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -363,8 +357,8 @@ pub fn build(
             exec_span: rf.span_of(cx, "exec"),
             has_commands: rf.span_of(cx, "commands").is_some(),
             primary: rf.req(cx, "primary")?,
-            secondary: rf.opt(cx, "secondary").map(|s| s.value).unwrap_or_default(),
-            watchdog: rf.opt(cx, "watchdog").map(|s| s.value).unwrap_or_default(),
+            secondary: rf.value(cx, "secondary").unwrap_or_default(),
+            watchdog: rf.value(cx, "watchdog").unwrap_or_default(),
             priority: rf.named_values(cx, "priority"),
             friends,
             key: rf.object(cx, "key").and_then(|k| Key::read(k, cx, place)),
@@ -431,9 +425,4 @@ fn generated(
     }
     // The directory's words were checked; the file name's are the resource's.
     ExecPath::read(&full, r.span, "hook script path", cx).map(|p| (p, file))
-}
-
-/// A word hastmon reads, for values that come from elsewhere (secrets).
-pub fn word<const MAX: usize>(s: &str) -> Result<HastWord<MAX>, String> {
-    HastWord::new(s)
 }

@@ -101,47 +101,40 @@ pub fn monitor(
     f: Fields,
     cx: &mut Cx,
 ) -> Option<Monitor> {
-    let v = |o: Option<Spanned<String>>| o.map(|s| s.value);
     // Every field is read before any `?`, so every bad one is reported.
     let m = Monitor {
         name: name.to_string(),
         name_span,
         kind: Kind::Tcp,
-        description: v(f.opt(cx, "description")),
+        description: f.value(cx, "description"),
         host: f.opt(cx, "host"),
         interval: f.opt(cx, "interval"),
         timeout: f.opt(cx, "timeout"),
         port: f.opt(cx, "port"),
         expect: f.opt(cx, "expect"),
-        disable: f.opt(cx, "disable").is_some_and(|b: Spanned<bool>| b.value),
-        tags: f.opt(cx, "tags").map(|s| s.value).unwrap_or_default(),
-        member_tag: v(f.opt(cx, "member-tag")),
+        disable: f.value::<bool>(cx, "disable").unwrap_or(false),
+        tags: f.value(cx, "tags").unwrap_or_default(),
+        member_tag: f.value(cx, "member-tag"),
         warning_threshold: f.opt(cx, "warning-threshold"),
         critical_threshold: f.opt(cx, "critical-threshold"),
-        warning_alerter: f
-            .opt(cx, "warning-alerter")
-            .map(|s| s.value)
-            .unwrap_or_default(),
-        critical_alerter: f
-            .opt(cx, "critical-alerter")
-            .map(|s| s.value)
-            .unwrap_or_default(),
-        send: v(f.opt(cx, "send")),
+        warning_alerter: f.value(cx, "warning-alerter").unwrap_or_default(),
+        critical_alerter: f.value(cx, "critical-alerter").unwrap_or_default(),
+        send: f.value(cx, "send"),
         read_timeout: f.opt(cx, "read-timeout"),
         write_timeout: f.opt(cx, "write-timeout"),
-        read_size: f.opt(cx, "read-size").map(|s| s.value),
-        url: v(f.opt(cx, "url")),
-        method: v(f.opt(cx, "method")),
-        ssl: f.opt(cx, "ssl").is_some_and(|b: Spanned<bool>| b.value),
-        status_code: f.opt(cx, "status-code").map(|s| s.value),
-        request_body: v(f.opt(cx, "request-body")),
-        command: v(f.opt(cx, "command")),
-        args: f.opt(cx, "args").map(|s| s.value).unwrap_or_default(),
-        return_code: f.opt(cx, "return-code").map(|s| s.value),
-        dns_target: v(f.opt(cx, "dns-target")),
+        read_size: f.value(cx, "read-size"),
+        url: f.value(cx, "url"),
+        method: f.value(cx, "method"),
+        ssl: f.value::<bool>(cx, "ssl").unwrap_or(false),
+        status_code: f.value(cx, "status-code"),
+        request_body: f.value(cx, "request-body"),
+        command: f.value(cx, "command"),
+        args: f.value(cx, "args").unwrap_or_default(),
+        return_code: f.value(cx, "return-code"),
+        dns_target: f.value(cx, "dns-target"),
         dns_record_type: f.opt(cx, "dns-record-type"),
         dns_max_time: f.opt(cx, "dns-max-time"),
-        dns_expected_count: f.opt(cx, "dns-expected-count").map(|s| s.value),
+        dns_expected_count: f.value(cx, "dns-expected-count"),
         written: Arc::clone(written),
     };
     let kind = f.req::<Kind>(cx, "type")?.value;
@@ -230,7 +223,7 @@ pub fn alerter(
     Some(Alerter {
         name: name.to_string(),
         name_span,
-        description: f.opt::<String>(cx, "description").map(|s| s.value),
+        description: f.value::<String>(cx, "description"),
         options,
         options_span: f.node.get("options").map(|n| n.span),
         written: Arc::clone(written),

@@ -224,6 +224,10 @@ impl<'n> Fields<'n> {
             span: n.span,
         })
     }
+    /// An optional field's value, when its place is not needed.
+    pub fn value<T: FromNode>(&self, cx: &mut Cx, key: &str) -> Option<T> {
+        self.opt(cx, key).map(|s| s.value)
+    }
     /// A field the schema requires; `None` only when it was already reported.
     pub fn req<T: FromNode>(&self, cx: &mut Cx, key: &str) -> Option<Spanned<T>> {
         self.opt(cx, key)
@@ -232,10 +236,6 @@ impl<'n> Fields<'n> {
     pub fn span_of(&self, cx: &mut Cx, key: &str) -> Option<Span> {
         cx.saw(self.path, key);
         self.node.get(key).map(|n| n.span)
-    }
-    /// The span of a key as written, for findings about the key itself.
-    pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.node.entry(key).map(|e| e.key_span)
     }
     /// A nested mapping.
     pub fn object(&self, cx: &mut Cx, key: &str) -> Option<Fields<'n>> {

@@ -2,7 +2,7 @@
 //! program's file only through one of these, so a definition that builds is
 //! one its reader takes as written.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -357,23 +357,6 @@ impl SecretRef {
             SecretRef::Literal(s) => serde_json::Value::String(s.clone()),
             SecretRef::Env(n) => serde_json::json!({ "env": n }),
             SecretRef::File(p) => serde_json::json!({ "file": p }),
-        }
-    }
-}
-
-/// Where a definition was written: its file's directory (for `{file:}`
-/// secrets) and a `path:line:col` to name in errors found after resolution.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Origin {
-    pub dir: PathBuf,
-    pub file: PathBuf,
-}
-
-impl Origin {
-    pub fn new(path: &Path) -> Origin {
-        Origin {
-            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-            file: path.to_path_buf(),
         }
     }
 }
