@@ -174,10 +174,6 @@ pub fn run(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let targets = match send::targets(&sel, command) {
-        Ok(t) => t,
-        Err(e) => return target_failed(e, color),
-    };
     let verbose = a.verbose;
     let ignored: mon::mqtt::Ignored = Arc::new(move |topic: &str, payload: &str| {
         if verbose {
@@ -188,31 +184,24 @@ pub fn run(
             );
         }
     });
-    let results = super::small_runtime().block_on(send::send_all(
-        targets,
-        task.clone(),
+    let req = send::Request {
+        selection: sel,
+        task: task.clone(),
+        command: command.map(|(s, c)| (s.to_string(), c.to_string())),
         timeout,
-        a.client_id.clone(),
+        client_id: a.client_id.clone(),
         ignored,
-    ));
+    };
+    let results = match super::small_runtime().block_on(send::run(req)) {
+        Ok(r) => r,
+        Err(e) => return target_failed(e, color),
+    };
     let worst = results
         .iter()
         .map(|(_, o)| exit_of(o))
         .max_by_key(|e| rank(*e))
         .unwrap_or(Exit::Ok);
     let color = color && std::io::stdout().is_terminal();
-    // The passwords mon resolved stay out of what it prints, even when a
-    // host echoes one back in its output.
-    let secrets: Vec<String> = results
-        .iter()
-        .filter_map(|(t, _)| t.password.as_ref())
-        .map(|p| p.expose().to_string())
-        .filter(|p| p.len() >= 6)
-        .collect();
-    let results: Vec<(Target, Outcome)> = results
-        .into_iter()
-        .map(|(t, o)| (t, redact_outcome(o, &secrets)))
-        .collect();
     let printed = super::emit(|out| match a.format {
         SendFormat::Text => {
             for (t, o) in &results {
@@ -229,28 +218,6 @@ pub fn run(
     match printed {
         Ok(()) => worst,
         Err(code) => code,
-    }
-}
-
-fn redact_outcome(o: Outcome, secrets: &[String]) -> Outcome {
-    match o {
-        Outcome::Result {
-            task_id,
-            code,
-            mut message,
-            latency,
-        } => {
-            for s in secrets {
-                message = message.replace(s.as_str(), "(secret)");
-            }
-            Outcome::Result {
-                task_id,
-                code,
-                message,
-                latency,
-            }
-        }
-        other => other,
     }
 }
 

@@ -6,9 +6,6 @@ use mon::mqtt::Task;
 
 use super::send::{go_duration, TargetArgs};
 
-/// Largest collectd.conf sent: the plugin holds the whole text in one message.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
-
 /// Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement's result
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
@@ -35,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let text = match read(&args.file) {
+    let text = match mon::ops::send::read_config(&args.file) {
         Ok(t) => t,
         Err(m) => {
             eprintln!("error: {}: {m}; nothing was sent", args.file.display());
@@ -65,28 +62,4 @@ pub fn run(args: Args, color: bool) -> Exit {
         args.timeout,
         color,
     )
-}
-
-fn read(path: &std::path::Path) -> Result<String, String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| mon::source::io_message(&e))?;
-    // A pipe would block and a device never end (/dev/zero reports size 0).
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| mon::source::io_message(&e))?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(format!(
-            "the file is over {MAX_CONFIG_BYTES} bytes, the most send-config takes"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 (bad byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
 }

@@ -1,11 +1,11 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use mon::exit::Exit;
 use mon::ops::plan::Action;
-use mon::ops::sync::{self, Limits, Refusal};
+use mon::ops::sync::{self, Limits, Outcome, Refusal};
 
 use super::etcd::{EtcdArgs, OwnerArgs};
 use super::plan::{self, PlanArgs, PlanFormat, Request};
@@ -92,69 +92,77 @@ pub fn run(args: Args, color: bool) -> Exit {
         Err(code) => return code,
     };
     let json = planned.format == PlanFormat::Json;
-    // JSON is one document, plan and outcome, printed at the end.
-    let finish = |planned: &plan::Planned, outcome: serde_json::Value, code: Exit| {
-        if json {
-            if let Err(c) = plan::print(planned, color, Some(&outcome)) {
-                return c;
-            }
-        }
-        code
-    };
     if !json {
         if let Err(code) = plan::print(&planned, color, None) {
             return code;
         }
     }
-    if let Some(saved) = &saved {
-        let differences = mon::ops::plan::differences(saved, &planned.prepared.plan);
-        if !differences.is_empty() {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    // Made at the first write, so it never draws over the question.
+    let total = planned.prepared.plan.pending() as u64;
+    let bar = std::cell::OnceCell::new();
+    let inc = |n| bar.get_or_init(|| progress(total)).inc(n);
+    let req = sync::Request {
+        saved: saved.as_ref(),
+        limits: Limits {
+            max_delete: args.max_delete,
+            force: args.force,
+        },
+        dry_run: args.dry_run,
+        confirm: (interactive && !args.yes).then_some(&confirm as &dyn Fn(usize) -> bool),
+        progress: &inc,
+    };
+    let ran = rt.block_on(sync::run(&mut planned.prepared, req));
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    let (outcome, code) = report(ran, &planned.prepared.plan.owner, args.plan.as_deref());
+    // JSON is one document, plan and outcome, printed at the end.
+    if json {
+        if let Err(c) = plan::print(&planned, color, Some(&outcome)) {
+            return c;
+        }
+    }
+    code
+}
+
+/// Tells the operator how the sync ended; returns the outcome for JSON and the exit code.
+fn report(ran: Outcome, owner: &str, plan_file: Option<&std::path::Path>) -> (Value, Exit) {
+    match ran {
+        Outcome::Stale(differences) => {
             eprintln!(
                 "error: refusing to apply {}: it no longer describes what a sync would do:\n  {}\nnothing was written; run `mon diff --out` again and review the new plan",
-                args.plan.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+                plan_file.map(|p| p.display().to_string()).unwrap_or_default(),
                 plan::keys(&differences)
             );
             let outcome =
                 json!({"status": "refused", "reason": "stale plan", "differences": differences});
-            return finish(&planned, outcome, Exit::Refused);
+            (outcome, Exit::Refused)
         }
+        Outcome::Refused(refusal) => {
+            explain(&refusal, owner);
+            (
+                json!({"status": "refused", "reason": refusal.reason()}),
+                Exit::Refused,
+            )
+        }
+        Outcome::DryRun => {
+            eprintln!("dry run: nothing was written");
+            (json!({"status": "dry-run"}), Exit::Ok)
+        }
+        Outcome::NothingToDo => (json!({"status": "nothing to do"}), Exit::Ok),
+        Outcome::NotConfirmed => {
+            eprintln!("not applied: nothing was written");
+            (
+                json!({"status": "refused", "reason": "not confirmed"}),
+                Exit::Refused,
+            )
+        }
+        Outcome::Applied(report) => applied(report),
     }
-    let p = &planned.prepared.plan;
-    let limits = Limits {
-        max_delete: args.max_delete,
-        force: args.force,
-    };
-    if let Err(refusal) = sync::guard(p, &limits) {
-        explain(&refusal, &p.owner);
-        let outcome = json!({"status": "refused", "reason": reason(&refusal)});
-        return finish(&planned, outcome, Exit::Refused);
-    }
-    if args.dry_run {
-        eprintln!("dry run: nothing was written");
-        return finish(&planned, json!({"status": "dry-run"}), Exit::Ok);
-    }
-    if p.pending() == 0 {
-        return finish(&planned, json!({"status": "nothing to do"}), Exit::Ok);
-    }
-    let deletes = p.count(Action::Delete);
-    let ask = deletes > 0
-        && !args.yes
-        && std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal();
-    if ask && !confirm(deletes) {
-        eprintln!("not applied: nothing was written");
-        let outcome = json!({"status": "refused", "reason": "not confirmed"});
-        return finish(&planned, outcome, Exit::Refused);
-    }
+}
 
-    let bar = progress(p.pending() as u64);
-    let report = rt.block_on(sync::apply(
-        &mut planned.prepared.store,
-        &planned.prepared.plan,
-        &|n| bar.inc(n),
-    ));
-    bar.finish_and_clear();
-
+fn applied(report: sync::Report) -> (Value, Exit) {
     let count = |a| report.applied.get(&a).copied().unwrap_or(0);
     eprintln!(
         "applied: {} added, {} changed, {} deleted",
@@ -186,7 +194,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         }
         eprintln!("Nothing was left half-written: `mon diff` shows what is left, and a rerun of `mon sync` converges.");
         eprintln!("hint: {}", super::etcd_hint(e));
-        return finish(&planned, outcome, Exit::Unreachable);
+        return (outcome, Exit::Unreachable);
     }
     if !report.conflicts.is_empty() {
         outcome["status"] = json!("conflicts");
@@ -195,17 +203,9 @@ pub fn run(args: Args, color: bool) -> Exit {
             report.conflicts.len(),
             report.conflicts.join("\n  ")
         );
-        return finish(&planned, outcome, Exit::Conflict);
+        return (outcome, Exit::Conflict);
     }
-    finish(&planned, outcome, Exit::Ok)
-}
-
-fn reason(refusal: &Refusal) -> &'static str {
-    match refusal {
-        Refusal::OwnedElsewhere(_) => "owned by other definitions",
-        Refusal::TooMany { .. } => "more deletions than --max-delete",
-        Refusal::Most { .. } => "deletes most of what this owner has",
-    }
+    (outcome, Exit::Ok)
 }
 
 /// Says why the guard refused, and what would change its mind.

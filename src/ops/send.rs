@@ -273,3 +273,84 @@ pub async fn send_all(
     out.sort_by_key(|(i, _, _)| *i);
     out.into_iter().map(|(_, t, o)| (t, o)).collect()
 }
+
+/// What to send where, and how long to wait.
+pub struct Request {
+    pub selection: Selection,
+    pub task: Task,
+    /// The service and command to check against the hosts' definitions.
+    pub command: Option<(String, String)>,
+    pub timeout: Duration,
+    pub client_id: Option<String>,
+    /// Told about messages on a result topic that are not this task's result.
+    pub ignored: Ignored,
+}
+
+/// Resolves the targets, sends the task to all of them and returns one
+/// outcome per target, in target order. The passwords mon resolved are
+/// redacted from the hosts' messages, even when a host echoes one back.
+pub async fn run(req: Request) -> Result<Vec<(Target, Outcome)>, TargetError> {
+    let command = req.command.as_ref().map(|(s, c)| (s.as_str(), c.as_str()));
+    let targets = targets(&req.selection, command)?;
+    let results = send_all(targets, req.task, req.timeout, req.client_id, req.ignored).await;
+    let secrets: Vec<String> = results
+        .iter()
+        .filter_map(|(t, _)| t.password.as_ref())
+        .map(|p| p.expose().to_string())
+        .filter(|p| p.len() >= 6)
+        .collect();
+    Ok(results
+        .into_iter()
+        .map(|(t, o)| (t, redact(o, &secrets)))
+        .collect())
+}
+
+fn redact(o: Outcome, secrets: &[String]) -> Outcome {
+    match o {
+        Outcome::Result {
+            task_id,
+            code,
+            mut message,
+            latency,
+        } => {
+            for s in secrets {
+                message = message.replace(s.as_str(), "(secret)");
+            }
+            Outcome::Result {
+                task_id,
+                code,
+                message,
+                latency,
+            }
+        }
+        other => other,
+    }
+}
+
+/// Largest collectd.conf sent: the plugin holds the whole text in one message.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads a collectd.conf to send: a regular file (a pipe would block and a
+/// device never end), UTF-8, at most `MAX_CONFIG_BYTES`.
+pub fn read_config(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| crate::source::io_message(&e))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| crate::source::io_message(&e))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "the file is over {MAX_CONFIG_BYTES} bytes, the most send-config takes"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 (bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}

@@ -1,12 +1,14 @@
-//! Applying a plan to etcd: guarded writes in batches within etcd's limits,
-//! alerters before the monitors that name them, deletions last. Reports
-//! exactly what was applied when something stops it part way.
+//! Applying a plan to etcd: the policy (a saved plan must still hold, the
+//! deletion guards, dry runs, asking before deleting), then guarded writes
+//! in batches within etcd's limits, alerters before the monitors that name
+//! them, deletions last. Reports exactly what was applied when something
+//! stops it part way.
 
 use std::collections::BTreeMap;
 
 use crate::catalog::Section;
 use crate::etcd::{self, Guard, Op, Store};
-use crate::ops::plan::{Action, Change, Plan};
+use crate::ops::plan::{differences, Action, Change, Plan, Prepared, Saved};
 
 #[derive(Default)]
 pub struct Report {
@@ -21,6 +23,62 @@ pub struct Report {
     pub unknown: Vec<String>,
 }
 
+/// What `run` may do with a prepared plan.
+pub struct Request<'a> {
+    /// The plan `mon diff --out` saved: applied only if the fresh plan is the same.
+    pub saved: Option<&'a Saved>,
+    pub limits: Limits,
+    /// Decide and report, write nothing.
+    pub dry_run: bool,
+    /// Asked before a plan that deletes is applied, with the number of
+    /// deletions; `None` applies without asking (--yes, or no terminal).
+    pub confirm: Option<&'a dyn Fn(usize) -> bool>,
+    /// Told how many keys each batch settled.
+    pub progress: &'a dyn Fn(u64),
+}
+
+/// How a sync ended.
+pub enum Outcome {
+    /// The saved plan no longer describes what a sync would do: these keys differ.
+    Stale(Vec<String>),
+    Refused(Refusal),
+    /// A dry run passed the guards.
+    DryRun,
+    NothingToDo,
+    /// The question before deleting was not answered yes.
+    NotConfirmed,
+    /// Writes were made; the report says which, and what stopped them.
+    Applied(Report),
+}
+
+/// Decides whether the plan may be applied and applies it. Nothing is
+/// written unless every check before `apply` passed.
+pub async fn run(prepared: &mut Prepared, req: Request<'_>) -> Outcome {
+    let plan = &prepared.plan;
+    if let Some(saved) = req.saved {
+        let differences = differences(saved, plan);
+        if !differences.is_empty() {
+            return Outcome::Stale(differences);
+        }
+    }
+    if let Err(refusal) = guard(plan, &req.limits) {
+        return Outcome::Refused(refusal);
+    }
+    if req.dry_run {
+        return Outcome::DryRun;
+    }
+    if plan.pending() == 0 {
+        return Outcome::NothingToDo;
+    }
+    let deletes = plan.count(Action::Delete);
+    if let Some(confirm) = req.confirm {
+        if deletes > 0 && !confirm(deletes) {
+            return Outcome::NotConfirmed;
+        }
+    }
+    Outcome::Applied(apply(&mut prepared.store, &prepared.plan, req.progress).await)
+}
+
 /// The limits a plan must keep to be applied without `--force`.
 pub struct Limits {
     /// At most this many deletions.
@@ -28,7 +86,7 @@ pub struct Limits {
     pub force: bool,
 }
 
-/// Why a plan is not applied.
+/// Why the guards refuse a plan.
 pub enum Refusal {
     /// Definitions whose keys another definitions directory owns: (key, owner).
     OwnedElsewhere(Vec<(String, String)>),
@@ -36,6 +94,17 @@ pub enum Refusal {
     TooMany { keys: Vec<String>, max: usize },
     /// Deleting most of what these definitions own, however few keys.
     Most { keys: Vec<String>, owned: usize },
+}
+
+impl Refusal {
+    /// A few words for machine-readable output.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Refusal::OwnedElsewhere(_) => "owned by other definitions",
+            Refusal::TooMany { .. } => "more deletions than --max-delete",
+            Refusal::Most { .. } => "deletes most of what this owner has",
+        }
+    }
 }
 
 /// The safety guards, applied before anything is written.
