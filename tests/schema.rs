@@ -166,3 +166,33 @@ fn every_schema_property_is_a_model_field_and_back() {
     // And the fixture really sets them all, or the comparison proves less.
     assert!(read.len() > 150, "{} fields", read.len());
 }
+
+#[test]
+fn monitor_types_and_their_fields_are_the_schemas() {
+    use mon::model::ninevolt::Kind;
+    let schema: serde_json::Value =
+        serde_json::from_str(mon::schema::text("monitor").unwrap()).unwrap();
+    let words: Vec<&str> = schema["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.word()).collect();
+    assert_eq!(words, kinds, "the schema's types are the model's kinds");
+    let properties = schema["properties"].as_object().unwrap();
+    for k in Kind::ALL {
+        for f in k.fields() {
+            assert!(
+                properties.contains_key(*f),
+                "{}: `{f}` is no schema property",
+                k.word()
+            );
+        }
+    }
+    // Every type's own fields are its alone, or the foreign-field warning misleads.
+    let mut seen = std::collections::BTreeSet::new();
+    for f in Kind::ALL.iter().flat_map(|k| k.fields()) {
+        assert!(seen.insert(*f), "`{f}` is declared for two types");
+    }
+}

@@ -10,27 +10,6 @@ use crate::model::types::GoDuration;
 use crate::model::Spanned;
 use crate::syntax::{Node, Value};
 
-const TYPE_FIELDS: &[(&str, &[&str])] = &[
-    (
-        "tcp",
-        &["send", "read-timeout", "write-timeout", "read-size"],
-    ),
-    (
-        "http",
-        &["url", "method", "ssl", "status-code", "request-body"],
-    ),
-    ("exec", &["command", "args", "return-code"]),
-    (
-        "dns",
-        &[
-            "dns-target",
-            "dns-record-type",
-            "dns-max-time",
-            "dns-expected-count",
-        ],
-    ),
-];
-
 /// Record types miekg/dns knows by name (9volt accepts them case-insensitively).
 const DNS_TYPES: &[&str] = &[
     "A",
@@ -197,18 +176,23 @@ pub fn monitor_text(def: &Definition, out: &mut Vec<Diagnostic>) {
     fits_in_etcd(def, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
     // Fields of another type are ignored by 9volt, which is rarely what was meant.
-    if let Some((_, own)) = TYPE_FIELDS.iter().find(|(t, _)| *t == ty) {
+    if let Some(kind) = Kind::ALL.iter().find(|k| k.word() == ty) {
+        let own = kind.fields();
         for entry in node.entries() {
-            let foreign = TYPE_FIELDS
+            let foreign = Kind::ALL
                 .iter()
-                .find(|(t, fields)| *t != ty && fields.contains(&entry.key.as_str()));
-            if let Some((other, _)) = foreign {
+                .find(|k| *k != kind && k.fields().contains(&entry.key.as_str()));
+            if let Some(other) = foreign {
                 if !own.contains(&entry.key.as_str()) {
                     out.push(
                         Diagnostic::warning(
                             Code::FieldUnusedByType,
                             entry.key_span,
-                            format!("`{}` belongs to {other} monitors; 9volt ignores it on a {ty} monitor", entry.key),
+                            format!(
+                                "`{}` belongs to {} monitors; 9volt ignores it on a {ty} monitor",
+                                entry.key,
+                                other.word()
+                            ),
                         )
                         .with_hint("remove it, or check the monitor's `type`"),
                     );

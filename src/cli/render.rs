@@ -1,7 +1,5 @@
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
 use mon::exit::Exit;
 use mon::ops::render::{self, Status, WriteOptions};
 use mon::render::Target;
@@ -21,8 +19,8 @@ Exit codes: 0 done, 1 invalid definitions or --check failed, 2 no --out, 3 unrea
 secret or path, 4 with --dry-run or --diff: files differ from what is on disk (drift).")]
 pub struct Args {
     /// What to render
-    #[arg(value_enum)]
-    pub target: RenderTarget,
+    #[arg(value_parser = targets())]
+    pub target: String,
     /// Definition files or directories [default: .]
     pub paths: Vec<PathBuf>,
     /// Directory to write into [default: [render] out in mon.toml]
@@ -52,13 +50,10 @@ pub struct Args {
     pub check: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum RenderTarget {
-    All,
-    Hastmon,
-    Collectd,
-    Conveyer,
-    Dozor,
+/// `all` and every target's word.
+fn targets() -> clap::builder::PossibleValuesParser {
+    let words = Target::ALL.iter().map(|t| t.name());
+    clap::builder::PossibleValuesParser::new(std::iter::once("all").chain(words))
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
@@ -88,12 +83,13 @@ pub fn run(args: Args, color: bool) -> Exit {
     };
     let paths = super::paths_or_configured(args.paths, cfg.as_ref());
     super::allow_secrets_under(&paths);
-    let targets: Vec<Target> = match args.target {
-        RenderTarget::All => Target::ALL.to_vec(),
-        RenderTarget::Hastmon => vec![Target::Hastmon],
-        RenderTarget::Collectd => vec![Target::Collectd],
-        RenderTarget::Conveyer => vec![Target::Conveyer],
-        RenderTarget::Dozor => vec![Target::Dozor],
+    let targets: Vec<Target> = match args.target.as_str() {
+        "all" => Target::ALL.to_vec(),
+        word => Target::ALL
+            .iter()
+            .copied()
+            .filter(|t| t.name() == word)
+            .collect(),
     };
     let request = render::Request {
         paths: &paths,

@@ -14,35 +14,47 @@ use super::Place;
 use crate::diagnostic::Span;
 use crate::syntax::Node;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Tcp,
-    Http,
-    Exec,
-    Dns,
+/// Declares the monitor types once: the word 9volt matches exactly and the
+/// fields only that type reads (9volt decodes one flat struct, so a field of
+/// another type is silently ignored; check/ warns about it).
+macro_rules! kinds {
+    ($($variant:ident $word:literal [$($field:literal),*];)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Kind {
+            $($variant,)*
+        }
+
+        impl Kind {
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+            pub fn word(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $word,)*
+                }
+            }
+            /// Fields that belong to this type alone.
+            pub fn fields(self) -> &'static [&'static str] {
+                match self {
+                    $(Kind::$variant => &[$($field),*],)*
+                }
+            }
+        }
+
+        impl FromNode for Kind {
+            fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
+                match node.as_str()? {
+                    $($word => Some(Kind::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl Kind {
-    pub fn word(self) -> &'static str {
-        match self {
-            Kind::Tcp => "tcp",
-            Kind::Http => "http",
-            Kind::Exec => "exec",
-            Kind::Dns => "dns",
-        }
-    }
-}
-
-impl FromNode for Kind {
-    fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
-        match node.as_str()? {
-            "tcp" => Some(Kind::Tcp),
-            "http" => Some(Kind::Http),
-            "exec" => Some(Kind::Exec),
-            "dns" => Some(Kind::Dns),
-            _ => None,
-        }
-    }
+kinds! {
+    Tcp "tcp" ["send", "read-timeout", "write-timeout", "read-size"];
+    Http "http" ["url", "method", "ssl", "status-code", "request-body"];
+    Exec "exec" ["command", "args", "return-code"];
+    Dns "dns" ["dns-target", "dns-record-type", "dns-max-time", "dns-expected-count"];
 }
 
 #[derive(Clone, Debug)]

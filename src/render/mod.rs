@@ -3,10 +3,6 @@
 //! already carry the reader's rules; strings are quoted for the format they
 //! land in.
 
-mod collectd;
-mod conveyer;
-mod dozor;
-mod hastmon;
 mod templates;
 
 use std::path::PathBuf;
@@ -15,29 +11,46 @@ pub use templates::Templates;
 
 use crate::model::Model;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
-    Hastmon,
-    Collectd,
-    Conveyer,
-    Dozor,
+/// Declares the render targets once: each line names the target, the word
+/// the command line takes, the module that renders it and the templates it
+/// embeds (files under templates/). Adding a target is a line here, its
+/// module and its templates.
+macro_rules! targets {
+    ($($variant:ident $word:literal $module:ident [$($template:literal),*];)*) => {
+        $(mod $module;)*
+
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Target {
+            $($variant,)*
+        }
+
+        impl Target {
+            pub const ALL: &'static [Target] = &[$(Target::$variant),*];
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Target::$variant => $word,)*
+                }
+            }
+        }
+
+        /// Every embedded template: (file name, text).
+        pub const TEMPLATES: &[(&str, &str)] = &[
+            $($(($template, include_str!(concat!("../../templates/", $template))),)*)*
+        ];
+
+        pub fn render(ctx: &Context, target: Target) -> Result<Vec<Output>, String> {
+            match target {
+                $(Target::$variant => $module::render(ctx),)*
+            }
+        }
+    };
 }
 
-impl Target {
-    pub const ALL: [Target; 4] = [
-        Target::Hastmon,
-        Target::Collectd,
-        Target::Conveyer,
-        Target::Dozor,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::Hastmon => "hastmon",
-            Target::Collectd => "collectd",
-            Target::Conveyer => "conveyer",
-            Target::Dozor => "dozor",
-        }
-    }
+targets! {
+    Hastmon "hastmon" hastmon ["hastmon.conf.j2", "hastmon-exec.sh.j2"];
+    Collectd "collectd" collectd ["collectd.conf.j2", "triggers.lua.j2"];
+    Conveyer "conveyer" conveyer ["conveyer.env.j2", "conveyer-agent.env.j2", "logstash-output.conf.j2"];
+    Dozor "dozor" dozor [];
 }
 
 /// One file to write, relative to the output directory.
@@ -55,13 +68,4 @@ pub struct Context<'a> {
     pub templates: &'a Templates,
     /// Which definitions to render (`--only`, `--exclude`).
     pub selection: &'a crate::select::Selection,
-}
-
-pub fn render(ctx: &Context, target: Target) -> Result<Vec<Output>, String> {
-    match target {
-        Target::Hastmon => hastmon::render(ctx),
-        Target::Collectd => collectd::render(ctx),
-        Target::Conveyer => conveyer::render(ctx),
-        Target::Dozor => dozor::render(ctx),
-    }
 }

@@ -5,37 +5,6 @@ use std::path::Path;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
 
-pub const NAMES: &[(&str, &str)] = &[
-    (
-        "hastmon.conf.j2",
-        include_str!("../../templates/hastmon.conf.j2"),
-    ),
-    (
-        "hastmon-exec.sh.j2",
-        include_str!("../../templates/hastmon-exec.sh.j2"),
-    ),
-    (
-        "collectd.conf.j2",
-        include_str!("../../templates/collectd.conf.j2"),
-    ),
-    (
-        "triggers.lua.j2",
-        include_str!("../../templates/triggers.lua.j2"),
-    ),
-    (
-        "conveyer.env.j2",
-        include_str!("../../templates/conveyer.env.j2"),
-    ),
-    (
-        "conveyer-agent.env.j2",
-        include_str!("../../templates/conveyer-agent.env.j2"),
-    ),
-    (
-        "logstash-output.conf.j2",
-        include_str!("../../templates/logstash-output.conf.j2"),
-    ),
-];
-
 pub struct Templates {
     env: Environment<'static>,
 }
@@ -77,7 +46,7 @@ impl Templates {
         env.add_filter("cq", |s: String| collectd_quote(&s));
         env.add_filter("lua", |s: String| lua_string(&s));
         env.add_filter("sh", |s: String| shell_quote(&s));
-        for (name, text) in NAMES {
+        for (name, text) in super::TEMPLATES {
             let source = match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
                 Some(p) => std::fs::read_to_string(&p).map_err(|e| {
                     format!(
