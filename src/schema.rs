@@ -121,6 +121,36 @@ impl Schemas {
             }
             dedup_from(out, before);
         }
+        // JSON has no NaN or infinity: the schema sees them as strings, which
+        // pass a string field. No reader of any output takes them, so they
+        // are refused wherever they are, once.
+        let mut bad = Vec::new();
+        non_finite(&def.node, &mut bad);
+        for n in bad {
+            if !out.iter().any(|d| d.span == n.span) {
+                out.push(
+                    Diagnostic::error(Code::NotFinite, n.span, format!("`{}` is not a finite number", show(n)))
+                        .with_hint("write a plain number or a quoted string: NaN and infinities cannot be written into any file mon renders or etcd"),
+                );
+            }
+        }
+    }
+}
+
+fn show(n: &Node) -> String {
+    match n.value {
+        crate::syntax::Value::Float(f) => f.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn non_finite<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
+    use crate::syntax::Value;
+    match &node.value {
+        Value::Float(f) if !f.is_finite() => out.push(node),
+        Value::Map(entries) => entries.iter().for_each(|e| non_finite(&e.value, out)),
+        Value::Seq(items) => items.iter().for_each(|n| non_finite(n, out)),
+        _ => {}
     }
 }
 

@@ -339,3 +339,35 @@ fn a_pipe_or_a_device_is_refused_at_once_and_an_empty_path_is_no_green() {
         .unwrap();
     assert_eq!(strict.status.code(), Some(1));
 }
+
+/// Schema-valid implies the model builds: across every corpus case and
+/// fuzz seed, a definition is in the model or an error inside it says why.
+#[test]
+fn no_definition_leaves_the_model_without_an_error() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut cases: Vec<PathBuf> = Vec::new();
+    for dir in ["fixtures/invalid", "fixtures/hostile"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            cases.push(e.unwrap().path());
+        }
+    }
+    for e in std::fs::read_dir(root.join("fuzz/seeds")).unwrap() {
+        cases.push(e.unwrap().path());
+    }
+    cases.push(root.join("fixtures/estate"));
+    cases.push(root.join("fixtures/model"));
+    let mut definitions = 0;
+    for case in &cases {
+        let Ok(loaded) = mon::ops::validate::load(std::slice::from_ref(case)) else {
+            continue;
+        };
+        definitions += loaded.catalog.len();
+        let dropped = loaded.silently_dropped();
+        assert!(dropped.is_empty(), "{}: {dropped:?}", case.display());
+    }
+    assert!(
+        cases.len() > 100 && definitions > 200,
+        "{} cases, {definitions} definitions",
+        cases.len()
+    );
+}

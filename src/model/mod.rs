@@ -85,6 +85,19 @@ fn build_one(def: &Definition, cx: &mut Cx, place: &Place) -> Option<Built> {
 }
 
 impl Model {
+    /// Whether the definition `section/name` is in the model.
+    pub fn contains(&self, section: Section, name: &str) -> bool {
+        match section {
+            Section::Monitor => self.monitors.contains_key(name),
+            Section::Alerter => self.alerters.contains_key(name),
+            Section::Cluster => self.clusters.contains_key(name),
+            Section::Mqtt => self.brokers.contains_key(name),
+            Section::Collectd => self.hosts.contains_key(name),
+            Section::Conveyer => self.conveyers.contains_key(name),
+            Section::Dozor => self.dozors.contains_key(name),
+        }
+    }
+
     fn insert(&mut self, name: String, b: Built) {
         match b {
             Built::Monitor(m) => drop(self.monitors.insert(name, m)),

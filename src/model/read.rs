@@ -73,6 +73,24 @@ pub trait FromNode: Sized {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self>;
 }
 
+/// Reads one value; a value of a shape the type cannot take is reported
+/// here when its `FromNode` said nothing, so no value is ever left out
+/// without a word (where the schema already refused it, the report drops
+/// this one as a repeat).
+fn typed<T: FromNode>(node: &Node, cx: &mut Cx) -> Option<T> {
+    let before = cx.out.len();
+    let v = T::from_node(node, cx);
+    if v.is_none() && cx.out.len() == before {
+        let what = cx.what();
+        cx.error(
+            Code::WrongType,
+            node.extent(),
+            format!("{what} has a value of the wrong type"),
+        );
+    }
+    v
+}
+
 impl FromNode for String {
     fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
         node.as_str().map(str::to_string)
@@ -172,7 +190,7 @@ impl<T: FromNode> FromNode for Vec<T> {
             return None;
         };
         // Every item is read, so every bad one is reported.
-        let read: Vec<Option<T>> = items.iter().map(|i| T::from_node(i, cx)).collect();
+        let read: Vec<Option<T>> = items.iter().map(|i| typed::<T>(i, cx)).collect();
         read.into_iter().collect()
     }
 }
@@ -219,7 +237,7 @@ impl<'n> Fields<'n> {
         cx.saw(self.path, key);
         cx.at(key);
         let n = self.node.get(key)?;
-        T::from_node(n, cx).map(|value| Spanned {
+        typed::<T>(n, cx).map(|value| Spanned {
             value,
             span: n.span,
         })
@@ -297,7 +315,7 @@ impl<'n> Fields<'n> {
             .iter()
             .filter_map(|e| {
                 cx.at(&e.key);
-                let v = Spanned::<T>::from_node(&e.value, cx)?;
+                let v = typed::<Spanned<T>>(&e.value, cx)?;
                 Some((
                     Spanned {
                         value: e.key.clone(),

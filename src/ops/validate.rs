@@ -32,6 +32,24 @@ impl Loaded {
             .filter(|d| d.severity == Severity::Error)
             .count()
     }
+    /// Definitions missing from the model with no error inside them to say
+    /// why: the model must build every definition the schema accepts, or
+    /// refuse it with a located error. Empty unless the pipeline has a bug;
+    /// the fuzz target and the corpus tests hold it to that.
+    pub fn silently_dropped(&self) -> Vec<String> {
+        let within = |d: &Diagnostic, def: &crate::catalog::Definition| {
+            let (n, s) = (def.node.extent(), d.span);
+            d.severity == Severity::Error
+                && s.file == n.file
+                && ((s.start >= n.start && s.end <= n.end) || s == def.name_span)
+        };
+        self.catalog
+            .all()
+            .filter(|def| !self.model.contains(def.section, &def.name))
+            .filter(|def| !self.diagnostics.iter().any(|d| within(d, def)))
+            .map(|def| format!("{}/{}", def.section.key(), def.name))
+            .collect()
+    }
     pub fn warnings(&self) -> usize {
         self.diagnostics
             .iter()
@@ -142,11 +160,16 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     let mut found = Vec::new();
     let model = model::build(&catalog, &sources, &mut found);
     check::run(&catalog, &model, &mut found);
-    diagnostics.extend(
-        found
-            .into_iter()
-            .filter(|d| !schema_errors.contains(&d.span)),
-    );
+    // A value refused by the schema, or holding a refused value (a secret
+    // reference `{env: .nan}`), needs no second word from the model.
+    let refused: Vec<Span> = schema_errors.iter().copied().collect();
+    let covers = |d: &Diagnostic| {
+        schema_errors.contains(&d.span)
+            || refused
+                .iter()
+                .any(|s| s.file == d.span.file && d.span.start <= s.start && s.end <= d.span.end)
+    };
+    diagnostics.extend(found.into_iter().filter(|d| !covers(d)));
 
     // A YAML 1.1 warning adds nothing where the same value already has an error.
     let error_spans: std::collections::HashSet<Span> = diagnostics

@@ -37,6 +37,25 @@ impl Node {
         }
     }
 
+    /// Where the whole value lies, keys and children included: a block
+    /// mapping's own span marks only where it starts.
+    pub fn extent(&self) -> Span {
+        let mut out = self.span;
+        let mut widen = |s: Span| {
+            out.start = out.start.min(s.start);
+            out.end = out.end.max(s.end);
+        };
+        match &self.value {
+            Value::Map(entries) => entries.iter().for_each(|e| {
+                widen(e.key_span);
+                widen(e.value.extent());
+            }),
+            Value::Seq(items) => items.iter().for_each(|n| widen(n.extent())),
+            _ => {}
+        }
+        out
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)
     }
