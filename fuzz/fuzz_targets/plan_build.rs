@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     if loaded.errors() > 0 {
         return;
     }
-    let Ok(desired) = plan::desired(&loaded.catalog, &loaded.sources) else { return };
+    let Ok(desired) = plan::desired(&loaded.model) else { return };
     let mut remote: BTreeMap<Section, Vec<Entry>> = BTreeMap::new();
     for line in listing.lines() {
         let mut parts = line.splitn(3, '\t');

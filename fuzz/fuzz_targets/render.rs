@@ -14,12 +14,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let templates = Templates::load(None).unwrap();
     let ctx = Context {
-        catalog: &loaded.catalog,
-        sources: &loaded.sources,
+        model: &loaded.model,
         templates: &templates,
         selection: &Selection::all(),
     };
-    for target in Target::ALL {
+    for &target in Target::ALL {
         // Errors (an unresolvable secret) are fine; panics are not.
         let Ok(outputs) = render(&ctx, target) else { continue };
         for o in outputs {
