@@ -42,7 +42,7 @@ pub fn raw(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
 /// parallel. The catalog answers "is there a definition of that name" (also
 /// for definitions the model could not build, so one error does not cascade).
 pub fn run(catalog: &Catalog, model: &Model, out: &mut Vec<Diagnostic>) {
-    let monitors: Vec<&ninevolt_model::Monitor> = model.monitors.values().collect();
+    let monitors: Vec<&ninevolt_model::Monitor> = model.monitors.values().map(|m| &**m).collect();
     let mut found: Vec<Diagnostic> = monitors
         .par_iter()
         .flat_map_iter(|m| {

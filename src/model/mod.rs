@@ -24,7 +24,9 @@ pub use read::{Cx, Fields, Spanned};
 
 #[derive(Default)]
 pub struct Model {
-    pub monitors: BTreeMap<String, ninevolt::Monitor>,
+    /// Boxed: built once in parallel and never moved again, so 100,000
+    /// of them are not held twice while the map is filled.
+    pub monitors: BTreeMap<String, Box<ninevolt::Monitor>>,
     pub alerters: BTreeMap<String, ninevolt::Alerter>,
     pub clusters: BTreeMap<String, hastmon::Cluster>,
     pub brokers: BTreeMap<String, collectd::Broker>,
@@ -59,14 +61,16 @@ fn section_path(s: Section) -> &'static str {
     s.key()
 }
 
+/// One built definition, boxed so that a list of them for 100,000
+/// monitors is pointers, not the largest section's size each.
 enum Built {
-    Monitor(ninevolt::Monitor),
-    Alerter(ninevolt::Alerter),
-    Cluster(hastmon::Cluster),
-    Broker(collectd::Broker),
-    Host(collectd::Host),
-    Conveyer(conveyer::Conveyer),
-    Dozor(dozor::Agent),
+    Monitor(Box<ninevolt::Monitor>),
+    Alerter(Box<ninevolt::Alerter>),
+    Cluster(Box<hastmon::Cluster>),
+    Broker(Box<collectd::Broker>),
+    Host(Box<collectd::Host>),
+    Conveyer(Box<conveyer::Conveyer>),
+    Dozor(Box<dozor::Agent>),
 }
 
 /// Builds one definition.
@@ -74,13 +78,17 @@ fn build_one(def: &Definition, cx: &mut Cx, place: &Place) -> Option<Built> {
     let f = Fields::new(&def.node, section_path(def.section));
     let (name, span) = (def.name.as_str(), def.name_span);
     Some(match def.section {
-        Section::Monitor => Built::Monitor(ninevolt::monitor(name, span, &def.node, f, cx)?),
-        Section::Alerter => Built::Alerter(ninevolt::alerter(name, span, &def.node, f, cx, place)?),
-        Section::Cluster => Built::Cluster(hastmon::build(name, span, f, cx, place)?),
-        Section::Mqtt => Built::Broker(collectd::broker(name, span, f, cx, place)?),
-        Section::Collectd => Built::Host(collectd::host(name, span, f, cx, place)?),
-        Section::Conveyer => Built::Conveyer(conveyer::build(name, span, f, cx)?),
-        Section::Dozor => Built::Dozor(dozor::build(name, span, f, cx, place)?),
+        Section::Monitor => {
+            Built::Monitor(Box::new(ninevolt::monitor(name, span, &def.node, f, cx)?))
+        }
+        Section::Alerter => Built::Alerter(Box::new(ninevolt::alerter(
+            name, span, &def.node, f, cx, place,
+        )?)),
+        Section::Cluster => Built::Cluster(Box::new(hastmon::build(name, span, f, cx, place)?)),
+        Section::Mqtt => Built::Broker(Box::new(collectd::broker(name, span, f, cx, place)?)),
+        Section::Collectd => Built::Host(Box::new(collectd::host(name, span, f, cx, place)?)),
+        Section::Conveyer => Built::Conveyer(Box::new(conveyer::build(name, span, f, cx)?)),
+        Section::Dozor => Built::Dozor(Box::new(dozor::build(name, span, f, cx, place)?)),
     })
 }
 
@@ -101,12 +109,12 @@ impl Model {
     fn insert(&mut self, name: String, b: Built) {
         match b {
             Built::Monitor(m) => drop(self.monitors.insert(name, m)),
-            Built::Alerter(a) => drop(self.alerters.insert(name, a)),
-            Built::Cluster(c) => drop(self.clusters.insert(name, c)),
-            Built::Broker(x) => drop(self.brokers.insert(name, x)),
-            Built::Host(h) => drop(self.hosts.insert(name, h)),
-            Built::Conveyer(c) => drop(self.conveyers.insert(name, c)),
-            Built::Dozor(d) => drop(self.dozors.insert(name, d)),
+            Built::Alerter(a) => drop(self.alerters.insert(name, *a)),
+            Built::Cluster(c) => drop(self.clusters.insert(name, *c)),
+            Built::Broker(x) => drop(self.brokers.insert(name, *x)),
+            Built::Host(h) => drop(self.hosts.insert(name, *h)),
+            Built::Conveyer(c) => drop(self.conveyers.insert(name, *c)),
+            Built::Dozor(d) => drop(self.dozors.insert(name, *d)),
         }
     }
 }
@@ -119,12 +127,11 @@ pub fn build(catalog: &Catalog, sources: &SourceMap, out: &mut Vec<Diagnostic>) 
     use rayon::prelude::*;
     let place = Place { sources };
     let defs: Vec<&Definition> = catalog.all().collect();
-    // Boxed: the largest section's model is several times a monitor's.
-    let built: Vec<(Option<Box<Built>>, Vec<Diagnostic>)> = defs
+    let built: Vec<(Option<Built>, Vec<Diagnostic>)> = defs
         .par_iter()
         .map(|def| {
             let mut cx = Cx::default();
-            let b = build_one(def, &mut cx, &place).map(Box::new);
+            let b = build_one(def, &mut cx, &place);
             (b, cx.out)
         })
         .collect();
@@ -132,7 +139,7 @@ pub fn build(catalog: &Catalog, sources: &SourceMap, out: &mut Vec<Diagnostic>) 
     for ((b, mut found), def) in built.into_iter().zip(&defs) {
         out.append(&mut found);
         if let Some(b) = b {
-            model.insert(def.name.clone(), *b);
+            model.insert(def.name.clone(), b);
         }
     }
     model
