@@ -1,7 +1,11 @@
 //! `mon validate` on 100,000 generated monitors in 1,000 files, side by side
-//! with check-jsonschema using `schemas/` on the same files.
+//! with check-jsonschema using `schemas/` on the same files, and on one file
+//! of the example estate (the whole process, as a pre-commit hook runs it).
+//! With `MON_BASELINE` set to another build of mon (`bench/baseline REV`
+//! builds one), that build runs beside this one on the same inputs.
 //!
-//! Run: `bench/run validate` (installs check-jsonschema into .bench/venv).
+//! Run: `bench/run validate` (installs check-jsonschema into .bench/venv);
+//! `MON_BASELINE=$(bench/baseline 95243d1) bench/run validate` for before/after.
 
 mod common;
 
@@ -55,17 +59,55 @@ fn main() -> std::process::ExitCode {
         FILES * PER_FILE + 1
     );
 
-    let m = median(5, || {
-        let mut c = Command::new(mon);
-        c.arg("validate").arg(dir.path()).stdout(Stdio::null());
-        c
-    });
+    let baseline = std::env::var_os("MON_BASELINE").map(std::path::PathBuf::from);
+    let run_all = |bin: &Path| {
+        median(5, || {
+            let mut c = Command::new(bin);
+            c.arg("validate").arg(dir.path()).stdout(Stdio::null());
+            c
+        })
+    };
+    let m = run_all(Path::new(mon));
     assert_eq!(m.status, 0, "mon validate failed on the generated files");
     println!(
         "  mon validate            median of 5: {:>9}   peak RSS {}",
         secs(m.wall),
         mib(m.max_rss_kib)
     );
+    if let Some(b) = &baseline {
+        let r = run_all(b);
+        println!(
+            "  baseline mon validate   median of 5: {:>9}   peak RSS {}   (this build: {:.2}x the time, {:.2}x the memory)",
+            secs(r.wall),
+            mib(r.max_rss_kib),
+            m.wall.as_secs_f64() / r.wall.as_secs_f64(),
+            m.max_rss_kib as f64 / r.max_rss_kib as f64
+        );
+    }
+
+    // One small file, the whole process: what a pre-commit hook pays.
+    let one = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate/cluster.yaml");
+    let run_one = |bin: &Path| {
+        median(51, || {
+            let mut c = Command::new(bin);
+            c.arg("validate").arg(&one).stdout(Stdio::null());
+            c
+        })
+    };
+    let single = run_one(Path::new(mon));
+    assert_eq!(single.status, 0, "mon validate failed on {}", one.display());
+    println!(
+        "  mon validate one file   median of 51: {:>6.1} ms",
+        single.wall.as_secs_f64() * 1000.0
+    );
+    if let Some(b) = &baseline {
+        let r = run_one(b);
+        println!(
+            "  baseline, one file      median of 51: {:>6.1} ms   (this build: {:.2}x)",
+            r.wall.as_secs_f64() * 1000.0,
+            single.wall.as_secs_f64() / r.wall.as_secs_f64()
+        );
+    }
 
     let Some(cj) = peer("check-jsonschema", "CHECK_JSONSCHEMA") else {
         eprintln!("check-jsonschema not found: run `bench/setup` (pip install into .bench/venv) or set CHECK_JSONSCHEMA");
