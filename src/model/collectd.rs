@@ -3,9 +3,10 @@
 //! live here, as methods, once.
 
 use super::read::{Cx, Fields, FromNode, Spanned};
-use super::types::{ConfString, Secret};
+use super::types::{ConfString, PathSegment, Secret};
 use super::Place;
 use crate::diagnostic::Span;
+
 use crate::syntax::{Node, Value};
 
 pub const DEFAULT_MONITOR_CONFIG: &str = "/etc/collectd/monitor/config.json";
@@ -219,6 +220,9 @@ pub struct Paths {
 pub struct Host {
     pub name: String,
     pub name_span: Span,
+    /// The host's output directory, and its local trigger file `<name>.lua`.
+    pub dir: PathSegment,
+    pub trigger_file: PathSegment,
     pub broker: Spanned<String>,
     pub command_topic: Option<Spanned<String>>,
     pub result_topic: Option<Spanned<String>>,
@@ -401,9 +405,13 @@ pub fn host(name: &str, name_span: Span, f: Fields, cx: &mut Cx, place: &Place) 
         max_packet_size: n.value::<u16>(cx, "max_packet_size"),
         forward: n.value::<bool>(cx, "forward"),
     });
+    let dir = PathSegment::of_name(name, name_span, cx);
+    let trigger_file = PathSegment::of_name(&format!("{name}.lua"), name_span, cx);
     Some(Host {
         name: name.to_string(),
         name_span,
+        dir: dir?,
+        trigger_file: trigger_file?,
         command_topic: f.opt(cx, "command_topic"),
         result_topic: f.opt(cx, "result_topic"),
         qos: f.value::<u8>(cx, "qos"),

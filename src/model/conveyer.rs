@@ -3,7 +3,7 @@
 //! file (and in the URLs built from it) is an `EnvValue`.
 
 use super::read::{Cx, Fields, Spanned};
-use super::types::EnvValue;
+use super::types::{EnvValue, PathSegment};
 use crate::diagnostic::Span;
 
 /// The path the agent plugin's code reads when no override is set.
@@ -17,6 +17,8 @@ pub const DEFAULT_POOL_MAX: u32 = 1;
 pub struct Conveyer {
     pub name: String,
     pub name_span: Span,
+    /// Its output directory.
+    pub dir: PathSegment,
     pub host: Option<Spanned<EnvValue>>,
     pub port: Option<u16>,
     pub logs: Spanned<EnvValue>,
@@ -62,9 +64,11 @@ pub fn build(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Conv
     let config_path = plugin.opt(cx, "config_path");
     let state_file = plugin.req(cx, "state_file");
     let metrics = plugin.value(cx, "metrics").unwrap_or_default();
+    let dir = PathSegment::of_name(name, name_span, cx);
     Some(Conveyer {
         name: name.to_string(),
         name_span,
+        dir: dir?,
         host,
         port,
         logs: logs?,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::read::{Cx, Fields, FromNode, Spanned};
-use super::types::Secret;
+use super::types::{PathSegment, Secret};
 use crate::diagnostic::Span;
 use crate::syntax::Node;
 
@@ -80,6 +80,8 @@ impl Plugin {
 pub struct Agent {
     pub name: String,
     pub name_span: Span,
+    /// Its output directory.
+    pub dir: PathSegment,
     pub host: String,
     pub plugin_dir: Option<String>,
     pub redis: Option<Redis>,
@@ -143,9 +145,11 @@ pub fn build(
         db: r.value::<u32>(cx, "db"),
         password: r.opt(cx, "password").map(|p| place.secret(p)),
     });
+    let dir = PathSegment::of_name(name, name_span, cx);
     Some(Agent {
         name: name.to_string(),
         name_span,
+        dir: dir?,
         plugin_dir: f.value(cx, "plugin_dir"),
         redis,
         control_channel: s(&bus, cx, "control_channel"),

@@ -293,7 +293,7 @@ pub fn build(
     cx: &mut Cx,
     place: &Place,
 ) -> Option<Cluster> {
-    let seg = PathSegment::new(name).ok()?; // catalog names are file-safe
+    let seg = PathSegment::of_name(name, name_span, cx);
     let nodes = f.named(cx, "nodes", |cx, n, nf| {
         Some(ClusterNode {
             name: Spanned {
@@ -367,7 +367,7 @@ pub fn build(
         Some(res)
     });
     Some(Cluster {
-        name: seg,
+        name: seg?,
         name_span,
         nodes,
         control: address(&f, cx, "control", true),

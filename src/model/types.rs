@@ -241,6 +241,26 @@ impl PathSegment {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The directory or file a definition's name becomes; refused with its
+    /// place when it could not be one (the catalog's name rule already
+    /// keeps names file-safe; this makes the output depend on the type).
+    pub fn of_name(name: &str, span: Span, cx: &mut Cx) -> Option<PathSegment> {
+        PathSegment::new(name)
+            .map_err(|e| {
+                cx.error(
+                    Code::InvalidName,
+                    span,
+                    format!("`{name}` cannot name a file: {e}"),
+                )
+            })
+            .ok()
+    }
+}
+
+impl AsRef<std::path::Path> for PathSegment {
+    fn as_ref(&self) -> &std::path::Path {
+        std::path::Path::new(&self.0)
+    }
 }
 
 impl std::fmt::Display for PathSegment {

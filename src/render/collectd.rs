@@ -124,7 +124,7 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
                 triggers => !h.triggers.is_empty(),
             },
         )?;
-        let dir = PathBuf::from("collectd").join(&h.name);
+        let dir = PathBuf::from("collectd").join(&h.dir);
         outputs.push(Output {
             path: dir.join("collectd.conf"),
             content: conf,
@@ -139,7 +139,7 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
         });
         if !h.triggers.is_empty() {
             outputs.push(Output {
-                path: dir.join("local").join(format!("{}.lua", h.name)),
+                path: dir.join("local").join(&h.trigger_file),
                 content: trigger_file(ctx, h)?,
                 mode: 0o644,
                 collectd_conf: false,

@@ -18,7 +18,7 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
             continue;
         }
         let (host, port) = (c.host(), c.port());
-        let dir = PathBuf::from("conveyer").join(&c.name);
+        let dir = PathBuf::from("conveyer").join(&c.dir);
         let out = |name: &str, content: String| Output {
             path: dir.join(name),
             content,

@@ -31,7 +31,7 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
             .collect();
         let manifest = json!({ "agent": a.name, "host": a.host, "plugins": plugins });
         outputs.push(Output {
-            path: PathBuf::from("dozor").join(&a.name).join("plugins.json"),
+            path: PathBuf::from("dozor").join(&a.dir).join("plugins.json"),
             content: serde_json::to_string_pretty(&manifest).expect("JSON") + "\n",
             mode: 0o644,
             collectd_conf: false,
