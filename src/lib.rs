@@ -20,6 +20,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod secret;
+pub mod section;
 pub mod select;
 pub mod source;
 pub mod syntax;

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use mon::exit::Exit;
-use mon::mqtt::Task;
+use mon::ops::send::ConfigError;
 
 use super::send::{go_duration, TargetArgs};
 
@@ -32,34 +32,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let text = match mon::ops::send::read_config(&args.file) {
+    let file = args.file.display();
+    let task = match mon::ops::send::config_task(&args.file, args.check) {
         Ok(t) => t,
-        Err(m) => {
-            eprintln!("error: {}: {m}; nothing was sent", args.file.display());
+        Err(ConfigError::Read(m)) => {
+            eprintln!("error: {file}: {m}; nothing was sent");
+            return Exit::Io;
+        }
+        Err(ConfigError::Rejected(m)) => {
+            eprintln!("error: collectd rejects {file}:\n{m}\nnothing was sent");
+            return Exit::Invalid;
+        }
+        Err(ConfigError::Unavailable(m)) => {
+            eprintln!("error: cannot check: {m}; nothing was sent");
             return Exit::Io;
         }
     };
     if args.check {
-        match mon::collectd::check_config(&text) {
-            Ok(()) => eprintln!("check: collectd accepts {}", args.file.display()),
-            Err(mon::collectd::CheckError::Rejected(m)) => {
-                eprintln!(
-                    "error: collectd rejects {}:\n{m}\nnothing was sent",
-                    args.file.display()
-                );
-                return Exit::Invalid;
-            }
-            Err(mon::collectd::CheckError::Unavailable(m)) => {
-                eprintln!("error: cannot check: {m}; nothing was sent");
-                return Exit::Io;
-            }
-        }
+        eprintln!("check: collectd accepts {file}");
     }
-    super::send::run(
-        &args.target,
-        Task::Config { text },
-        None,
-        args.timeout,
-        color,
-    )
+    super::send::run(&args.target, task, None, args.timeout, color)
 }

@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::catalog::Section;
 use crate::etcd::Entry;
 use crate::etcd::{ETCD_REQUEST_LIMIT, ETCD_VALUE_ALLOWANCE};
 use crate::model::duration;
 use crate::model::Model;
+use crate::section::Section;
 use crate::select::Selection;
 
 /// The sections that live in etcd, and their directory names there.

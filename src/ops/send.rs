@@ -330,6 +330,29 @@ fn redact(o: Outcome, secrets: &[String]) -> Outcome {
 /// Largest collectd.conf sent: the plugin holds the whole text in one message.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
+/// Why a collectd.conf is not sent.
+pub enum ConfigError {
+    /// Not a regular file, not UTF-8, too large, or unreadable.
+    Read(String),
+    /// collectd's own parser refused it (`--check`).
+    Rejected(String),
+    /// collectd could not be run to check it.
+    Unavailable(String),
+}
+
+/// The task that replaces a host's collectd.conf with the file at `path`,
+/// checked first by collectd's own parser when `check` is set.
+pub fn config_task(path: &std::path::Path, check: bool) -> Result<Task, ConfigError> {
+    let text = read_config(path).map_err(ConfigError::Read)?;
+    if check {
+        crate::collectd::check_config(&text).map_err(|e| match e {
+            crate::collectd::CheckError::Rejected(m) => ConfigError::Rejected(m),
+            crate::collectd::CheckError::Unavailable(m) => ConfigError::Unavailable(m),
+        })?;
+    }
+    Ok(Task::Config { text })
+}
+
 /// Reads a collectd.conf to send: a regular file (a pipe would block and a
 /// device never end), UTF-8, at most `MAX_CONFIG_BYTES`.
 pub fn read_config(path: &std::path::Path) -> Result<String, String> {

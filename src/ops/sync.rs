@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::Section;
 use crate::etcd::{self, Guard, Op, Store};
 use crate::ops::plan::{differences, Action, Change, Plan, Prepared, Saved};
+use crate::section::Section;
 
 #[derive(Default)]
 pub struct Report {

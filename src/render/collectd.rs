@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::templates::collectd_quote;
 use super::{Context, Output};
-use crate::catalog::Section;
+use crate::section::Section;
 use crate::model::collectd::{Condition, ConfValue, Host};
 
 /// One option line; a list in the definition repeats the option, one line

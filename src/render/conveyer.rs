@@ -9,7 +9,7 @@ use minijinja::context;
 use serde_json::json;
 
 use super::{Context, Output};
-use crate::catalog::Section;
+use crate::section::Section;
 
 pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();

@@ -10,7 +10,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::{Context, Output};
-use crate::catalog::Section;
+use crate::section::Section;
 use crate::model::hastmon::{
     Cluster, Hook, Key as KeyDef, Resource as ResourceDef, Role, StartRole, Tuning,
 };
