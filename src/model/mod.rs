@@ -130,7 +130,7 @@ pub fn build(catalog: &Catalog, sources: &SourceMap, out: &mut Vec<Diagnostic>) 
     let built: Vec<(Option<Built>, Vec<Diagnostic>)> = defs
         .par_iter()
         .map(|def| {
-            let mut cx = Cx::default();
+            let mut cx = Cx::new(&sources.get(def.name_span.file).text);
             let b = build_one(def, &mut cx, &place);
             (b, cx.out)
         })

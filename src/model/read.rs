@@ -24,20 +24,33 @@ impl<T> std::ops::Deref for Spanned<T> {
 /// What building the model found, and (for the agreement test) every field
 /// path it asked for.
 #[derive(Default)]
-pub struct Cx {
+pub struct Cx<'s> {
     pub out: Vec<Diagnostic>,
+    /// The text of the file being read, to quote a value as written.
+    source: &'s str,
     seen: Option<BTreeSet<String>>,
     /// The field being read, for messages (`interval` is not a Go duration).
     field: String,
 }
 
-impl Cx {
+impl<'s> Cx<'s> {
+    /// A context over the text of the file the definition is in.
+    pub fn new(source: &'s str) -> Cx<'s> {
+        Cx {
+            source,
+            ..Cx::default()
+        }
+    }
     /// A context that records every field path read (`cluster/resources/*/exec`).
-    pub fn recording() -> Cx {
+    pub fn recording() -> Cx<'s> {
         Cx {
             seen: Some(BTreeSet::new()),
             ..Cx::default()
         }
+    }
+    /// A value as it was written, or `None` when the place is not in the text.
+    pub fn written(&self, span: Span) -> Option<&'s str> {
+        self.source.get(span.start as usize..span.end as usize)
     }
     pub fn seen(&self) -> BTreeSet<String> {
         self.seen.clone().unwrap_or_default()
@@ -111,20 +124,23 @@ impl FromNode for i64 {
         match node.value {
             Value::Int(i) => Some(i),
             Value::Float(f) => {
+                // Quoted as written (`8e1`), not as parsed (`80.0`).
+                let shown = cx
+                    .written(node.span)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| show_float(f));
                 let d = Diagnostic::error(
                     Code::NotAnInteger,
                     node.span,
                     format!(
-                        "{} is `{}`, a fraction where a whole number is needed",
+                        "{} is `{shown}`, a fraction where a whole number is needed",
                         cx.what(),
-                        show_float(f)
                     ),
                 );
                 cx.push(if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18 {
                     d.with_hint(format!(
-                        "write `{}`: where a whole number is expected, Go's JSON decoder (9volt) and hastmon's lexer refuse `{}`",
+                        "write `{}`: where a whole number is expected, Go's JSON decoder (9volt) and hastmon's lexer refuse `{shown}`",
                         f as i64,
-                        show_float(f)
                     ))
                 } else {
                     d.with_hint("write a whole number without a point or exponent")
