@@ -88,10 +88,6 @@ fn each_error_code_is_explained_and_fails_the_exit_code() {
     let mut b = Behaviour::hello();
     let svc = b.commands.entry("app".into()).or_default();
     svc.insert(
-        "busy".into(),
-        (Some(4352), "Received duplicate task_id: 1".into()),
-    );
-    svc.insert(
         "noconf".into(),
         (
             Some(4097),
@@ -112,12 +108,6 @@ fn each_error_code_is_explained_and_fails_the_exit_code() {
             "nosuch",
             "code 4099 = 0x1003: unknown command for this service",
             "Cannot find nosuch command for hello",
-        ),
-        (
-            "app",
-            "busy",
-            "code 4352 = 0x1100:",
-            "Received duplicate task_id",
         ),
         (
             "app",
@@ -871,5 +861,77 @@ fn pipes_and_devices_are_never_read() {
         assert_eq!(out.status.code(), Some(3), "{args:?}: {text}");
         assert!(text.contains("not a regular file"), "{text}");
         assert!(start.elapsed() < Duration::from_secs(5));
+    }
+}
+
+/// remote.lua answers a redelivered copy of a running task with 0x1100 and
+/// the same task id; the real result follows (reference
+/// lua-collectd-monitor.md §4.3). That answer is not the result.
+#[test]
+fn a_duplicate_delivery_is_reported_and_the_real_result_awaited() {
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.redelivered = true;
+    b.delay = Duration::from_millis(400);
+    responder(broker.port, "t/cmd", "t/res", b);
+    let out = send_explicit(&broker, "hello", "exec", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(": ok (task"), "{stdout}");
+    assert!(stdout.contains("delivered twice"), "{stdout}");
+    assert!(stdout.contains("Hello World!"), "{stdout}");
+    let out = send_explicit(&broker, "hello", "exec", &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["outcome"], "ok");
+    assert_eq!(v[0]["duplicates"], 1);
+
+    // Only the 0x1100 ever comes: a timeout that says the host has the task.
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.redelivered = true;
+    b.silent = true;
+    responder(broker.port, "t/cmd", "t/res", b);
+    let out = send_explicit(&broker, "hello", "exec", &["--timeout", "1s"]);
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        support::output_text(&out)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("though the host got it"), "{stdout}");
+}
+
+/// mon says goodbye: the broker logs a DISCONNECT ("disconnected"), not a
+/// socket closed without one ("closed its connection"), at every QoS.
+#[test]
+fn the_connection_ends_with_a_disconnect_at_every_qos() {
+    let broker = Mosquitto::start();
+    responder(broker.port, "t/cmd", "t/res", Behaviour::hello());
+    for qos in ["0", "1", "2"] {
+        let id = format!("mon-disconnect-test-{qos}");
+        let out = send_explicit(
+            &broker,
+            "hello",
+            "exec",
+            &["--qos", qos, "--client-id", &id],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let log = std::fs::read_to_string(broker.dir.path().join("mosquitto.log")).unwrap();
+            assert!(
+                !log.contains(&format!("Client {id} closed its connection")),
+                "QoS {qos}: {log}"
+            );
+            if log.contains(&format!("Client {id} disconnected.")) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "QoS {qos}: no DISCONNECT logged: {log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }

@@ -255,32 +255,51 @@ fn text(task: &Task, t: &Target, o: &Outcome, color: bool) -> String {
             .map(|l| format!("\n  {l}"))
             .collect::<String>()
     };
+    // Said beside the result: the host got the task twice while running it.
+    let dup = |n: &u32| match n {
+        0 => String::new(),
+        1 => ", delivered twice: the host answered the copy with 0x1100".into(),
+        n => format!(
+            ", delivered {} times: the host answered each copy with 0x1100",
+            n + 1
+        ),
+    };
     match o {
-        Outcome::Result { task_id, code: Some(0), message, latency } => {
-            format!("{}: {} (task {task_id}, {} ms){}", t.name, paint("32", "ok".into()), latency.as_millis(), indent(message))
+        Outcome::Result { task_id, code: Some(0), message, latency, duplicates } => {
+            format!("{}: {} (task {task_id}, {} ms{}){}", t.name, paint("32", "ok".into()), latency.as_millis(), dup(duplicates), indent(message))
         }
-        Outcome::Result { task_id, code: Some(c), message, latency } => format!(
-            "{}: {} code {c} = {} (task {task_id}, {} ms){}",
+        Outcome::Result { task_id, code: Some(c), message, latency, duplicates } => format!(
+            "{}: {} code {c} = {} (task {task_id}, {} ms{}){}",
             t.name,
             paint("31", "failed:".into()),
             meaning(task, *c),
             latency.as_millis(),
+            dup(duplicates),
             indent(message)
         ),
-        Outcome::Result { task_id, code: None, message, latency } => format!(
-            "{}: {} (task {task_id}, {} ms): the command may have exited before its status was read, or the host hit an error it reports without a code{}",
+        Outcome::Result { task_id, code: None, message, latency, duplicates } => format!(
+            "{}: {} (task {task_id}, {} ms{}): the command may have exited before its status was read, or the host hit an error it reports without a code{}",
             t.name,
             paint("33", "result without a code".into()),
             latency.as_millis(),
+            dup(duplicates),
             indent(message)
         ),
-        Outcome::Timeout { task_id, waited } => format!(
+        Outcome::Timeout { task_id, waited, duplicates: 0 } => format!(
             "{}: {} no result for task {task_id} on {} within {:.1} s (is collectd with lua-collectd-monitor running and subscribed to {}?)",
             t.name,
             paint("31", "timeout:".into()),
             t.result_topic,
             waited.as_secs_f64(),
             t.topic
+        ),
+        Outcome::Timeout { task_id, waited, duplicates } => format!(
+            "{}: {} no result for task {task_id} on {} within {:.1} s, though the host got it{}: it is still running (raise --timeout for long commands)",
+            t.name,
+            paint("31", "timeout:".into()),
+            t.result_topic,
+            waited.as_secs_f64(),
+            dup(duplicates)
         ),
         Outcome::Unreachable(m) => format!("{}: {} {m}", t.name, paint("31", "error:".into())),
     }
@@ -294,13 +313,19 @@ fn json_of(task: &Task, t: &Target, o: &Outcome) -> serde_json::Value {
             code,
             message,
             latency,
+            duplicates,
         } => json!({
             "outcome": match code { Some(0) => "ok", Some(_) => "failed", None => "no-code" },
             "task_id": task_id, "code": code, "meaning": code.map(|c| meaning(task, c)),
             "message": message, "latency_ms": latency.as_secs_f64() * 1000.0,
+            "duplicates": duplicates,
         }),
-        Outcome::Timeout { task_id, waited } => {
-            json!({"outcome": "timeout", "task_id": task_id, "waited_ms": waited.as_millis()})
+        Outcome::Timeout {
+            task_id,
+            waited,
+            duplicates,
+        } => {
+            json!({"outcome": "timeout", "task_id": task_id, "waited_ms": waited.as_millis(), "duplicates": duplicates})
         }
         Outcome::Unreachable(m) => json!({"outcome": "unreachable", "error": m}),
     };

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rumqttc::{
-    AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS,
+    AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Outgoing, Packet, QoS,
     SubscribeReasonCode, TlsConfiguration, Transport,
 };
 use serde_json::{json, Value};
@@ -60,12 +60,22 @@ pub enum Outcome {
         code: Option<i64>,
         message: String,
         latency: Duration,
+        /// Answers 0x1100 with our task id before the result: the host got
+        /// the task twice (a QoS 1/2 redelivery) while it was running.
+        duplicates: u32,
     },
     /// Nothing for our task arrived in time.
-    Timeout { task_id: u64, waited: Duration },
+    Timeout {
+        task_id: u64,
+        waited: Duration,
+        duplicates: u32,
+    },
     /// The broker could not be reached or refused us.
     Unreachable(String),
 }
+
+/// remote.lua's answer to a task id it is still running.
+pub const DUPLICATE_TASK: i64 = 0x1100;
 
 /// Messages we saw and ignored (another task's result, malformed payloads).
 pub type Ignored = Arc<dyn Fn(&str, &str) + Send + Sync>;
@@ -291,6 +301,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
     // a timeout of the host.
     let mut connected = false;
     let mut published = false;
+    let mut duplicates = 0;
     let outcome = loop {
         let polled = match tokio::time::timeout_at(deadline, events.poll()).await {
             Err(_) if connected_once && !connected => {
@@ -303,6 +314,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
                 break Outcome::Timeout {
                     task_id,
                     waited: started.elapsed(),
+                    duplicates,
                 }
             }
             Ok(p) => p,
@@ -343,6 +355,12 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
             Ok(Event::Incoming(Packet::Publish(p))) => {
                 let text = String::from_utf8_lossy(&p.payload);
                 match serde_json::from_slice::<Value>(&p.payload) {
+                    // remote.lua answers a task id it is still running with
+                    // 0x1100 and that id; the real result follows (reference §4.3).
+                    Ok(v) if matches(&v, task_id) && code_of(&v) == Some(DUPLICATE_TASK) => {
+                        duplicates += 1;
+                        ignored(&p.topic, &format!("duplicate delivery of task {task_id}: the host is still running it (0x1100); waiting for its result"));
+                    }
                     Ok(v) if matches(&v, task_id) => {
                         let mut message = v
                             .get("message")
@@ -366,6 +384,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
                             code: code_of(&v),
                             message,
                             latency: started.elapsed(),
+                            duplicates,
                         };
                     }
                     Ok(_) => ignored(&p.topic, &text),
@@ -389,8 +408,18 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
             }
         }
     };
-    // Best effort: a clean DISCONNECT, without letting it delay the answer.
+    // A clean DISCONNECT once the acknowledgements of the result are out
+    // (the broker logs a socket closed without one as "closed its
+    // connection"), without letting it delay the answer by more than 500 ms.
     let _ = client.try_disconnect();
-    let _ = tokio::time::timeout(Duration::from_millis(200), events.poll()).await;
+    let _ = tokio::time::timeout(Duration::from_millis(500), async {
+        loop {
+            match events.poll().await {
+                Ok(Event::Outgoing(Outgoing::Disconnect)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
     outcome
 }

@@ -312,6 +312,7 @@ fn redact(o: Outcome, secrets: &[String]) -> Outcome {
             code,
             mut message,
             latency,
+            duplicates,
         } => {
             for s in secrets {
                 message = message.replace(s.as_str(), "(secret)");
@@ -321,6 +322,7 @@ fn redact(o: Outcome, secrets: &[String]) -> Outcome {
                 code,
                 message,
                 latency,
+                duplicates,
             }
         }
         other => other,

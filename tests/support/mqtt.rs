@@ -183,8 +183,12 @@ pub struct Behaviour {
     pub noise_after: bool,
     pub duplicate: bool,
     pub delay: Duration,
-    /// Publish nothing at all.
+    /// Publish nothing at all (after the 0x1100 of `redelivered`, if set).
     pub silent: bool,
+    /// The task arrives twice while it runs, as a QoS 1/2 redelivery does:
+    /// remote.lua answers the copy at once with 0x1100 and the same task id,
+    /// and the real result follows after `delay` (reference §4.3).
+    pub redelivered: bool,
     /// Leave Nagle's algorithm on, as luamqtt (and so remote.lua) does.
     pub nagle: bool,
     /// User and password for a broker that wants them.
@@ -251,7 +255,7 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
                             continue;
                         };
                         seen2.lock().unwrap().push(task.clone());
-                        if b.silent {
+                        if b.silent && !b.redelivered {
                             continue;
                         }
                         let client = client.clone();
@@ -282,6 +286,15 @@ async fn answer(client: &AsyncClient, result_topic: &str, task: &Value, b: &Beha
     else {
         return;
     };
+    if b.redelivered {
+        let busy = json!({"task_id": id, "code": 0x1100, "message": format!("Received duplicate task_id: {id}"), "timestamp": "2026-11-21T00:00:00Z"});
+        let _ = client
+            .publish(result_topic, QoS::ExactlyOnce, false, busy.to_string())
+            .await;
+        if b.silent {
+            return;
+        }
+    }
     let (code, message) = if task.get("service").is_some() {
         let service = task["service"].as_str().unwrap_or_default();
         let command = task["command"].as_str().unwrap_or_default();
