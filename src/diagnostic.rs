@@ -122,6 +122,7 @@ codes! {
     BadHostPort = "E0606", "not a host or host:port";
     ReservedName = "E0607", "a reserved name is used for something else";
     CollectdNetwork = "E0608", "network plugin settings collectd refuses";
+    TopicShared = "E0609", "two collectd hosts share a topic on one broker";
     // Conveyer.
     ConveyerPath = "E0700", "a Conveyer path is not usable";
     ConveyerMetric = "E0701", "a Conveyer metric name is not usable";

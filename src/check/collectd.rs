@@ -6,6 +6,7 @@ use super::suggest;
 use crate::catalog::{Catalog, Section};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::model::collectd::{Broker, Condition, Host};
+use crate::model::Model;
 
 /// Plugins mon writes itself; a user block of the same name would clash.
 const OWN_PLUGINS: &[(&str, &str)] = &[
@@ -234,6 +235,60 @@ pub fn host(catalog: &Catalog, h: &Host, out: &mut Vec<Diagnostic>) {
                     s.security_level.as_ref().map_or(s.span, |l| l.span),
                     format!("a server with security level {level} needs `username` and `password`"),
                 ));
+            }
+        }
+    }
+}
+
+/// Two hosts on one broker subscribed to one command topic both run every
+/// task, and results on one result topic cannot be told apart: a result
+/// names no host (reference lua-collectd-monitor.md §4.1). Every topic a
+/// host uses must be its alone on its broker (brokers compared by address).
+pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
+    use std::collections::BTreeMap;
+    // (broker address, topic) -> the first host using it, and how.
+    let mut first: BTreeMap<(&str, String), (&Host, &'static str)> = BTreeMap::new();
+    for h in model.hosts.values() {
+        let Some(b) = model.brokers.get(h.broker.as_str()) else {
+            continue;
+        };
+        let uses = [
+            (
+                "command topic",
+                h.command_topic(),
+                h.command_topic.as_ref().map(|t| t.span),
+            ),
+            (
+                "result topic",
+                h.result_topic(),
+                h.result_topic.as_ref().map(|t| t.span),
+            ),
+        ];
+        for (how, topic, span) in uses {
+            match first.get(&(b.host.as_str(), topic.clone())) {
+                Some((other, other_how)) if other.name != h.name => {
+                    let at = |x: &Host, s: Option<Span>| s.unwrap_or(x.name_span);
+                    let other_span = match *other_how {
+                        "command topic" => other.command_topic.as_ref().map(|t| t.span),
+                        _ => other.result_topic.as_ref().map(|t| t.span),
+                    };
+                    out.push(
+                        Diagnostic::error(
+                            Code::TopicShared,
+                            at(h, span),
+                            format!(
+                                "collectd `{}` uses `{topic}` as its {how}, and `{}` on the same broker ({}) as its {other_how}",
+                                h.name, other.name, b.host.as_str()
+                            ),
+                        )
+                        .with_related(at(other, other_span), format!("`{}` uses it here", other.name))
+                        .with_hint("give every host its own command_topic and result_topic (the defaults are per host): hosts on one topic both run every task, and a result does not say whose it is"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    first.insert((b.host.as_str(), topic), (h, how));
+                }
             }
         }
     }

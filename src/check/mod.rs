@@ -62,6 +62,7 @@ pub fn run(catalog: &Catalog, model: &Model, out: &mut Vec<Diagnostic>) {
         .hosts
         .values()
         .for_each(|h| collectd::host(catalog, h, o));
+    collectd::shared_topics(model, o);
     model
         .conveyers
         .values()
