@@ -636,3 +636,44 @@ fn a_resolved_secret_hastmon_cannot_read_is_refused_at_its_definition() {
     let conf = hastmon::parse(&ok).unwrap();
     assert_eq!(conf.global.values["secret"].len(), 1023);
 }
+
+/// `--check` is all or nothing per host: a host whose collectd.conf collectd
+/// refuses gets none of its files (config.json, triggers) either, and the
+/// others are written.
+#[test]
+fn render_check_holds_back_every_file_of_a_refused_host() {
+    let defs = tempfile::tempdir().unwrap();
+    std::fs::write(
+        defs.path().join("hosts.yaml"),
+        "mqtt:\n  m: {host: broker}\ncollectd:\n  good: {broker: m, plugins: {cpu: {}}}\n  bad:\n    broker: m\n    plugins: {nosuchplugin: {}}\n    services: {web: {commands: {reload: /bin/true}}}\n    triggers:\n      hot: {metric: {plugin: cpu, above: 90}, run: {service: web, command: reload}}\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = Command::cargo_bin("mon")
+        .unwrap()
+        .args(["render", "collectd"])
+        .arg(defs.path())
+        .arg("--out")
+        .arg(out.path())
+        .arg("--check")
+        .output()
+        .unwrap();
+    let said = support::output_text(&r);
+    assert_eq!(r.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("Could not find plugin \"nosuchplugin\""),
+        "{said}"
+    );
+    assert!(said.contains("collectd/bad/collectd.conf"), "{said}");
+    assert!(
+        said.contains("1 refused by --check, 2 held back with them"),
+        "{said}"
+    );
+    assert!(
+        !out.path().join("collectd/bad").exists(),
+        "nothing of `bad` is written"
+    );
+    for f in ["collectd.conf", "config.json"] {
+        assert!(out.path().join("collectd/good").join(f).exists(), "{f}");
+    }
+}

@@ -633,15 +633,31 @@ fn send_config_check_uses_collectds_own_parser() {
         &["send-config", "broken.conf", "--node", "web1", "--check"],
     );
     assert_eq!(bad.status.code(), Some(1), "{}", support::output_text(&bad));
+    let said = support::output_text(&bad);
+    assert!(said.contains("collectd rejects broken.conf"), "{said}");
+    // collectd's own words, about the user's file and its own lines (the
+    // file has 3 lines; the unclosed block is reported at its end).
     assert!(
-        support::output_text(&bad).contains("collectd rejects broken.conf"),
-        "{}",
-        support::output_text(&bad)
+        said.contains("Parse error in file `broken.conf', line 4"),
+        "{said}"
+    );
+    assert!(!said.contains("/tmp") && !said.contains(".tmp"), "{said}");
+    // The reason collectd gives is shown, not only its "failed" line.
+    std::fs::write(dir.path().join("unknown.conf"), "LoadPlugin nosuchplugin\n").unwrap();
+    let bad = mon(
+        dir.path(),
+        &["send-config", "unknown.conf", "--node", "web1", "--check"],
+    );
+    assert_eq!(bad.status.code(), Some(1), "{}", support::output_text(&bad));
+    let said = support::output_text(&bad);
+    assert!(
+        said.contains("Could not find plugin \"nosuchplugin\""),
+        "{said}"
     );
     assert_eq!(
         seen.lock().unwrap().len(),
         1,
-        "the rejected file is not sent"
+        "the rejected files are not sent"
     );
 }
 

@@ -128,22 +128,32 @@ pub fn run(args: Args, color: bool) -> Exit {
                 Status::Unchanged => "unchanged",
                 Status::WouldWrite => "would write",
                 Status::CheckFailed(_) => "check failed",
+                Status::HeldBack(_) => "not written",
             };
             writeln!(out, "{what:>12}  {}", out_dir.join(&r.path).display())?;
-            if let Status::CheckFailed(m) = &r.status {
-                for line in m.lines() {
-                    writeln!(out, "              {line}")?;
+            match &r.status {
+                Status::CheckFailed(m) => {
+                    for line in m.lines() {
+                        writeln!(out, "              {line}")?;
+                    }
                 }
+                Status::HeldBack(conf) => writeln!(
+                    out,
+                    "              {} failed --check: a host gets all its files or none",
+                    conf.display()
+                )?,
+                _ => {}
             }
         }
         let count = |s: fn(&Status) -> bool| reports.iter().filter(|r| s(&r.status)).count();
         writeln!(
             out,
-            "{} written, {} unchanged, {} would be written, {} refused by --check",
+            "{} written, {} unchanged, {} would be written, {} refused by --check, {} held back with them",
             count(|s| *s == Status::Written),
             count(|s| *s == Status::Unchanged),
             count(|s| *s == Status::WouldWrite),
-            count(|s| matches!(s, Status::CheckFailed(_)))
+            count(|s| matches!(s, Status::CheckFailed(_))),
+            count(|s| matches!(s, Status::HeldBack(_)))
         )
     });
     if let Err(code) = printed {

@@ -46,12 +46,15 @@ pub fn for_stock_collectd(text: &str, lua_dir: &Path) -> std::io::Result<String>
         } else if in_lua && lower.starts_with("</plugin>") {
             in_lua = false;
         } else if in_lua && lower.starts_with("<module") {
+            // Blank, not gone: collectd's line numbers stay the file's own.
             in_module = true;
+            out.push('\n');
             continue;
         } else if in_module {
             if lower.starts_with("</module>") {
                 in_module = false;
             }
+            out.push('\n');
             continue;
         } else if in_lua && lower.starts_with("basepath") {
             out.push_str(&format!("  BasePath \"{}\"\n", lua_dir.display()));
@@ -82,9 +85,45 @@ pub fn for_stock_collectd(text: &str, lua_dir: &Path) -> std::io::Result<String>
     Ok(out)
 }
 
+/// Lines of collectd's output that only repeat that something failed; the
+/// line before them says what.
+const GENERIC: &[&str] = &[
+    "Parsing the config file failed",
+    "yyparse returned error",
+    "Unable to read config file",
+    "configfile: Cannot read file",
+];
+
+/// Lines mon puts before the user's text: collectd's line numbers are
+/// reported less these, so they are the user's file's own.
+const HEADER_LINES: usize = 2;
+
+/// collectd's messages about the scratch copy, told about `name`: its path
+/// replaced by `name` and line numbers by the file's own.
+fn as_users(line: &str, scratch: &str, name: &str) -> String {
+    let line = line.replace(scratch, name);
+    let Some(at) = line.find(", line ") else {
+        return line;
+    };
+    let digits: String = line[at + 7..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    match digits.parse::<usize>() {
+        Ok(n) => format!(
+            "{}, line {}{}",
+            &line[..at],
+            n.saturating_sub(HEADER_LINES).max(1),
+            &line[at + 7 + digits.len()..]
+        ),
+        Err(_) => line,
+    }
+}
+
 /// Checks a collectd.conf with `collectd -T` in a scratch directory, without
 /// network access where possible (it really connects and runs programs).
-pub fn check_config(text: &str) -> Result<(), CheckError> {
+/// Messages name the file `name` and its own line numbers.
+pub fn check_config(text: &str, name: &str) -> Result<(), CheckError> {
     let binary = collectd_binary().ok_or_else(|| {
         CheckError::Unavailable(
             "collectd is not installed (apt-get install collectd-core liblua5.3-0)".into(),
@@ -96,6 +135,7 @@ pub fn check_config(text: &str) -> Result<(), CheckError> {
     let body =
         for_stock_collectd(text, &lua).map_err(|e| CheckError::Unavailable(e.to_string()))?;
     let conf = dir.path().join("collectd.conf");
+    // HEADER_LINES lines.
     let header = format!(
         "BaseDir \"{0}/base\"\nPIDFile \"{0}/collectd.pid\"\n",
         dir.path().display()
@@ -141,16 +181,31 @@ pub fn check_config(text: &str) -> Result<(), CheckError> {
     if let Some(mut e) = child.stderr.take() {
         let _ = e.read_to_string(&mut stderr);
     }
-    let errors: Vec<&str> = stderr
+    // Every line collectd wrote but runtime noise and its generic "failed"
+    // lines: the reason (`plugin_load: Could not find plugin "x"`,
+    // `configfile: Global option ...`) carries no `[error]` tag.
+    let scratch = conf.display().to_string();
+    let said: Vec<String> = stderr
         .lines()
-        .filter(|l| l.contains("[error]") || l.contains("Error:") || l.starts_with("Parse error"))
+        .filter(|l| !l.trim().is_empty())
         .filter(|l| !NOISE.iter().any(|n| l.contains(n)))
+        .map(|l| as_users(l, &scratch, name))
         .collect();
-    if !status.success() || !errors.is_empty() {
-        let shown = if errors.is_empty() {
-            stderr.trim().to_string()
-        } else {
-            errors.join("\n")
+    let reasons: Vec<&String> = said
+        .iter()
+        .filter(|l| !GENERIC.iter().any(|g| l.contains(g)))
+        .collect();
+    let errors = said
+        .iter()
+        .any(|l| l.contains("[error]") || l.contains("Error:") || l.starts_with("Parse error"));
+    if !status.success() || errors {
+        let shown = match reasons.is_empty() {
+            true => said.join("\n"),
+            false => reasons
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
         };
         return Err(CheckError::Rejected(shown));
     }

@@ -28,12 +28,42 @@ pub enum Status {
     WouldWrite,
     /// `--check` refused it; the file on disk was left alone.
     CheckFailed(String),
+    /// Not written because the collectd.conf beside it failed `--check`:
+    /// a host gets all of its files or none.
+    HeldBack(PathBuf),
 }
 
 pub struct FileReport {
     pub path: PathBuf,
     pub status: Status,
     pub diff: Option<String>,
+}
+
+/// Every collectd.conf through collectd's own parser, in parallel: the
+/// refused ones with collectd's messages (named as the output file).
+fn check(outputs: &[Output]) -> Result<Vec<(PathBuf, String)>, String> {
+    let checked: Vec<(PathBuf, Result<(), crate::collectd::CheckError>)> = outputs
+        .par_iter()
+        .filter(|o| o.collectd_conf)
+        .map(|o| {
+            let name = o.path.display().to_string();
+            (
+                o.path.clone(),
+                crate::collectd::check_config(&o.content, &name),
+            )
+        })
+        .collect();
+    let mut refused = Vec::new();
+    for (path, r) in checked {
+        match r {
+            Ok(()) => {}
+            Err(crate::collectd::CheckError::Rejected(m)) => refused.push((path, m)),
+            Err(crate::collectd::CheckError::Unavailable(m)) => {
+                return Err(format!("--check: {m}"))
+            }
+        }
+    }
+    Ok(refused)
 }
 
 pub fn write(
@@ -44,8 +74,32 @@ pub fn write(
     let mut to_write: Vec<(PathBuf, &Output)> = Vec::new();
     let mut reports = Vec::new();
     let mut dirs = std::collections::BTreeSet::new();
+    let refused = if opts.check {
+        check(outputs)?
+    } else {
+        Vec::new()
+    };
     for o in outputs {
         let path = out_dir.join(&o.path);
+        if let Some((conf, m)) = refused.iter().find(|(p, _)| p == &o.path) {
+            reports.push(FileReport {
+                path: conf.clone(),
+                status: Status::CheckFailed(m.clone()),
+                diff: None,
+            });
+            continue;
+        }
+        if let Some((conf, _)) = refused
+            .iter()
+            .find(|(p, _)| p.parent().is_some_and(|d| o.path.starts_with(d)))
+        {
+            reports.push(FileReport {
+                path: o.path.clone(),
+                status: Status::HeldBack(conf.clone()),
+                diff: None,
+            });
+            continue;
+        }
         if let Some(d) = path.parent() {
             dirs.insert(d.to_path_buf());
         }
@@ -90,22 +144,6 @@ pub fn write(
                 .header(&format!("a/{name}"), &format!("b/{name}"))
                 .to_string()
         });
-        if opts.check && o.collectd_conf {
-            match crate::collectd::check_config(&o.content) {
-                Ok(()) => {}
-                Err(crate::collectd::CheckError::Rejected(m)) => {
-                    reports.push(FileReport {
-                        path: o.path.clone(),
-                        status: Status::CheckFailed(m),
-                        diff,
-                    });
-                    continue;
-                }
-                Err(crate::collectd::CheckError::Unavailable(m)) => {
-                    return Err(format!("--check: {m}"))
-                }
-            }
-        }
         if opts.dry_run {
             reports.push(FileReport {
                 path: o.path.clone(),

@@ -347,7 +347,7 @@ pub enum ConfigError {
 pub fn config_task(path: &std::path::Path, check: bool) -> Result<Task, ConfigError> {
     let text = read_config(path).map_err(ConfigError::Read)?;
     if check {
-        crate::collectd::check_config(&text).map_err(|e| match e {
+        crate::collectd::check_config(&text, &path.display().to_string()).map_err(|e| match e {
             crate::collectd::CheckError::Rejected(m) => ConfigError::Rejected(m),
             crate::collectd::CheckError::Unavailable(m) => ConfigError::Unavailable(m),
         })?;
