@@ -677,3 +677,58 @@ fn render_check_holds_back_every_file_of_a_refused_host() {
         assert!(out.path().join("collectd/good").join(f).exists(), "{f}");
     }
 }
+
+/// `--templates` never falls back silently: a missing directory, a file that
+/// replaces no template (a misspelling) and an undefined variable are errors
+/// that name what is wrong; nothing is written.
+#[test]
+fn templates_errors_name_the_directory_the_file_and_the_variable() {
+    let out = tempfile::tempdir().unwrap();
+    let tpl = tempfile::tempdir().unwrap();
+    let run = |dir: &Path| {
+        let r = render(out.path(), &["--templates", dir.to_str().unwrap()]);
+        (r.status.code(), support::output_text(&r))
+    };
+    let (code, said) = run(&tpl.path().join("missing"));
+    assert_eq!(code, Some(3), "{said}");
+    assert!(
+        said.contains("missing: no such file or directory"),
+        "{said}"
+    );
+    std::fs::write(tpl.path().join("colectd.conf.j2"), "x").unwrap();
+    let (code, said) = run(tpl.path());
+    assert_eq!(code, Some(3), "{said}");
+    assert!(
+        said.contains("`colectd.conf.j2` replaces no template; did you mean `collectd.conf.j2`?"),
+        "{said}"
+    );
+    std::fs::remove_file(tpl.path().join("colectd.conf.j2")).unwrap();
+    std::fs::write(
+        tpl.path().join("collectd.conf.j2"),
+        "Hostname {{ hostnme }}\n",
+    )
+    .unwrap();
+    let (code, said) = run(tpl.path());
+    assert_eq!(code, Some(3), "{said}");
+    assert!(
+        said.contains("`hostnme` is not a variable mon gives this template"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    // A correct override is used.
+    std::fs::write(
+        tpl.path().join("collectd.conf.j2"),
+        "Hostname {{ hostname | cq }}\n",
+    )
+    .unwrap();
+    let (code, said) = run(tpl.path());
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(
+        read(out.path().join("collectd/web1/collectd.conf")),
+        "Hostname \"web1.example.com\"\n"
+    );
+}

@@ -38,8 +38,13 @@ pub fn shell_quote(s: &str) -> String {
 
 impl Templates {
     /// The embedded templates, each replaced by a file of the same name in
-    /// `dir` if there is one.
+    /// `dir` if there is one. A `dir` that is not a directory, or that holds
+    /// a file no template is named (a misspelling would silently leave the
+    /// embedded one in use), is an error.
     pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
+        if let Some(d) = dir {
+            overrides_known(d)?;
+        }
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
@@ -65,8 +70,56 @@ impl Templates {
 
     pub fn render(&self, name: &str, ctx: Value) -> Result<String, String> {
         let t = self.env.get_template(name).map_err(|e| e.to_string())?;
-        t.render(ctx).map_err(|e| format!("template {name}: {e:#}"))
+        t.render(ctx.clone()).map_err(|e| {
+            // minijinja says "undefined value" without the name: find it.
+            let undefined = match e.kind() {
+                minijinja::ErrorKind::UndefinedError => t
+                    .undeclared_variables(false)
+                    .into_iter()
+                    .filter(|v| ctx.get_attr(v).is_ok_and(|x| x.is_undefined()))
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            };
+            match undefined.is_empty() {
+                true => format!("template {name}: {e:#}"),
+                false => format!(
+                    "template {name}: `{}` is not a variable mon gives this template:\n{e:#}",
+                    undefined.join("`, `")
+                ),
+            }
+        })
     }
+}
+
+/// Every file in a templates directory must replace an embedded template.
+fn overrides_known(dir: &Path) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "--templates {}: {}",
+            dir.display(),
+            crate::source::io_message(&e)
+        )
+    })?;
+    let names = super::TEMPLATES.iter().map(|(n, _)| *n);
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        if file.starts_with('.') || names.clone().any(|n| n == file) {
+            continue;
+        }
+        let hint = crate::diagnostic::did_you_mean(&file, names.clone())
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                format!(
+                    "templates are: {}",
+                    names.clone().collect::<Vec<_>>().join(", ")
+                )
+            });
+        return Err(format!(
+            "--templates {}: `{file}` replaces no template; {hint}",
+            dir.display()
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
