@@ -32,7 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `mon sync` would change in etcd, key by key')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers')
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
-            [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement''s result')
+            [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show every setting, its value and where it came from')
@@ -157,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;send-config' {
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Templates that replace the embedded ones, for rendering without FILE')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the final result')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Send to this collectd host from the definitions (repeatable)')
             [CompletionResult]::new('--defs', '--defs', [CompletionResultType]::ParameterName, 'Where the definitions are')
@@ -174,7 +175,8 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: mon.toml at the root of the definitions, if there is one]')
             [CompletionResult]::new('--secrets-dir', '--secrets-dir', [CompletionResultType]::ParameterName, 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)')
-            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Check the file with collectd''s own parser (collectd -T) before sending')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Check FILE with collectd''s own parser (collectd -T) first (always done without FILE)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Send FILE even if its Hostname names another host or it does not look like a collectd.conf')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Send to every collectd host in the definitions')
             [CompletionResult]::new('--secure', '--secure', [CompletionResultType]::ParameterName, 'Connect with TLS')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate (implies TLS)')
@@ -261,7 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `mon sync` would change in etcd, key by key')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers')
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
-            [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement''s result')
+            [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show every setting, its value and where it came from')

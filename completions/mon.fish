@@ -35,7 +35,7 @@ complete -c mon -n "__fish_mon_needs_command" -f -a "validate" -d 'Check definit
 complete -c mon -n "__fish_mon_needs_command" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
 complete -c mon -n "__fish_mon_needs_command" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
 complete -c mon -n "__fish_mon_needs_command" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
-complete -c mon -n "__fish_mon_needs_command" -f -a "send-config" -d 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement\'s result'
+complete -c mon -n "__fish_mon_needs_command" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
 complete -c mon -n "__fish_mon_needs_command" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
 complete -c mon -n "__fish_mon_needs_command" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
 complete -c mon -n "__fish_mon_needs_command" -f -a "config" -d 'Show every setting, its value and where it came from'
@@ -142,6 +142,7 @@ complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Conn
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l templates -d 'Templates that replace the embedded ones, for rendering without FILE' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l timeout -d 'How long to wait for the final result' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l defs -d 'Where the definitions are' -r -F
@@ -161,7 +162,8 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check the file with collectd\'s own parser (collectd -T) before sending'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check FILE with collectd\'s own parser (collectd -T) first (always done without FILE)'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l force -d 'Send FILE even if its Hostname names another host or it does not look like a collectd.conf'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
@@ -227,7 +229,7 @@ complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcom
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "send-config" -d 'Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement\'s result'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "config" -d 'Show every setting, its value and where it came from'

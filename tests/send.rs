@@ -618,11 +618,6 @@ fn send_config_check_uses_collectds_own_parser() {
         &["send-config", "good.conf", "--node", "web1", "--check"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
-    assert!(
-        support::output_text(&out).contains("check: collectd accepts good.conf"),
-        "{}",
-        support::output_text(&out)
-    );
     std::fs::write(
         dir.path().join("broken.conf"),
         "LoadPlugin cpu\n<Plugin cpu>\n  ReportByCpu true\n",
@@ -950,4 +945,135 @@ fn the_connection_ends_with_a_disconnect_at_every_qos() {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// The deploy flow: without FILE each host gets its own collectd.conf,
+/// exactly as `mon render collectd` writes it, checked by collectd first.
+/// A file for another host, or a config.json, is refused unless --force.
+#[test]
+fn send_config_deploys_each_hosts_own_rendered_config() {
+    let broker = Mosquitto::start();
+    let mut ok = Behaviour::hello();
+    ok.config_code = Some(Some(0));
+    let seen_web1 = responder(
+        broker.port,
+        "collectd/web1/command",
+        "collectd/web1/result",
+        ok.clone(),
+    );
+    let seen_db1 = responder(
+        broker.port,
+        "collectd/db1/command",
+        "collectd/db1/result",
+        ok,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    defs(dir.path(), &broker.host(), &["web1", "db1"]);
+    let out = mon(dir.path(), &["send-config", "--all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    let rendered = mon(dir.path(), &["render", "collectd", ".", "--out", "out"]);
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&rendered)
+    );
+    for (host, seen) in [("web1", &seen_web1), ("db1", &seen_db1)] {
+        let tasks = seen.lock().unwrap().clone();
+        assert_eq!(tasks.len(), 1, "{host}: {tasks:?}");
+        let file = std::fs::read_to_string(
+            dir.path()
+                .join(format!("out/collectd/{host}/collectd.conf")),
+        )
+        .unwrap();
+        assert_eq!(
+            tasks[0]["config"].as_str().unwrap(),
+            file,
+            "{host} got its own file"
+        );
+        assert!(file.contains(&format!("Hostname \"{host}\"")), "{file}");
+    }
+
+    // web1's file to db1: refused, nothing sent; --force sends it.
+    let wrong = mon(
+        dir.path(),
+        &[
+            "send-config",
+            "out/collectd/web1/collectd.conf",
+            "--node",
+            "db1",
+        ],
+    );
+    assert_eq!(
+        wrong.status.code(),
+        Some(2),
+        "{}",
+        support::output_text(&wrong)
+    );
+    let said = support::output_text(&wrong);
+    assert!(
+        said.contains("sets Hostname \"web1\", but `db1` is \"db1\""),
+        "{said}"
+    );
+    assert_eq!(seen_db1.lock().unwrap().len(), 1, "nothing more sent");
+    let forced = mon(
+        dir.path(),
+        &[
+            "send-config",
+            "out/collectd/web1/collectd.conf",
+            "--node",
+            "db1",
+            "--force",
+        ],
+    );
+    assert_eq!(
+        forced.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&forced)
+    );
+    assert_eq!(seen_db1.lock().unwrap().len(), 2);
+
+    // config.json cannot travel over this protocol.
+    let json = mon(
+        dir.path(),
+        &[
+            "send-config",
+            "out/collectd/web1/config.json",
+            "--node",
+            "web1",
+        ],
+    );
+    assert_eq!(
+        json.status.code(),
+        Some(2),
+        "{}",
+        support::output_text(&json)
+    );
+    assert!(support::output_text(&json)
+        .contains("config.json and trigger files cannot travel over this protocol"));
+    assert_eq!(seen_web1.lock().unwrap().len(), 1, "nothing more sent");
+
+    // A host whose rendered file collectd refuses: nothing is sent to anyone.
+    let mut text = std::fs::read_to_string(dir.path().join("hosts.yaml")).unwrap();
+    text.push_str("    plugins: {nosuchplugin: {}}\n");
+    std::fs::write(dir.path().join("hosts.yaml"), text).unwrap();
+    let refused = mon(dir.path(), &["send-config", "--all"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "{}",
+        support::output_text(&refused)
+    );
+    let said = support::output_text(&refused);
+    assert!(
+        said.contains("collectd rejects collectd/db1/collectd.conf (rendered)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Could not find plugin \"nosuchplugin\""),
+        "{said}"
+    );
+    assert_eq!(seen_web1.lock().unwrap().len(), 1);
+    assert_eq!(seen_db1.lock().unwrap().len(), 2);
 }

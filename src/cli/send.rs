@@ -150,6 +150,10 @@ pub fn target_failed(e: TargetError, color: bool) -> Exit {
         TargetError::Invalid(loaded) => {
             super::refuse_invalid(&loaded, color, "refusing to send", "sent")
         }
+        TargetError::Rejected(m) => {
+            eprintln!("error: {m}\nnothing was sent");
+            Exit::Invalid
+        }
         TargetError::Mismatch(m) => {
             eprintln!("error: {m}; nothing was sent");
             Exit::Usage
@@ -163,13 +167,17 @@ pub fn target_failed(e: TargetError, color: bool) -> Exit {
 
 /// Resolves targets, sends, prints one result per target, and returns the
 /// exit code of the worst outcome.
-pub fn run(
-    a: &TargetArgs,
-    task: Task,
-    command: Option<(&str, &str)>,
-    timeout: Duration,
-    color: bool,
-) -> Exit {
+pub fn run(a: &TargetArgs, what: send::What, timeout: Duration, color: bool) -> Exit {
+    // The kind of task, for explaining result codes.
+    let task = match &what {
+        send::What::Command { service, command } => Task::Command {
+            service: service.clone(),
+            command: command.clone(),
+        },
+        _ => Task::Config {
+            text: String::new(),
+        },
+    };
     let sel = match selection(a) {
         Ok(s) => s,
         Err(code) => return code,
@@ -186,8 +194,7 @@ pub fn run(
     });
     let req = send::Request {
         selection: sel,
-        task: task.clone(),
-        command: command.map(|(s, c)| (s.to_string(), c.to_string())),
+        what,
         timeout,
         client_id: a.client_id.clone(),
         ignored,

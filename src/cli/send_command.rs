@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use mon::exit::Exit;
-use mon::mqtt::Task;
+use mon::ops::send::What;
 
 use super::send::{go_duration, TargetArgs};
 
@@ -30,15 +30,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let task = Task::Command {
-        service: args.service.clone(),
-        command: args.command.clone(),
+    let what = What::Command {
+        service: args.service,
+        command: args.command,
     };
-    // Explicit brokers have no definitions to check against.
-    let check = args
-        .target
-        .host
-        .is_none()
-        .then_some((args.service.as_str(), args.command.as_str()));
-    super::send::run(&args.target, task, check, args.timeout, color)
+    super::send::run(&args.target, what, args.timeout, color)
 }

@@ -2,28 +2,45 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use mon::exit::Exit;
-use mon::ops::send::ConfigError;
+use mon::ops::send::What;
 
 use super::send::{go_duration, TargetArgs};
 
-/// Send a new collectd.conf to collectd hosts over MQTT and wait for the replacement's result
+/// Replace collectd.conf on collectd hosts over MQTT: each host's own, rendered from the
+/// definitions, or a FILE
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
-  mon send-config out/web1/collectd.conf --node web1
-  mon send-config collectd.conf --node web1 --check        # collectd's own parser first
+  mon send-config --node web1                  # web1's collectd.conf from the definitions in .
+  mon send-config --all --defs defs/           # every host its own, each checked by collectd first
+  mon send-config out/web1/collectd.conf --node web1 --check
   mon send-config collectd.conf --host broker --topic t --result-topic r --timeout 3m
 
+Without FILE, each host's collectd.conf is rendered from the definitions exactly as `mon render
+collectd` writes it, checked with collectd's own parser (collectd -T), and sent only if every
+host's file passes. A FILE whose Hostname names another host, or that is not a collectd.conf (a
+config.json, say), is refused unless --force.
+Only collectd.conf travels over this protocol: lua-collectd-monitor's config.json and trigger files
+(`mon render collectd` writes them) must be installed by your configuration management, followed by
+a collectd restart.
 The host dry-runs the file, stops collectd, swaps the file and starts collectd again; the final
 result comes from the restarted collectd, up to about two minutes later, hence the long default
 timeout. Codes 0x2000-0x200a are explained in the output.
 Exit codes: 0 replaced, 8 the host reported a failure, 9 result without a code, 10 timeout,
-5 broker unreachable, 3 unreadable, non-UTF-8 or oversized file, 1 --check found errors.")]
+5 broker unreachable, 3 unreadable, non-UTF-8 or oversized file, 2 a file for another host or not a
+collectd.conf, 1 invalid definitions or collectd refused the file.")]
 pub struct Args {
-    /// The collectd.conf to send (UTF-8, at most 1 MiB)
-    pub file: PathBuf,
-    /// Check the file with collectd's own parser (collectd -T) before sending
+    /// The collectd.conf to send (UTF-8, at most 1 MiB) [default: each host's own, rendered from
+    /// the definitions]
+    pub file: Option<PathBuf>,
+    /// Check FILE with collectd's own parser (collectd -T) first (always done without FILE)
     #[arg(long)]
     pub check: bool,
+    /// Send FILE even if its Hostname names another host or it does not look like a collectd.conf
+    #[arg(long, requires = "file")]
+    pub force: bool,
+    /// Templates that replace the embedded ones, for rendering without FILE
+    #[arg(long, value_name = "DIR", conflicts_with = "file")]
+    pub templates: Option<PathBuf>,
     /// How long to wait for the final result
     #[arg(long, default_value = "150s", value_parser = go_duration)]
     pub timeout: Duration,
@@ -32,24 +49,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
-    let file = args.file.display();
-    let task = match mon::ops::send::config_task(&args.file, args.check) {
-        Ok(t) => t,
-        Err(ConfigError::Read(m)) => {
-            eprintln!("error: {file}: {m}; nothing was sent");
-            return Exit::Io;
-        }
-        Err(ConfigError::Rejected(m)) => {
-            eprintln!("error: collectd rejects {file}:\n{m}\nnothing was sent");
-            return Exit::Invalid;
-        }
-        Err(ConfigError::Unavailable(m)) => {
-            eprintln!("error: cannot check: {m}; nothing was sent");
-            return Exit::Io;
-        }
+    let what = match args.file {
+        Some(path) => What::ConfigFile {
+            path,
+            check: args.check,
+            force: args.force,
+        },
+        None => What::Rendered {
+            templates: args.templates,
+        },
     };
-    if args.check {
-        eprintln!("check: collectd accepts {file}");
-    }
-    super::send::run(&args.target, task, None, args.timeout, color)
+    super::send::run(&args.target, what, args.timeout, color)
 }

@@ -38,6 +38,8 @@ pub struct Selection {
 pub enum TargetError {
     Path(crate::source::PathError),
     Invalid(Box<Loaded>),
+    /// collectd's own parser refused a config to send.
+    Rejected(String),
     /// The request does not fit the definitions (unknown host, service...).
     Mismatch(String),
     /// A secret or file could not be read.
@@ -95,23 +97,27 @@ fn check_topics(t: &Target) -> Result<(), TargetError> {
     }
 }
 
-pub fn targets(sel: &Selection, command: Option<(&str, &str)>) -> Result<Vec<Target>, TargetError> {
-    let all = targets_unchecked(sel, command)?;
+/// The targets, and the definitions they came from (none with `--host`).
+pub fn targets(
+    sel: &Selection,
+    command: Option<(&str, &str)>,
+) -> Result<(Vec<Target>, Option<Box<Loaded>>), TargetError> {
+    let (all, loaded) = targets_unchecked(sel, command)?;
     for t in &all {
         check_topics(t)?;
     }
-    Ok(all)
+    Ok((all, loaded))
 }
 
 fn targets_unchecked(
     sel: &Selection,
     command: Option<(&str, &str)>,
-) -> Result<Vec<Target>, TargetError> {
+) -> Result<(Vec<Target>, Option<Box<Loaded>>), TargetError> {
     if let Some(x) = &sel.explicit {
         let tls = tls(sel.secure, &sel.cafile, sel.insecure);
         let (host, port) = host_port(&x.host, tls.is_some())
             .map_err(|e| TargetError::Mismatch(format!("--host: {e}")))?;
-        return Ok(vec![Target {
+        let t = Target {
             name: x.host.clone(),
             host,
             port,
@@ -121,7 +127,8 @@ fn targets_unchecked(
             topic: x.topic.clone(),
             result_topic: x.result_topic.clone(),
             qos: sel.qos.unwrap_or(2),
-        }]);
+        };
+        return Ok((vec![t], None));
     }
     let loaded = validate::load(&sel.defs).map_err(TargetError::Path)?;
     if loaded.errors() > 0 {
@@ -151,10 +158,11 @@ fn targets_unchecked(
             "the definitions name no collectd host".into(),
         ));
     }
-    names
+    let targets = names
         .iter()
         .map(|n| target(model, n, sel, command))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((targets, Some(Box::new(loaded))))
 }
 
 fn target(
@@ -245,15 +253,13 @@ fn list(names: &[&str]) -> String {
 
 /// Sends the task to every target concurrently; results in target order.
 pub async fn send_all(
-    targets: Vec<Target>,
-    task: Task,
+    targets: Vec<(Target, Task)>,
     timeout: Duration,
     client_id: Option<String>,
     ignored: Ignored,
 ) -> Vec<(Target, Outcome)> {
     let mut set = tokio::task::JoinSet::new();
-    for (i, t) in targets.into_iter().enumerate() {
-        let task = task.clone();
+    for (i, (t, task)) in targets.into_iter().enumerate() {
         let ignored = ignored.clone();
         // Several targets cannot share one client id on one broker.
         let client_id = client_id
@@ -274,25 +280,58 @@ pub async fn send_all(
     out.into_iter().map(|(_, t, o)| (t, o)).collect()
 }
 
+/// What goes to the hosts.
+pub enum What {
+    Command {
+        service: String,
+        command: String,
+    },
+    /// A collectd.conf read from a file, the same to every host.
+    ConfigFile {
+        path: std::path::PathBuf,
+        /// collectd's own parser first.
+        check: bool,
+        /// Send a file whose `Hostname` names another host, or that does not
+        /// look like a collectd.conf.
+        force: bool,
+    },
+    /// Each host's own collectd.conf, rendered from the definitions and
+    /// checked by collectd's own parser.
+    Rendered {
+        templates: Option<std::path::PathBuf>,
+    },
+}
+
 /// What to send where, and how long to wait.
 pub struct Request {
     pub selection: Selection,
-    pub task: Task,
-    /// The service and command to check against the hosts' definitions.
-    pub command: Option<(String, String)>,
+    pub what: What,
     pub timeout: Duration,
     pub client_id: Option<String>,
     /// Told about messages on a result topic that are not this task's result.
     pub ignored: Ignored,
 }
 
-/// Resolves the targets, sends the task to all of them and returns one
-/// outcome per target, in target order. The passwords mon resolved are
-/// redacted from the hosts' messages, even when a host echoes one back.
+/// Resolves the targets and each one's task, sends them all and returns one
+/// outcome per target, in target order. Nothing is sent unless every task
+/// could be made. The passwords mon resolved are redacted from the hosts'
+/// messages, even when a host echoes one back.
 pub async fn run(req: Request) -> Result<Vec<(Target, Outcome)>, TargetError> {
-    let command = req.command.as_ref().map(|(s, c)| (s.as_str(), c.as_str()));
-    let targets = targets(&req.selection, command)?;
-    let results = send_all(targets, req.task, req.timeout, req.client_id, req.ignored).await;
+    let command = match &req.what {
+        What::Command { service, command } if req.selection.explicit.is_none() => {
+            Some((service.as_str(), command.as_str()))
+        }
+        _ => None,
+    };
+    let (targets, loaded) = targets(&req.selection, command)?;
+    let tasks = tasks(&req.what, &targets, loaded.as_deref())?;
+    let results = send_all(
+        targets.into_iter().zip(tasks).collect(),
+        req.timeout,
+        req.client_id,
+        req.ignored,
+    )
+    .await;
     let secrets: Vec<String> = results
         .iter()
         .filter_map(|(t, _)| t.password.as_ref())
@@ -303,6 +342,134 @@ pub async fn run(req: Request) -> Result<Vec<(Target, Outcome)>, TargetError> {
         .into_iter()
         .map(|(t, o)| (t, redact(o, &secrets)))
         .collect())
+}
+
+/// One task per target.
+fn tasks(
+    what: &What,
+    targets: &[Target],
+    loaded: Option<&Loaded>,
+) -> Result<Vec<Task>, TargetError> {
+    let model = loaded.map(|l| &l.model);
+    match what {
+        What::Command { service, command } => Ok(vec![
+            Task::Command {
+                service: service.clone(),
+                command: command.clone(),
+            };
+            targets.len()
+        ]),
+        What::ConfigFile { path, check, force } => {
+            let text = read_config(path)
+                .map_err(|m| TargetError::Io(format!("{}: {m}", path.display())))?;
+            let shown = path.display().to_string();
+            if !force {
+                looks_like_collectd_conf(&text, &shown)?;
+                if let Some(model) = model {
+                    for t in targets {
+                        if let Some(h) = model.hosts.get(&t.name) {
+                            hostname_matches(&text, &shown, h)?;
+                        }
+                    }
+                }
+            }
+            if *check {
+                checked(&text, &shown)?;
+            }
+            Ok(vec![Task::Config { text }; targets.len()])
+        }
+        What::Rendered { templates } => {
+            let Some(model) = model else {
+                return Err(TargetError::Mismatch(
+                    "send-config without FILE renders each host's collectd.conf from the definitions: name hosts with --node or --all, not --host".into(),
+                ));
+            };
+            let templates =
+                crate::render::Templates::load(templates.as_deref()).map_err(TargetError::Io)?;
+            targets
+                .iter()
+                .map(|t| {
+                    let text = rendered_conf(model, &templates, &t.name)?;
+                    checked(
+                        &text,
+                        &format!("collectd/{}/collectd.conf (rendered)", t.name),
+                    )?;
+                    Ok(Task::Config { text })
+                })
+                .collect()
+        }
+    }
+}
+
+/// A host's collectd.conf as `mon render collectd` writes it.
+fn rendered_conf(
+    model: &Model,
+    templates: &crate::render::Templates,
+    host: &str,
+) -> Result<String, TargetError> {
+    let only = crate::select::Selection::new(&[format!("collectd/{host}")], &[])
+        .map_err(TargetError::Mismatch)?;
+    let ctx = crate::render::Context {
+        model,
+        templates,
+        selection: &only,
+    };
+    let outputs = crate::render::render(&ctx, crate::render::Target::Collectd)
+        .map_err(|e| TargetError::Io(format!("{host}: {e}")))?;
+    outputs
+        .into_iter()
+        .find(|o| o.collectd_conf)
+        .map(|o| o.content)
+        .ok_or_else(|| TargetError::Mismatch(format!("`{host}` renders no collectd.conf")))
+}
+
+fn checked(text: &str, name: &str) -> Result<(), TargetError> {
+    crate::collectd::check_config(text, name).map_err(|e| match e {
+        crate::collectd::CheckError::Rejected(m) => {
+            TargetError::Rejected(format!("collectd rejects {name}:\n{m}"))
+        }
+        crate::collectd::CheckError::Unavailable(m) => {
+            TargetError::Io(format!("cannot check {name}: {m}"))
+        }
+    })
+}
+
+/// The protocol carries collectd.conf only: a JSON file is most likely the
+/// plugin's config.json, which must be installed another way.
+fn looks_like_collectd_conf(text: &str, name: &str) -> Result<(), TargetError> {
+    let json = serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object());
+    let directive = text.lines().any(|l| {
+        let w = l.trim_start().to_ascii_lowercase();
+        w.starts_with("loadplugin") || w.starts_with("<loadplugin") || w.starts_with("<plugin")
+    });
+    match (json, directive) {
+        (true, _) => Err(TargetError::Mismatch(format!(
+            "{name} is JSON, not a collectd.conf: send-config replaces collectd.conf only; config.json and trigger files cannot travel over this protocol (install them with your configuration management, then restart collectd); --force sends it anyway"
+        ))),
+        (false, false) => Err(TargetError::Mismatch(format!(
+            "{name} loads no plugin, so it does not look like a collectd.conf; --force sends it anyway"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A file whose `Hostname` names another host would make this host report
+/// as that one.
+fn hostname_matches(text: &str, name: &str, h: &Host) -> Result<(), TargetError> {
+    let written = text.lines().find_map(|l| {
+        let (key, rest) = l.trim().split_once(char::is_whitespace)?;
+        key.eq_ignore_ascii_case("hostname")
+            .then(|| rest.trim().trim_matches('"').to_string())
+    });
+    match written {
+        Some(w) if w != h.hostname() => Err(TargetError::Mismatch(format!(
+            "{name} sets Hostname \"{w}\", but `{}` is \"{}\" in the definitions: collectd there would report as another host; send the host's own file (or none: `mon send-config --node {}` renders it), or --force",
+            h.name,
+            h.hostname(),
+            h.name
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn redact(o: Outcome, secrets: &[String]) -> Outcome {
@@ -331,29 +498,6 @@ fn redact(o: Outcome, secrets: &[String]) -> Outcome {
 
 /// Largest collectd.conf sent: the plugin holds the whole text in one message.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
-
-/// Why a collectd.conf is not sent.
-pub enum ConfigError {
-    /// Not a regular file, not UTF-8, too large, or unreadable.
-    Read(String),
-    /// collectd's own parser refused it (`--check`).
-    Rejected(String),
-    /// collectd could not be run to check it.
-    Unavailable(String),
-}
-
-/// The task that replaces a host's collectd.conf with the file at `path`,
-/// checked first by collectd's own parser when `check` is set.
-pub fn config_task(path: &std::path::Path, check: bool) -> Result<Task, ConfigError> {
-    let text = read_config(path).map_err(ConfigError::Read)?;
-    if check {
-        crate::collectd::check_config(&text, &path.display().to_string()).map_err(|e| match e {
-            crate::collectd::CheckError::Rejected(m) => ConfigError::Rejected(m),
-            crate::collectd::CheckError::Unavailable(m) => ConfigError::Unavailable(m),
-        })?;
-    }
-    Ok(Task::Config { text })
-}
 
 /// Reads a collectd.conf to send: a regular file (a pipe would block and a
 /// device never end), UTF-8, at most `MAX_CONFIG_BYTES`.
