@@ -260,146 +260,229 @@ fn refused(target: &Target, code: ConnectReturnCode) -> String {
 
 /// Connects, subscribes to the result topic and waits for the SUBACK, then
 /// publishes the task and waits for the result with our task id.
+/// One host's task on a shared connection, and what has come back for it.
+struct Job {
+    task_id: u64,
+    topic: String,
+    result_topic: String,
+    qos: QoS,
+    payload: String,
+    published: Option<Instant>,
+    duplicates: u32,
+    outcome: Option<Outcome>,
+}
+
+/// Largest SUBSCRIBE: topic filters per packet.
+const SUBSCRIBE_BATCH: usize = 256;
+
+/// Sends one task to one host and waits for its result.
 pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ignored) -> Outcome {
-    let task_id = new_task_id();
-    let started = Instant::now();
+    let mut out = send_many(target, vec![(target.clone(), task.clone())], opts, ignored).await;
+    out.pop()
+        .unwrap_or_else(|| Outcome::Unreachable("no outcome".into()))
+}
+
+/// Sends each target its task over one connection to their broker (the
+/// broker, account and TLS of `conn`): one subscription per result topic,
+/// then one publish per task, then every result as it comes, until all are
+/// in or the deadline. Outcomes in the order of `jobs`.
+pub async fn send_many(
+    conn: &Target,
+    jobs: Vec<(Target, Task)>,
+    opts: &SendOptions,
+    ignored: Ignored,
+) -> Vec<Outcome> {
     let deadline = tokio::time::Instant::now() + opts.timeout;
     let client_id = opts
         .client_id
         .clone()
         .unwrap_or_else(|| format!("mon-{}-{:08x}", std::process::id(), rand::random::<u32>()));
-    let mut mo = MqttOptions::new(client_id, target.host.clone(), target.port);
+    let mut mo = MqttOptions::new(client_id, conn.host.clone(), conn.port);
     mo.set_keep_alive(Duration::from_secs(30));
     // A clean session: nothing queued for an earlier session can arrive.
     mo.set_clean_session(true);
     mo.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
-    if let Some(user) = &target.user {
+    if let Some(user) = &conn.user {
         mo.set_credentials(
             user.clone(),
-            target.password.as_ref().map_or("", |p| p.expose()),
+            conn.password.as_ref().map_or("", |p| p.expose()),
         );
     }
-    if let Some(tls) = &target.tls {
+    let all_unreachable =
+        |n: usize, m: String| (0..n).map(|_| Outcome::Unreachable(m.clone())).collect();
+    if let Some(tls) = &conn.tls {
         match transport(tls) {
             Ok(t) => {
                 mo.set_transport(t);
             }
-            Err(e) => return Outcome::Unreachable(e),
+            Err(e) => return all_unreachable(jobs.len(), e),
         }
     }
-    let (client, mut events) = AsyncClient::new(mo, 16);
+    let mut jobs: Vec<Job> = jobs
+        .into_iter()
+        .map(|(t, task)| {
+            let task_id = new_task_id();
+            Job {
+                task_id,
+                payload: task_message(&task, task_id),
+                topic: t.topic,
+                result_topic: t.result_topic,
+                qos: qos(t.qos),
+                published: None,
+                duplicates: 0,
+                outcome: None,
+            }
+        })
+        .collect();
+    // Result topic -> the jobs waiting on it, and each topic's QoS.
+    let mut waiting: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut filters: Vec<(String, QoS)> = Vec::new();
+    for (i, j) in jobs.iter().enumerate() {
+        let w = waiting.entry(j.result_topic.clone()).or_default();
+        if w.is_empty() {
+            filters.push((j.result_topic.clone(), j.qos));
+        }
+        w.push(i);
+    }
+    let batches: Vec<Vec<rumqttc::SubscribeFilter>> = filters
+        .chunks(SUBSCRIBE_BATCH)
+        .map(|c| {
+            c.iter()
+                .map(|(t, q)| rumqttc::SubscribeFilter::new(t.clone(), *q))
+                .collect()
+        })
+        .collect();
+    // Room for every request at once: the loop below both sends requests and
+    // polls the connection, so a full request channel would stall it.
+    let (client, mut events) = AsyncClient::new(mo, jobs.len() + batches.len() + 16);
     let mut net = events.network_options();
     // Without it every QoS 1/2 round trip stalls on delayed ACKs (~40 ms a hop).
     net.set_tcp_nodelay(true);
     net.set_connection_timeout(opts.timeout.as_secs().clamp(1, 10));
     events.set_network_options(net);
 
-    let payload = task_message(task, task_id);
-    let q = qos(target.qos);
+    let mut pending = jobs.len();
     let mut connected_once = false;
     // Whether the broker is there now: gone at the deadline is exit 5, not
     // a timeout of the host.
     let mut connected = false;
     let mut published = false;
-    let mut duplicates = 0;
-    let outcome = loop {
+    let mut subacks = 0;
+    let failure: Option<String> = loop {
+        if pending == 0 {
+            break None;
+        }
         let polled = match tokio::time::timeout_at(deadline, events.poll()).await {
             Err(_) if connected_once && !connected => {
-                break Outcome::Unreachable(format!(
+                break Some(format!(
                     "broker {}:{} went away and was not back within --timeout ({:?})",
-                    target.host, target.port, opts.timeout
+                    conn.host, conn.port, opts.timeout
                 ))
             }
-            Err(_) => {
-                break Outcome::Timeout {
-                    task_id,
-                    waited: started.elapsed(),
-                    duplicates,
-                }
-            }
+            Err(_) => break None,
             Ok(p) => p,
         };
         match polled {
             Ok(Event::Incoming(Packet::ConnAck(ack))) => {
                 if ack.code != ConnectReturnCode::Success {
-                    break Outcome::Unreachable(refused(target, ack.code));
+                    break Some(refused(conn, ack.code));
                 }
                 connected_once = true;
                 connected = true;
+                subacks = 0;
                 // Clean sessions forget subscriptions: (re)subscribe on every connect.
-                if let Err(e) = client.subscribe(target.result_topic.clone(), q).await {
-                    break Outcome::Unreachable(e.to_string());
+                let mut refused_request = None;
+                for b in &batches {
+                    if let Err(e) = client.subscribe_many(b.clone()).await {
+                        refused_request = Some(e.to_string());
+                        break;
+                    }
+                }
+                if let Some(e) = refused_request {
+                    break Some(e);
                 }
             }
             Ok(Event::Incoming(Packet::SubAck(ack))) => {
-                if ack
+                if let Some(i) = ack
                     .return_codes
                     .iter()
-                    .any(|c| matches!(c, SubscribeReasonCode::Failure))
+                    .position(|c| matches!(c, SubscribeReasonCode::Failure))
                 {
-                    break Outcome::Unreachable(format!(
+                    let batch = batches.get(subacks).and_then(|b| b.get(i));
+                    break Some(format!(
                         "broker refused the subscription to {}",
-                        target.result_topic
+                        batch.map_or("a result topic", |f| f.path.as_str())
                     ));
                 }
-                if !published {
+                subacks += 1;
+                if subacks == batches.len() && !published {
                     published = true;
-                    if let Err(e) = client
-                        .publish(target.topic.clone(), q, false, payload.clone())
-                        .await
-                    {
-                        break Outcome::Unreachable(e.to_string());
+                    for j in jobs.iter_mut() {
+                        j.published = Some(Instant::now());
+                        let _ = client
+                            .publish(j.topic.clone(), j.qos, false, j.payload.clone())
+                            .await;
                     }
                 }
             }
             Ok(Event::Incoming(Packet::Publish(p))) => {
                 let text = String::from_utf8_lossy(&p.payload);
-                match serde_json::from_slice::<Value>(&p.payload) {
-                    // remote.lua answers a task id it is still running with
-                    // 0x1100 and that id; the real result follows (reference §4.3).
-                    Ok(v) if matches(&v, task_id) && code_of(&v) == Some(DUPLICATE_TASK) => {
-                        duplicates += 1;
-                        ignored(&p.topic, &format!("duplicate delivery of task {task_id}: the host is still running it (0x1100); waiting for its result"));
-                    }
-                    Ok(v) if matches(&v, task_id) => {
-                        let mut message = v
-                            .get("message")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_string();
-                        if p.payload.len() > MAX_RESULT_BYTES {
-                            let mut cut = 64 * 1024;
-                            while !message.is_char_boundary(cut.min(message.len())) {
-                                cut -= 1;
-                            }
-                            message.truncate(cut.min(message.len()));
-                            message.push_str(&format!(
-                                "\n... (the result is {} bytes, over mon's {} byte limit: the start is shown)",
-                                p.payload.len(),
-                                MAX_RESULT_BYTES
-                            ));
-                        }
-                        break Outcome::Result {
-                            task_id,
-                            code: code_of(&v),
-                            message,
-                            latency: started.elapsed(),
-                            duplicates,
-                        };
-                    }
-                    Ok(_) => ignored(&p.topic, &text),
-                    Err(_) => ignored(&p.topic, &format!("(not JSON) {text}")),
+                let Ok(v) = serde_json::from_slice::<Value>(&p.payload) else {
+                    ignored(&p.topic, &format!("(not JSON) {text}"));
+                    continue;
+                };
+                let mine = waiting.get(p.topic.as_str()).and_then(|w| {
+                    w.iter()
+                        .copied()
+                        .find(|&i| jobs[i].outcome.is_none() && matches(&v, jobs[i].task_id))
+                });
+                let Some(i) = mine else {
+                    ignored(&p.topic, &text);
+                    continue;
+                };
+                let job = &mut jobs[i];
+                // remote.lua answers a task id it is still running with
+                // 0x1100 and that id; the real result follows (reference §4.3).
+                if code_of(&v) == Some(DUPLICATE_TASK) {
+                    job.duplicates += 1;
+                    ignored(&p.topic, &format!("duplicate delivery of task {}: the host is still running it (0x1100); waiting for its result", job.task_id));
+                    continue;
                 }
+                let mut message = v
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                if p.payload.len() > MAX_RESULT_BYTES {
+                    let mut cut = 64 * 1024;
+                    while !message.is_char_boundary(cut.min(message.len())) {
+                        cut -= 1;
+                    }
+                    message.truncate(cut.min(message.len()));
+                    message.push_str(&format!(
+                        "\n... (the result is {} bytes, over mon's {} byte limit: the start is shown)",
+                        p.payload.len(),
+                        MAX_RESULT_BYTES
+                    ));
+                }
+                job.outcome = Some(Outcome::Result {
+                    task_id: job.task_id,
+                    code: code_of(&v),
+                    message,
+                    latency: job.published.map_or(Duration::ZERO, |t| t.elapsed()),
+                    duplicates: job.duplicates,
+                });
+                pending -= 1;
             }
             Ok(_) => {}
             Err(ConnectionError::ConnectionRefused(code)) => {
-                break Outcome::Unreachable(refused(target, code));
+                break Some(refused(conn, code));
             }
             Err(e) => {
                 if !connected_once {
-                    break Outcome::Unreachable(format!(
+                    break Some(format!(
                         "cannot connect to broker {}:{}: {e}",
-                        target.host, target.port
+                        conn.host, conn.port
                     ));
                 }
                 // Connected before: the broker went away. Keep trying until the deadline.
@@ -408,7 +491,7 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
             }
         }
     };
-    // A clean DISCONNECT once the acknowledgements of the result are out
+    // A clean DISCONNECT once the acknowledgements of the results are out
     // (the broker logs a socket closed without one as "closed its
     // connection"), without letting it delay the answer by more than 500 ms.
     let _ = client.try_disconnect();
@@ -421,5 +504,15 @@ pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ign
         }
     })
     .await;
-    outcome
+    jobs.into_iter()
+        .map(|j| match (j.outcome, &failure) {
+            (Some(o), _) => o,
+            (None, Some(m)) => Outcome::Unreachable(m.clone()),
+            (None, None) => Outcome::Timeout {
+                task_id: j.task_id,
+                waited: j.published.map_or(opts.timeout, |t| t.elapsed()),
+                duplicates: j.duplicates,
+            },
+        })
+        .collect()
 }

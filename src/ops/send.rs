@@ -251,29 +251,57 @@ fn list(names: &[&str]) -> String {
     }
 }
 
-/// Sends the task to every target concurrently; results in target order.
+/// Sends every target its task, results in target order. Targets on one
+/// broker with one account share one connection (one subscription per
+/// result topic, one publish per task); brokers are reached concurrently.
 pub async fn send_all(
     targets: Vec<(Target, Task)>,
     timeout: Duration,
     client_id: Option<String>,
     ignored: Ignored,
 ) -> Vec<(Target, Outcome)> {
-    let mut set = tokio::task::JoinSet::new();
+    // Connection key -> (index in `targets`, target, task).
+    let mut groups: Vec<(String, Vec<(usize, Target, Task)>)> = Vec::new();
     for (i, (t, task)) in targets.into_iter().enumerate() {
+        let key = format!(
+            "{}\0{}\0{:?}\0{}\0{:?}",
+            t.host,
+            t.port,
+            t.user,
+            t.password.as_ref().map_or("", |p| p.expose()),
+            t.tls
+        );
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push((i, t, task)),
+            None => groups.push((key, vec![(i, t, task)])),
+        }
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (n, (_, group)) in groups.into_iter().enumerate() {
         let ignored = ignored.clone();
-        // Several targets cannot share one client id on one broker.
+        // Several connections cannot share one client id on one broker.
         let client_id = client_id
             .clone()
-            .map(|c| if i == 0 { c } else { format!("{c}-{i}") });
+            .map(|c| if n == 0 { c } else { format!("{c}-{n}") });
         set.spawn(async move {
-            let outcome = mqtt::send(&t, &task, &SendOptions { timeout, client_id }, ignored).await;
-            (i, t, outcome)
+            let conn = group[0].1.clone();
+            let jobs: Vec<(Target, Task)> = group
+                .iter()
+                .map(|(_, t, k)| (t.clone(), k.clone()))
+                .collect();
+            let outcomes =
+                mqtt::send_many(&conn, jobs, &SendOptions { timeout, client_id }, ignored).await;
+            group
+                .into_iter()
+                .zip(outcomes)
+                .map(|((i, t, _), o)| (i, t, o))
+                .collect::<Vec<_>>()
         });
     }
     let mut out = Vec::new();
     while let Some(r) = set.join_next().await {
         if let Ok(x) = r {
-            out.push(x);
+            out.extend(x);
         }
     }
     out.sort_by_key(|(i, _, _)| *i);
