@@ -1077,3 +1077,58 @@ fn send_config_deploys_each_hosts_own_rendered_config() {
     assert_eq!(seen_web1.lock().unwrap().len(), 1);
     assert_eq!(seen_db1.lock().unwrap().len(), 2);
 }
+
+/// Hosts on one broker share one connection: 200 hosts at QoS 2, one client
+/// of mon's in the broker's log, every host its own result. (With rumqttc's
+/// default of 100 publishes in flight, mosquitto lost all but 40 tasks.)
+#[test]
+fn hosts_on_one_broker_share_one_connection() {
+    let broker = Mosquitto::start();
+    let seen = responder(
+        broker.port,
+        "collectd/+/command",
+        "collectd/+/result",
+        Behaviour::hello(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..200).map(|i| format!("h{i:03}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    defs(dir.path(), &broker.host(), &refs);
+    let args = ["send-command", "hello", "exec", "--all", "--timeout", "10s"];
+    let out = mon(
+        dir.path(),
+        &[
+            &args[..],
+            &["--client-id", "mon-fanout", "--format", "json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    assert_eq!(seen.lock().unwrap().len(), 200);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = v.as_array().unwrap();
+    assert_eq!(all.len(), 200);
+    let mut ids = std::collections::BTreeSet::new();
+    for (r, name) in all.iter().zip(&names) {
+        assert_eq!(r["node"], name.as_str());
+        assert_eq!(r["outcome"], "ok", "{r}");
+        assert!(
+            ids.insert(r["task_id"].as_u64().unwrap()),
+            "task ids differ"
+        );
+    }
+    let log = std::fs::read_to_string(broker.dir.path().join("mosquitto.log")).unwrap();
+    let mine = log
+        .lines()
+        .filter(|l| l.contains("New client connected") && l.contains(" as mon-fanout"))
+        .count();
+    assert_eq!(mine, 1, "one connection for 200 hosts:\n{log}");
+    // Text output: one line per host, then the result's message.
+    let out = mon(dir.path(), &args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.lines().filter(|l| l.contains(": ok (task")).count(),
+        200,
+        "{text}"
+    );
+}

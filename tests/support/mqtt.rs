@@ -213,6 +213,17 @@ impl Behaviour {
 /// Tasks the responder has seen, for assertions.
 pub type Seen = Arc<Mutex<Vec<Value>>>;
 
+/// With a `+` in `topic`, one responder serves many hosts: the level the `+`
+/// matched takes the place of the `+` in `result_topic`
+/// (`collectd/+/command` -> `collectd/+/result`).
+fn per_host(topic: &str, result_topic: &str, got: &str) -> String {
+    let Some(at) = topic.split('/').position(|l| l == "+") else {
+        return result_topic.to_string();
+    };
+    let host = got.split('/').nth(at).unwrap_or_default();
+    result_topic.replace('+', host)
+}
+
 /// Starts a responder subscribed to `topic`, answering on `result_topic`.
 pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Seen {
     let seen: Seen = Arc::new(Mutex::new(Vec::new()));
@@ -229,6 +240,8 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
             let mut mo = MqttOptions::new(id, "127.0.0.1", port);
             mo.set_keep_alive(Duration::from_secs(5));
             mo.set_max_packet_size(64 << 20, 64 << 20);
+            // mosquitto's max_inflight_messages default: more in flight get lost.
+            mo.set_inflight(20);
             if let Some((user, password)) = &b.credentials {
                 mo.set_credentials(user.clone(), password.clone());
             }
@@ -260,7 +273,7 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
                         }
                         let client = client.clone();
                         let b = b.clone();
-                        let result_topic = result_topic.clone();
+                        let result_topic = per_host(&topic, &result_topic, &p.topic);
                         tokio::spawn(
                             async move { answer(&client, &result_topic, &task, &b).await },
                         );
