@@ -261,7 +261,8 @@ pub async fn send_all(
     ignored: Ignored,
 ) -> Vec<(Target, Outcome)> {
     // Connection key -> (index in `targets`, target, task).
-    let mut groups: Vec<(String, Vec<(usize, Target, Task)>)> = Vec::new();
+    type Group = Vec<(usize, Target, Task)>;
+    let mut groups: Vec<(String, Group)> = Vec::new();
     for (i, (t, task)) in targets.into_iter().enumerate() {
         let key = format!(
             "{}\0{}\0{:?}\0{}\0{:?}",
