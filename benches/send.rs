@@ -4,7 +4,10 @@
 //! with TCP_NODELAY and without it (mosquitto's and libmosquitto's default),
 //! because that is where the reference measured the ~40 ms stalls to be.
 //! The tools take turns within each round so drift on a shared machine hits
-//! them alike. Run: `bench/run send` (needs mosquitto and mosquitto-clients).
+//! them alike. Then the fan-out: `mon send-command --all` to 1,000 hosts on
+//! one broker (one responder serving them all) beside 1,000 sequential
+//! `mosquitto_rr` calls, the reference senders' way of reaching many hosts.
+//! Run: `bench/run send` (needs mosquitto and mosquitto-clients).
 
 mod common;
 #[path = "../tests/support/mod.rs"]
@@ -130,8 +133,86 @@ fn main() -> std::process::ExitCode {
          broker's and the responder's sockets, not the requesting client's: no client is 10x faster than\n\
          mosquitto_rr without --nodelay (reference peers.md section 5.2)."
     );
+    failed |= !fan_out(&rr);
     if failed {
         return std::process::ExitCode::FAILURE;
     }
     std::process::ExitCode::SUCCESS
+}
+
+const HOSTS: usize = 1_000;
+
+/// `send-command --all` to 1,000 hosts against 1,000 sequential mosquitto_rr.
+fn fan_out(rr: &Path) -> bool {
+    let broker = Mosquitto::start();
+    responder(
+        broker.port,
+        "collectd/+/command",
+        "collectd/+/result",
+        Behaviour::hello(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut defs = format!(
+        "mqtt:\n  main: {{host: \"{}\"}}\ncollectd:\n",
+        broker.host()
+    );
+    for i in 0..HOSTS {
+        defs.push_str(&format!(
+            "  h{i:04}:\n    broker: main\n    services:\n      hello: {{commands: {{exec: /bin/echo hi}}}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("hosts.yaml"), defs).unwrap();
+    let mut runs = Vec::new();
+    for _ in 0..4 {
+        let r = measure(
+            Command::new(env!("CARGO_BIN_EXE_mon"))
+                .args(["send-command", "hello", "exec", "--all", "--timeout", "30s"])
+                .current_dir(dir.path())
+                .stdout(Stdio::null()),
+        );
+        assert_eq!(r.status, 0, "mon send-command --all failed");
+        runs.push(r);
+    }
+    runs.remove(0); // warm-up
+    runs.sort_by_key(|r| r.wall);
+    let mon = runs.swap_remove(1);
+    let start = std::time::Instant::now();
+    let mut rr_peak = 0;
+    for i in 0..HOSTS {
+        let r = measure(
+            Command::new(rr)
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &broker.port.to_string(),
+                    "-q",
+                    "2",
+                    "-W",
+                    "5",
+                ])
+                .args(["-t", &format!("collectd/h{i:04}/command")])
+                .args(["-e", &format!("collectd/h{i:04}/result")])
+                .args(["-m", TASK])
+                .stdout(Stdio::null()),
+        );
+        assert_eq!(r.status, 0, "mosquitto_rr failed for host {i}");
+        rr_peak = rr_peak.max(r.max_rss_kib);
+    }
+    let rr_wall = start.elapsed();
+    println!("fan-out: one command to {HOSTS} hosts on one broker, QoS 2");
+    println!(
+        "  mon send-command --all (median of 3): {:>9}   peak RSS {}",
+        ms(mon.wall),
+        mib(mon.max_rss_kib)
+    );
+    println!(
+        "  {HOSTS} sequential mosquitto_rr:          {:>9}   peak RSS {} each   ({:.0}x mon's time)",
+        ms(rr_wall),
+        mib(rr_peak),
+        rr_wall.as_secs_f64() / mon.wall.as_secs_f64()
+    );
+    let fast = mon.wall < Duration::from_secs(1);
+    println!("  mon under 1 s:  {}", verdict(fast));
+    fast
 }

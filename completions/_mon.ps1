@@ -192,6 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out these definitions, as SECTION/NAME globs (repeatable)')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Templates that replace the embedded ones (same file names as templates/) [default: [render] templates in mon.toml]')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this collectd host (repeatable; the same as --only collectd/HOST)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: mon.toml at the root of the definitions, if there is one]')
             [CompletionResult]::new('--secrets-dir', '--secrets-dir', [CompletionResultType]::ParameterName, 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)')
@@ -199,6 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'With --diff, show files that hold credentials (mode 0600) too')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Write nothing (exit 4 if any file would change)')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Check each collectd.conf with collectd''s own parser before installing it')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Remove the directories of definitions that no longer exist (only those holding nothing but files mon writes there)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

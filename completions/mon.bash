@@ -563,7 +563,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__render)
-            opts="-o -h --out --only --exclude --templates --diff --show-secrets --dry-run --check --color --config --secrets-dir --help all hastmon collectd conveyer dozor"
+            opts="-o -h --out --only --exclude --templates --diff --show-secrets --dry-run --check --prune --node --color --config --secrets-dir --help all hastmon collectd conveyer dozor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,6 +586,10 @@ _mon() {
                     return 0
                     ;;
                 --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

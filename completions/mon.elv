@@ -183,6 +183,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --only 'Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*'
             cand --exclude 'Leave out these definitions, as SECTION/NAME globs (repeatable)'
             cand --templates 'Templates that replace the embedded ones (same file names as templates/) [default: [render] templates in mon.toml]'
+            cand --node 'Only this collectd host (repeatable; the same as --only collectd/HOST)'
             cand --color 'When to color output'
             cand --config 'Settings file [default: mon.toml at the root of the definitions, if there is one]'
             cand --secrets-dir 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)'
@@ -190,6 +191,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --show-secrets 'With --diff, show files that hold credentials (mode 0600) too'
             cand --dry-run 'Write nothing (exit 4 if any file would change)'
             cand --check 'Check each collectd.conf with collectd''s own parser before installing it'
+            cand --prune 'Remove the directories of definitions that no longer exist (only those holding nothing but files mon writes there)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -173,6 +173,7 @@ complete -c mon -n "__fish_mon_using_subcommand render" -s o -l out -d 'Director
 complete -c mon -n "__fish_mon_using_subcommand render" -l only -d 'Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l exclude -d 'Leave out these definitions, as SECTION/NAME globs (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l templates -d 'Templates that replace the embedded ones (same file names as templates/) [default: [render] templates in mon.toml]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l node -d 'Only this collectd host (repeatable; the same as --only collectd/HOST)' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -182,6 +183,7 @@ complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unifi
 complete -c mon -n "__fish_mon_using_subcommand render" -l show-secrets -d 'With --diff, show files that hold credentials (mode 0600) too'
 complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing (exit 4 if any file would change)'
 complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
+complete -c mon -n "__fish_mon_using_subcommand render" -l prune -d 'Remove the directories of definitions that no longer exist (only those holding nothing but files mon writes there)'
 complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every schema file into this directory instead of printing one' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''

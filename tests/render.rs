@@ -732,3 +732,61 @@ fn templates_errors_name_the_directory_the_file_and_the_variable() {
         "Hostname \"web1.example.com\"\n"
     );
 }
+
+/// Files of hosts no longer defined are reported; --prune removes a
+/// directory only when it holds nothing but files mon writes there.
+#[test]
+fn orphaned_directories_are_reported_and_pruned_only_when_all_ours() {
+    let defs = tempfile::tempdir().unwrap();
+    let hosts = |names: &[&str]| {
+        let mut t = String::from("mqtt:\n  m: {host: broker}\ncollectd:\n");
+        for n in names {
+            t.push_str(&format!("  {n}:\n    broker: m\n    services: {{web: {{commands: {{reload: /bin/true}}}}}}\n    triggers:\n      hot: {{metric: {{plugin: cpu, above: 90}}, run: {{service: web, command: reload}}}}\n"));
+        }
+        std::fs::write(defs.path().join("hosts.yaml"), t).unwrap();
+    };
+    let out = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let r = Command::cargo_bin("mon")
+            .unwrap()
+            .args(["render", "collectd"])
+            .arg(defs.path())
+            .arg("--out")
+            .arg(out.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        (r.status.code(), support::output_text(&r))
+    };
+    hosts(&["web1", "db1", "old"]);
+    assert_eq!(run(&[]).0, Some(0));
+    assert!(out.path().join("collectd/old/local/old.lua").exists());
+    // `db1` gets a file of the operator's; then both are dropped.
+    std::fs::write(out.path().join("collectd/db1/notes.txt"), "mine").unwrap();
+    hosts(&["web1"]);
+    let (code, said) = run(&["--dry-run"]);
+    assert_eq!(code, Some(4), "drift: {said}");
+    let (code, said) = run(&[]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("orphaned"), "{said}");
+    assert!(said.contains("collectd/old"), "{said}");
+    assert!(said.contains("--prune removes it"), "{said}");
+    assert!(said.contains("it holds files mon does not write"), "{said}");
+    assert!(
+        out.path().join("collectd/old").exists(),
+        "reported, not removed"
+    );
+    let (code, said) = run(&["--prune"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("1 orphaned, 1 removed"), "{said}");
+    assert!(!out.path().join("collectd/old").exists(), "removed");
+    assert!(
+        out.path().join("collectd/db1/notes.txt").exists(),
+        "the operator's file stays"
+    );
+    assert!(out.path().join("collectd/web1/collectd.conf").exists());
+    // --node renders one host and calls no other orphaned.
+    let (code, said) = run(&["--node", "web1"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("0 orphaned"), "{said}");
+}

@@ -48,6 +48,13 @@ pub struct Args {
     /// Check each collectd.conf with collectd's own parser before installing it
     #[arg(long)]
     pub check: bool,
+    /// Remove the directories of definitions that no longer exist (only those holding nothing but
+    /// files mon writes there)
+    #[arg(long)]
+    pub prune: bool,
+    /// Only this collectd host (repeatable; the same as --only collectd/HOST)
+    #[arg(long, value_name = "HOST")]
+    pub node: Vec<String>,
 }
 
 /// `all` and every target's word.
@@ -74,7 +81,13 @@ pub fn run(args: Args, color: bool) -> Exit {
         .templates
         .clone()
         .or_else(|| in_cfg(cfg.as_ref().and_then(|c| c.file.render.templates.as_ref())));
-    let selection = match mon::select::Selection::new(&args.only, &args.exclude) {
+    let only: Vec<String> = args
+        .only
+        .iter()
+        .cloned()
+        .chain(args.node.iter().map(|h| format!("collectd/{h}")))
+        .collect();
+    let selection = match mon::select::Selection::new(&only, &args.exclude) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -102,6 +115,7 @@ pub fn run(args: Args, color: bool) -> Exit {
             diff: args.diff,
             check: args.check,
             show_secrets: args.show_secrets,
+            prune: args.prune,
         },
     };
     let reports = match render::run(request) {
@@ -129,6 +143,8 @@ pub fn run(args: Args, color: bool) -> Exit {
                 Status::WouldWrite => "would write",
                 Status::CheckFailed(_) => "check failed",
                 Status::HeldBack(_) => "not written",
+                Status::Orphan { .. } => "orphaned",
+                Status::Removed => "removed",
             };
             writeln!(out, "{what:>12}  {}", out_dir.join(&r.path).display())?;
             match &r.status {
@@ -142,26 +158,39 @@ pub fn run(args: Args, color: bool) -> Exit {
                     "              {} failed --check: a host gets all its files or none",
                     conf.display()
                 )?,
+                Status::Orphan { ours: true } => writeln!(
+                    out,
+                    "              no definition renders it any more; --prune removes it"
+                )?,
+                Status::Orphan { ours: false } => writeln!(
+                    out,
+                    "              no definition renders it any more; it holds files mon does not write, so it is left for you"
+                )?,
                 _ => {}
             }
         }
         let count = |s: fn(&Status) -> bool| reports.iter().filter(|r| s(&r.status)).count();
         writeln!(
             out,
-            "{} written, {} unchanged, {} would be written, {} refused by --check, {} held back with them",
+            "{} written, {} unchanged, {} would be written, {} refused by --check, {} held back with them, {} orphaned, {} removed",
             count(|s| *s == Status::Written),
             count(|s| *s == Status::Unchanged),
             count(|s| *s == Status::WouldWrite),
             count(|s| matches!(s, Status::CheckFailed(_))),
-            count(|s| matches!(s, Status::HeldBack(_)))
+            count(|s| matches!(s, Status::HeldBack(_))),
+            count(|s| matches!(s, Status::Orphan { .. })),
+            count(|s| *s == Status::Removed)
         )
     });
     if let Err(code) = printed {
         return code;
     }
-    let differs = reports
-        .iter()
-        .any(|r| matches!(r.status, Status::Written | Status::WouldWrite));
+    let differs = reports.iter().any(|r| {
+        matches!(
+            r.status,
+            Status::Written | Status::WouldWrite | Status::Orphan { .. }
+        )
+    });
     if reports
         .iter()
         .any(|r| matches!(r.status, Status::CheckFailed(_)))

@@ -214,6 +214,9 @@ pub fn run(a: &TargetArgs, what: send::What, timeout: Duration, color: bool) -> 
             for (t, o) in &results {
                 writeln!(out, "{}", text(&task, t, o, color))?;
             }
+            if results.len() > 1 {
+                writeln!(out, "{}", summary(&results))?;
+            }
             Ok(())
         }
         SendFormat::Json => {
@@ -226,6 +229,20 @@ pub fn run(a: &TargetArgs, what: send::What, timeout: Duration, color: bool) -> 
         Ok(()) => worst,
         Err(code) => code,
     }
+}
+
+/// One line after the hosts': how many of each outcome.
+fn summary(results: &[(Target, Outcome)]) -> String {
+    let n = |f: fn(&Outcome) -> bool| results.iter().filter(|(_, o)| f(o)).count();
+    format!(
+        "{} hosts: {} ok, {} failed, {} without a code, {} timed out, {} unreachable",
+        results.len(),
+        n(|o| matches!(o, Outcome::Result { code: Some(0), .. })),
+        n(|o| matches!(o, Outcome::Result { code: Some(c), .. } if *c != 0)),
+        n(|o| matches!(o, Outcome::Result { code: None, .. })),
+        n(|o| matches!(o, Outcome::Timeout { .. })),
+        n(|o| matches!(o, Outcome::Unreachable(_))),
+    )
 }
 
 fn exit_of(o: &Outcome) -> Exit {

@@ -18,6 +18,8 @@ pub struct WriteOptions {
     pub check: bool,
     /// Show diffs of files that hold credentials too.
     pub show_secrets: bool,
+    /// Remove the directories of definitions that no longer exist.
+    pub prune: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -31,6 +33,13 @@ pub enum Status {
     /// Not written because the collectd.conf beside it failed `--check`:
     /// a host gets all of its files or none.
     HeldBack(PathBuf),
+    /// A directory of a definition that no longer exists. `ours`: it holds
+    /// nothing but files mon writes there, so `--prune` may remove it.
+    Orphan {
+        ours: bool,
+    },
+    /// Such a directory, removed by `--prune`.
+    Removed,
 }
 
 pub struct FileReport {
@@ -282,5 +291,96 @@ pub fn run(req: Request) -> Result<Vec<FileReport>, Error> {
             .map_err(|e| Error::Io(format!("{e}; nothing was written")))?;
         outputs.extend(o);
     }
-    write(&outputs, req.out_dir, &req.write).map_err(Error::Io)
+    let mut reports = write(&outputs, req.out_dir, &req.write).map_err(Error::Io)?;
+    reports.extend(orphans(&req, &outputs).map_err(Error::Io)?);
+    Ok(reports)
+}
+
+/// Directories under `<target>/` that no definition in the selection names
+/// any more: reported, and with `--prune` removed when they hold nothing but
+/// files mon writes there (anything else is the operator's and stays).
+fn orphans(req: &Request, outputs: &[Output]) -> Result<Vec<FileReport>, String> {
+    let rendered: std::collections::BTreeSet<&Path> = outputs
+        .iter()
+        // `<target>/<name>/...` -> `<target>/<name>`
+        .filter_map(|o| {
+            o.path
+                .ancestors()
+                .nth(o.path.components().count().checked_sub(2)?)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in req.targets {
+        let Ok(entries) = std::fs::read_dir(req.out_dir.join(t.name())) else {
+            continue;
+        };
+        let mut dirs: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|f| f.is_dir()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        dirs.sort();
+        for name in dirs {
+            let rel = Path::new(t.name()).join(&name);
+            if rendered.contains(rel.as_path()) || !req.selection.contains(t.section(), &name) {
+                continue;
+            }
+            let dir = req.out_dir.join(&rel);
+            let ours = only_ours(&dir, &dir, t.files());
+            let status = if ours && req.write.prune && !req.write.dry_run {
+                std::fs::remove_dir_all(&dir).map_err(|e| {
+                    format!(
+                        "cannot remove {}: {}",
+                        dir.display(),
+                        crate::source::io_message(&e)
+                    )
+                })?;
+                Status::Removed
+            } else {
+                Status::Orphan { ours }
+            };
+            out.push(FileReport {
+                path: rel,
+                status,
+                diff: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether every file under `dir` is one `files` names (relative to `root`,
+/// `*` standing for any name) or a temporary of mon's; no links, no others.
+fn only_ours(root: &Path, dir: &Path, files: &[&str]) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().all(|e| {
+        let Ok(kind) = e.file_type() else {
+            return false;
+        };
+        let path = e.path();
+        if kind.is_dir() {
+            return only_ours(root, &path, files);
+        }
+        let Ok(rel) = path.strip_prefix(root) else {
+            return false;
+        };
+        let rel = rel.to_string_lossy();
+        kind.is_file()
+            && (e.file_name().to_string_lossy().starts_with(".mon-")
+                || files.iter().any(|f| matches_file(f, &rel)))
+    })
+}
+
+/// `local/*.lua` matches `local/web1.lua`; `*` never spans a `/`.
+fn matches_file(pattern: &str, rel: &str) -> bool {
+    let (p, r): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), rel.split('/').collect());
+    p.len() == r.len()
+        && p.iter().zip(&r).all(|(p, r)| match p.split_once('*') {
+            Some((pre, suf)) => {
+                r.len() >= pre.len() + suf.len() && r.starts_with(pre) && r.ends_with(suf)
+            }
+            None => p == r,
+        })
 }

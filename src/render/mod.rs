@@ -12,11 +12,13 @@ pub use templates::Templates;
 use crate::model::Model;
 
 /// Declares the render targets once: each line names the target, the word
-/// the command line takes, the module that renders it and the templates it
-/// embeds (files under templates/). Adding a target is a line here, its
-/// module and its templates.
+/// the command line takes, the module that renders it, the section whose
+/// definitions name its directories (`<word>/<name>/`), the templates it
+/// embeds (files under templates/) and the files it writes in a directory
+/// (`*` any name; what `--prune` may remove). Adding a target is a line
+/// here, its module and its templates.
 macro_rules! targets {
-    ($($variant:ident $word:literal $module:ident [$($template:literal),*];)*) => {
+    ($($variant:ident $word:literal $module:ident $section:ident [$($template:literal),*] [$($file:literal),*];)*) => {
         $(mod $module;)*
 
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +31,18 @@ macro_rules! targets {
             pub fn name(self) -> &'static str {
                 match self {
                     $(Target::$variant => $word,)*
+                }
+            }
+            /// The section whose definitions name this target's directories.
+            pub fn section(self) -> crate::section::Section {
+                match self {
+                    $(Target::$variant => crate::section::Section::$section,)*
+                }
+            }
+            /// The files it writes in a definition's directory, relative to it.
+            pub fn files(self) -> &'static [&'static str] {
+                match self {
+                    $(Target::$variant => &[$($file),*],)*
                 }
             }
         }
@@ -47,10 +61,12 @@ macro_rules! targets {
 }
 
 targets! {
-    Hastmon "hastmon" hastmon ["hastmon.conf.j2", "hastmon-exec.sh.j2"];
-    Collectd "collectd" collectd ["collectd.conf.j2", "triggers.lua.j2"];
-    Conveyer "conveyer" conveyer ["conveyer.env.j2", "conveyer-agent.env.j2", "logstash-output.conf.j2"];
-    Dozor "dozor" dozor [];
+    Hastmon "hastmon" hastmon Cluster ["hastmon.conf.j2", "hastmon-exec.sh.j2"] ["hastmon.conf", "*.sh"];
+    Collectd "collectd" collectd Collectd ["collectd.conf.j2", "triggers.lua.j2"]
+        ["collectd.conf", "config.json", "local/*.lua"];
+    Conveyer "conveyer" conveyer Conveyer ["conveyer.env.j2", "conveyer-agent.env.j2", "logstash-output.conf.j2"]
+        ["conveyer.env", "conveyer-plugin.json", "agent.env", "logstash-output.conf"];
+    Dozor "dozor" dozor Dozor [] ["plugins.json"];
 }
 
 /// One file to write, relative to the output directory.
