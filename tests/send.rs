@@ -1132,3 +1132,50 @@ fn hosts_on_one_broker_share_one_connection() {
         "{text}"
     );
 }
+
+/// remote.lua runs one task at a time: a second task waits for the first,
+/// and mon's wait covers that (the reference's advice on --timeout).
+#[test]
+fn a_task_queued_behind_another_is_still_awaited() {
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.delay = Duration::from_millis(700);
+    responder(broker.port, "t/cmd", "t/res", b);
+    let start = Instant::now();
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let host = broker.host();
+            std::thread::spawn(move || {
+                let dir = tempfile::tempdir().unwrap();
+                let args = [
+                    "send-command",
+                    "hello",
+                    "exec",
+                    "--host",
+                    &host,
+                    "--topic",
+                    "t/cmd",
+                    "--result-topic",
+                    "t/res",
+                    "--timeout",
+                    "5s",
+                ];
+                let out = mon(dir.path(), &args);
+                (out, start.elapsed())
+            })
+        })
+        .collect();
+    let mut took: Vec<Duration> = runs
+        .into_iter()
+        .map(|r| {
+            let (out, t) = r.join().unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+            t
+        })
+        .collect();
+    took.sort();
+    assert!(
+        took[1] >= Duration::from_millis(1400),
+        "the second waited for the first: {took:?}"
+    );
+}

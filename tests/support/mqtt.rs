@@ -250,6 +250,7 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
             net.set_tcp_nodelay(!b.nagle);
             events.set_network_options(net);
             let mut ready = Some(ready_tx);
+            let mut running: HashMap<String, Arc<tokio::sync::Mutex<()>>> = HashMap::new();
             loop {
                 match events.poll().await {
                     Ok(Event::Incoming(Packet::ConnAck(_))) => {
@@ -274,9 +275,13 @@ pub fn responder(port: u16, topic: &str, result_topic: &str, b: Behaviour) -> Se
                         let client = client.clone();
                         let b = b.clone();
                         let result_topic = per_host(&topic, &result_topic, &p.topic);
-                        tokio::spawn(
-                            async move { answer(&client, &result_topic, &task, &b).await },
-                        );
+                        // remote.lua runs one task at a time: a host's tasks
+                        // queue behind each other; other hosts' do not.
+                        let host = running.entry(p.topic.clone()).or_default().clone();
+                        tokio::spawn(async move {
+                            let _one_at_a_time = host.lock().await;
+                            answer(&client, &result_topic, &task, &b).await
+                        });
                     }
                     Ok(_) => {}
                     Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
