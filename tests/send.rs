@@ -1142,37 +1142,18 @@ fn a_task_queued_behind_another_is_still_awaited() {
     b.delay = Duration::from_millis(700);
     responder(broker.port, "t/cmd", "t/res", b);
     let start = Instant::now();
-    let runs: Vec<_> = (0..2)
-        .map(|_| {
-            let host = broker.host();
-            std::thread::spawn(move || {
-                let dir = tempfile::tempdir().unwrap();
-                let args = [
-                    "send-command",
-                    "hello",
-                    "exec",
-                    "--host",
-                    &host,
-                    "--topic",
-                    "t/cmd",
-                    "--result-topic",
-                    "t/res",
-                    "--timeout",
-                    "5s",
-                ];
-                let out = mon(dir.path(), &args);
-                (out, start.elapsed())
+    let mut took: Vec<Duration> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let out = send_explicit(&broker, "hello", "exec", &["--timeout", "5s"]);
+                    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+                    start.elapsed()
+                })
             })
-        })
-        .collect();
-    let mut took: Vec<Duration> = runs
-        .into_iter()
-        .map(|r| {
-            let (out, t) = r.join().unwrap();
-            assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
-            t
-        })
-        .collect();
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
     took.sort();
     assert!(
         took[1] >= Duration::from_millis(1400),
