@@ -278,13 +278,6 @@ const MAX_INFLIGHT: u16 = 20;
 /// Largest SUBSCRIBE: topic filters per packet.
 const SUBSCRIBE_BATCH: usize = 256;
 
-/// Sends one task to one host and waits for its result.
-pub async fn send(target: &Target, task: &Task, opts: &SendOptions, ignored: Ignored) -> Outcome {
-    let mut out = send_many(target, vec![(target.clone(), task.clone())], opts, ignored).await;
-    out.pop()
-        .unwrap_or_else(|| Outcome::Unreachable("no outcome".into()))
-}
-
 /// Sends each target its task over one connection to their broker (the
 /// broker, account and TLS of `conn`): one subscription per result topic,
 /// then one publish per task, then every result as it comes, until all are
