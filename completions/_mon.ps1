@@ -157,7 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;send-config' {
-            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Templates that replace the embedded ones, for rendering without FILE')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Templates that replace the embedded ones, for rendering without FILE [default: [render] templates in mon.toml, as `mon render` uses them]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the final result')
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Send to this collectd host from the definitions (repeatable)')
             [CompletionResult]::new('--defs', '--defs', [CompletionResultType]::ParameterName, 'Where the definitions are')

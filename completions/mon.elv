@@ -149,7 +149,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --help 'Print help'
         }
         &'mon;send-config'= {
-            cand --templates 'Templates that replace the embedded ones, for rendering without FILE'
+            cand --templates 'Templates that replace the embedded ones, for rendering without FILE [default: [render] templates in mon.toml, as `mon render` uses them]'
             cand --timeout 'How long to wait for the final result'
             cand --node 'Send to this collectd host from the definitions (repeatable)'
             cand --defs 'Where the definitions are'

@@ -142,7 +142,7 @@ complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Conn
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l templates -d 'Templates that replace the embedded ones, for rendering without FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l templates -d 'Templates that replace the embedded ones, for rendering without FILE [default: [render] templates in mon.toml, as `mon render` uses them]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l timeout -d 'How long to wait for the final result' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l defs -d 'Where the definitions are' -r -F

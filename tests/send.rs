@@ -1054,6 +1054,25 @@ fn send_config_deploys_each_hosts_own_rendered_config() {
         .contains("config.json and trigger files cannot travel over this protocol"));
     assert_eq!(seen_web1.lock().unwrap().len(), 1, "nothing more sent");
 
+    // Templates from mon.toml, as `mon render` takes them: what is sent is
+    // what render writes.
+    std::fs::create_dir(dir.path().join("tpl")).unwrap();
+    std::fs::write(
+        dir.path().join("tpl/collectd.conf.j2"),
+        "Hostname {{ hostname | cq }}\nLoadPlugin cpu\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("mon.toml"),
+        "[render]\ntemplates = \"tpl\"\n",
+    )
+    .unwrap();
+    let out = mon(dir.path(), &["send-config", "--node", "web1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    let last = seen_web1.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last["config"], "Hostname \"web1\"\nLoadPlugin cpu\n");
+    std::fs::remove_file(dir.path().join("mon.toml")).unwrap();
+
     // A host whose rendered file collectd refuses: nothing is sent to anyone.
     let mut text = std::fs::read_to_string(dir.path().join("hosts.yaml")).unwrap();
     text.push_str("    plugins: {nosuchplugin: {}}\n");
@@ -1074,7 +1093,7 @@ fn send_config_deploys_each_hosts_own_rendered_config() {
         said.contains("Could not find plugin \"nosuchplugin\""),
         "{said}"
     );
-    assert_eq!(seen_web1.lock().unwrap().len(), 1);
+    assert_eq!(seen_web1.lock().unwrap().len(), 2);
     assert_eq!(seen_db1.lock().unwrap().len(), 2);
 }
 

@@ -38,7 +38,8 @@ pub struct Args {
     /// Send FILE even if its Hostname names another host or it does not look like a collectd.conf
     #[arg(long, requires = "file")]
     pub force: bool,
-    /// Templates that replace the embedded ones, for rendering without FILE
+    /// Templates that replace the embedded ones, for rendering without FILE [default: [render]
+    /// templates in mon.toml, as `mon render` uses them]
     #[arg(long, value_name = "DIR", conflicts_with = "file")]
     pub templates: Option<PathBuf>,
     /// How long to wait for the final result
@@ -55,9 +56,21 @@ pub fn run(args: Args, color: bool) -> Exit {
             check: args.check,
             force: args.force,
         },
-        None => What::Rendered {
-            templates: args.templates,
-        },
+        None => {
+            // The same templates `mon render` would use, so what is sent is
+            // what render writes.
+            let templates = match args.templates {
+                Some(t) => Some(t),
+                None => match super::settings(&args.target.defs) {
+                    Ok(cfg) => cfg.and_then(|c| {
+                        let t = c.file.render.templates.as_ref()?;
+                        Some(c.path_of(t))
+                    }),
+                    Err(code) => return code,
+                },
+            };
+            What::Rendered { templates }
+        }
     };
     super::send::run(&args.target, what, args.timeout, color)
 }
