@@ -36,28 +36,10 @@ fn b64(s: &[u8]) -> String {
     B64.encode(s)
 }
 
-/// A key-value as `/v3/kv/range` answers it (proto3 JSON: bytes in base64,
-/// int64 as a string, defaults left out).
-#[derive(serde::Deserialize)]
-struct Kv {
-    #[serde(default)]
-    key: String,
-    #[serde(default)]
-    value: String,
-    #[serde(default)]
-    mod_revision: Value,
-}
-
-#[derive(serde::Deserialize)]
-struct Range {
-    #[serde(default)]
-    kvs: Vec<Kv>,
-    #[serde(default)]
-    more: bool,
-}
-
-fn decode(s: &str) -> Vec<u8> {
-    B64.decode(s).unwrap_or_default()
+fn unb64(v: &Value) -> Vec<u8> {
+    v.as_str()
+        .and_then(|s| B64.decode(s).ok())
+        .unwrap_or_default()
 }
 
 /// An int64 as the gateway writes it (a string), or a number; absent is 0.
@@ -107,15 +89,14 @@ fn refusal(base: &str, body: &Value) -> Error {
     }
 }
 
-/// One POST to `base`: the answer's body, with etcd's refusals and lost
-/// connections as errors.
+/// One POST to `base`; etcd's refusals and lost connections as errors.
 async fn post(
     http: &reqwest::Client,
     base: &str,
     token: Option<&str>,
     path: &str,
     body: &Value,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Value, Error> {
     let mut req = http
         .post(format!("{base}{path}"))
         .header("Content-Type", "application/json")
@@ -132,12 +113,11 @@ async fn post(
         .bytes()
         .await
         .map_err(|e| Error::Connect(format!("etcd at {base}: {}", describe(&e))))?;
-    if status.is_success() {
-        return Ok(bytes.to_vec());
-    }
     let v: Value = serde_json::from_slice(&bytes)
         .unwrap_or_else(|_| json!({"message": String::from_utf8_lossy(&bytes).trim().to_string()}));
-    if status.as_u16() == 404 {
+    if status.is_success() && v.get("code").is_none() {
+        Ok(v)
+    } else if status.as_u16() == 404 {
         Err(Error::Request(format!(
             "{base} serves no etcd v3 JSON API at {path} (etcd 3.4 or later serves it)"
         )))
@@ -159,7 +139,6 @@ async fn probe(
             Some((user, password)) => {
                 let body = json!({"name": user, "password": password.expose()});
                 let v = post(http, base, None, "/v3/auth/authenticate", &body).await?;
-                let v: Value = serde_json::from_slice(&v).unwrap_or_default();
                 Some(v["token"].as_str().unwrap_or_default().to_string())
             }
             None => None,
@@ -235,7 +214,7 @@ impl Client {
     }
 
     /// A request to the endpoint in use; an expired token is renewed once.
-    async fn call(&mut self, path: &str, body: &Value) -> Result<Vec<u8>, Error> {
+    async fn call(&mut self, path: &str, body: &Value) -> Result<Value, Error> {
         let first = post(&self.http, self.base(), self.token.as_deref(), path, body).await;
         match first {
             Err(Error::Auth(m)) if self.auth.is_some() && m.contains("invalid auth token") => {
@@ -246,31 +225,26 @@ impl Client {
         }
     }
 
-    /// One `/v3/kv/range` request, typed.
-    async fn range(&mut self, body: &Value) -> Result<Range, Error> {
-        let v = self.call("/v3/kv/range", body).await?;
-        serde_json::from_slice(&v).map_err(|e| Error::Request(format!("etcd's range answer: {e}")))
-    }
-
     pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
         let end = b64(&prefix_end(dir));
         let mut start = dir.as_bytes().to_vec();
         let mut out = Vec::new();
         loop {
             let body = json!({"key": b64(&start), "range_end": end, "limit": PAGE.to_string()});
-            let resp = self.range(&body).await?;
-            for kv in &resp.kvs {
-                let key = decode(&kv.key);
+            let resp = self.call("/v3/kv/range", &body).await?;
+            let kvs = resp["kvs"].as_array().cloned().unwrap_or_default();
+            for kv in &kvs {
+                let key = unb64(&kv["key"]);
                 out.push(Entry {
                     exact: std::str::from_utf8(&key).is_ok(),
                     key: String::from_utf8_lossy(&key).into_owned(),
-                    value: String::from_utf8_lossy(&decode(&kv.value)).into_owned(),
-                    version: int(&kv.mod_revision),
+                    value: String::from_utf8_lossy(&unb64(&kv["value"])).into_owned(),
+                    version: int(&kv["mod_revision"]),
                 });
             }
-            match (resp.more, resp.kvs.last()) {
+            match (resp["more"].as_bool().unwrap_or(false), kvs.last()) {
                 (true, Some(last)) => {
-                    start = decode(&last.key);
+                    start = unb64(&last["key"]);
                     start.push(0);
                 }
                 _ => break,
@@ -315,13 +289,13 @@ impl Client {
         let mut settled = Settled::default();
         for op in ops {
             let resp = self
-                .range(&json!({"key": b64(op.key().as_bytes())}))
+                .call("/v3/kv/range", &json!({"key": b64(op.key().as_bytes())}))
                 .await?;
-            let now = resp.kvs.first();
+            let now = resp["kvs"].as_array().and_then(|k| k.first()).cloned();
             let done = match &op {
-                Op::Put { value, .. } => {
-                    now.is_some_and(|kv| decode(&kv.value) == value.as_bytes())
-                }
+                Op::Put { value, .. } => now
+                    .as_ref()
+                    .is_some_and(|kv| unb64(&kv["value"]) == value.as_bytes()),
                 Op::Delete { .. } => now.is_none(),
             };
             let guard = match op {
@@ -329,7 +303,7 @@ impl Client {
             };
             let holds = match guard {
                 Guard::Absent => now.is_none(),
-                Guard::Version(v) => now.map(|kv| int(&kv.mod_revision)) == Some(v),
+                Guard::Version(v) => now.map(|kv| int(&kv["mod_revision"])) == Some(v),
             };
             if done {
                 settled.done.push(op.key().to_string());
@@ -352,17 +326,14 @@ impl Client {
         // leaves it unknown: either way read the keys back, keep what is
         // done or conflicting, and try the rest again.
         while !ops.is_empty() {
-            let answer = self.call("/v3/kv/txn", &Self::txn(&ops)).await.map(|b| {
-                serde_json::from_slice::<Value>(&b).unwrap_or_default()["succeeded"] == true
-            });
-            let sent = match answer {
-                Ok(true) => {
+            let sent = match self.call("/v3/kv/txn", &Self::txn(&ops)).await {
+                Ok(resp) if resp["succeeded"].as_bool() == Some(true) => {
                     result
                         .applied
                         .extend(ops.iter().map(|o| o.key().to_string()));
                     break;
                 }
-                Ok(false) => {
+                Ok(_) => {
                     compares_failed += 1;
                     None
                 }
