@@ -1,6 +1,5 @@
-//! The two ways into etcd behind one interface: v3 (through its JSON
-//! gateway) and v2 (the HTTP keys API, which is what 9volt reads), both
-//! over one HTTP client.
+//! The two ways into etcd behind one interface: v3 (gRPC, through
+//! etcd-client) and v2 (the HTTP keys API, which is what 9volt reads).
 //! Every write is guarded by what the caller last saw of the key.
 
 /// etcd's default `--max-request-bytes` (1.5 MiB). A larger put is refused
@@ -230,36 +229,4 @@ pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, E
             crate::source::io_message(&e)
         ))
     })
-}
-
-/// `http://host:port` for an endpoint given as `host:port`.
-pub(crate) fn base_url(endpoint: &str) -> String {
-    if endpoint.contains("://") {
-        endpoint.trim_end_matches('/').to_string()
-    } else {
-        format!("http://{endpoint}")
-    }
-}
-
-/// The HTTP client both APIs speak through: timeouts, TLS with the given CA
-/// and client certificate, TCP_NODELAY.
-pub(crate) fn http_client(opts: &Options, pool: usize) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(opts.dial_timeout)
-        .timeout(opts.command_timeout)
-        .tcp_nodelay(true)
-        .pool_max_idle_per_host(pool);
-    if let Some(ca) = &opts.cacert {
-        let cert = reqwest::Certificate::from_pem(&read_file(ca, "CA certificate")?)
-            .map_err(|e| Error::Connect(format!("CA certificate {}: {e}", ca.display())))?;
-        builder = builder.add_root_certificate(cert);
-    }
-    if let (Some(cert), Some(key)) = (&opts.cert, &opts.key) {
-        let mut pem = read_file(cert, "client certificate")?;
-        pem.extend(read_file(key, "client key")?);
-        let id = reqwest::Identity::from_pem(&pem)
-            .map_err(|e| Error::Connect(format!("client certificate: {e}")))?;
-        builder = builder.identity(id);
-    }
-    builder.build().map_err(|e| Error::Connect(e.to_string()))
 }

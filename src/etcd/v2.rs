@@ -27,7 +27,7 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 
-use super::{Applied, Entry, Error, Guard, Op, Options};
+use super::{read_file, Applied, Entry, Error, Guard, Op, Options};
 
 const IN_FLIGHT: usize = 64;
 
@@ -90,16 +90,41 @@ enum Attempt {
 /// A write's answer: the node it replaced, or etcd's error code.
 type Written = Result<Option<Node>, i64>;
 
+fn base_url(endpoint: &str) -> String {
+    if endpoint.contains("://") {
+        endpoint.trim_end_matches('/').to_string()
+    } else {
+        format!("http://{endpoint}")
+    }
+}
+
 impl Client {
     pub async fn connect(opts: &Options) -> Result<Client, Error> {
-        let http = super::http_client(opts, IN_FLIGHT)?;
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(opts.dial_timeout)
+            .timeout(opts.command_timeout)
+            .tcp_nodelay(true)
+            .pool_max_idle_per_host(IN_FLIGHT);
+        if let Some(ca) = &opts.cacert {
+            let cert = reqwest::Certificate::from_pem(&read_file(ca, "CA certificate")?)
+                .map_err(|e| Error::Connect(format!("CA certificate {}: {e}", ca.display())))?;
+            builder = builder.add_root_certificate(cert);
+        }
+        if let (Some(cert), Some(key)) = (&opts.cert, &opts.key) {
+            let mut pem = read_file(cert, "client certificate")?;
+            pem.extend(read_file(key, "client key")?);
+            let id = reqwest::Identity::from_pem(&pem)
+                .map_err(|e| Error::Connect(format!("client certificate: {e}")))?;
+            builder = builder.identity(id);
+        }
+        let http = builder.build().map_err(|e| Error::Connect(e.to_string()))?;
         let auth = opts
             .user
             .clone()
             .map(|u| (u, opts.password.clone().unwrap_or_default()));
         let mut client = Client {
             http,
-            bases: Arc::new(opts.endpoints.iter().map(|e| super::base_url(e)).collect()),
+            bases: Arc::new(opts.endpoints.iter().map(|e| base_url(e)).collect()),
             current: 0,
             auth,
             budget: opts.command_timeout,
