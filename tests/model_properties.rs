@@ -16,6 +16,7 @@ use mon::render::{render, Context, Output, Target, Templates};
 use mon::syntax::{Node, Value};
 use proptest::prelude::*;
 use support::env::{shell_env, systemd_env};
+use support::q;
 
 fn full() -> (PathBuf, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/model/full.yaml");
@@ -113,11 +114,6 @@ fn leaves_of(path: &Path, text: &str) -> Vec<Leaf> {
         leaves(&def.node, "", &mut out);
     }
     out
-}
-
-/// YAML double-quoted scalar holding exactly `s`.
-fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap()
 }
 
 /// Strings that break one reader or another: quoting, comments, blocks,

@@ -28,6 +28,19 @@ fn render(out: &Path, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `mon render collectd DEFS --out OUT ...`.
+fn render_collectd(defs: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("mon")
+        .unwrap()
+        .args(["render", "collectd"])
+        .arg(defs)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 fn read(p: PathBuf) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -649,15 +662,7 @@ fn render_check_holds_back_every_file_of_a_refused_host() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let r = Command::cargo_bin("mon")
-        .unwrap()
-        .args(["render", "collectd"])
-        .arg(defs.path())
-        .arg("--out")
-        .arg(out.path())
-        .arg("--check")
-        .output()
-        .unwrap();
+    let r = render_collectd(defs.path(), out.path(), &["--check"]);
     let said = support::output_text(&r);
     assert_eq!(r.status.code(), Some(1), "{said}");
     assert!(
@@ -747,15 +752,7 @@ fn orphaned_directories_are_reported_and_pruned_only_when_all_ours() {
     };
     let out = tempfile::tempdir().unwrap();
     let run = |extra: &[&str]| {
-        let r = Command::cargo_bin("mon")
-            .unwrap()
-            .args(["render", "collectd"])
-            .arg(defs.path())
-            .arg("--out")
-            .arg(out.path())
-            .args(extra)
-            .output()
-            .unwrap();
+        let r = render_collectd(defs.path(), out.path(), extra);
         (r.status.code(), support::output_text(&r))
     };
     hosts(&["web1", "db1", "old"]);

@@ -10,6 +10,7 @@ use std::process::Command;
 use mon::ops::validate::{analyze, Loaded};
 use mon::render::{render, Context, Output, Target, Templates};
 use proptest::prelude::*;
+use support::q;
 
 fn load(yaml: &str) -> Loaded {
     analyze(vec![(PathBuf::from("defs.yaml"), Ok(yaml.to_string()))])
@@ -31,11 +32,6 @@ fn file<'a>(outputs: &'a [Output], suffix: &str) -> &'a str {
         .find(|o| o.path.to_string_lossy().ends_with(suffix))
         .unwrap()
         .content
-}
-
-/// YAML double-quoted scalar holding exactly `s` (JSON strings are YAML).
-fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap()
 }
 
 /// Strings that stress every escaping rule: quotes, backslashes, comment and

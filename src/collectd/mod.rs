@@ -135,7 +135,7 @@ pub fn check_config(text: &str, name: &str) -> Result<(), CheckError> {
     let body =
         for_stock_collectd(text, &lua).map_err(|e| CheckError::Unavailable(e.to_string()))?;
     let conf = dir.path().join("collectd.conf");
-    // HEADER_LINES lines.
+    // HEADER_LINES lines before the user's text.
     let header = format!(
         "BaseDir \"{0}/base\"\nPIDFile \"{0}/collectd.pid\"\n",
         dir.path().display()
@@ -191,8 +191,9 @@ pub fn check_config(text: &str, name: &str) -> Result<(), CheckError> {
         .filter(|l| !NOISE.iter().any(|n| l.contains(n)))
         .map(|l| as_users(l, &scratch, name))
         .collect();
-    let reasons: Vec<&String> = said
+    let reasons: Vec<&str> = said
         .iter()
+        .map(String::as_str)
         .filter(|l| !GENERIC.iter().any(|g| l.contains(g)))
         .collect();
     let errors = said
@@ -201,11 +202,7 @@ pub fn check_config(text: &str, name: &str) -> Result<(), CheckError> {
     if !status.success() || errors {
         let shown = match reasons.is_empty() {
             true => said.join("\n"),
-            false => reasons
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
+            false => reasons.join("\n"),
         };
         return Err(CheckError::Rejected(shown));
     }

@@ -326,7 +326,7 @@ fn orphans(req: &Request, outputs: &[Output]) -> Result<Vec<FileReport>, String>
                 continue;
             }
             let dir = req.out_dir.join(&rel);
-            let ours = only_ours(&dir, &dir, t.files());
+            let ours = only_ours(&dir, &dir, &target_files(*t));
             let status = if ours && req.write.prune && !req.write.dry_run {
                 std::fs::remove_dir_all(&dir).map_err(|e| {
                     format!(
@@ -349,9 +349,21 @@ fn orphans(req: &Request, outputs: &[Output]) -> Result<Vec<FileReport>, String>
     Ok(out)
 }
 
-/// Whether every file under `dir` is one `files` names (relative to `root`,
-/// `*` standing for any name) or a temporary of mon's; no links, no others.
-fn only_ours(root: &Path, dir: &Path, files: &[&str]) -> bool {
+/// The files a target writes in a definition's directory, as globs whose
+/// `*` never spans a `/` (`local/*.lua`).
+fn target_files(t: crate::render::Target) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for f in t.files() {
+        let glob = globset::GlobBuilder::new(f).literal_separator(true).build();
+        b.add(glob.expect("the targets' file patterns are valid globs"));
+    }
+    b.build()
+        .expect("the targets' file patterns are valid globs")
+}
+
+/// Whether every file under `dir` is one `files` matches (relative to
+/// `root`) or a temporary of mon's; no links, no others.
+fn only_ours(root: &Path, dir: &Path, files: &globset::GlobSet) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
@@ -366,21 +378,22 @@ fn only_ours(root: &Path, dir: &Path, files: &[&str]) -> bool {
         let Ok(rel) = path.strip_prefix(root) else {
             return false;
         };
-        let rel = rel.to_string_lossy();
         kind.is_file()
-            && (e.file_name().to_string_lossy().starts_with(".mon-")
-                || files.iter().any(|f| matches_file(f, &rel)))
+            && (e.file_name().to_string_lossy().starts_with(".mon-") || files.is_match(rel))
     })
 }
 
-/// `local/*.lua` matches `local/web1.lua`; `*` never spans a `/`.
-fn matches_file(pattern: &str, rel: &str) -> bool {
-    let (p, r): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), rel.split('/').collect());
-    p.len() == r.len()
-        && p.iter().zip(&r).all(|(p, r)| match p.split_once('*') {
-            Some((pre, suf)) => {
-                r.len() >= pre.len() + suf.len() && r.starts_with(pre) && r.ends_with(suf)
-            }
-            None => p == r,
-        })
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_targets_file_patterns_compile_and_match_what_it_writes() {
+        use crate::render::Target;
+        let collectd = super::target_files(Target::Collectd);
+        assert!(collectd.is_match("local/web1.lua"));
+        assert!(!collectd.is_match("local/deeper/web1.lua"));
+        assert!(!collectd.is_match("notes.txt"));
+        for t in Target::ALL {
+            assert!(!super::target_files(*t).is_empty());
+        }
+    }
 }

@@ -501,28 +501,13 @@ fn hostname_matches(text: &str, name: &str, h: &Host) -> Result<(), TargetError>
     }
 }
 
-fn redact(o: Outcome, secrets: &[String]) -> Outcome {
-    match o {
-        Outcome::Result {
-            task_id,
-            code,
-            mut message,
-            latency,
-            duplicates,
-        } => {
-            for s in secrets {
-                message = message.replace(s.as_str(), "(secret)");
-            }
-            Outcome::Result {
-                task_id,
-                code,
-                message,
-                latency,
-                duplicates,
-            }
+fn redact(mut o: Outcome, secrets: &[String]) -> Outcome {
+    if let Outcome::Result { message, .. } = &mut o {
+        for s in secrets {
+            *message = message.replace(s.as_str(), "(secret)");
         }
-        other => other,
     }
+    o
 }
 
 /// Largest collectd.conf sent: the plugin holds the whole text in one message.

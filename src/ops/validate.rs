@@ -162,12 +162,10 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     check::run(&catalog, &model, &mut found);
     // A value refused by the schema, or holding a refused value (a secret
     // reference `{env: .nan}`), needs no second word from the model.
-    let refused: Vec<Span> = schema_errors.iter().copied().collect();
     let covers = |d: &Diagnostic| {
-        schema_errors.contains(&d.span)
-            || refused
-                .iter()
-                .any(|s| s.file == d.span.file && d.span.start <= s.start && s.end <= d.span.end)
+        schema_errors
+            .iter()
+            .any(|s| s.file == d.span.file && d.span.start <= s.start && s.end <= d.span.end)
     };
     diagnostics.extend(found.into_iter().filter(|d| !covers(d)));
 

@@ -13,6 +13,11 @@ pub mod env;
 pub mod hastmon;
 pub mod mqtt;
 
+/// YAML double-quoted scalar holding exactly `s` (JSON strings are YAML).
+pub fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
 /// stdout then stderr of a finished command, for assertions and messages.
 pub fn output_text(o: &std::process::Output) -> String {
     format!(
