@@ -6,6 +6,7 @@ use super::read::{Cx, Fields, FromNode, Spanned};
 use super::types::{ConfString, PathSegment, Secret};
 use super::Place;
 use crate::diagnostic::Span;
+use serde::Serialize;
 
 use crate::syntax::{Node, Value};
 
@@ -23,12 +24,15 @@ pub fn default_result_topic(host: &str) -> String {
     format!("collectd/{host}/result")
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Broker {
     pub name: String,
+    #[serde(skip)]
     pub name_span: Span,
     pub host: Spanned<String>,
     pub user: Option<String>,
+    /// Resolved only when rendered, never serialized.
+    #[serde(skip)]
     pub password: Option<Secret>,
     pub secure: Option<Spanned<bool>>,
     pub cafile: Option<String>,
@@ -59,7 +63,8 @@ pub fn broker(
 }
 
 /// A collectd option value: quoted string, plain number or bare boolean.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum ConfValue {
     Str(ConfString),
     Int(i64),
@@ -80,32 +85,32 @@ impl FromNode for ConfValue {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PluginOption {
     pub key: Spanned<String>,
     /// A list repeats the option, one line per value.
     pub values: Vec<ConfValue>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Plugin {
     pub name: Spanned<String>,
     pub options: Vec<PluginOption>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Command {
     pub name: String,
     pub line: Spanned<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Service {
     pub name: Spanned<String>,
     pub commands: Vec<Command>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Replacer {
     pub config_path: Option<String>,
     pub command_path: Option<String>,
@@ -118,10 +123,11 @@ pub struct Replacer {
     pub stop: Option<Spanned<String>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct MetricCondition {
     pub plugin: String,
     pub plugin_instance: Option<String>,
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     pub type_instance: Option<String>,
     pub value_index: u32,
@@ -129,7 +135,8 @@ pub struct MetricCondition {
     pub below: Option<Spanned<f64>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Failure,
     Warning,
@@ -158,21 +165,23 @@ impl FromNode for Severity {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct NotificationCondition {
     pub severity: Severity,
     pub plugin: Option<String>,
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     pub host: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Condition {
     Metric(MetricCondition),
     Notification(NotificationCondition),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Trigger {
     pub name: Spanned<String>,
     pub condition: Condition,
@@ -180,18 +189,22 @@ pub struct Trigger {
     pub command: Spanned<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Server {
+    #[serde(skip)]
     pub span: Span,
     pub host: ConfString,
     pub port: u16,
     pub security_level: Option<Spanned<String>>,
     pub username: Option<ConfString>,
+    /// Resolved only when rendered, never serialized.
+    #[serde(skip)]
     pub password: Option<Secret>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Listen {
+    #[serde(skip)]
     pub span: Span,
     pub host: ConfString,
     pub port: u16,
@@ -199,7 +212,7 @@ pub struct Listen {
     pub auth_file: Option<ConfString>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Network {
     pub servers: Vec<Server>,
     pub listen: Vec<Listen>,
@@ -208,7 +221,7 @@ pub struct Network {
     pub forward: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Paths {
     pub collectd_conf: Option<ConfString>,
     pub monitor_config: Option<ConfString>,
@@ -216,9 +229,10 @@ pub struct Paths {
     pub base_path: Option<ConfString>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Host {
     pub name: String,
+    #[serde(skip)]
     pub name_span: Span,
     /// The host's output directory, and its local trigger file `<name>.lua`.
     pub dir: PathSegment,

@@ -14,6 +14,13 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
+/// Outputs see the value only; the span is for diagnostics.
+impl<T: serde::Serialize> serde::Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
 impl<T> std::ops::Deref for Spanned<T> {
     type Target = T;
     fn deref(&self) -> &T {

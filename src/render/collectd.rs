@@ -4,47 +4,11 @@
 use std::path::PathBuf;
 
 use minijinja::context;
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::templates::collectd_quote;
 use super::{Context, Output};
 use crate::section::Section;
-use crate::model::collectd::{Condition, ConfValue, Host};
-
-/// One option line; a list in the definition repeats the option, one line
-/// per value, as collectd's simple-config plugins expect (MountPoint, Device...).
-#[derive(Serialize)]
-struct Opt<'a> {
-    key: &'a str,
-    value: String,
-}
-
-#[derive(Serialize)]
-struct Plugin<'a> {
-    name: &'a str,
-    options: Vec<Opt<'a>>,
-}
-
-/// A number as collectd's parser reads it back: plain decimal.
-fn number(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f:?}")
-    }
-}
-
-/// A value as collectd.conf needs it: strings quoted, numbers in plain
-/// decimal, booleans bare.
-fn conf_value(v: &ConfValue) -> String {
-    match v {
-        ConfValue::Str(s) => collectd_quote(s.as_str()),
-        ConfValue::Bool(b) => b.to_string(),
-        ConfValue::Int(i) => i.to_string(),
-        ConfValue::Float(f) => number(*f),
-    }
-}
+use crate::model::collectd::{Condition, Host};
 
 /// A secret resolved into collectd.conf: a quoted string with no control
 /// character (collectd's lexer splits lines at them).
@@ -61,67 +25,26 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
         if !ctx.selection.contains(Section::Collectd, &h.name) {
             continue;
         }
-        let plugins: Vec<Plugin> = h
-            .plugins
-            .iter()
-            .map(|p| Plugin {
-                name: &p.name.value,
-                options: p
-                    .options
-                    .iter()
-                    .flat_map(|o| {
-                        o.values.iter().map(|v| Opt {
-                            key: &o.key.value,
-                            value: conf_value(v),
-                        })
-                    })
-                    .collect(),
-            })
-            .collect();
-        let network = match &h.network {
-            None => Value::Null,
-            Some(n) => {
-                let mut servers = Vec::new();
-                for s in &n.servers {
-                    let password = match &s.password {
-                        Some(p) => Some(p.resolve_as("the network password", conf_secret)?),
-                        None => None,
-                    };
-                    servers.push(json!({
-                        "host": s.host.as_str(), "port": s.port.to_string(),
-                        "security_level": s.security_level.as_ref().map(|l| l.as_str()),
-                        "username": s.username.as_ref().map(|u| u.as_str()), "password": password,
-                    }));
-                }
-                let listen: Vec<Value> = n
-                    .listen
-                    .iter()
-                    .map(|l| {
-                        json!({"host": l.host.as_str(), "port": l.port.to_string(),
-                               "security_level": l.security_level.as_ref().map(|s| s.as_str()),
-                               "auth_file": l.auth_file.as_ref().map(|a| a.as_str())})
-                    })
-                    .collect();
-                json!({
-                    "servers": servers, "listen": listen,
-                    "time_to_live": n.time_to_live,
-                    "max_packet_size": n.max_packet_size,
-                    "forward": n.forward,
-                })
-            }
-        };
+        // The template reads the typed host itself: a new collectd.conf
+        // field is its schema, its model field and its template line.
+        // Secrets are not serialized; they are resolved here, in server order.
+        let mut passwords = Vec::new();
+        for s in h.network.iter().flat_map(|n| &n.servers) {
+            passwords.push(match &s.password {
+                Some(p) => Some(p.resolve_as("the network password", conf_secret)?),
+                None => None,
+            });
+        }
         let conf = ctx.templates.render(
             "collectd.conf.j2",
             context! {
+                def => h,
                 host => &h.name,
                 hostname => h.hostname(),
-                interval => h.interval.map(number),
-                plugins => plugins,
-                network => network,
                 base_path => h.base_path(),
                 monitor_config => h.monitor_config(),
                 local_dir => h.local_dir(),
-                triggers => !h.triggers.is_empty(),
+                passwords => passwords,
             },
         )?;
         let dir = PathBuf::from("collectd").join(&h.dir);

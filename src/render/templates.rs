@@ -15,6 +15,33 @@ pub fn collectd_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// A number as collectd's parser reads it back: plain decimal.
+fn collectd_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f:?}")
+    }
+}
+
+/// A value as collectd.conf needs it: strings quoted, numbers in plain
+/// decimal, booleans bare.
+fn collectd_value(v: Value) -> Result<String, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    match v.kind() {
+        ValueKind::String => Ok(collectd_quote(v.as_str().unwrap_or_default())),
+        ValueKind::Bool => Ok(v.is_true().to_string()),
+        ValueKind::Number => Ok(match i64::try_from(v.clone()) {
+            Ok(i) => i.to_string(),
+            Err(_) => collectd_number(f64::try_from(v)?),
+        }),
+        _ => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("`cv` takes a string, number or boolean, not {v}"),
+        )),
+    }
+}
+
 /// A Lua string literal that reads back as exactly `s`.
 pub fn lua_string(s: &str) -> String {
     let mut out = String::from("\"");
@@ -49,6 +76,7 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
         env.add_filter("cq", |s: String| collectd_quote(&s));
+        env.add_filter("cv", collectd_value);
         env.add_filter("lua", |s: String| lua_string(&s));
         env.add_filter("sh", |s: String| shell_quote(&s));
         for (name, text) in super::TEMPLATES {
