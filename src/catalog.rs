@@ -138,11 +138,11 @@ impl Catalog {
 }
 
 fn unknown_section(key: &str, span: Span) -> Diagnostic {
-    let known = Section::ALL.map(Section::key);
+    let known: Vec<&str> = Section::ALL.iter().map(|s| s.key()).collect();
     let singular = key.strip_suffix('s').unwrap_or(key);
     let suggestion = Section::from_key(singular)
         .map(Section::key)
-        .or_else(|| did_you_mean(key, known));
+        .or_else(|| did_you_mean(key, known.iter().copied()));
     let d = Diagnostic::error(
         Code::UnknownSection,
         span,

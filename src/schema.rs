@@ -11,61 +11,64 @@ use crate::catalog::{Definition, Section};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Span};
 use crate::syntax::Node;
 
-/// Schema files, by the name `mon schema NAME` takes.
-pub const FILES: &[(&str, &str, &str)] = &[
-    (
-        "mon",
-        "mon.schema.json",
-        include_str!("../schemas/mon.schema.json"),
-    ),
-    (
-        "common",
-        "common.schema.json",
-        include_str!("../schemas/common.schema.json"),
-    ),
-    (
-        "monitor",
-        "monitor.schema.json",
-        include_str!("../schemas/monitor.schema.json"),
-    ),
-    (
-        "alerter",
-        "alerter.schema.json",
-        include_str!("../schemas/alerter.schema.json"),
-    ),
-    (
-        "cluster",
-        "cluster.schema.json",
-        include_str!("../schemas/cluster.schema.json"),
-    ),
-    (
-        "mqtt",
-        "mqtt.schema.json",
-        include_str!("../schemas/mqtt.schema.json"),
-    ),
-    (
-        "collectd",
-        "collectd.schema.json",
-        include_str!("../schemas/collectd.schema.json"),
-    ),
-    (
-        "conveyer",
-        "conveyer.schema.json",
-        include_str!("../schemas/conveyer.schema.json"),
-    ),
-    (
-        "dozor",
-        "dozor.schema.json",
-        include_str!("../schemas/dozor.schema.json"),
-    ),
-];
+/// The schema names `mon schema NAME` takes: the whole-file schema, the
+/// shared definitions, then one per section.
+pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+    ["mon", "common"]
+        .into_iter()
+        .chain(Section::ALL.iter().map(|s| s.key()))
+}
+
+/// A schema's file name.
+pub fn file_name(name: &str) -> String {
+    format!("{name}.schema.json")
+}
 
 pub fn text(name: &str) -> Option<&'static str> {
     let name = name.strip_suffix(".schema.json").unwrap_or(name);
-    FILES
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .map(|(_, _, t)| *t)
+    match name {
+        "mon" => Some(whole_file()),
+        "common" => Some(include_str!("../schemas/common.schema.json")),
+        _ => Section::from_key(name).map(Section::schema),
+    }
+}
+
+/// The whole-file schema, generated from the sections: a mapping of section
+/// to name to definition.
+fn whole_file() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let properties: Vec<String> = Section::ALL
+            .iter()
+            .map(|s| {
+                format!(
+                    r##"    "{k}": {{ "$ref": "#/$defs/section", "additionalProperties": {{ "$ref": "{k}.schema.json" }} }}"##,
+                    k = s.key()
+                )
+            })
+            .collect();
+        format!(
+            r##"{{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "mon definition file",
+  "description": "A mon definition file: a mapping of section -> name -> definition. Point your editor's YAML language server at this file.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {{
+{}
+  }},
+  "$defs": {{
+    "section": {{
+      "type": ["object", "null"],
+      "propertyNames": {{ "$ref": "common.schema.json#/$defs/name" }}
+    }}
+  }}
+}}
+"##,
+            properties.join(",
+")
+        )
+    })
 }
 
 fn uri(file: &str) -> String {
@@ -91,7 +94,7 @@ impl Schemas {
             .and_then(|r| r.prepare())
             .map_err(|e| format!("embedded schemas: {e}"))?;
         let mut sections = HashMap::new();
-        for section in Section::ALL {
+        for &section in Section::ALL {
             let schema = parsed(section.key());
             let validator = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)

@@ -7,11 +7,11 @@ use mon::schema;
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   mon schema                 # the whole-file schema (mon.schema.json)
-  mon schema monitor         # one section: monitor, alerter, cluster, mqtt, collectd, conveyer, dozor, common
+  mon schema monitor         # one section's schema (the names are listed above)
   mon schema --write .schemas   # all schema files, for `# yaml-language-server: $schema=.schemas/mon.schema.json`")]
 pub struct Args {
     /// Which schema to print
-    #[arg(default_value = "mon", value_parser = clap::builder::PossibleValuesParser::new(["mon", "common", "monitor", "alerter", "cluster", "mqtt", "collectd", "conveyer", "dozor"]))]
+    #[arg(default_value = "mon", value_parser = clap::builder::PossibleValuesParser::new(schema::names()))]
     pub name: String,
     /// Write every schema file into this directory instead of printing one
     #[arg(long, value_name = "DIR")]
@@ -24,8 +24,9 @@ pub fn run(args: Args) -> Exit {
             eprintln!("error: {}: {e}", dir.display());
             return Exit::Io;
         }
-        for (_, file, text) in schema::FILES {
-            let path = dir.join(file);
+        for name in schema::names() {
+            let text = schema::text(name).unwrap_or_default();
+            let path = dir.join(schema::file_name(name));
             // A temporary file renamed over the target replaces a symlink
             // there instead of writing through it to wherever it points.
             let written = tempfile::Builder::new()
@@ -43,7 +44,7 @@ pub fn run(args: Args) -> Exit {
         }
         eprintln!(
             "wrote {} schema files to {}",
-            schema::FILES.len(),
+            schema::names().count(),
             dir.display()
         );
         return Exit::Ok;

@@ -2,9 +2,9 @@
 //! lua-collectd-monitor.md §2-§4, dozor-conveyer-collectd.md §3.6). Defaults
 //! live here, as methods, once.
 
-use super::read::{Cx, Fields, FromNode, Spanned};
+use super::Def;
+use super::read::{Cx, FromNode, Spanned};
 use super::types::{ConfString, PathSegment, Secret};
-use super::Place;
 use crate::diagnostic::Span;
 use serde::Serialize;
 
@@ -44,13 +44,8 @@ impl Broker {
     }
 }
 
-pub fn broker(
-    name: &str,
-    name_span: Span,
-    f: Fields,
-    cx: &mut Cx,
-    place: &Place,
-) -> Option<Broker> {
+pub fn broker(d: &Def, cx: &mut Cx) -> Option<Broker> {
+    let (name, name_span, f, place) = (d.name, d.name_span, d.fields, d.place);
     Some(Broker {
         name: name.to_string(),
         name_span,
@@ -304,7 +299,8 @@ impl Host {
     }
 }
 
-pub fn host(name: &str, name_span: Span, f: Fields, cx: &mut Cx, place: &Place) -> Option<Host> {
+pub fn host(d: &Def, cx: &mut Cx) -> Option<Host> {
+    let (name, name_span, f, place) = (d.name, d.name_span, d.fields, d.place);
     let paths = f.object(cx, "paths").map(|p| Paths {
         collectd_conf: p.value(cx, "collectd_conf"),
         monitor_config: p.value(cx, "monitor_config"),

@@ -2,7 +2,8 @@
 //! dozor-conveyer-collectd.md §2.5-§2.6). Everything that lands in an env
 //! file (and in the URLs built from it) is an `EnvValue`.
 
-use super::read::{Cx, Fields, Spanned};
+use super::Def;
+use super::read::{Cx, Spanned};
 use super::types::{EnvValue, PathSegment};
 use crate::diagnostic::Span;
 
@@ -49,7 +50,8 @@ impl Conveyer {
     }
 }
 
-pub fn build(name: &str, name_span: Span, f: Fields, cx: &mut Cx) -> Option<Conveyer> {
+pub fn build(d: &Def, cx: &mut Cx) -> Option<Conveyer> {
+    let (name, name_span, f) = (d.name, d.name_span, d.fields);
     let host = f.opt(cx, "host");
     let port = f.value::<u16>(cx, "port");
     let logs = f.req(cx, "logs");

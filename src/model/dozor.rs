@@ -102,13 +102,8 @@ fn s(f: &Fields, cx: &mut Cx, key: &str) -> Option<String> {
     f.value::<String>(cx, key)
 }
 
-pub fn build(
-    name: &str,
-    name_span: Span,
-    f: Fields,
-    cx: &mut Cx,
-    place: &super::Place,
-) -> Option<Agent> {
+pub fn build(d: &super::Def, cx: &mut Cx) -> Option<Agent> {
+    let (name, name_span, f, place) = (d.name, d.name_span, d.fields, d.place);
     let plugins = f.named(cx, "plugins", |cx, n, p| {
         let filter = p.object(cx, "filter").and_then(|x| {
             Some(Filter {

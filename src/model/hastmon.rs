@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::Def;
 use super::read::{Cx, Fields, FromNode, Spanned};
 use super::types::{
     Address, ExecPath, HastSecret, NodeName, PathSegment, ResourceName, Secret, SecretRef, MAX_EXEC,
@@ -286,13 +287,8 @@ pub fn address_problem(a: &str, control: bool) -> Option<String> {
     None
 }
 
-pub fn build(
-    name: &str,
-    name_span: Span,
-    f: Fields,
-    cx: &mut Cx,
-    place: &Place,
-) -> Option<Cluster> {
+pub fn build(d: &Def, cx: &mut Cx) -> Option<Cluster> {
+    let (name, name_span, f, place) = (d.name, d.name_span, d.fields, d.place);
     let seg = PathSegment::of_name(name, name_span, cx);
     let nodes = f.named(cx, "nodes", |cx, n, nf| {
         Some(ClusterNode {

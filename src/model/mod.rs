@@ -5,12 +5,7 @@
 //! (`types`), so a definition that builds renders into a file its reader
 //! takes as written.
 
-pub mod collectd;
-pub mod conveyer;
-pub mod dozor;
 pub mod duration;
-pub mod hastmon;
-pub mod ninevolt;
 pub mod read;
 pub mod types;
 
@@ -21,19 +16,6 @@ use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 
 pub use read::{Cx, Fields, Spanned};
-
-#[derive(Default)]
-pub struct Model {
-    /// Boxed: built once in parallel and never moved again, so 100,000
-    /// of them are not held twice while the map is filled.
-    pub monitors: BTreeMap<String, Box<ninevolt::Monitor>>,
-    pub alerters: BTreeMap<String, ninevolt::Alerter>,
-    pub clusters: BTreeMap<String, hastmon::Cluster>,
-    pub brokers: BTreeMap<String, collectd::Broker>,
-    pub hosts: BTreeMap<String, collectd::Host>,
-    pub conveyers: BTreeMap<String, conveyer::Conveyer>,
-    pub dozors: BTreeMap<String, dozor::Agent>,
-}
 
 /// Where values were written, for secrets (their directory) and for errors
 /// found only after resolution (`path:line:col`).
@@ -57,67 +39,65 @@ impl Place<'_> {
     }
 }
 
-fn section_path(s: Section) -> &'static str {
-    s.key()
+/// What every section's builder is given.
+pub struct Def<'a> {
+    pub name: &'a str,
+    pub name_span: crate::diagnostic::Span,
+    /// The definition as written (monitors and alerters reach etcd as it).
+    pub node: &'a std::sync::Arc<crate::syntax::Node>,
+    pub fields: Fields<'a>,
+    pub place: &'a Place<'a>,
 }
 
-/// One built definition, boxed so that a list of them for 100,000
-/// monitors is pointers, not the largest section's size each.
-enum Built {
-    Monitor(Box<ninevolt::Monitor>),
-    Alerter(Box<ninevolt::Alerter>),
-    Cluster(Box<hastmon::Cluster>),
-    Broker(Box<collectd::Broker>),
-    Host(Box<collectd::Host>),
-    Conveyer(Box<conveyer::Conveyer>),
-    Dozor(Box<dozor::Agent>),
-}
+/// The model's maps, one per section, its dispatch to each section's
+/// builder, and the section modules, all from the list in `section.rs`.
+macro_rules! model {
+    (modules [$($module:ident),*] $($variant:ident $key:literal $describe:literal => $map:ident: $m:ident::$ty:ident = $build:ident;)*) => {
+        $(pub mod $module;)*
 
-/// Builds one definition.
-fn build_one(def: &Definition, cx: &mut Cx, place: &Place) -> Option<Built> {
-    let f = Fields::new(&def.node, section_path(def.section));
-    let (name, span) = (def.name.as_str(), def.name_span);
-    Some(match def.section {
-        Section::Monitor => {
-            Built::Monitor(Box::new(ninevolt::monitor(name, span, &def.node, f, cx)?))
+        /// Every definition that built, by section and name. Each is boxed:
+        /// built once in parallel and never moved again, so 100,000 of them
+        /// are not held twice while the maps are filled.
+        #[derive(Default)]
+        pub struct Model {
+            $(pub $map: BTreeMap<String, Box<$m::$ty>>,)*
         }
-        Section::Alerter => Built::Alerter(Box::new(ninevolt::alerter(
-            name, span, &def.node, f, cx, place,
-        )?)),
-        Section::Cluster => Built::Cluster(Box::new(hastmon::build(name, span, f, cx, place)?)),
-        Section::Mqtt => Built::Broker(Box::new(collectd::broker(name, span, f, cx, place)?)),
-        Section::Collectd => Built::Host(Box::new(collectd::host(name, span, f, cx, place)?)),
-        Section::Conveyer => Built::Conveyer(Box::new(conveyer::build(name, span, f, cx)?)),
-        Section::Dozor => Built::Dozor(Box::new(dozor::build(name, span, f, cx, place)?)),
-    })
+
+        enum Built {
+            $($variant(Box<$m::$ty>),)*
+        }
+
+        fn build_one(def: &Definition, cx: &mut Cx, place: &Place) -> Option<Built> {
+            let d = Def {
+                name: &def.name,
+                name_span: def.name_span,
+                node: &def.node,
+                fields: Fields::new(&def.node, def.section.key()),
+                place,
+            };
+            Some(match def.section {
+                $(Section::$variant => Built::$variant(Box::new($m::$build(&d, cx)?)),)*
+            })
+        }
+
+        impl Model {
+            /// Whether the definition `section/name` is in the model.
+            pub fn contains(&self, section: Section, name: &str) -> bool {
+                match section {
+                    $(Section::$variant => self.$map.contains_key(name),)*
+                }
+            }
+
+            fn insert(&mut self, name: String, b: Built) {
+                match b {
+                    $(Built::$variant(x) => drop(self.$map.insert(name, x)),)*
+                }
+            }
+        }
+    };
 }
 
-impl Model {
-    /// Whether the definition `section/name` is in the model.
-    pub fn contains(&self, section: Section, name: &str) -> bool {
-        match section {
-            Section::Monitor => self.monitors.contains_key(name),
-            Section::Alerter => self.alerters.contains_key(name),
-            Section::Cluster => self.clusters.contains_key(name),
-            Section::Mqtt => self.brokers.contains_key(name),
-            Section::Collectd => self.hosts.contains_key(name),
-            Section::Conveyer => self.conveyers.contains_key(name),
-            Section::Dozor => self.dozors.contains_key(name),
-        }
-    }
-
-    fn insert(&mut self, name: String, b: Built) {
-        match b {
-            Built::Monitor(m) => drop(self.monitors.insert(name, m)),
-            Built::Alerter(a) => drop(self.alerters.insert(name, *a)),
-            Built::Cluster(c) => drop(self.clusters.insert(name, *c)),
-            Built::Broker(x) => drop(self.brokers.insert(name, *x)),
-            Built::Host(h) => drop(self.hosts.insert(name, *h)),
-            Built::Conveyer(c) => drop(self.conveyers.insert(name, *c)),
-            Built::Dozor(d) => drop(self.dozors.insert(name, *d)),
-        }
-    }
-}
+crate::section::for_each_section!(model);
 
 /// Builds the model from every definition. A value of the wrong shape (the
 /// schema reports it) is left out of its definition, and a definition

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::read::{Cx, Fields, FromNode, Spanned};
+use super::Def;
+use super::read::{Cx, FromNode, Spanned};
 use super::types::{GoDuration, Secret, SecretRef};
-use super::Place;
 use crate::diagnostic::Span;
 use crate::syntax::Node;
 
@@ -106,13 +106,8 @@ impl Monitor {
     }
 }
 
-pub fn monitor(
-    name: &str,
-    name_span: Span,
-    written: &Arc<Node>,
-    f: Fields,
-    cx: &mut Cx,
-) -> Option<Monitor> {
+pub fn monitor(d: &Def, cx: &mut Cx) -> Option<Monitor> {
+    let (name, name_span, written, f) = (d.name, d.name_span, d.node, d.fields);
     // Every field is read before any `?`, so every bad one is reported.
     let m = Monitor {
         name: name.to_string(),
@@ -219,14 +214,8 @@ impl Alerter {
     }
 }
 
-pub fn alerter(
-    name: &str,
-    name_span: Span,
-    written: &Arc<Node>,
-    f: Fields,
-    cx: &mut Cx,
-    place: &Place,
-) -> Option<Alerter> {
+pub fn alerter(d: &Def, cx: &mut Cx) -> Option<Alerter> {
+    let (name, name_span, written, f, place) = (d.name, d.name_span, d.node, d.fields, d.place);
     let options = f
         .named_values::<SecretRef>(cx, "options")
         .into_iter()

@@ -11,12 +11,8 @@ pub use templates::Templates;
 
 use crate::model::Model;
 
-/// Declares the render targets once: each line names the target, the word
-/// the command line takes, the module that renders it, the section whose
-/// definitions name its directories (`<word>/<name>/`), the templates it
-/// embeds (files under templates/) and the files it writes in a directory
-/// (`*` any name; what `--prune` may remove). Adding a target is a line
-/// here, its module and its templates.
+/// The `Target` enum, its dispatch and the embedded templates, from the
+/// list in `section.rs`.
 macro_rules! targets {
     ($($variant:ident $word:literal $module:ident $section:ident [$($template:literal),*] [$($file:literal),*];)*) => {
         $(mod $module;)*
@@ -60,14 +56,7 @@ macro_rules! targets {
     };
 }
 
-targets! {
-    Hastmon "hastmon" hastmon Cluster ["hastmon.conf.j2", "hastmon-exec.sh.j2"] ["hastmon.conf", "*.sh"];
-    Collectd "collectd" collectd Collectd ["collectd.conf.j2", "triggers.lua.j2"]
-        ["collectd.conf", "config.json", "local/*.lua"];
-    Conveyer "conveyer" conveyer Conveyer ["conveyer.env.j2", "conveyer-agent.env.j2", "logstash-output.conf.j2"]
-        ["conveyer.env", "conveyer-plugin.json", "agent.env", "logstash-output.conf"];
-    Dozor "dozor" dozor Dozor [] ["plugins.json"];
-}
+crate::section::for_each_target!(targets);
 
 /// One file to write, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
