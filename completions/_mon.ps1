@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
             [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing estate into definition files')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show every setting, its value and where it came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (also kept in completions/ in the repository)')
@@ -205,6 +206,56 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mon;import' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: mon.toml at the root of the definitions, if there is one]')
+            [CompletionResult]::new('--secrets-dir', '--secrets-dir', [CompletionResultType]::ParameterName, 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mon;import;etcd' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]')
+            [CompletionResult]::new('--etcd-members', '--etcd-members', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]')
+            [CompletionResult]::new('--etcd-api', '--etcd-api', [CompletionResultType]::ParameterName, 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under [default: 9volt]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under [default: 9volt]')
+            [CompletionResult]::new('--etcd-prefix', '--etcd-prefix', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under [default: 9volt]')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'User name, or user:password; also NINEV_ETCD_USERPASS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name, or user:password; also NINEV_ETCD_USERPASS')
+            [CompletionResult]::new('--etcd-userpass', '--etcd-userpass', [CompletionResultType]::ParameterName, 'User name, or user:password; also NINEV_ETCD_USERPASS')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from this file')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify etcd''s certificate; also ETCDCTL_CA_FILE')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate; also ETCDCTL_CERT_FILE')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key; also ETCDCTL_KEY_FILE')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time allowed to connect [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time allowed for each request [default: 5s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: mon.toml at the root of the definitions, if there is one]')
+            [CompletionResult]::new('--secrets-dir', '--secrets-dir', [CompletionResultType]::ParameterName, 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that exist already')
+            [CompletionResult]::new('--no-secrets', '--no-secrets', [CompletionResultType]::ParameterName, 'Do not write secrets.env: only list the variables the definitions name')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mon;import;help' {
+            [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mon;import;help;etcd' {
+            break
+        }
+        'mon;import;help;help' {
+            break
+        }
         'mon;schema' {
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write every schema file into this directory instead of printing one')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
@@ -267,6 +318,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
             [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing estate into definition files')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show every setting, its value and where it came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (also kept in completions/ in the repository)')
@@ -290,6 +342,13 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;help;render' {
+            break
+        }
+        'mon;help;import' {
+            [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
+            break
+        }
+        'mon;help;import;etcd' {
             break
         }
         'mon;help;schema' {

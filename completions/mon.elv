@@ -31,6 +31,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
             cand send-config 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE'
             cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+            cand import 'Turn an existing estate into definition files'
             cand schema 'Print the JSON Schemas of the definition format (for editors and other tools)'
             cand config 'Show every setting, its value and where it came from'
             cand completions 'Print shell completions (also kept in completions/ in the repository)'
@@ -195,6 +196,51 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mon;import'= {
+            cand --color 'When to color output'
+            cand --config 'Settings file [default: mon.toml at the root of the definitions, if there is one]'
+            cand --secrets-dir 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mon;import;etcd'= {
+            cand -o 'Directory to write the definitions into'
+            cand --out 'Directory to write the definitions into'
+            cand -e 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]'
+            cand --endpoints 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]'
+            cand --etcd-members 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]'
+            cand --etcd-api 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]'
+            cand -p 'Key prefix 9volt runs under [default: 9volt]'
+            cand --prefix 'Key prefix 9volt runs under [default: 9volt]'
+            cand --etcd-prefix 'Key prefix 9volt runs under [default: 9volt]'
+            cand -U 'User name, or user:password; also NINEV_ETCD_USERPASS'
+            cand --user 'User name, or user:password; also NINEV_ETCD_USERPASS'
+            cand --etcd-userpass 'User name, or user:password; also NINEV_ETCD_USERPASS'
+            cand --password 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)'
+            cand --password-file 'Read the password from this file'
+            cand --cacert 'CA bundle to verify etcd''s certificate; also ETCDCTL_CA_FILE'
+            cand --cert 'Client certificate; also ETCDCTL_CERT_FILE'
+            cand --key 'Client key; also ETCDCTL_KEY_FILE'
+            cand --dial-timeout 'Time allowed to connect [default: 2s]'
+            cand --command-timeout 'Time allowed for each request [default: 5s]'
+            cand --color 'When to color output'
+            cand --config 'Settings file [default: mon.toml at the root of the definitions, if there is one]'
+            cand --secrets-dir 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)'
+            cand --force 'Replace files that exist already'
+            cand --no-secrets 'Do not write secrets.env: only list the variables the definitions name'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mon;import;help'= {
+            cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mon;import;help;etcd'= {
+        }
+        &'mon;import;help;help'= {
+        }
         &'mon;schema'= {
             cand --write 'Write every schema file into this directory instead of printing one'
             cand --color 'When to color output'
@@ -253,6 +299,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
             cand send-config 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE'
             cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+            cand import 'Turn an existing estate into definition files'
             cand schema 'Print the JSON Schemas of the definition format (for editors and other tools)'
             cand config 'Show every setting, its value and where it came from'
             cand completions 'Print shell completions (also kept in completions/ in the repository)'
@@ -270,6 +317,11 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;help;send-config'= {
         }
         &'mon;help;render'= {
+        }
+        &'mon;help;import'= {
+            cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
+        }
+        &'mon;help;import;etcd'= {
         }
         &'mon;help;schema'= {
         }

@@ -37,6 +37,7 @@ complete -c mon -n "__fish_mon_needs_command" -f -a "sync" -d 'Write the definit
 complete -c mon -n "__fish_mon_needs_command" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
 complete -c mon -n "__fish_mon_needs_command" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
 complete -c mon -n "__fish_mon_needs_command" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+complete -c mon -n "__fish_mon_needs_command" -f -a "import" -d 'Turn an existing estate into definition files'
 complete -c mon -n "__fish_mon_needs_command" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
 complete -c mon -n "__fish_mon_needs_command" -f -a "config" -d 'Show every setting, its value and where it came from'
 complete -c mon -n "__fish_mon_needs_command" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
@@ -185,6 +186,37 @@ complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write not
 complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
 complete -c mon -n "__fish_mon_using_subcommand render" -l prune -d 'Remove the directories of definitions that no longer exist (only those holding nothing but files mon writes there)'
 complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd help" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd help" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd help" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd help" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s o -l out -d 'Directory to write the definitions into' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+v3\t''"
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l password-file -d 'Read the password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l force -d 'Replace files that exist already'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every schema file into this directory instead of printing one' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
@@ -227,14 +259,16 @@ never\t''"
 complete -c mon -n "__fish_mon_using_subcommand man" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand man" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand man" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "config" -d 'Show every setting, its value and where it came from'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render schema config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "import" -d 'Turn an existing estate into definition files'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "config" -d 'Show every setting, its value and where it came from'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod config;
 pub mod diff;
 pub mod etcd;
+pub mod import;
 pub mod man;
 pub mod plan;
 pub mod render;
@@ -76,6 +77,7 @@ pub enum Cmd {
     SendCommand(send_command::Args),
     SendConfig(send_config::Args),
     Render(render::Args),
+    Import(import::Args),
     Schema(schema::Args),
     Config(config::Args),
     Completions(completions::Args),
@@ -155,6 +157,7 @@ pub fn run(cli: Cli) -> Exit {
         Cmd::SendCommand(args) => send_command::run(args, color),
         Cmd::SendConfig(args) => send_config::run(args, color),
         Cmd::Render(args) => render::run(args, color),
+        Cmd::Import(args) => import::run(args, color),
         Cmd::Schema(args) => schema::run(args),
         Cmd::Config(args) => config::run(args),
         Cmd::Completions(args) => completions::run(args),

@@ -24,7 +24,9 @@ pub fn parse(s: &str) -> Result<i128, String> {
     if rest.is_empty() {
         return Err("it is empty".into());
     }
-    let mut total: f64 = 0.0;
+    // As Go does: whole parts in exact integers, a fraction through a float.
+    let too_long = || "it is longer than Go can represent (about 292 years)".to_string();
+    let mut total: u128 = 0;
     while !rest.is_empty() {
         let num_len = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -39,13 +41,13 @@ pub fn parse(s: &str) -> Result<i128, String> {
             .unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
-        let scale: f64 = match unit {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
+        let scale: u128 = match unit {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             "" => return Err(format!("`{num}` has no unit")),
             other => {
                 return Err(format!(
@@ -53,13 +55,37 @@ pub fn parse(s: &str) -> Result<i128, String> {
                 ))
             }
         };
-        let value: f64 = num
-            .parse()
-            .map_err(|_| format!("`{num}` is not a number"))?;
-        total += value * scale;
+        let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
+        let mut v: u128 = 0;
+        for d in whole.bytes() {
+            v = v * 10 + u128::from(d - b'0');
+            if v > 1 << 63 {
+                return Err(too_long());
+            }
+        }
+        v *= scale;
+        // Go keeps fraction digits while they fit, then scales by the unit.
+        let (mut f, mut f_scale) = (0u64, 1f64);
+        for d in frac.bytes() {
+            match f
+                .checked_mul(10)
+                .and_then(|x| x.checked_add(u64::from(d - b'0')))
+            {
+                Some(x) if x < 1 << 63 => {
+                    f = x;
+                    f_scale *= 10.0;
+                }
+                _ => break,
+            }
+        }
+        v += (f as f64 * (scale as f64 / f_scale)) as u128;
+        total += v;
+        if total > 1 << 63 {
+            return Err(too_long());
+        }
     }
-    if total > i64::MAX as f64 {
-        return Err("it is longer than Go can represent (about 292 years)".into());
+    if !neg && total > i64::MAX as u128 {
+        return Err(too_long());
     }
     let ns = total as i128;
     Ok(if neg { -ns } else { ns })

@@ -1,0 +1,175 @@
+use std::path::PathBuf;
+
+use mon::exit::Exit;
+use mon::ops::import::{self, Import, WriteError};
+use mon::report::{self, Format, Report};
+
+use super::etcd::EtcdArgs;
+
+/// Turn an existing estate into definition files
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub source: Source,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Source {
+    Etcd(EtcdImport),
+}
+
+/// Every monitor and alerter 9volt has in etcd, as definitions
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon import etcd --out defs                       # http://127.0.0.1:2379, prefix 9volt, v2
+  mon import etcd -e https://etcd1:2379 --cacert ca.pem --out defs
+  mon import etcd --no-secrets --out defs          # list the credentials' variables, write no values
+
+Writes monitors-<type>.yaml per monitor type and alerters.yaml. Values are carried over as etcd holds
+them, so `mon diff DIR` finds nothing to change but the ownership mark of keys that carry none.
+Durations 9volt's API stored as integer nanoseconds become Go duration strings. Alerter credentials
+(token, password) become {env: NAME} references; their values go to DIR/secrets.env (mode 0600),
+never into the definitions. A value that is not JSON is left out and listed with its key; a value
+mon refuses is imported as it is and reported, so nothing is lost before you fix it. A mon.toml is
+written when the keys need one to be found again (another prefix or API, their owner).
+Files that exist already are not replaced without --force.
+Exit codes: 0 imported and valid, 1 imported but some definitions need fixing (listed),
+2 usage error, 3 a file exists or cannot be written, 5 etcd unreachable.")]
+pub struct EtcdImport {
+    /// Directory to write the definitions into
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace files that exist already
+    #[arg(long)]
+    pub force: bool,
+    /// Do not write secrets.env: only list the variables the definitions name
+    #[arg(long)]
+    pub no_secrets: bool,
+    #[command(flatten)]
+    pub etcd: EtcdArgs,
+}
+
+pub fn run(args: Args, color: bool) -> Exit {
+    match args.source {
+        Source::Etcd(a) => etcd(a, color),
+    }
+}
+
+fn etcd(args: EtcdImport, color: bool) -> Exit {
+    let cfg = match super::settings(&[]) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let resolved = match super::connection(&args.etcd, cfg.as_ref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let api = match resolved.options.api {
+        mon::etcd::Api::V2 => "v2",
+        mon::etcd::Api::V3 => "v3",
+    };
+    let origin = import::etcd::Origin {
+        describe: format!("{} (etcd {api})", resolved.options.endpoints.join(",")),
+        prefix: &resolved.prefix,
+        api,
+    };
+    let rt = super::small_runtime();
+    let imported = rt.block_on(async {
+        let mut store = mon::etcd::Store::connect(&resolved.options).await?;
+        import::etcd::from_store(&mut store, &origin).await
+    });
+    let imp = match imported {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Unreachable;
+        }
+    };
+    finish(&imp, &args.out, args.force, !args.no_secrets, color)
+}
+
+/// Writes, reports what was noted and what validation says, and exits.
+fn finish(
+    imp: &Import,
+    out: &std::path::Path,
+    force: bool,
+    keep_secrets: bool,
+    color: bool,
+) -> Exit {
+    let outcome = match import::finish(imp, out, force, keep_secrets) {
+        Ok(o) => o,
+        Err(WriteError::Exists(paths)) => {
+            for p in &paths {
+                eprintln!("error: {} exists already", p.display());
+            }
+            eprintln!("nothing was written: choose an empty --out directory, or pass --force to replace these files");
+            return Exit::Io;
+        }
+        Err(WriteError::Io(m)) => {
+            eprintln!("error: {m}");
+            return Exit::Io;
+        }
+    };
+    for p in &outcome.written {
+        eprintln!("     written  {}", p.display());
+    }
+    for n in &imp.notes {
+        eprintln!(
+            "{}: {}: {}",
+            if n.left_out { "left out" } else { "note" },
+            n.source,
+            n.message
+        );
+    }
+    if !imp.secrets.is_empty() {
+        match keep_secrets {
+            true => eprintln!(
+                "{} credentials are in {} (mode 0600); load it before `mon diff`/`mon sync`: set -a; . {}; set +a",
+                imp.secrets.len(),
+                out.join(import::SECRETS_FILE).display(),
+                out.join(import::SECRETS_FILE).display()
+            ),
+            false => {
+                eprintln!("the definitions name these credentials; export them before `mon diff`/`mon sync`:");
+                for s in &imp.secrets {
+                    eprintln!("  {}  (from {})", s.var, s.source);
+                }
+            }
+        }
+    }
+    let loaded = &outcome.loaded;
+    if loaded.errors() + loaded.warnings() > 0 {
+        let report = Report::of(loaded);
+        if let Err(code) = super::emit(|o| report::write(Format::Text, &report, o, color)) {
+            return code;
+        }
+    }
+    let counts: Vec<String> = imp
+        .counts
+        .iter()
+        .map(|(s, n)| format!("{n} {s}s"))
+        .collect();
+    let left_out = imp.notes.iter().filter(|n| n.left_out).count();
+    eprintln!(
+        "imported {} into {}{}",
+        if counts.is_empty() {
+            "nothing".to_string()
+        } else {
+            counts.join(" and ")
+        },
+        out.display(),
+        if left_out > 0 {
+            format!(", {left_out} left out (listed above)")
+        } else {
+            String::new()
+        }
+    );
+    if loaded.errors() > 0 {
+        eprintln!(
+            "{} errors in the imported definitions (above): fix them before `mon sync`",
+            loaded.errors()
+        );
+        return Exit::Invalid;
+    }
+    Exit::Ok
+}

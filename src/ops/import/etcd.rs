@@ -1,0 +1,308 @@
+//! Monitors and alerters from 9volt's etcd keys into definition files: one
+//! file per monitor type and one for alerters. Values are carried over as
+//! they are (so `mon diff` finds them unchanged), except what definitions
+//! hold differently: integer-nanosecond durations (9volt's API writes them)
+//! become Go duration strings, alerter credentials become `{env: NAME}`
+//! references, and mon's ownership mark moves to `mon.toml`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::{secret_var, yaml, File, Import, Note, Secret};
+use crate::etcd::Entry;
+use crate::model::duration;
+use crate::ops::plan::OWNER_FIELD;
+
+/// Alerter options that hold credentials (9volt's slack and pagerduty
+/// `token`, email's `password`).
+const SECRET_OPTIONS: &[&str] = &["token", "password"];
+
+/// Where the keys were read, for the files' header and `mon.toml`.
+pub struct Origin<'a> {
+    /// `http://127.0.0.1:2379 (etcd v2)`.
+    pub describe: String,
+    pub prefix: &'a str,
+    /// "v2" or "v3".
+    pub api: &'a str,
+}
+
+/// A Go duration string for `ns` nanoseconds, as short as Go reads it back:
+/// `1h30m`, `45s`, `1s500ms`, `0s`.
+pub fn go_duration(ns: i64) -> String {
+    if ns == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    if ns < 0 {
+        out.push('-');
+    }
+    let mut rest = ns.unsigned_abs();
+    for (unit, size) in [
+        ("h", 3_600_000_000_000u64),
+        ("m", 60_000_000_000),
+        ("s", 1_000_000_000),
+        ("ms", 1_000_000),
+        ("us", 1_000),
+        ("ns", 1),
+    ] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    out
+}
+
+/// The definitions for the keys of `monitors` and `alerters` (a listing of
+/// `/<prefix>/monitor/` and `/<prefix>/alerter/`).
+pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import {
+    let mut imp = Import::default();
+    let mut owners: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unowned = 0;
+    let mut by_type: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
+    for (e, fields) in read(monitors, &mut imp.notes) {
+        let (name, mut fields) = (name_of(&e.key), fields);
+        match take_owner(&mut fields) {
+            Some(o) => *owners.entry(o).or_default() += 1,
+            None => unowned += 1,
+        }
+        for f in duration::FIELDS {
+            if let Some(ns) = fields.get(*f).and_then(Value::as_i64) {
+                fields.insert(f.to_string(), Value::String(go_duration(ns)));
+            }
+        }
+        let ty = match fields.get("type").and_then(Value::as_str) {
+            Some(t)
+                if !t.is_empty()
+                    && t.len() <= 32
+                    && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
+                t.to_ascii_lowercase()
+            }
+            _ => "other".into(),
+        };
+        by_type
+            .entry(ty)
+            .or_default()
+            .push((name, Value::Object(fields)));
+    }
+    let mut taken = BTreeSet::new();
+    let mut alerter_defs = Vec::new();
+    for (e, mut fields) in read(alerters, &mut imp.notes) {
+        let name = name_of(&e.key);
+        match take_owner(&mut fields) {
+            Some(o) => *owners.entry(o).or_default() += 1,
+            None => unowned += 1,
+        }
+        if let Some(Value::Object(options)) = fields.get_mut("options") {
+            for opt in SECRET_OPTIONS {
+                if let Some(Value::String(v)) = options.get(*opt) {
+                    let var = secret_var(&["alerter", &name, opt], &mut taken);
+                    imp.secrets.push(Secret {
+                        var: var.clone(),
+                        value: v.clone(),
+                        source: format!("{}/options/{opt}", e.key),
+                    });
+                    options.insert(opt.to_string(), serde_json::json!({ "env": var }));
+                }
+            }
+        }
+        alerter_defs.push((name, Value::Object(fields)));
+    }
+    let header = |what: &str| {
+        format!(
+            "Imported by `mon import etcd` from {}: {what}\nunder /{}/.",
+            origin.describe, origin.prefix
+        )
+    };
+    for (ty, defs) in by_type {
+        imp.counts
+            .entry("monitor")
+            .and_modify(|n| *n += defs.len())
+            .or_insert(defs.len());
+        imp.files.push(File {
+            path: format!("monitors-{ty}.yaml").into(),
+            content: section_file(&header(&format!("the {ty} monitors")), "monitor", &defs),
+            mode: 0o644,
+        });
+    }
+    if !alerter_defs.is_empty() {
+        imp.counts.insert("alerter", alerter_defs.len());
+        let mut h = header("the alerters");
+        if !imp.secrets.is_empty() {
+            h.push_str(
+                "\nCredentials are {env: NAME} references; their values are in secrets.env.",
+            );
+        }
+        imp.files.push(File {
+            path: "alerters.yaml".into(),
+            content: section_file(&h, "alerter", &alerter_defs),
+            mode: 0o644,
+        });
+    }
+    if let Some(f) = settings(origin, &owners, unowned, &mut imp.notes) {
+        imp.files.push(f);
+    }
+    imp
+}
+
+fn name_of(key: &str) -> String {
+    key.rsplit('/').next().unwrap_or_default().to_string()
+}
+
+/// The entries whose value is a JSON object; the others are noted and left
+/// out (9volt cannot read them either).
+fn read<'e>(entries: &'e [Entry], notes: &mut Vec<Note>) -> Vec<(&'e Entry, Map<String, Value>)> {
+    let mut out = Vec::new();
+    for e in entries {
+        if !e.exact {
+            notes.push(Note {
+                source: e.key.clone(),
+                message: "the key is not UTF-8; left out".into(),
+                left_out: true,
+            });
+            continue;
+        }
+        match serde_json::from_str::<Value>(&e.value) {
+            Ok(Value::Object(fields)) => out.push((e, fields)),
+            Ok(_) => notes.push(Note {
+                source: e.key.clone(),
+                message: "the value is JSON but not an object, which 9volt cannot load; left out".into(),
+                left_out: true,
+            }),
+            Err(err) => notes.push(Note {
+                source: e.key.clone(),
+                message: format!(
+                    "the value is not JSON ({err}); 9volt cannot load it and it stops the director's redistribution; left out"
+                ),
+                left_out: true,
+            }),
+        }
+    }
+    out.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+    out
+}
+
+fn take_owner(fields: &mut Map<String, Value>) -> Option<String> {
+    match fields.remove(OWNER_FIELD) {
+        Some(Value::String(o)) => Some(o),
+        Some(other) => {
+            // Not a mark mon wrote: keep it as the user's field.
+            fields.insert(OWNER_FIELD.into(), other);
+            None
+        }
+        None => None,
+    }
+}
+
+/// `section:` with each definition, `type` and `description` first.
+fn section_file(header: &str, section: &str, defs: &[(String, Value)]) -> String {
+    let mut out = String::new();
+    yaml::comment(&mut out, 0, header);
+    out.push_str(section);
+    out.push_str(":\n");
+    for (name, v) in defs {
+        let Value::Object(fields) = v else { continue };
+        out.push_str(&format!("  {}:\n", yaml::string(name)));
+        let first = ["type", "description"];
+        for k in first {
+            if let Some(v) = fields.get(k) {
+                yaml::entry(&mut out, 4, k, v);
+            }
+        }
+        for (k, v) in fields.iter().filter(|(k, _)| !first.contains(&k.as_str())) {
+            yaml::entry(&mut out, 4, k, v);
+        }
+    }
+    out
+}
+
+/// `mon.toml` when the keys need settings to be found again: a prefix or
+/// API other than the defaults, and the owner whose mark they carry.
+fn settings(
+    origin: &Origin,
+    owners: &BTreeMap<String, usize>,
+    unowned: usize,
+    notes: &mut Vec<Note>,
+) -> Option<File> {
+    let mut toml = String::from("# Written by `mon import etcd`: what `mon diff` and `mon sync` need to find these keys again.\n");
+    let mut any = false;
+    match owners.len() {
+        0 => {}
+        1 => {
+            let (o, _) = owners.iter().next().expect("one owner");
+            toml.push_str(&format!("owner = \"{o}\"\n"));
+            any = true;
+            if unowned > 0 {
+                notes.push(Note {
+                    source: format!("/{}/", origin.prefix),
+                    message: format!("{unowned} keys carry no ownership mark; `mon sync` adds owner `{o}`'s mark to them (a rewrite, which restarts those checks)"),
+                    left_out: false,
+                });
+            }
+        }
+        _ => notes.push(Note {
+            source: format!("/{}/", origin.prefix),
+            message: format!(
+                "the keys carry the marks of several owners ({}); no owner is set in mon.toml, so `mon sync` would refuse the others' keys: split the definitions by owner, or sync with --take-over",
+                owners.iter().map(|(o, n)| format!("{o}: {n}")).collect::<Vec<_>>().join(", ")
+            ),
+            left_out: false,
+        }),
+    }
+    if origin.prefix != "9volt" || origin.api != "v2" {
+        toml.push_str("\n[etcd]\n");
+        if origin.api != "v2" {
+            toml.push_str(&format!("api = \"{}\"\n", origin.api));
+        }
+        if origin.prefix != "9volt" {
+            toml.push_str(&format!("prefix = \"{}\"\n", origin.prefix));
+        }
+        any = true;
+    }
+    any.then(|| File {
+        path: "mon.toml".into(),
+        content: toml,
+        mode: 0o644,
+    })
+}
+
+/// Reads both directories and imports them.
+pub async fn from_store(
+    store: &mut crate::etcd::Store,
+    origin: &Origin<'_>,
+) -> Result<Import, crate::etcd::Error> {
+    use crate::ops::plan::dir;
+    use crate::section::Section;
+    let monitors = store.list(&dir(origin.prefix, Section::Monitor)).await?;
+    let alerters = store.list(&dir(origin.prefix, Section::Alerter)).await?;
+    Ok(import(&monitors, &alerters, origin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_back_as_the_same_nanoseconds() {
+        for ns in [
+            0i64,
+            1,
+            999,
+            1_000,
+            500_000_000,
+            1_500_000_000,
+            60_000_000_000,
+            5_400_000_000_000,
+            90_061_001_001_001,
+            -5_000_000_000,
+            i64::MAX,
+        ] {
+            let s = go_duration(ns);
+            assert_eq!(duration::parse(&s), Ok(ns as i128), "{ns} as {s}");
+        }
+        assert_eq!(go_duration(5_400_000_000_000), "1h30m");
+        assert_eq!(go_duration(1_500_000_000), "1s500ms");
+    }
+}

@@ -1,0 +1,176 @@
+//! `mon import`: an existing estate into definition files. Each source
+//! (etcd, a hastmon.conf, lua-collectd-monitor's config.json) turns into an
+//! `Import`: files to write and notes about what could not be carried over
+//! as it was. Writing refuses to replace files unless asked, and is atomic
+//! per file; secrets go to a mode-0600 env file, never into definitions.
+
+pub mod etcd;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+/// One file to write, relative to the output directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub path: PathBuf,
+    pub content: String,
+    pub mode: u32,
+}
+
+/// Something the import could not carry over as it was, with where it came
+/// from (an etcd key, `file:line`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub source: String,
+    pub message: String,
+    /// True when the value was left out of the definitions altogether.
+    pub left_out: bool,
+}
+
+/// A secret taken out of a definition: the variable its `{env: NAME}`
+/// reference names, and the value (written only to the env file).
+#[derive(Clone, PartialEq)]
+pub struct Secret {
+    pub var: String,
+    pub value: String,
+    pub source: String,
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({} from {})", self.var, self.source)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Import {
+    pub files: Vec<File>,
+    pub notes: Vec<Note>,
+    pub secrets: Vec<Secret>,
+    /// Definitions written, by section key, for the summary.
+    pub counts: std::collections::BTreeMap<&'static str, usize>,
+}
+
+/// The env file holding the secrets taken out of the definitions.
+pub const SECRETS_FILE: &str = "secrets.env";
+
+/// A variable name for a secret: upper case, `[A-Z0-9_]`, starting with a
+/// letter, unique among `taken`.
+pub fn secret_var(parts: &[&str], taken: &mut std::collections::BTreeSet<String>) -> String {
+    let mut base: String = parts
+        .join("_")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        base.insert_str(0, "S_");
+    }
+    let mut var = base.clone();
+    let mut n = 2;
+    while taken.contains(&var) {
+        var = format!("{base}_{n}");
+        n += 1;
+    }
+    taken.insert(var.clone());
+    var
+}
+
+impl Import {
+    /// The env file for `set -a; . ./secrets.env; set +a` (and systemd's
+    /// `EnvironmentFile=`): one single-quoted assignment per secret.
+    pub fn secrets_file(&self) -> Option<File> {
+        if self.secrets.is_empty() {
+            return None;
+        }
+        let mut content = String::from(
+            "# Secrets taken out of the imported definitions, which name them as {env: NAME}.\n\
+             # Keep this file out of version control; load it with: set -a; . ./secrets.env; set +a\n",
+        );
+        for s in &self.secrets {
+            content.push_str(&format!("{}='{}'\n", s.var, s.value.replace('\'', "'\\''")));
+        }
+        Some(File {
+            path: PathBuf::from(SECRETS_FILE),
+            content,
+            mode: 0o600,
+        })
+    }
+}
+
+/// Why the files were not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// Files that exist already (without `force`): nothing was written.
+    Exists(Vec<PathBuf>),
+    Io(String),
+}
+
+/// Writes every file under `out`. Without `force`, any file that exists
+/// already stops the import before anything is written. Each file is
+/// written to a temporary file beside it and renamed into place.
+pub fn write(out: &Path, files: &[File], force: bool) -> Result<Vec<PathBuf>, WriteError> {
+    let targets: Vec<PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
+    if !force {
+        let existing: Vec<PathBuf> = targets
+            .iter()
+            .filter(|p| p.symlink_metadata().is_ok())
+            .cloned()
+            .collect();
+        if !existing.is_empty() {
+            return Err(WriteError::Exists(existing));
+        }
+    }
+    for (f, target) in files.iter().zip(&targets) {
+        let dir = target.parent().unwrap_or(out);
+        let io = |e: std::io::Error| {
+            WriteError::Io(format!(
+                "{}: {}",
+                target.display(),
+                crate::source::io_message(&e)
+            ))
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let mut t = tempfile::Builder::new()
+            .prefix(".mon-import-")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        std::io::Write::write_all(&mut t, f.content.as_bytes()).map_err(io)?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(f.mode))
+                .map_err(io)?;
+        }
+        t.persist(target).map_err(|e| io(e.error))?;
+    }
+    Ok(targets)
+}
+
+/// What an import wrote, and what `mon validate` says of it.
+pub struct Outcome {
+    pub written: Vec<PathBuf>,
+    pub loaded: crate::ops::validate::Loaded,
+}
+
+/// Writes the import (with its secrets file unless `keep_secrets` is
+/// false) and validates what was written.
+pub fn finish(
+    imp: &Import,
+    out: &Path,
+    force: bool,
+    keep_secrets: bool,
+) -> Result<Outcome, WriteError> {
+    let mut files = imp.files.clone();
+    if keep_secrets {
+        files.extend(imp.secrets_file());
+    }
+    let written = write(out, &files, force)?;
+    let loaded = crate::ops::validate::load(&[out.to_path_buf()])
+        .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
+    Ok(Outcome { written, loaded })
+}

@@ -1,0 +1,498 @@
+//! `mon import etcd` against a real etcd: what `mon sync` wrote, what
+//! 9volt's API writes (integer-nanosecond durations, no ownership mark) and
+//! what plain etcdctl puts come back as definitions that validate and that
+//! `mon diff` finds in sync. Secrets never reach a definition file or the
+//! output.
+
+mod support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use support::Etcd;
+
+/// Strings every YAML reader could take for something else, or that need
+/// quoting, mixed with ordinary ones.
+const WORDS: &[&str] = &[
+    "web",
+    "yes",
+    "No",
+    "on",
+    "null",
+    "~",
+    "80",
+    "8e1",
+    "0x1F",
+    "1:30",
+    ".inf",
+    "2024-01-02",
+    "a: b",
+    "x #y",
+    "#c",
+    "-d",
+    "[e]",
+    "{f}",
+    "*g",
+    "&h",
+    "!i",
+    "'j'",
+    "\"k\"",
+    "%l",
+    "@m",
+    "line\nbreak",
+    "tab\there",
+    "ünï ☃",
+    " lead",
+    "trail ",
+    "back\\slash",
+    "",
+];
+
+fn word(rng: &mut impl Rng) -> String {
+    WORDS[rng.random_range(0..WORDS.len())].to_string()
+}
+
+/// A valid estate: monitors of every type with every kind of value, and
+/// alerters holding credentials.
+fn generated_estate(seed: u64, n: usize) -> String {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut monitors = serde_json::Map::new();
+    for i in 0..n {
+        let ty = ["http", "tcp", "exec", "dns"][i % 4];
+        let interval = ["30s", "1m30s", "2h", "90000ms", "1.5m"][rng.random_range(0..5)];
+        let mut m = json!({
+            "type": ty,
+            "interval": interval,
+            "description": word(&mut rng),
+            "tags": (0..rng.random_range(0..3)).map(|_| word(&mut rng)).collect::<Vec<_>>(),
+            "critical-threshold": rng.random_range(1..5),
+            "critical-alerter": ["pager"],
+        });
+        let o = m.as_object_mut().unwrap();
+        match ty {
+            "http" => {
+                o.insert("host".into(), json!(format!("web{i}.example.com")));
+                o.insert("url".into(), json!(format!("/health/{}", word(&mut rng))));
+                o.insert("status-code".into(), json!(200));
+                o.insert("timeout".into(), json!("5s"));
+            }
+            "tcp" => {
+                o.insert("host".into(), json!("db"));
+                o.insert("port".into(), json!(rng.random_range(1..65535)));
+                o.insert("send".into(), json!(word(&mut rng)));
+            }
+            "exec" => {
+                o.insert("command".into(), json!("/usr/lib/nagios/check"));
+                o.insert("args".into(), json!([word(&mut rng), "-w", "80"]));
+            }
+            _ => {
+                o.insert("host".into(), json!("ns1"));
+                o.insert("dns-target".into(), json!("example.com"));
+                o.insert("dns-record-type".into(), json!("A"));
+                o.insert("dns-max-time".into(), json!("2s"));
+            }
+        }
+        if rng.random_bool(0.3) {
+            o.insert("disable".into(), json!(true));
+        }
+        monitors.insert(format!("check-{i}"), m);
+    }
+    let estate = json!({
+        "monitor": monitors,
+        "alerter": {
+            "pager": {"type": "pagerduty", "options": {"token": {"env": "TEST_PD_TOKEN"}}},
+            "mail": {"type": "email", "description": "ops mail", "options": {
+                "to": "ops@example.com", "address": "smtp:25", "username": "mon",
+                "password": {"env": "TEST_SMTP_PASSWORD"}}},
+        }
+    });
+    // JSON is YAML: the import writes its own style, whatever the source's.
+    serde_json::to_string_pretty(&estate).unwrap()
+}
+
+fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("ETCDCTL_ENDPOINTS")
+        .env_remove("MON_OWNER")
+        .env_remove("MON_ETCD_API")
+        .env("TEST_PD_TOKEN", "pd-token-SECRET-1")
+        .env("TEST_SMTP_PASSWORD", "smtp-pass-SECRET-2")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The variables of `secrets.env`, read by a real shell as the file says to
+/// load it.
+fn secrets_env(dir: &Path) -> Vec<(String, String)> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("set -a; . ./secrets.env; set +a; env -0")
+        .current_dir(dir)
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::output_text(&out));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\0')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| k.starts_with("ALERTER_"))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// `mon diff` on the imported definitions, with the imported secrets.
+fn diff(etcd: &Etcd, api: &str, dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut cmd = Command::cargo_bin("mon").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("ETCDCTL_ENDPOINTS")
+        .env_remove("MON_OWNER")
+        .env_remove("MON_ETCD_API")
+        .args(["diff", "--endpoints", &etcd.endpoint(), "--etcd-api", api])
+        .args(extra);
+    if dir.join("secrets.env").exists() {
+        for (k, v) in secrets_env(dir) {
+            cmd.env(k, v);
+        }
+    }
+    cmd.output().unwrap()
+}
+
+fn import(etcd: &Etcd, api: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    let o = mon(
+        out.parent().unwrap(),
+        &[
+            &[
+                "import",
+                "etcd",
+                "--endpoints",
+                &etcd.endpoint(),
+                "--etcd-api",
+                api,
+                "--out",
+            ],
+            &[out.to_str().unwrap()][..],
+            extra,
+        ]
+        .concat(),
+    );
+    // Whatever happened, no credential is shown.
+    let text = support::output_text(&o);
+    assert!(!text.contains("SECRET"), "{text}");
+    o
+}
+
+fn no_secret_in_definitions(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            assert!(!text.contains("SECRET"), "{}:\n{text}", p.display());
+        }
+    }
+}
+
+macro_rules! both_apis {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn v2() {
+                ($body)("2")
+            }
+            #[test]
+            fn v3() {
+                ($body)("3")
+            }
+        }
+    };
+}
+
+both_apis!(
+    what_mon_sync_wrote_imports_back_into_definitions_in_sync,
+    |api: &str| {
+        let etcd = Etcd::start();
+        for seed in 0..3 {
+            let work = tempfile::tempdir().unwrap();
+            let src = work.path().join("estate");
+            std::fs::create_dir(&src).unwrap();
+            std::fs::write(src.join("defs.yaml"), generated_estate(seed, 40)).unwrap();
+            let prefix = format!("ops/seed{seed}");
+            let sync = mon(
+                &src,
+                &[
+                    "sync",
+                    "--endpoints",
+                    &etcd.endpoint(),
+                    "--etcd-api",
+                    api,
+                    "--prefix",
+                    &prefix,
+                    "--yes",
+                ],
+            );
+            assert_eq!(
+                sync.status.code(),
+                Some(0),
+                "{}",
+                support::output_text(&sync)
+            );
+
+            let out = work.path().join("imported");
+            let imported = import(&etcd, api, &out, &["--prefix", &prefix]);
+            assert_eq!(
+                imported.status.code(),
+                Some(0),
+                "{}",
+                support::output_text(&imported)
+            );
+            no_secret_in_definitions(&out);
+            let mode = std::fs::metadata(out.join("secrets.env"))
+                .unwrap()
+                .permissions();
+            assert_eq!(
+                std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+                0o600
+            );
+            let mut vars: Vec<_> = secrets_env(&out).into_iter().map(|(_, v)| v).collect();
+            vars.sort();
+            assert_eq!(vars, ["pd-token-SECRET-1", "smtp-pass-SECRET-2"]);
+            // The owner and the prefix came along in mon.toml.
+            let toml = std::fs::read_to_string(out.join("mon.toml")).unwrap();
+            assert!(
+                toml.contains("owner = \"estate\"")
+                    && toml.contains(&format!("prefix = \"{prefix}\"")),
+                "{toml}"
+            );
+
+            let d = diff(&etcd, api, &out, &["--prefix", &prefix]);
+            let text = support::output_text(&d);
+            assert_eq!(d.status.code(), Some(0), "seed {seed}: {text}");
+            assert!(
+                text.contains("No changes: etcd matches the definitions (42 unchanged)."),
+                "{text}"
+            );
+            assert!(!text.contains("SECRET"), "{text}");
+            let validate = mon(&out, &["validate", "--deny-warnings", "."]);
+            assert_eq!(
+                validate.status.code(),
+                Some(0),
+                "{}",
+                support::output_text(&validate)
+            );
+        }
+    }
+);
+
+// What 9volt's HTTP API stores (durations as integer nanoseconds, an empty
+// description, no ownership mark) and what plain etcdctl puts.
+both_apis!(
+    keys_written_by_9volt_and_etcdctl_import_with_only_the_ownership_mark_to_add,
+    |api: &str| {
+        let etcd = Etcd::start();
+        let values = [
+            (
+                "monitor/api-http",
+                r#"{"type":"http","description":"","host":"web1","interval":60000000000,"timeout":5000000000,"url":"/health","status-code":200,"critical-alerter":["pager"]}"#,
+            ),
+            (
+                "monitor/api-tcp",
+                r#"{"type":"tcp","host":"db","interval":90500000000,"read-timeout":2000000000,"port":5432,"send":"PING\n"}"#,
+            ),
+            (
+                "monitor/ctl-dns",
+                r#"{"type":"dns","host":"ns1","interval":"30s","dns-target":"example.com","dns-record-type":"A","expect":"93\\.184\\."}"#,
+            ),
+            (
+                "alerter/pager",
+                r#"{"type":"pagerduty","description":"","options":{"token":"pd-SECRET-tok'en"}}"#,
+            ),
+            (
+                "alerter/mail",
+                r#"{"type":"email","description":"","options":{"to":"ops@example.com","address":"smtp:25","username":"mon","password":"SECRET \"pw\" $(x)"}}"#,
+            ),
+        ];
+        for (k, v) in values {
+            let key = format!("/9volt/{k}");
+            match api {
+                "2" => etcd.ctl("2", &["set", &key, v]),
+                _ => etcd.ctl("3", &["put", &key, v]),
+            };
+        }
+        let work = tempfile::tempdir().unwrap();
+        let out = work.path().join("adopted");
+        let imported = import(&etcd, api, &out, &[]);
+        assert_eq!(
+            imported.status.code(),
+            Some(0),
+            "{}",
+            support::output_text(&imported)
+        );
+        no_secret_in_definitions(&out);
+        let http = std::fs::read_to_string(out.join("monitors-http.yaml")).unwrap();
+        assert!(
+            http.contains("interval: 1m\n") && http.contains("timeout: 5s\n"),
+            "{http}"
+        );
+        let tcp = std::fs::read_to_string(out.join("monitors-tcp.yaml")).unwrap();
+        assert!(
+            tcp.contains("interval: 1m30s500ms\n") && tcp.contains("send: \"PING\\n\"\n"),
+            "{tcp}"
+        );
+        assert!(std::fs::read_to_string(out.join("alerters.yaml"))
+            .unwrap()
+            .contains("password: {env: ALERTER_MAIL_PASSWORD}"));
+
+        // The only difference mon diff reports is the ownership mark it adds:
+        // nothing 9volt reads changes.
+        let d = diff(&etcd, api, &out, &["--format", "json"]);
+        assert_eq!(d.status.code(), Some(4), "{}", support::output_text(&d));
+        let plan: Value = serde_json::from_slice(&d.stdout).unwrap();
+        let changes = plan["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 5);
+        for c in changes {
+            assert_eq!(c["action"], "change", "{c}");
+            let mut after = c["after"].clone();
+            assert!(after.as_object_mut().unwrap().remove("mon-owner").is_some());
+            let section = match c["section"].as_str().unwrap() {
+                "monitor" => mon::section::Section::Monitor,
+                _ => mon::section::Section::Alerter,
+            };
+            assert!(
+                mon::ops::plan::equivalent(&c["before"], &after, section),
+                "{c}"
+            );
+        }
+        // Once adopted, etcd and the definitions agree.
+        let sync = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(&out)
+            .envs(secrets_env(&out))
+            .args([
+                "sync",
+                "--endpoints",
+                &etcd.endpoint(),
+                "--etcd-api",
+                api,
+                "--yes",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            sync.status.code(),
+            Some(0),
+            "{}",
+            support::output_text(&sync)
+        );
+        let again = diff(&etcd, api, &out, &[]);
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "{}",
+            support::output_text(&again)
+        );
+    }
+);
+
+#[test]
+fn unreadable_values_are_left_out_and_named_and_files_are_never_replaced() {
+    let etcd = Etcd::start();
+    etcd.ctl("2", &["set", "/9volt/monitor/broken", "{not json"]);
+    etcd.ctl("2", &["set", "/9volt/monitor/list", "[1]"]);
+    etcd.ctl(
+        "2",
+        &[
+            "set",
+            "/9volt/monitor/bad-port",
+            r#"{"type":"tcp","host":"db","interval":"10s","port":80.0}"#,
+        ],
+    );
+    etcd.ctl(
+        "2",
+        &[
+            "set",
+            "/9volt/alerter/pager",
+            r#"{"type":"pagerduty","options":{"token":"tok-SECRET"}}"#,
+        ],
+    );
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("defs");
+
+    let first = import(&etcd, "2", &out, &["--no-secrets"]);
+    let text = support::output_text(&first);
+    // A value mon refuses is imported as it is, and the error says where.
+    assert_eq!(first.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("left out: /9volt/monitor/broken: the value is not JSON"),
+        "{text}"
+    );
+    assert!(
+        text.contains("left out: /9volt/monitor/list: the value is JSON but not an object"),
+        "{text}"
+    );
+    assert!(text.contains("`port` is `80.0`"), "{text}");
+    assert!(
+        text.contains("ALERTER_PAGER_TOKEN  (from /9volt/alerter/pager/options/token)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("imported 1 alerters and 1 monitors"),
+        "{text}"
+    );
+    assert!(!out.join("secrets.env").exists());
+    no_secret_in_definitions(&out);
+
+    // A second import into the same directory replaces nothing.
+    let before = std::fs::read_to_string(out.join("monitors-tcp.yaml")).unwrap();
+    std::fs::write(out.join("monitors-tcp.yaml"), "# edited\n").unwrap();
+    let second = import(&etcd, "2", &out, &[]);
+    let text = support::output_text(&second);
+    assert_eq!(second.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("monitors-tcp.yaml exists already") && text.contains("nothing was written"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("monitors-tcp.yaml")).unwrap(),
+        "# edited\n"
+    );
+    assert!(!out.join("secrets.env").exists());
+    let forced = import(&etcd, "2", &out, &["--force"]);
+    assert_eq!(
+        forced.status.code(),
+        Some(1),
+        "{}",
+        support::output_text(&forced)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("monitors-tcp.yaml")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn an_unreachable_etcd_writes_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("defs");
+    let port = support::free_port();
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "etcd",
+            "--endpoints",
+            &format!("http://127.0.0.1:{port}"),
+            "--out",
+            out.to_str().unwrap(),
+            "--dial-timeout",
+            "300ms",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(5), "{}", support::output_text(&o));
+    assert!(!out.exists());
+}
