@@ -213,6 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
+            [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -245,12 +246,30 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mon;import;collectd' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Name of the collectd host definition')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Name of the broker definition [default: from its address]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: mon.toml at the root of the definitions, if there is one]')
+            [CompletionResult]::new('--secrets-dir', '--secrets-dir', [CompletionResultType]::ParameterName, 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that exist already')
+            [CompletionResult]::new('--no-secrets', '--no-secrets', [CompletionResultType]::ParameterName, 'Do not write secrets.env: only list the variables the definitions name')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mon;import;help' {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
+            [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'mon;import;help;etcd' {
+            break
+        }
+        'mon;import;help;collectd' {
             break
         }
         'mon;import;help;help' {
@@ -346,9 +365,13 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
         }
         'mon;help;import' {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
+            [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
             break
         }
         'mon;help;import;etcd' {
+            break
+        }
+        'mon;help;import;collectd' {
             break
         }
         'mon;help;schema' {

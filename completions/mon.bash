@@ -88,14 +88,23 @@ _mon() {
             mon__subcmd__help,validate)
                 cmd="mon__subcmd__help__subcmd__validate"
                 ;;
+            mon__subcmd__help__subcmd__import,collectd)
+                cmd="mon__subcmd__help__subcmd__import__subcmd__collectd"
+                ;;
             mon__subcmd__help__subcmd__import,etcd)
                 cmd="mon__subcmd__help__subcmd__import__subcmd__etcd"
+                ;;
+            mon__subcmd__import,collectd)
+                cmd="mon__subcmd__import__subcmd__collectd"
                 ;;
             mon__subcmd__import,etcd)
                 cmd="mon__subcmd__import__subcmd__etcd"
                 ;;
             mon__subcmd__import,help)
                 cmd="mon__subcmd__import__subcmd__help"
+                ;;
+            mon__subcmd__import__subcmd__help,collectd)
+                cmd="mon__subcmd__import__subcmd__help__subcmd__collectd"
                 ;;
             mon__subcmd__import__subcmd__help,etcd)
                 cmd="mon__subcmd__import__subcmd__help__subcmd__etcd"
@@ -460,8 +469,22 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__import)
-            opts="etcd"
+            opts="etcd collectd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__help__subcmd__import__subcmd__collectd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -586,12 +609,54 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import)
-            opts="-h --color --config --secrets-dir --help etcd help"
+            opts="-h --color --config --secrets-dir --help etcd collectd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__import__subcmd__collectd)
+            opts="-o -h --host --broker --out --force --no-secrets --color --config --secrets-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -714,8 +779,22 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__help)
-            opts="etcd help"
+            opts="etcd collectd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__import__subcmd__help__subcmd__collectd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -496,3 +496,254 @@ fn an_unreachable_etcd_writes_nothing() {
     assert_eq!(o.status.code(), Some(5), "{}", support::output_text(&o));
     assert!(!out.exists());
 }
+
+/// lua-collectd-monitor's shipped example config.json (reference §2.3).
+const PLUGIN_EXAMPLE: &str = r#"{
+  "Host": "localhost:1883",
+  "User": "test-user",
+  "Password": "test-user",
+  "Secure": false,
+  "CleanSession": false,
+  "ReconnectInterval": 5,
+  "QoS": 2,
+  "CommandTopic": "test-topic",
+  "CommandResultTopic": "test-result-topic",
+  "Services": {
+    "nginx": {"commands": {"restart": "/bin/systemctl restart nginx 2>&1"}},
+    "hello": {"commands": {"exec": "/bin/echo \"Hello World!\""}}
+  }
+}"#;
+
+fn render_collectd(defs: &Path, out: &Path, env: &[(String, String)]) {
+    let o = Command::cargo_bin("mon")
+        .unwrap()
+        .envs(env.iter().cloned())
+        .args(["render", "collectd"])
+        .arg(defs)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
+}
+
+#[test]
+fn the_plugins_example_config_json_imports_and_validates() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("config.json"), PLUGIN_EXAMPLE).unwrap();
+    let out = work.path().join("defs");
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "collectd",
+            "config.json",
+            "--host",
+            "web1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        !text.contains("test-user\n") && text.contains("imported 1 brokers and 1 collectd hosts"),
+        "{text}"
+    );
+    let yaml = std::fs::read_to_string(out.join("collectd-web1.yaml")).unwrap();
+    assert!(
+        yaml.contains("password: {env: MQTT_LOCALHOST_1883_PASSWORD}")
+            && !yaml.contains("password: test-user"),
+        "{yaml}"
+    );
+    let validate = mon(&out, &["validate", "--deny-warnings", "."]);
+    assert_eq!(
+        validate.status.code(),
+        Some(0),
+        "{}",
+        support::output_text(&validate)
+    );
+    // Rendered back, the plugin reads the same settings: every key of the
+    // example, and the MonitorConfigPath remote.lua needs.
+    let rendered = work.path().join("rendered");
+    render_collectd(&out, &rendered, &secrets_env_any(&out));
+    let back: Value = serde_json::from_str(
+        &std::fs::read_to_string(rendered.join("collectd/web1/config.json")).unwrap(),
+    )
+    .unwrap();
+    let example: Value = serde_json::from_str(PLUGIN_EXAMPLE).unwrap();
+    for (k, v) in example.as_object().unwrap() {
+        assert_eq!(&back[k], v, "{k}");
+    }
+    assert_eq!(
+        back["MonitorConfigPath"],
+        "/etc/collectd/monitor/config.json"
+    );
+}
+
+/// Every variable of `secrets.env`, read by a shell.
+fn secrets_env_any(dir: &Path) -> Vec<(String, String)> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("set -a; . ./secrets.env; set +a; env -0")
+        .current_dir(dir)
+        .env_clear()
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\0')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| k.starts_with("MQTT_"))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// config.json rendered by mon from generated hosts imports back into
+/// definitions that render the same file: a fixed point.
+#[test]
+fn config_json_that_mon_rendered_imports_into_a_fixed_point() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    for case in 0..12 {
+        let work = tempfile::tempdir().unwrap();
+        let defs = work.path().join("defs");
+        std::fs::create_dir(&defs).unwrap();
+        let mut host = json!({"broker": "main"});
+        let h = host.as_object_mut().unwrap();
+        let pick = |rng: &mut rand::rngs::StdRng| rng.random_bool(0.5);
+        if pick(&mut rng) {
+            h.insert(
+                "command_topic".into(),
+                json!(format!("ops/{}/in", word(&mut rng))),
+            );
+        }
+        if pick(&mut rng) {
+            h.insert("result_topic".into(), json!("ops/out 1"));
+        }
+        if pick(&mut rng) {
+            h.insert("qos".into(), json!(rng.random_range(0..3)));
+        }
+        if pick(&mut rng) {
+            h.insert("clean_session".into(), json!(pick(&mut rng)));
+        }
+        if pick(&mut rng) {
+            h.insert("reconnect_interval".into(), json!(rng.random_range(1..60)));
+        }
+        if pick(&mut rng) {
+            h.insert("log_level".into(), json!("debug"));
+        }
+        if pick(&mut rng) {
+            h.insert("log_device".into(), json!("stdout"));
+        }
+        if pick(&mut rng) {
+            h.insert(
+                "paths".into(),
+                json!({"monitor_config": "/opt/collectd/etc/monitor/config.json"}),
+            );
+        }
+        let services: serde_json::Map<String, Value> = (0..rng.random_range(0..3))
+            .map(|i| (format!("svc{i}"), json!({"commands": {"run": format!("echo '{}' 2>&1", word(&mut rng)), "yes": "true"}})))
+            .collect();
+        if !services.is_empty() {
+            h.insert("services".into(), Value::Object(services));
+        }
+        if pick(&mut rng) {
+            h.insert("replacer".into(), json!({"config_path": "/etc/collectd/collectd.conf", "log_level": "info", "start": "systemctl start collectd 2>&1"}));
+        }
+        let mut broker = json!({"host": "mqtt.example.com:1883"});
+        if pick(&mut rng) {
+            broker["user"] = json!("collectd");
+            broker["password"] = json!({"env": "TEST_MQTT_PASSWORD"});
+        }
+        if pick(&mut rng) {
+            broker["secure"] = json!(true);
+        }
+        let estate = json!({"mqtt": {"main": broker}, "collectd": {"web1": host}});
+        std::fs::write(
+            defs.join("defs.yaml"),
+            serde_json::to_string_pretty(&estate).unwrap(),
+        )
+        .unwrap();
+        let first = work.path().join("first");
+        render_collectd(
+            &defs,
+            &first,
+            &[("TEST_MQTT_PASSWORD".into(), "mqtt-SECRET-'x'".into())],
+        );
+        let rendered = first.join("collectd/web1/config.json");
+
+        let imported = work.path().join("imported");
+        let o = mon(
+            work.path(),
+            &[
+                "import",
+                "collectd",
+                rendered.to_str().unwrap(),
+                "--host",
+                "web1",
+                "--broker",
+                "main",
+                "--out",
+                imported.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "case {case}: {}",
+            support::output_text(&o)
+        );
+        no_secret_in_definitions(&imported);
+        let second = work.path().join("second");
+        render_collectd(&imported, &second, &secrets_env_any(&imported));
+        assert_eq!(
+            std::fs::read_to_string(second.join("collectd/web1/config.json")).unwrap(),
+            std::fs::read_to_string(&rendered).unwrap(),
+            "case {case}: {}",
+            std::fs::read_to_string(imported.join("collectd-web1.yaml")).unwrap()
+        );
+    }
+}
+
+#[test]
+fn config_json_keys_mon_cannot_express_are_named() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("config.json"),
+        r#"{"Host": "b:1883", "CommandTopic": "t", "ReconnectInterval": true, "Extra": 1,
+            "Secure": {"cafile": "/x"}, "Services": {"a": {"Commands": {"x": "y"}}}}"#,
+    )
+    .unwrap();
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "collectd",
+            "config.json",
+            "--host",
+            "h",
+            "--out",
+            "d",
+        ],
+    );
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    for expected in [
+        "note: config.json: ReconnectInterval: `true`",
+        "left out: config.json: Extra: not a key lua-collectd-monitor reads",
+        "note: config.json: Secure: luasec parameters",
+        "left out: config.json: Services.a: has no `commands`",
+        "note: config.json: CommandResultTopic: unset, so the plugin sends no replies",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    std::fs::write(work.path().join("bad.json"), "{").unwrap();
+    let bad = mon(
+        work.path(),
+        &[
+            "import", "collectd", "bad.json", "--host", "h", "--out", "e",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(3), "{}", support::output_text(&bad));
+    assert!(!work.path().join("e").exists());
+}

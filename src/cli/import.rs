@@ -16,6 +16,40 @@ pub struct Args {
 #[derive(clap::Subcommand)]
 pub enum Source {
     Etcd(EtcdImport),
+    Collectd(CollectdImport),
+}
+
+/// A host's lua-collectd-monitor config.json, as a broker and a collectd host
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon import collectd /etc/collectd/monitor/config.json --host web1 --out defs
+  mon import collectd config.json --host web1 --broker main --out defs
+
+Writes collectd-<host>.yaml with an `mqtt` broker (named after its address, or --broker) and the
+`collectd` host: topics, QoS, clean session, reconnect interval, logging, paths, services and
+their commands, and the config replacer (Services.collectd). The broker password becomes an
+{env: NAME} reference, its value goes to DIR/secrets.env (mode 0600). Keys the plugin does not read,
+and settings mon cannot express, are listed with their key. Trigger files are not imported.
+Exit codes: 0 imported and valid, 1 imported but the definitions need fixing (listed), 2 usage
+error, 3 the file cannot be read, is not JSON, or a file exists in DIR.")]
+pub struct CollectdImport {
+    /// lua-collectd-monitor's config.json
+    pub config_json: PathBuf,
+    /// Name of the collectd host definition
+    #[arg(long, value_name = "NAME")]
+    pub host: String,
+    /// Name of the broker definition [default: from its address]
+    #[arg(long, value_name = "NAME")]
+    pub broker: Option<String>,
+    /// Directory to write the definitions into
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace files that exist already
+    #[arg(long)]
+    pub force: bool,
+    /// Do not write secrets.env: only list the variables the definitions name
+    #[arg(long)]
+    pub no_secrets: bool,
 }
 
 /// Every monitor and alerter 9volt has in etcd, as definitions
@@ -52,6 +86,25 @@ pub struct EtcdImport {
 pub fn run(args: Args, color: bool) -> Exit {
     match args.source {
         Source::Etcd(a) => etcd(a, color),
+        Source::Collectd(a) => collectd(a, color),
+    }
+}
+
+fn collectd(args: CollectdImport, color: bool) -> Exit {
+    let source = args.config_json.display().to_string();
+    let text = match std::fs::read_to_string(&args.config_json) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {source}: {}", mon::source::io_message(&e));
+            return Exit::Io;
+        }
+    };
+    match import::collectd::import(&text, &source, &args.host, args.broker.as_deref()) {
+        Ok(imp) => finish(&imp, &args.out, args.force, !args.no_secrets, color),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit::Io
+        }
     }
 }
 
@@ -144,11 +197,7 @@ fn finish(
             return code;
         }
     }
-    let counts: Vec<String> = imp
-        .counts
-        .iter()
-        .map(|(s, n)| format!("{n} {s}s"))
-        .collect();
+    let counts: Vec<String> = imp.counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
     let left_out = imp.notes.iter().filter(|n| n.left_out).count();
     eprintln!(
         "imported {} into {}{}",

@@ -118,7 +118,7 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
     };
     for (ty, defs) in by_type {
         imp.counts
-            .entry("monitor")
+            .entry("monitors")
             .and_modify(|n| *n += defs.len())
             .or_insert(defs.len());
         imp.files.push(File {
@@ -128,7 +128,7 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
         });
     }
     if !alerter_defs.is_empty() {
-        imp.counts.insert("alerter", alerter_defs.len());
+        imp.counts.insert("alerters", alerter_defs.len());
         let mut h = header("the alerters");
         if !imp.secrets.is_empty() {
             h.push_str(

@@ -4,6 +4,7 @@
 //! as it was. Writing refuses to replace files unless asked, and is atomic
 //! per file; secrets go to a mode-0600 env file, never into definitions.
 
+pub mod collectd;
 pub mod etcd;
 pub mod yaml;
 
@@ -47,7 +48,7 @@ pub struct Import {
     pub files: Vec<File>,
     pub notes: Vec<Note>,
     pub secrets: Vec<Secret>,
-    /// Definitions written, by section key, for the summary.
+    /// Definitions written, by what they are ("monitors"), for the summary.
     pub counts: std::collections::BTreeMap<&'static str, usize>,
 }
 

@@ -1,0 +1,272 @@
+//! A host's lua-collectd-monitor config.json (reference
+//! lua-collectd-monitor.md §2) into an `mqtt` broker and a `collectd` host
+//! definition. Every key the plugin reads maps to one field; what mon
+//! cannot express is noted with the key it came from.
+
+use serde_json::{Map, Value};
+
+use super::{secret_var, yaml, File, Import, Note, Secret};
+
+/// config.json's top-level keys and the host fields they become.
+const HOST_KEYS: &[(&str, &str)] = &[
+    ("CommandTopic", "command_topic"),
+    ("CommandResultTopic", "result_topic"),
+    ("QoS", "qos"),
+    ("CleanSession", "clean_session"),
+    ("ReconnectInterval", "reconnect_interval"),
+    ("LogLevel", "log_level"),
+    ("LogDevice", "log_device"),
+];
+
+/// `Services.collectd` (the config replacer) keys and their fields.
+const REPLACER_KEYS: &[(&str, &str)] = &[
+    ("ConfigPath", "config_path"),
+    ("CommandPath", "command_path"),
+    ("PIDPath", "pid_path"),
+    ("ReplacerReportPath", "report_path"),
+    ("LuaPath", "lua_path"),
+    ("LogDevice", "log_device"),
+    ("LogLevel", "log_level"),
+];
+
+/// A definition name from a broker address: `mqtt.example.com:1883` →
+/// `mqtt-example-com-1883`.
+fn broker_name(host: &str) -> String {
+    let n: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let n = n.trim_matches('-').to_string();
+    if n.is_empty() {
+        "broker".into()
+    } else {
+        n
+    }
+}
+
+/// The definitions in config.json `text` (read from `source`) for the
+/// collectd host `host`; the broker is named `broker`, or after its address.
+pub fn import(
+    text: &str,
+    source: &str,
+    host: &str,
+    broker: Option<&str>,
+) -> Result<Import, String> {
+    let json: Value = serde_json::from_str(text).map_err(|e| format!("{source}: not JSON: {e}"))?;
+    let Value::Object(mut top) = json else {
+        return Err(format!(
+            "{source}: not a JSON object, which lua-collectd-monitor cannot read"
+        ));
+    };
+    let mut imp = Import::default();
+    let note = |imp: &mut Import, key: &str, message: String, left_out: bool| {
+        imp.notes.push(Note {
+            source: format!("{source}: {key}"),
+            message,
+            left_out,
+        })
+    };
+    let mut taken = std::collections::BTreeSet::new();
+
+    // The broker: Host, User, Password, Secure.
+    let address = match top.remove("Host") {
+        Some(Value::String(h)) => h,
+        _ => return Err(format!("{source}: `Host` (the broker) is missing or not a string; remote.lua cannot connect without it")),
+    };
+    let bname = broker
+        .map(str::to_string)
+        .unwrap_or_else(|| broker_name(&address));
+    let mut b = Map::new();
+    b.insert("host".into(), Value::String(address));
+    if let Some(u) = top.remove("User") {
+        b.insert("user".into(), u);
+    }
+    if let Some(p) = top.remove("Password") {
+        match p {
+            Value::String(v) => {
+                let var = secret_var(&["mqtt", &bname, "password"], &mut taken);
+                imp.secrets.push(Secret {
+                    var: var.clone(),
+                    value: v,
+                    source: format!("{source}: Password"),
+                });
+                b.insert("password".into(), serde_json::json!({ "env": var }));
+            }
+            _ => note(&mut imp, "Password", "not a string; left out".into(), true),
+        }
+    }
+    match top.remove("Secure") {
+        Some(Value::Bool(s)) => drop(b.insert("secure".into(), Value::Bool(s))),
+        Some(Value::Object(_)) => {
+            note(&mut imp, "Secure", "luasec parameters (an object) are not expressible; the broker is imported with `secure: true` (TLS without verifying the server, as `true` means to the plugin)".into(), false);
+            b.insert("secure".into(), Value::Bool(true));
+        }
+        Some(other) => note(
+            &mut imp,
+            "Secure",
+            format!("`{other}` is not a boolean; left out"),
+            true,
+        ),
+        None => {}
+    }
+
+    // The host.
+    let mut h = Map::new();
+    h.insert("broker".into(), Value::String(bname.clone()));
+    for (key, field) in HOST_KEYS {
+        if let Some(v) = top.remove(*key) {
+            let v = match (*key, v) {
+                ("ReconnectInterval", Value::Bool(true)) => {
+                    note(&mut imp, key, "`true` (luamqtt's default interval) is written as 5 seconds, the plugin's shipped setting".into(), false);
+                    Value::from(5)
+                }
+                ("LogLevel", Value::String(s)) => Value::String(s.to_ascii_lowercase()),
+                (_, v) => v,
+            };
+            h.insert(field.to_string(), v);
+        }
+    }
+    if !h.contains_key("result_topic") {
+        note(&mut imp, "CommandResultTopic", format!("unset, so the plugin sends no replies; mon always configures one (default collectd/{host}/result)"), false);
+    }
+    let mut paths = Map::new();
+    if let Some(v) = top.remove("MonitorConfigPath") {
+        paths.insert("monitor_config".into(), v);
+    }
+    if let Some(v) = top.remove("LocalMonitorConfigDir") {
+        note(
+            &mut imp,
+            "LocalMonitorConfigDir",
+            "trigger files are not imported; define the triggers in the host's `triggers`".into(),
+            false,
+        );
+        paths.insert("local_dir".into(), v);
+    }
+    if !paths.is_empty() {
+        h.insert("paths".into(), Value::Object(paths));
+    }
+    if let Some(services) = top.remove("Services") {
+        let Value::Object(services) = services else {
+            return Err(format!("{source}: `Services` is not an object"));
+        };
+        let mut out = Map::new();
+        for (name, svc) in services {
+            let Value::Object(mut svc) = svc else {
+                note(
+                    &mut imp,
+                    &format!("Services.{name}"),
+                    "not an object; left out".into(),
+                    true,
+                );
+                continue;
+            };
+            if name == "collectd" {
+                let mut r = Map::new();
+                for (key, field) in REPLACER_KEYS {
+                    if let Some(v) = svc.remove(*key) {
+                        r.insert(field.to_string(), v);
+                    }
+                }
+                if let Some(Value::Object(mut cmds)) = svc.remove("commands") {
+                    for c in ["start", "stop"] {
+                        if let Some(v) = cmds.remove(c) {
+                            r.insert(c.into(), v);
+                        }
+                    }
+                    for k in cmds.keys() {
+                        note(
+                            &mut imp,
+                            &format!("Services.collectd.commands.{k}"),
+                            "the replacer runs only start and stop; left out".into(),
+                            true,
+                        );
+                    }
+                }
+                for k in svc.keys() {
+                    note(
+                        &mut imp,
+                        &format!("Services.collectd.{k}"),
+                        "not a key the replacer reads; left out".into(),
+                        true,
+                    );
+                }
+                h.insert("replacer".into(), Value::Object(r));
+                continue;
+            }
+            match svc.remove("commands") {
+                Some(Value::Object(cmds)) if !cmds.is_empty() => {
+                    out.insert(name.clone(), serde_json::json!({ "commands": cmds }));
+                }
+                _ => note(
+                    &mut imp,
+                    &format!("Services.{name}"),
+                    "has no `commands` (the plugin reads exactly that key); left out".into(),
+                    true,
+                ),
+            }
+            for k in svc.keys() {
+                note(
+                    &mut imp,
+                    &format!("Services.{name}.{k}"),
+                    "not a key the plugin reads; left out".into(),
+                    true,
+                );
+            }
+        }
+        if !out.is_empty() {
+            h.insert("services".into(), Value::Object(out));
+        }
+    }
+    for k in top.keys() {
+        note(
+            &mut imp,
+            k,
+            "not a key lua-collectd-monitor reads; left out".into(),
+            true,
+        );
+    }
+
+    let mut text = String::new();
+    let mut header = format!("Imported by `mon import collectd` from {source}.");
+    if !imp.secrets.is_empty() {
+        header.push_str(
+            "\nThe broker password is an {env: NAME} reference; its value is in secrets.env.",
+        );
+    }
+    yaml::comment(&mut text, 0, &header);
+    text.push_str("mqtt:\n");
+    text.push_str(&format!("  {}:\n", yaml::string(&bname)));
+    yaml::block(&mut text, 4, &Value::Object(b));
+    text.push_str("collectd:\n");
+    text.push_str(&format!("  {}:\n", yaml::string(host)));
+    for first in ["broker", "command_topic", "result_topic"] {
+        if let Some(v) = h.remove(first) {
+            yaml::entry(&mut text, 4, first, &v);
+        }
+    }
+    yaml::block(&mut text, 4, &Value::Object(h));
+    let file: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    imp.files.push(File {
+        path: format!("collectd-{file}.yaml").into(),
+        content: text,
+        mode: 0o644,
+    });
+    imp.counts.insert("brokers", 1);
+    imp.counts.insert("collectd hosts", 1);
+    Ok(imp)
+}
