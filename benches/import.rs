@@ -11,16 +11,10 @@ mod support;
 
 use std::process::{Command, Stdio};
 
-use common::{measure, mib, secs, verdict, Run};
+use common::{measure, median_of, mib, secs, verdict};
 use support::Etcd;
 
 const MONITORS: usize = 10_000;
-
-fn median_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
-    let mut runs: Vec<Run> = (0..n).map(|_| f()).collect();
-    runs.sort_by_key(|r| r.wall);
-    runs.swap_remove(n / 2)
-}
 
 fn main() -> std::process::ExitCode {
     let etcd = Etcd::start();

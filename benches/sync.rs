@@ -11,7 +11,7 @@ mod support;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{measure, mib, secs, verdict, Run};
+use common::{measure, median_of, mib, secs, verdict, Run};
 use support::Etcd;
 
 const MONITORS: usize = 10_000;
@@ -53,12 +53,6 @@ fn clear(etcd: &Etcd) {
             "/9volt",
         ])
         .output();
-}
-
-fn median_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
-    let mut runs: Vec<Run> = (0..n).map(|_| f()).collect();
-    runs.sort_by_key(|r| r.wall);
-    runs.swap_remove(n / 2)
 }
 
 fn main() -> std::process::ExitCode {

@@ -126,9 +126,12 @@ fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// The variables of `secrets.env`, read by a real shell as the file says to
-/// load it.
-fn secrets_env(dir: &Path) -> Vec<(String, String)> {
+/// The variables of `secrets.env` whose names start with `prefix`, read by a
+/// real shell as the file says to load it.
+fn secrets_env(dir: &Path, prefix: &str) -> Vec<(String, String)> {
+    if !dir.join("secrets.env").exists() {
+        return Vec::new();
+    }
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg("set -a; . ./secrets.env; set +a; env -0")
@@ -141,7 +144,7 @@ fn secrets_env(dir: &Path) -> Vec<(String, String)> {
         .unwrap()
         .split('\0')
         .filter_map(|kv| kv.split_once('='))
-        .filter(|(k, _)| k.starts_with("ALERTER_"))
+        .filter(|(k, _)| k.starts_with(prefix))
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
@@ -156,7 +159,7 @@ fn diff(etcd: &Etcd, api: &str, dir: &Path, extra: &[&str]) -> std::process::Out
         .args(["diff", "--endpoints", &etcd.endpoint(), "--etcd-api", api])
         .args(extra);
     if dir.join("secrets.env").exists() {
-        for (k, v) in secrets_env(dir) {
+        for (k, v) in secrets_env(dir, "ALERTER_") {
             cmd.env(k, v);
         }
     }
@@ -195,22 +198,6 @@ fn no_secret_in_definitions(dir: &Path) {
             assert!(!text.contains("SECRET"), "{}:\n{text}", p.display());
         }
     }
-}
-
-macro_rules! both_apis {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[test]
-            fn v2() {
-                ($body)("2")
-            }
-            #[test]
-            fn v3() {
-                ($body)("3")
-            }
-        }
-    };
 }
 
 both_apis!(
@@ -259,7 +246,10 @@ both_apis!(
                 std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
                 0o600
             );
-            let mut vars: Vec<_> = secrets_env(&out).into_iter().map(|(_, v)| v).collect();
+            let mut vars: Vec<_> = secrets_env(&out, "ALERTER_")
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect();
             vars.sort();
             assert_eq!(vars, ["pd-token-SECRET-1", "smtp-pass-SECRET-2"]);
             // The owner and the prefix came along in mon.toml.
@@ -372,7 +362,7 @@ both_apis!(
         let sync = Command::cargo_bin("mon")
             .unwrap()
             .current_dir(&out)
-            .envs(secrets_env(&out))
+            .envs(secrets_env(&out, "ALERTER_"))
             .args([
                 "sync",
                 "--endpoints",
@@ -566,7 +556,7 @@ fn the_plugins_example_config_json_imports_and_validates() {
     // Rendered back, the plugin reads the same settings: every key of the
     // example, and the MonitorConfigPath remote.lua needs.
     let rendered = work.path().join("rendered");
-    render_collectd(&out, &rendered, &secrets_env_any(&out));
+    render_collectd(&out, &rendered, &secrets_env(&out, "MQTT_"));
     let back: Value = serde_json::from_str(
         &std::fs::read_to_string(rendered.join("collectd/web1/config.json")).unwrap(),
     )
@@ -579,24 +569,6 @@ fn the_plugins_example_config_json_imports_and_validates() {
         back["MonitorConfigPath"],
         "/etc/collectd/monitor/config.json"
     );
-}
-
-/// Every variable of `secrets.env`, read by a shell.
-fn secrets_env_any(dir: &Path) -> Vec<(String, String)> {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("set -a; . ./secrets.env; set +a; env -0")
-        .current_dir(dir)
-        .env_clear()
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split('\0')
-        .filter_map(|kv| kv.split_once('='))
-        .filter(|(k, _)| k.starts_with("MQTT_"))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 /// config.json rendered by mon from generated hosts imports back into
@@ -695,7 +667,7 @@ fn config_json_that_mon_rendered_imports_into_a_fixed_point() {
         );
         no_secret_in_definitions(&imported);
         let second = work.path().join("second");
-        render_collectd(&imported, &second, &secrets_env_any(&imported));
+        render_collectd(&imported, &second, &secrets_env(&imported, "MQTT_"));
         assert_eq!(
             std::fs::read_to_string(second.join("collectd/web1/config.json")).unwrap(),
             std::fs::read_to_string(&rendered).unwrap(),

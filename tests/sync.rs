@@ -39,22 +39,6 @@ fn owner(dir: &Path) -> String {
     support::owner_of_dir(dir)
 }
 
-macro_rules! both_apis {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[test]
-            fn v2() {
-                ($body)("2")
-            }
-            #[test]
-            fn v3() {
-                ($body)("3")
-            }
-        }
-    };
-}
-
 both_apis!(
     first_sync_writes_9volt_layout_then_second_changes_nothing,
     |api: &str| {

@@ -79,3 +79,10 @@ pub fn verdict(ok: bool) -> &'static str {
         "FAIL"
     }
 }
+
+/// The median of `n` runs of `f`.
+pub fn median_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
+    let mut runs: Vec<Run> = (0..n).map(|_| f()).collect();
+    runs.sort_by_key(|r| r.wall);
+    runs.swap_remove(n / 2)
+}

@@ -41,15 +41,8 @@ pub struct CollectdImport {
     /// Name of the broker definition [default: from its address]
     #[arg(long, value_name = "NAME")]
     pub broker: Option<String>,
-    /// Directory to write the definitions into
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: PathBuf,
-    /// Replace files that exist already
-    #[arg(long)]
-    pub force: bool,
-    /// Do not write secrets.env: only list the variables the definitions name
-    #[arg(long)]
-    pub no_secrets: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Every monitor and alerter 9volt has in etcd, as definitions
@@ -70,6 +63,15 @@ Files that exist already are not replaced without --force.
 Exit codes: 0 imported and valid, 1 imported but some definitions need fixing (listed),
 2 usage error, 3 a file exists or cannot be written, 5 etcd unreachable.")]
 pub struct EtcdImport {
+    #[command(flatten)]
+    pub output: Output,
+    #[command(flatten)]
+    pub etcd: EtcdArgs,
+}
+
+/// Where and how the definitions are written, the same for every source.
+#[derive(clap::Args)]
+pub struct Output {
     /// Directory to write the definitions into
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
@@ -79,8 +81,6 @@ pub struct EtcdImport {
     /// Do not write secrets.env: only list the variables the definitions name
     #[arg(long)]
     pub no_secrets: bool,
-    #[command(flatten)]
-    pub etcd: EtcdArgs,
 }
 
 pub fn run(args: Args, color: bool) -> Exit {
@@ -100,7 +100,7 @@ fn collectd(args: CollectdImport, color: bool) -> Exit {
         }
     };
     match import::collectd::import(&text, &source, &args.host, args.broker.as_deref()) {
-        Ok(imp) => finish(&imp, &args.out, args.force, !args.no_secrets, color),
+        Ok(imp) => finish(&imp, &args.output, color),
         Err(e) => {
             eprintln!("error: {e}");
             Exit::Io
@@ -138,17 +138,12 @@ fn etcd(args: EtcdImport, color: bool) -> Exit {
             return Exit::Unreachable;
         }
     };
-    finish(&imp, &args.out, args.force, !args.no_secrets, color)
+    finish(&imp, &args.output, color)
 }
 
 /// Writes, reports what was noted and what validation says, and exits.
-fn finish(
-    imp: &Import,
-    out: &std::path::Path,
-    force: bool,
-    keep_secrets: bool,
-    color: bool,
-) -> Exit {
+fn finish(imp: &Import, output: &Output, color: bool) -> Exit {
+    let (out, force, keep_secrets) = (output.out.as_path(), output.force, !output.no_secrets);
     let outcome = match import::finish(imp, out, force, keep_secrets) {
         Ok(o) => o,
         Err(WriteError::Exists(paths)) => {

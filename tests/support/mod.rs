@@ -611,3 +611,22 @@ impl Drop for Etcd {
         self.stop();
     }
 }
+
+/// `both_apis!(name, |api: &str| ...)`: the test once through etcd's v2 API
+/// and once through v3 (`api` is "2" or "3").
+#[macro_export]
+macro_rules! both_apis {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn v2() {
+                ($body)("2")
+            }
+            #[test]
+            fn v3() {
+                ($body)("3")
+            }
+        }
+    };
+}

@@ -32,21 +32,10 @@ const REPLACER_KEYS: &[(&str, &str)] = &[
 /// A definition name from a broker address: `mqtt.example.com:1883` →
 /// `mqtt-example-com-1883`.
 fn broker_name(host: &str) -> String {
-    let n: String = host
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let n = n.trim_matches('-').to_string();
-    if n.is_empty() {
-        "broker".into()
-    } else {
-        n
+    let n = super::slug(&host.to_ascii_lowercase(), '-');
+    match n.trim_matches('-') {
+        "" => "broker".into(),
+        n => n.to_string(),
     }
 }
 

@@ -55,20 +55,18 @@ pub struct Import {
 /// The env file holding the secrets taken out of the definitions.
 pub const SECRETS_FILE: &str = "secrets.env";
 
+/// `s` with every character but ASCII letters and digits made `_` (or
+/// `-`), for names built from other names.
+pub fn slug(s: &str, other: char) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { other })
+        .collect()
+}
+
 /// A variable name for a secret: upper case, `[A-Z0-9_]`, starting with a
 /// letter, unique among `taken`.
 pub fn secret_var(parts: &[&str], taken: &mut std::collections::BTreeSet<String>) -> String {
-    let mut base: String = parts
-        .join("_")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut base = slug(&parts.join("_"), '_').to_ascii_uppercase();
     if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
         base.insert_str(0, "S_");
     }
