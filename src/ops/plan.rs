@@ -85,7 +85,7 @@ fn owner_of(v: &Value) -> Option<&str> {
 }
 
 /// Alerter options that hold credentials even when written literally.
-const SECRET_OPTIONS: &[&str] = &["token", "password"];
+pub const SECRET_OPTIONS: &[&str] = &["token", "password"];
 
 pub fn dir(prefix: &str, section: Section) -> String {
     format!("/{prefix}/{}/", section.key())

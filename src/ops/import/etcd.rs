@@ -12,11 +12,7 @@ use serde_json::{Map, Value};
 use super::{secret_var, yaml, File, Import, Note, Secret};
 use crate::etcd::Entry;
 use crate::model::duration;
-use crate::ops::plan::OWNER_FIELD;
-
-/// Alerter options that hold credentials (9volt's slack and pagerduty
-/// `token`, email's `password`).
-const SECRET_OPTIONS: &[&str] = &["token", "password"];
+use crate::ops::plan::{OWNER_FIELD, SECRET_OPTIONS};
 
 /// Where the keys were read, for the files' header and `mon.toml`.
 pub struct Origin<'a> {
