@@ -245,7 +245,7 @@ fn the_full_definition_renders_and_every_reader_takes_it() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: support::prop_cases(256), ..ProptestConfig::default() })]
 
     #[test]
     fn any_field_changed_is_refused_where_it_is_or_rendered_for_every_reader(

@@ -46,7 +46,7 @@ fn hostile() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: support::prop_cases(48), ..ProptestConfig::default() })]
 
     #[test]
     fn collectd_conf_values_read_back_exactly(hostname in hostile(), mount in hostile(), user in hostile()) {
@@ -133,7 +133,7 @@ proptest! {
 use support::env::{shell_env, systemd_env};
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: support::prop_cases(64), ..ProptestConfig::default() })]
 
     /// An env file has two readers that agree only on plain words: every
     /// accepted host and path reads back the same through both, and nothing

@@ -13,7 +13,6 @@ const OWN_PLUGINS: &[(&str, &str)] = &[
     ("lua", "mon renders the lua plugin for lua-collectd-monitor"),
     ("network", "configure it under `network:`"),
 ];
-const COLLECTD_BOOL_WORDS: &[&str] = &["true", "yes", "on", "false", "no", "off"];
 
 pub fn broker(b: &Broker, out: &mut Vec<Diagnostic>) {
     if let Some((_, port)) = b.host.rsplit_once(':') {
@@ -181,33 +180,14 @@ pub fn host(catalog: &Catalog, h: &Host, out: &mut Vec<Diagnostic>) {
     }
 
     for p in &h.plugins {
-        if let Some((_, why)) = OWN_PLUGINS.iter().find(|(n, _)| *n == p.name.value) {
+        if let Some((_, why)) = OWN_PLUGINS
+            .iter()
+            .find(|(n, _)| *n == p.name.value.as_str())
+        {
             out.push(Diagnostic::error(
                 Code::ReservedName,
                 p.name.span,
                 format!("plugin `{}` is written by mon: {why}", p.name.value),
-            ));
-        }
-        for o in &p.options {
-            if COLLECTD_BOOL_WORDS.contains(&o.key.as_str()) {
-                out.push(Diagnostic::error(
-                    Code::CollectdUnsafe,
-                    o.key.span,
-                    format!(
-                        "`{}` cannot be a collectd option name: collectd reads it as a boolean",
-                        o.key.value
-                    ),
-                ));
-            }
-        }
-        if COLLECTD_BOOL_WORDS.contains(&p.name.as_str()) {
-            out.push(Diagnostic::error(
-                Code::CollectdUnsafe,
-                p.name.span,
-                format!(
-                    "`{}` cannot be a plugin name: collectd reads it as a boolean",
-                    p.name.value
-                ),
             ));
         }
     }

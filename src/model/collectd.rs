@@ -4,7 +4,7 @@
 
 use super::Def;
 use super::read::{Cx, FromNode, Spanned};
-use super::types::{ConfString, PathSegment, Secret};
+use super::types::{ConfKey, ConfString, PathSegment, Secret};
 use crate::diagnostic::Span;
 use serde::Serialize;
 
@@ -82,14 +82,14 @@ impl FromNode for ConfValue {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PluginOption {
-    pub key: Spanned<String>,
+    pub key: Spanned<ConfKey>,
     /// A list repeats the option, one line per value.
     pub values: Vec<ConfValue>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Plugin {
-    pub name: Spanned<String>,
+    pub name: Spanned<ConfKey>,
     pub options: Vec<PluginOption>,
 }
 
@@ -374,20 +374,12 @@ pub fn host(d: &Def, cx: &mut Cx) -> Option<Host> {
                     Value::Seq(_) => Vec::<ConfValue>::from_node(&o.value, cx)?,
                     _ => vec![ConfValue::from_node(&o.value, cx)?],
                 };
-                Some(PluginOption {
-                    key: Spanned {
-                        value: o.key.clone(),
-                        span: o.key_span,
-                    },
-                    values,
-                })
+                let key = ConfKey::read(&o.key, o.key_span, "the option", cx);
+                Some(PluginOption { key: key?, values })
             })
             .collect();
         Some(Plugin {
-            name: Spanned {
-                value: n.value.to_string(),
-                span: n.span,
-            },
+            name: ConfKey::read(n.value, n.span, "the plugin", cx)?,
             options,
         })
     });

@@ -269,6 +269,63 @@ impl std::fmt::Display for PathSegment {
     }
 }
 
+/// A bare word collectd.conf reads as a key or a plugin name. collectd's
+/// lexer takes a word that is all digits or `0x` hex as a NUMBER and
+/// `true false yes no on off` as booleans, and its grammar wants a string
+/// there (checked with collectd -T: "unexpected NUMBER", "unexpected BTRUE").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ConfKey(String);
+
+pub const CONF_BOOLEANS: &[&str] = &["true", "false", "yes", "no", "on", "off"];
+
+impl ConfKey {
+    pub fn new(s: &str) -> Result<ConfKey, String> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err("collectd reads only letters, digits and `_` in a bare word".into());
+        }
+        let hex = s.len() > 2
+            && (s.starts_with("0x") || s.starts_with("0X"))
+            && s[2..].bytes().all(|b| b.is_ascii_hexdigit());
+        if s.bytes().all(|b| b.is_ascii_digit()) || hex {
+            return Err("collectd reads it as a number, not a name".into());
+        }
+        if CONF_BOOLEANS.contains(&s) {
+            return Err("collectd reads it as a boolean, not a name".into());
+        }
+        Ok(ConfKey(s.to_string()))
+    }
+    /// Builds the key or reports why not, at `span`.
+    pub fn read(s: &str, span: Span, what: &str, cx: &mut Cx) -> Option<Spanned<ConfKey>> {
+        match ConfKey::new(s) {
+            Ok(k) => Some(Spanned { value: k, span }),
+            Err(why) => {
+                cx.push(
+                    Diagnostic::error(
+                        Code::CollectdUnsafe,
+                        span,
+                        format!(
+                            "{what} `{}` cannot be written into collectd.conf: {why}",
+                            shown(s)
+                        ),
+                    )
+                    .with_hint("use the name the plugin documents, for example `MountPoint`"),
+                );
+                None
+            }
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ConfKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A string collectd.conf can hold inside quotes: no control character but
 /// tab (collectd's lexer joins or splits lines at them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

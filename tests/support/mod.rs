@@ -630,3 +630,12 @@ macro_rules! both_apis {
         }
     };
 }
+
+/// A property test's case count: `default`, or `PROPTEST_CASES` when set,
+/// so a long search can be run by hand without editing the test.
+pub fn prop_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
