@@ -214,6 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
+            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -260,9 +261,23 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mon;import;hastmon' {
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Name of the cluster definition [default: from mon''s header, else the file name]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: mon.toml at the root of the definitions, if there is one]')
+            [CompletionResult]::new('--secrets-dir', '--secrets-dir', [CompletionResultType]::ParameterName, 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that exist already')
+            [CompletionResult]::new('--no-secrets', '--no-secrets', [CompletionResultType]::ParameterName, 'Do not write secrets.env: only list the variables the definitions name')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mon;import;help' {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
+            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -270,6 +285,9 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;import;help;collectd' {
+            break
+        }
+        'mon;import;help;hastmon' {
             break
         }
         'mon;import;help;help' {
@@ -366,12 +384,16 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
         'mon;help;import' {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
+            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
             break
         }
         'mon;help;import;etcd' {
             break
         }
         'mon;help;import;collectd' {
+            break
+        }
+        'mon;help;import;hastmon' {
             break
         }
         'mon;help;schema' {

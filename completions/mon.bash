@@ -94,11 +94,17 @@ _mon() {
             mon__subcmd__help__subcmd__import,etcd)
                 cmd="mon__subcmd__help__subcmd__import__subcmd__etcd"
                 ;;
+            mon__subcmd__help__subcmd__import,hastmon)
+                cmd="mon__subcmd__help__subcmd__import__subcmd__hastmon"
+                ;;
             mon__subcmd__import,collectd)
                 cmd="mon__subcmd__import__subcmd__collectd"
                 ;;
             mon__subcmd__import,etcd)
                 cmd="mon__subcmd__import__subcmd__etcd"
+                ;;
+            mon__subcmd__import,hastmon)
+                cmd="mon__subcmd__import__subcmd__hastmon"
                 ;;
             mon__subcmd__import,help)
                 cmd="mon__subcmd__import__subcmd__help"
@@ -108,6 +114,9 @@ _mon() {
                 ;;
             mon__subcmd__import__subcmd__help,etcd)
                 cmd="mon__subcmd__import__subcmd__help__subcmd__etcd"
+                ;;
+            mon__subcmd__import__subcmd__help,hastmon)
+                cmd="mon__subcmd__import__subcmd__help__subcmd__hastmon"
                 ;;
             mon__subcmd__import__subcmd__help,help)
                 cmd="mon__subcmd__import__subcmd__help__subcmd__help"
@@ -469,7 +478,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__import)
-            opts="etcd collectd"
+            opts="etcd collectd hastmon"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +506,20 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__import__subcmd__etcd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__help__subcmd__import__subcmd__hastmon)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -609,7 +632,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import)
-            opts="-h --color --config --secrets-dir --help etcd collectd help"
+            opts="-h --color --config --secrets-dir --help etcd collectd hastmon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -778,8 +801,46 @@ _mon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mon__subcmd__import__subcmd__hastmon)
+            opts="-o -h --cluster --out --force --no-secrets --color --config --secrets-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mon__subcmd__import__subcmd__help)
-            opts="etcd collectd help"
+            opts="etcd collectd hastmon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,6 +868,20 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__help__subcmd__etcd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__import__subcmd__help__subcmd__hastmon)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

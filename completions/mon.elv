@@ -204,6 +204,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --help 'Print help'
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
+            cand hastmon 'A hastmon.conf, as a cluster definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mon;import;etcd'= {
@@ -247,14 +248,29 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mon;import;hastmon'= {
+            cand --cluster 'Name of the cluster definition [default: from mon''s header, else the file name]'
+            cand -o 'Directory to write the definitions into'
+            cand --out 'Directory to write the definitions into'
+            cand --color 'When to color output'
+            cand --config 'Settings file [default: mon.toml at the root of the definitions, if there is one]'
+            cand --secrets-dir 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)'
+            cand --force 'Replace files that exist already'
+            cand --no-secrets 'Do not write secrets.env: only list the variables the definitions name'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mon;import;help'= {
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
+            cand hastmon 'A hastmon.conf, as a cluster definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mon;import;help;etcd'= {
         }
         &'mon;import;help;collectd'= {
+        }
+        &'mon;import;help;hastmon'= {
         }
         &'mon;import;help;help'= {
         }
@@ -338,10 +354,13 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;help;import'= {
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
+            cand hastmon 'A hastmon.conf, as a cluster definition'
         }
         &'mon;help;import;etcd'= {
         }
         &'mon;help;import;collectd'= {
+        }
+        &'mon;help;import;hastmon'= {
         }
         &'mon;help;schema'= {
         }

@@ -186,15 +186,16 @@ complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write not
 complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
 complete -c mon -n "__fish_mon_using_subcommand render" -l prune -d 'Remove the directories of definitions that no longer exist (only those holding nothing but files mon writes there)'
 complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd help" -l color -d 'When to color output' -r -f -a "auto\t''
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd help" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd help" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd help" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s o -l out -d 'Directory to write the definitions into' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
@@ -227,8 +228,19 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l cluster -d 'Name of the cluster definition [default: from mon\'s header, else the file name]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -s o -l out -d 'Directory to write the definitions into' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l force -d 'Replace files that exist already'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every schema file into this directory instead of printing one' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''
@@ -286,3 +298,4 @@ complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcom
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
+complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'

@@ -31,6 +31,7 @@ const SUBCOMMANDS: &[&str] = &[
     "schema",
     "completions",
     "man",
+    "import",
 ];
 
 #[test]

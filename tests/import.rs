@@ -126,29 +126,6 @@ fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// The variables of `secrets.env` whose names start with `prefix`, read by a
-/// real shell as the file says to load it.
-fn secrets_env(dir: &Path, prefix: &str) -> Vec<(String, String)> {
-    if !dir.join("secrets.env").exists() {
-        return Vec::new();
-    }
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("set -a; . ./secrets.env; set +a; env -0")
-        .current_dir(dir)
-        .env_clear()
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", support::output_text(&out));
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split('\0')
-        .filter_map(|kv| kv.split_once('='))
-        .filter(|(k, _)| k.starts_with(prefix))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 /// `mon diff` on the imported definitions, with the imported secrets.
 fn diff(etcd: &Etcd, api: &str, dir: &Path, extra: &[&str]) -> std::process::Output {
     let mut cmd = Command::cargo_bin("mon").unwrap();
@@ -159,7 +136,7 @@ fn diff(etcd: &Etcd, api: &str, dir: &Path, extra: &[&str]) -> std::process::Out
         .args(["diff", "--endpoints", &etcd.endpoint(), "--etcd-api", api])
         .args(extra);
     if dir.join("secrets.env").exists() {
-        for (k, v) in secrets_env(dir, "ALERTER_") {
+        for (k, v) in support::secrets_env(dir, "ALERTER_") {
             cmd.env(k, v);
         }
     }
@@ -246,7 +223,7 @@ both_apis!(
                 std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
                 0o600
             );
-            let mut vars: Vec<_> = secrets_env(&out, "ALERTER_")
+            let mut vars: Vec<_> = support::secrets_env(&out, "ALERTER_")
                 .into_iter()
                 .map(|(_, v)| v)
                 .collect();
@@ -362,7 +339,7 @@ both_apis!(
         let sync = Command::cargo_bin("mon")
             .unwrap()
             .current_dir(&out)
-            .envs(secrets_env(&out, "ALERTER_"))
+            .envs(support::secrets_env(&out, "ALERTER_"))
             .args([
                 "sync",
                 "--endpoints",
@@ -556,7 +533,7 @@ fn the_plugins_example_config_json_imports_and_validates() {
     // Rendered back, the plugin reads the same settings: every key of the
     // example, and the MonitorConfigPath remote.lua needs.
     let rendered = work.path().join("rendered");
-    render_collectd(&out, &rendered, &secrets_env(&out, "MQTT_"));
+    render_collectd(&out, &rendered, &support::secrets_env(&out, "MQTT_"));
     let back: Value = serde_json::from_str(
         &std::fs::read_to_string(rendered.join("collectd/web1/config.json")).unwrap(),
     )
@@ -667,7 +644,11 @@ fn config_json_that_mon_rendered_imports_into_a_fixed_point() {
         );
         no_secret_in_definitions(&imported);
         let second = work.path().join("second");
-        render_collectd(&imported, &second, &secrets_env(&imported, "MQTT_"));
+        render_collectd(
+            &imported,
+            &second,
+            &support::secrets_env(&imported, "MQTT_"),
+        );
         assert_eq!(
             std::fs::read_to_string(second.join("collectd/web1/config.json")).unwrap(),
             std::fs::read_to_string(&rendered).unwrap(),

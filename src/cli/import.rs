@@ -8,6 +8,14 @@ use super::etcd::EtcdArgs;
 
 /// Turn an existing estate into definition files
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon import etcd --out defs                                   # 9volt's monitors and alerters
+  mon import hastmon /etc/hastmon.conf --cluster ha --out defs  # a hastmon cluster
+  mon import collectd config.json --host web1 --out defs        # a host's lua-collectd-monitor config
+
+Each writes definition files into --out (never replacing one without --force), puts credentials into
+DIR/secrets.env (mode 0600) as {env: NAME} references, lists what it could not carry over, and
+validates what it wrote. See `mon import SOURCE --help`.")]
 pub struct Args {
     #[command(subcommand)]
     pub source: Source,
@@ -17,6 +25,33 @@ pub struct Args {
 pub enum Source {
     Etcd(EtcdImport),
     Collectd(CollectdImport),
+    Hastmon(HastmonImport),
+}
+
+/// A hastmon.conf, as a cluster definition
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon import hastmon /etc/hastmon.conf --cluster storage --out defs
+  mon import hastmon rendered/hastmon/queue-ha/hastmon.conf --out defs   # mon's header names the cluster
+
+The file is read as hastmon 0.3.4's parser reads it: `#` starts a comment anywhere, even inside a
+word; characters hastmon does not read are dropped as separators; address lists are greedy;
+repeated `on` blocks merge. Roles come from the file's structure: a node other nodes reach with
+`remote` runs the service, the lowest priority is the primary, a node nobody reaches is a watchdog.
+Addresses become the nodes' `address` where they are not the node's name. Key secrets become
+{env: NAME} references with their values in DIR/secrets.env (mode 0600).
+What mon cannot express, and what hastmon itself ignores or refuses, is listed with its line.
+Writes cluster-<name>.yaml.
+Exit codes: 0 imported and valid, 1 imported but the definition needs fixing (listed), 2 usage
+error, 3 the file cannot be read, hastmon cannot parse it, or a file exists in DIR.")]
+pub struct HastmonImport {
+    /// The hastmon.conf to read
+    pub file: PathBuf,
+    /// Name of the cluster definition [default: from mon's header, else the file name]
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// A host's lua-collectd-monitor config.json, as a broker and a collectd host
@@ -87,6 +122,25 @@ pub fn run(args: Args, color: bool) -> Exit {
     match args.source {
         Source::Etcd(a) => etcd(a, color),
         Source::Collectd(a) => collectd(a, color),
+        Source::Hastmon(a) => hastmon(a, color),
+    }
+}
+
+fn hastmon(args: HastmonImport, color: bool) -> Exit {
+    let source = args.file.display().to_string();
+    let text = match std::fs::read(&args.file) {
+        Ok(t) => String::from_utf8_lossy(&t).into_owned(),
+        Err(e) => {
+            eprintln!("error: {source}: {}", mon::source::io_message(&e));
+            return Exit::Io;
+        }
+    };
+    match import::hastmon::import(&text, &source, args.cluster.as_deref()) {
+        Ok(imp) => finish(&imp, &args.output, color),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit::Io
+        }
     }
 }
 

@@ -15,19 +15,26 @@ pub fn run(_: Args) -> Exit {
         eprintln!("error: {e}");
         return Exit::Io;
     }
-    // One page for the whole tool: each subcommand's options follow.
-    for sub in super::Cli::command().get_subcommands() {
-        let page = clap_mangen::Man::new(sub.clone());
-        let mut section = Vec::new();
-        if page.render_options_section(&mut section).is_ok() {
-            buf.extend_from_slice(
-                format!(".SH \"MON {}\"\n", sub.get_name().to_uppercase()).as_bytes(),
-            );
-            if let Some(about) = sub.get_about() {
+    // One page for the whole tool: each subcommand's options follow, and
+    // those of its own subcommands (`mon import etcd`).
+    fn section(cmd: &clap::Command, name: &str, buf: &mut Vec<u8>) {
+        let mut options = Vec::new();
+        if clap_mangen::Man::new(cmd.clone())
+            .render_options_section(&mut options)
+            .is_ok()
+        {
+            buf.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+            if let Some(about) = cmd.get_about() {
                 buf.extend_from_slice(format!("{about}\n").as_bytes());
             }
-            buf.extend(section);
+            buf.extend(options);
         }
+        for sub in cmd.get_subcommands() {
+            section(sub, &format!("{name} {}", sub.get_name()), buf);
+        }
+    }
+    for sub in super::Cli::command().get_subcommands() {
+        section(sub, &format!("mon {}", sub.get_name()), &mut buf);
     }
     match super::emit(|out| out.write_all(&buf)) {
         Ok(()) => Exit::Ok,

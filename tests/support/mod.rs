@@ -639,3 +639,26 @@ pub fn prop_cases(default: u32) -> u32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
+
+/// The variables of `secrets.env` whose names start with `prefix`, read by a
+/// real shell as the file says to load it.
+pub fn secrets_env(dir: &std::path::Path, prefix: &str) -> Vec<(String, String)> {
+    if !dir.join("secrets.env").exists() {
+        return Vec::new();
+    }
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("set -a; . ./secrets.env; set +a; env -0")
+        .current_dir(dir)
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_text(&out));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\0')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| k.starts_with(prefix))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}

@@ -6,6 +6,7 @@
 
 pub mod collectd;
 pub mod etcd;
+pub mod hastmon;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -71,6 +71,25 @@ fn scalar(v: &Value) -> Option<String> {
         Value::Number(n) => n.to_string(),
         Value::String(s) => string(s),
         Value::Array(a) if a.is_empty() => "[]".into(),
+        // A short list of plain words on one line, as the README writes
+        // `secondary: [bolek]`; anything a flow list could misread is a block.
+        Value::Array(a) => {
+            let items: Option<Vec<String>> = a
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) if plain_ok(s) && !s.contains([',', ':', ' ']) => {
+                        Some(s.clone())
+                    }
+                    Value::Number(n) => Some(n.to_string()),
+                    Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                })
+                .collect();
+            match items.map(|i| i.join(", ")) {
+                Some(line) if line.len() <= 60 => format!("[{line}]"),
+                _ => return None,
+            }
+        }
         Value::Object(o) if o.is_empty() => "{}".into(),
         // A secret reference, as the README writes it: `{env: NAME}`.
         Value::Object(o) if o.len() == 1 => match o.iter().next() {

@@ -1,0 +1,1087 @@
+//! A hastmon.conf into a `cluster` definition, read as hastmon 0.3.4's own
+//! parser reads it (reference hastmon.md §1-§4): its lexer (no quoting, `#`
+//! cuts a word, other characters dropped as separators), which section
+//! takes which keyword, greedy address lists and merged `on` blocks. Roles
+//! are inferred from the file's structure: a node other nodes reach
+//! (`remote`) runs the service, the one with the lowest priority is the
+//! primary, and a node nobody reaches is a watchdog. What a definition
+//! cannot say, or what hastmon itself would ignore or refuse, is noted with
+//! its line.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Map, Value};
+
+use super::{secret_var, yaml, File, Import, Note, Secret};
+use crate::model::types::HAST_KEYWORDS;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    Kw(&'static str),
+    Num(String),
+    Str(String),
+    End,
+}
+
+impl std::fmt::Display for Tok {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Tok::Open => f.write_str("{"),
+            Tok::Close => f.write_str("}"),
+            Tok::Kw(k) => f.write_str(k),
+            Tok::Num(s) | Tok::Str(s) => f.write_str(s),
+            Tok::End => f.write_str("end of file"),
+        }
+    }
+}
+
+/// The tokens of `text` with their (1-based) lines, and notes on what
+/// hastmon's lexer drops or cuts.
+fn lex(text: &str, source: &str, notes: &mut Vec<Note>) -> Vec<(Tok, usize)> {
+    let mut toks = Vec::new();
+    let mut crs = (0, 0);
+    for (i, line) in text.split('\n').enumerate() {
+        let n = i + 1;
+        let mut word = String::new();
+        let mut dropped = BTreeSet::new();
+        let cr = line.matches('\r').count();
+        if cr > 0 {
+            crs = (crs.0 + cr, if crs.0 == 0 { n } else { crs.1 });
+        }
+        let flush = |w: &mut String, toks: &mut Vec<(Tok, usize)>| {
+            if w.is_empty() {
+                return;
+            }
+            let t = if let Some(k) = HAST_KEYWORDS.iter().find(|k| **k == w.as_str()) {
+                Tok::Kw(k)
+            } else if w.bytes().all(|b| b.is_ascii_digit()) {
+                Tok::Num(std::mem::take(w))
+            } else {
+                Tok::Str(std::mem::take(w))
+            };
+            toks.push((t, n));
+            w.clear();
+        };
+        for c in line.chars() {
+            match c {
+                '#' => {
+                    if !word.is_empty() {
+                        notes.push(note(
+                            source,
+                            n,
+                            format!("`#` starts a comment inside a word, so hastmon reads `{word}`; imported as hastmon reads it"),
+                            false,
+                        ));
+                    }
+                    break;
+                }
+                '{' | '}' => {
+                    flush(&mut word, &mut toks);
+                    toks.push((if c == '{' { Tok::Open } else { Tok::Close }, n));
+                }
+                ' ' | '\t' => flush(&mut word, &mut toks),
+                '\r' => flush(&mut word, &mut toks),
+                c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | ':') => {
+                    word.push(c)
+                }
+                c => {
+                    dropped.insert(c);
+                    flush(&mut word, &mut toks);
+                }
+            }
+        }
+        flush(&mut word, &mut toks);
+        if !dropped.is_empty() {
+            let chars: Vec<String> = dropped.iter().map(|c| format!("{c:?}")).collect();
+            notes.push(note(
+                source,
+                n,
+                format!(
+                    "hastmon's lexer drops {} (printing it) and reads it as a separator; imported as hastmon reads the line",
+                    chars.join(" ")
+                ),
+                false,
+            ));
+        }
+    }
+    if crs.0 > 0 {
+        notes.push(note(
+            source,
+            crs.1,
+            format!("{} carriage returns (CRLF line endings) from here on: hastmon drops them; mon renders LF", crs.0),
+            false,
+        ));
+    }
+    toks
+}
+
+fn note(source: &str, line: usize, message: String, left_out: bool) -> Note {
+    Note {
+        source: format!("{source}:{line}"),
+        message,
+        left_out,
+    }
+}
+
+type At<T> = (T, usize);
+
+#[derive(Debug, Default, Clone)]
+struct Tuning {
+    numbers: BTreeMap<&'static str, At<i64>>,
+    role: Option<At<&'static str>>,
+}
+
+/// hastmon's tuning keywords, in the order mon renders them.
+const NUMBERS: [&str; 5] = [
+    "attempts",
+    "timeout",
+    "heartbeat_interval",
+    "complaint_count",
+    "complaint_interval",
+];
+
+#[derive(Debug, Default)]
+struct Key {
+    line: usize,
+    algorithm: Option<At<String>>,
+    secret: Option<At<String>>,
+}
+
+#[derive(Debug, Default)]
+struct NodeSection {
+    line: usize,
+    control: Option<At<String>>,
+    listen: Option<At<String>>,
+}
+
+#[derive(Debug, Default)]
+struct On {
+    node: String,
+    line: usize,
+    remotes: Vec<At<String>>,
+    priority: Option<At<i64>>,
+    exec: Option<At<String>>,
+    friends: Vec<At<String>>,
+    tuning: Tuning,
+}
+
+#[derive(Debug, Default)]
+struct Resource {
+    name: String,
+    line: usize,
+    exec: Option<At<String>>,
+    friends: Vec<At<String>>,
+    key: Option<Key>,
+    tuning: Tuning,
+    ons: Vec<On>,
+}
+
+#[derive(Debug, Default)]
+struct Conf {
+    control: Option<At<String>>,
+    listen: Option<At<String>>,
+    exec: Option<At<String>>,
+    friends: Vec<At<String>>,
+    key: Option<Key>,
+    tuning: Tuning,
+    nodes: Vec<(String, NodeSection)>,
+    /// Every node name in the order the file first names it.
+    seen: Vec<String>,
+    resources: Vec<Resource>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    Global,
+    Node,
+    Resource,
+    ResourceNode,
+}
+
+struct Parser<'a> {
+    toks: Vec<(Tok, usize)>,
+    pos: usize,
+    source: &'a str,
+    notes: Vec<Note>,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        self.toks.get(self.pos).map_or(&Tok::End, |t| &t.0)
+    }
+    fn line(&self) -> usize {
+        self.toks
+            .get(self.pos)
+            .or(self.toks.last())
+            .map_or(1, |t| t.1)
+    }
+    fn next(&mut self) -> (Tok, usize) {
+        let t = (self.peek().clone(), self.line());
+        self.pos += 1;
+        t
+    }
+    fn syntax(&self, why: &str) -> String {
+        format!(
+            "{}:{}: hastmon cannot parse the file near `{}` ({why}); it refuses it on every node",
+            self.source,
+            self.line(),
+            self.peek()
+        )
+    }
+    fn word(&mut self, what: &str) -> Result<At<String>, String> {
+        match self.peek().clone() {
+            Tok::Str(s) => Ok((s, self.next().1)),
+            _ => Err(self.syntax(&format!("expected {what}"))),
+        }
+    }
+    fn words(&mut self) -> Vec<At<String>> {
+        let mut out = Vec::new();
+        while let Tok::Str(s) = self.peek().clone() {
+            out.push((s, self.next().1));
+        }
+        out
+    }
+    /// A number as hastmon's atoi reads it: digits, wrapped to a C int.
+    fn number(&mut self) -> Result<At<i64>, String> {
+        let Tok::Num(s) = self.peek().clone() else {
+            return Err(self.syntax("expected a number"));
+        };
+        let line = self.next().1;
+        let wide = s.bytes().fold(0u64, |n, b| {
+            n.wrapping_mul(10).wrapping_add(u64::from(b - b'0'))
+        });
+        let read = i64::from(wide as u32 as i32);
+        if read.to_string() != s.trim_start_matches('0')
+            && !(read == 0 && s.bytes().all(|b| b == b'0'))
+        {
+            self.notes.push(note(
+                self.source,
+                line,
+                format!("`{s}` overflows hastmon's int: it reads {read}"),
+                false,
+            ));
+        }
+        Ok((read, line))
+    }
+    fn open(&mut self) -> Result<(), String> {
+        match self.next().0 {
+            Tok::Open => Ok(()),
+            _ => {
+                self.pos -= 1;
+                Err(self.syntax("expected `{`"))
+            }
+        }
+    }
+    fn role(&mut self) -> Result<At<&'static str>, String> {
+        match self.peek().clone() {
+            Tok::Kw(k @ ("init" | "primary" | "secondary" | "watchdog")) => Ok((k, self.next().1)),
+            _ => Err(self.syntax("expected init, primary, secondary or watchdog")),
+        }
+    }
+    fn key(&mut self, line: usize) -> Result<Key, String> {
+        self.open()?;
+        let mut k = Key {
+            line,
+            ..Key::default()
+        };
+        loop {
+            match self.next().0 {
+                Tok::Close => return Ok(k),
+                Tok::Kw("algorithm") => k.algorithm = Some(self.word("an algorithm")?),
+                Tok::Kw("secret") => k.secret = Some(self.word("a secret")?),
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.syntax("a key takes only algorithm and secret"));
+                }
+            }
+        }
+    }
+
+    /// One statement allowed at `level` whose keyword is `kw`, into the
+    /// tuning, friends and exec it sets; false when `kw` is not one.
+    fn common(
+        &mut self,
+        level: Level,
+        kw: &'static str,
+        tuning: &mut Tuning,
+        friends: &mut Vec<At<String>>,
+    ) -> Result<bool, String> {
+        match kw {
+            "attempts" | "heartbeat_interval" | "complaint_count" | "complaint_interval" => {
+                let v = self.number()?;
+                tuning.numbers.insert(kw, v);
+            }
+            "timeout" if matches!(level, Level::Global | Level::Resource) => {
+                let v = self.number()?;
+                tuning.numbers.insert(kw, v);
+            }
+            "role_on_start" => tuning.role = Some(self.role()?),
+            "friends" => friends.extend(self.words()),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn conf(&mut self) -> Result<Conf, String> {
+        let mut c = Conf::default();
+        loop {
+            let (t, line) = self.next();
+            let Tok::Kw(kw) = t else {
+                if t == Tok::End {
+                    return Ok(c);
+                }
+                self.pos -= 1;
+                return Err(self.syntax("expected a keyword"));
+            };
+            if self.common(Level::Global, kw, &mut c.tuning, &mut c.friends)? {
+                continue;
+            }
+            match kw {
+                "control" => c.control = Some(self.word("an address")?),
+                "listen" => c.listen = Some(self.word("an address")?),
+                "exec" => c.exec = Some(self.word("a path")?),
+                "key" => c.key = Some(self.key(line)?),
+                "on" => {
+                    let (name, _) = self.word("a node name")?;
+                    seen(&mut c.seen, &name);
+                    self.open()?;
+                    let at = match c.nodes.iter().position(|(n, _)| *n == name) {
+                        Some(i) => i,
+                        None => {
+                            c.nodes.push((
+                                name,
+                                NodeSection {
+                                    line,
+                                    ..NodeSection::default()
+                                },
+                            ));
+                            c.nodes.len() - 1
+                        }
+                    };
+                    self.node(&mut c, at)?;
+                }
+                "resource" => {
+                    let (name, _) = self.word("a resource name")?;
+                    if c.resources.iter().any(|r| r.name == name) {
+                        return Err(format!(
+                            "{}:{line}: resource `{name}` is configured more than once; hastmon refuses the file on every node",
+                            self.source
+                        ));
+                    }
+                    self.open()?;
+                    let r = self.resource(name, line, &mut c.seen)?;
+                    c.resources.push(r);
+                }
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.syntax("not allowed at the top level"));
+                }
+            }
+        }
+    }
+
+    fn node(&mut self, c: &mut Conf, at: usize) -> Result<(), String> {
+        let mut ignored = Tuning::default();
+        loop {
+            let (t, line) = self.next();
+            let Tok::Kw(kw) = t else {
+                if t == Tok::Close {
+                    for (k, (_, l)) in &ignored.numbers {
+                        self.notes.push(note(
+                            self.source,
+                            *l,
+                            format!(
+                                "`{k}` in a top-level `on` section is ignored by hastmon; left out"
+                            ),
+                            true,
+                        ));
+                    }
+                    if let Some((_, l)) = ignored.role {
+                        self.notes.push(note(self.source, l, "`role_on_start` in a top-level `on` section is ignored by hastmon; left out".into(), true));
+                    }
+                    return Ok(());
+                }
+                self.pos -= 1;
+                return Err(self.syntax("expected a keyword or `}`"));
+            };
+            if self.common(Level::Node, kw, &mut ignored, &mut c.friends)? {
+                continue;
+            }
+            let s = &mut c.nodes[at].1;
+            match kw {
+                "control" => s.control = Some(self.word("an address")?),
+                "listen" => s.listen = Some(self.word("an address")?),
+                "priority" => {
+                    self.number()?;
+                    self.notes.push(note(self.source, line, "`priority` in a top-level `on` section makes hastmon's parser abort (assertion, exit 134) on every node; left out".into(), true));
+                }
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.syntax("not allowed in a top-level `on` section"));
+                }
+            }
+        }
+    }
+
+    fn resource(
+        &mut self,
+        name: String,
+        line: usize,
+        all: &mut Vec<String>,
+    ) -> Result<Resource, String> {
+        let mut r = Resource {
+            name,
+            line,
+            ..Resource::default()
+        };
+        loop {
+            let (t, line) = self.next();
+            let Tok::Kw(kw) = t else {
+                if t == Tok::Close {
+                    return Ok(r);
+                }
+                self.pos -= 1;
+                return Err(self.syntax("expected a keyword or `}`"));
+            };
+            if self.common(Level::Resource, kw, &mut r.tuning, &mut r.friends)? {
+                continue;
+            }
+            match kw {
+                "exec" => r.exec = Some(self.word("a path")?),
+                "key" => r.key = Some(self.key(line)?),
+                "on" => {
+                    let (node, _) = self.word("a node name")?;
+                    seen(all, &node);
+                    self.open()?;
+                    // hastmon merges repeated blocks: remotes append, the later value wins.
+                    let at = match r.ons.iter().position(|o| o.node == node) {
+                        Some(i) => i,
+                        None => {
+                            r.ons.push(On {
+                                node,
+                                line,
+                                ..On::default()
+                            });
+                            r.ons.len() - 1
+                        }
+                    };
+                    self.on(&mut r.ons[at])?;
+                }
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.syntax("not allowed in a resource section"));
+                }
+            }
+        }
+    }
+
+    fn on(&mut self, o: &mut On) -> Result<(), String> {
+        loop {
+            let (t, _) = self.next();
+            let Tok::Kw(kw) = t else {
+                if t == Tok::Close {
+                    return Ok(());
+                }
+                self.pos -= 1;
+                return Err(self.syntax("expected a keyword or `}`"));
+            };
+            if self.common(Level::ResourceNode, kw, &mut o.tuning, &mut o.friends)? {
+                continue;
+            }
+            match kw {
+                "remote" => {
+                    let w = self.words();
+                    o.remotes.extend(w);
+                }
+                "priority" => o.priority = Some(self.number()?),
+                "exec" => o.exec = Some(self.word("a path")?),
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.syntax("not allowed in a resource's `on` section"));
+                }
+            }
+        }
+    }
+}
+
+fn seen(all: &mut Vec<String>, name: &str) {
+    if !all.iter().any(|n| n == name) {
+        all.push(name.to_string());
+    }
+}
+
+/// The keyword `word` is at most two edits from, if it is not one.
+fn mistyped(word: &str) -> Option<&'static str> {
+    let distance = |a: &str, b: &str| {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    };
+    HAST_KEYWORDS
+        .iter()
+        .find(|k| k.len() > 3 && distance(word, k) <= 2)
+        .copied()
+}
+
+/// The host an address names: `tcp4://bolek:8458` → `bolek`.
+fn host_of(a: &str) -> &str {
+    let lower = a.to_ascii_lowercase();
+    let rest = ["tcp4://", "tcp://"]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map_or(a, |p| &a[p.len()..]);
+    rest.rsplit_once(':').map_or(rest, |(h, _)| h)
+}
+
+/// mon's own header names the cluster and its nodes in order.
+fn header(text: &str) -> Option<(String, Vec<String>)> {
+    let mut lines = text.lines();
+    let first = lines.next()?;
+    let cluster = first
+        .strip_prefix("# hastmon.conf for cluster ")?
+        .split_once(", rendered by mon.")?
+        .0;
+    let second = lines.next()?.strip_prefix("# on every node: ")?;
+    let nodes = second
+        .strip_suffix('.')?
+        .split(", ")
+        .map(str::to_string)
+        .collect();
+    Some((cluster.to_string(), nodes))
+}
+
+/// The cluster in hastmon.conf `text` (read from `source`), named
+/// `cluster`, or as mon's header names it, or after the file.
+pub fn import(text: &str, source: &str, cluster: Option<&str>) -> Result<Import, String> {
+    let mut notes = Vec::new();
+    let toks = lex(text, source, &mut notes);
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        source,
+        notes,
+    };
+    let conf = p.conf()?;
+    let mut imp = Import {
+        notes: std::mem::take(&mut p.notes),
+        ..Import::default()
+    };
+    let head = header(text);
+    let name = match (cluster, &head) {
+        (Some(c), _) => c.to_string(),
+        (None, Some((c, _))) => c.clone(),
+        (None, None) => {
+            let stem = std::path::Path::new(source)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("hastmon");
+            super::slug(stem, '-')
+        }
+    };
+    Build {
+        source,
+        name: &name,
+        conf: &conf,
+        imp: &mut imp,
+        taken: BTreeSet::new(),
+        address: BTreeMap::new(),
+    }
+    .run(head.map(|h| h.1).unwrap_or_default());
+    Ok(imp)
+}
+
+struct Build<'a> {
+    source: &'a str,
+    name: &'a str,
+    conf: &'a Conf,
+    imp: &'a mut Import,
+    taken: BTreeSet<String>,
+    /// Each node's address, where the file shows one other than its name.
+    address: BTreeMap<String, String>,
+}
+
+/// One resource's roles as the file shows them.
+struct Roles<'a> {
+    primary: Option<&'a On>,
+    secondary: Vec<&'a On>,
+    watchdog: Vec<&'a On>,
+}
+
+impl<'a> Build<'a> {
+    fn note(&mut self, line: usize, message: String, left_out: bool) {
+        self.imp
+            .notes
+            .push(note(self.source, line, message, left_out));
+    }
+
+    fn addr_of(&self, node: &str) -> String {
+        self.address
+            .get(node)
+            .cloned()
+            .unwrap_or_else(|| node.to_string())
+    }
+
+    /// Which node an address in a remote list reaches.
+    fn owner(&self, a: &str, r: &'a Resource) -> Option<String> {
+        let nodes = &self.conf.seen;
+        if nodes.iter().any(|n| n == a) {
+            return Some(a.to_string());
+        }
+        if let Some((n, _)) = self.address.iter().find(|(_, v)| *v == a) {
+            return Some(n.clone());
+        }
+        let host = host_of(a);
+        if nodes.iter().any(|n| n == host) {
+            return Some(host.to_string());
+        }
+        if mistyped(a).is_some() {
+            return None;
+        }
+        // The one node of the resource that does not list it (nobody
+        // reaches itself), whose address is not known yet.
+        let candidates: Vec<&On> = r
+            .ons
+            .iter()
+            .filter(|o| !o.remotes.iter().any(|(x, _)| x == a))
+            .filter(|o| {
+                !self.address.contains_key(&o.node)
+                    && !r
+                        .ons
+                        .iter()
+                        .any(|x| x.remotes.iter().any(|(y, _)| y == &o.node))
+            })
+            .collect();
+        match candidates.as_slice() {
+            [one] => Some(one.node.clone()),
+            _ => None,
+        }
+    }
+
+    fn roles(&mut self, r: &'a Resource) -> Roles<'a> {
+        let mut reached: BTreeSet<String> = BTreeSet::new();
+        for o in &r.ons {
+            for (a, line) in &o.remotes {
+                if a == "none" {
+                    continue;
+                }
+                match self.owner(a, r) {
+                    Some(n) => {
+                        if n != *a {
+                            match self.address.get(&n) {
+                                Some(prev) if prev != a => self.note(*line, format!("node `{n}` is reached as `{prev}` elsewhere and as `{a}` here; mon gives a node one address, `{prev}`"), false),
+                                Some(_) => {}
+                                None => drop(self.address.insert(n.clone(), a.clone())),
+                            }
+                        }
+                        reached.insert(n);
+                    }
+                    None => {
+                        let why = match mistyped(a) {
+                            Some(k) => format!("it looks like `{k}` mistyped, which hastmon's greedy list reads as an address"),
+                            None => "no node of the file has that address".to_string(),
+                        };
+                        self.note(
+                            *line,
+                            format!(
+                                "remote `{a}` (resource `{}`, `on {}`): {why}; left out",
+                                r.name, o.node
+                            ),
+                            true,
+                        )
+                    }
+                }
+            }
+        }
+        let mut service: Vec<&On> = r.ons.iter().filter(|o| reached.contains(&o.node)).collect();
+        let mut watchdog: Vec<&On> = r
+            .ons
+            .iter()
+            .filter(|o| !reached.contains(&o.node))
+            .collect();
+        if service.is_empty() {
+            // Nobody reaches anybody: the nodes with a priority run the
+            // service, or else the first one does.
+            let (s, w): (Vec<&On>, Vec<&On>) = r.ons.iter().partition(|o| o.priority.is_some());
+            (service, watchdog) = if s.is_empty() {
+                (
+                    r.ons.iter().take(1).collect(),
+                    r.ons.iter().skip(1).collect(),
+                )
+            } else {
+                (s, w)
+            };
+        }
+        for w in &watchdog {
+            if let Some((_, line)) = w.priority {
+                self.note(line, format!("`{}` has a priority but no node reaches it, so it is imported as a watchdog of `{}`; the priority is left out", w.node, r.name), true);
+            }
+        }
+        // The primary is the lowest priority (hastmon's default is 100).
+        let prio = |o: &On| o.priority.map_or(100, |p| p.0);
+        let primary = service.iter().copied().min_by_key(|o| prio(o));
+        let secondary = service
+            .iter()
+            .copied()
+            .filter(|o| primary.is_none_or(|p| !std::ptr::eq(*o, p)))
+            .collect();
+        Roles {
+            primary,
+            secondary,
+            watchdog,
+        }
+    }
+
+    /// Each watchdog's address: its name when the friends list has it,
+    /// else the friends address no node claims (mon adds watchdogs there).
+    fn watchdog_addresses(&mut self, r: &Resource, roles: &Roles) {
+        let claimed: BTreeSet<String> = self
+            .conf
+            .seen
+            .iter()
+            .flat_map(|n| [n.clone(), self.addr_of(n)])
+            .collect();
+        let free: Vec<&At<String>> = r
+            .friends
+            .iter()
+            .filter(|(a, _)| !claimed.contains(a))
+            .collect();
+        let unknown: Vec<&On> = roles
+            .watchdog
+            .iter()
+            .copied()
+            .filter(|w| !self.address.contains_key(&w.node))
+            .filter(|w| !r.friends.iter().any(|(a, _)| *a == w.node))
+            .collect();
+        for w in &unknown {
+            if let Some((a, _)) = free.iter().find(|(a, _)| host_of(a) == w.node) {
+                self.address.insert(w.node.clone(), a.clone());
+            }
+        }
+        let unknown: Vec<&&On> = unknown
+            .iter()
+            .filter(|w| !self.address.contains_key(&w.node))
+            .collect();
+        let free: Vec<&&At<String>> = free
+            .iter()
+            .filter(|(a, _)| !self.address.values().any(|v| v == a))
+            .collect();
+        if !unknown.is_empty() && free.len() >= unknown.len() {
+            let tail = &free[free.len() - unknown.len()..];
+            for (w, (a, line)) in unknown.iter().zip(tail.iter().map(|x| (&x.0, x.1))) {
+                self.address.insert(w.node.clone(), a.clone());
+                self.note(line, format!("watchdog `{}` is taken to have the address `{a}` (a friend of `{}` no node claims); set its `address` if it is another", w.node, r.name), false);
+            }
+        }
+    }
+
+    fn key(&mut self, k: &Key, parts: &[&str]) -> Option<Value> {
+        let (Some((algorithm, _)), Some((secret, sl))) = (&k.algorithm, &k.secret) else {
+            self.note(k.line, "a key without both algorithm and secret; mon needs both (hastmon would use no secret); left out".into(), true);
+            return None;
+        };
+        let var = secret_var(parts, &mut self.taken);
+        self.imp.secrets.push(Secret {
+            var: var.clone(),
+            value: secret.clone(),
+            source: format!("{}:{sl}", self.source),
+        });
+        Some(json!({"algorithm": algorithm, "secret": {"env": var}}))
+    }
+
+    fn run(mut self, order: Vec<String>) {
+        let c = self.conf;
+        // Nodes in mon's order when its header names them, else the file's.
+        let mut nodes: Vec<String> = order.into_iter().filter(|n| c.seen.contains(n)).collect();
+        for n in &c.seen {
+            seen(&mut nodes, n);
+        }
+        if let Some((_, l)) = &c.exec {
+            self.note(
+                *l,
+                "a global `exec` is never used by hastmon (each resource needs its own); left out"
+                    .into(),
+                true,
+            );
+        }
+        if let Some((_, l)) = c.tuning.numbers.get("attempts") {
+            self.note(
+                *l,
+                "a global `attempts` is ignored by hastmon (it keeps 5); left out".into(),
+                true,
+            );
+        }
+        for (a, l) in &c.friends {
+            self.note(*l, format!("friend `{a}` is global (at the top level or in a top-level `on`), which hastmon applies to every resource: imported into each resource's friends"), false);
+        }
+
+        let mut resources = Vec::new();
+        for r in &c.resources {
+            let roles = self.roles(r);
+            self.watchdog_addresses(r, &roles);
+            resources.push((r, roles));
+        }
+
+        let mut out = String::new();
+        yaml::comment(
+            &mut out,
+            0,
+            &format!("Imported by `mon import hastmon` from {}.", self.source),
+        );
+        out.push_str("cluster:\n");
+        out.push_str(&format!("  {}:\n", yaml::string(self.name)));
+        out.push_str("    nodes:\n");
+        for n in &nodes {
+            let mut m = Map::new();
+            if let Some(a) = self.address.get(n) {
+                m.insert("address".into(), json!(a));
+            }
+            if let Some((_, s)) = c.nodes.iter().find(|(x, _)| x == n) {
+                for (k, v) in [("control", &s.control), ("listen", &s.listen)] {
+                    if let Some((v, _)) = v {
+                        m.insert(k.into(), json!(v));
+                    }
+                }
+            }
+            yaml::entry(&mut out, 6, n, &Value::Object(m));
+        }
+        for (n, s) in &c.nodes {
+            if !c
+                .resources
+                .iter()
+                .any(|r| r.ons.iter().any(|o| o.node == *n))
+                && !c.resources.is_empty()
+            {
+                self.note(
+                    s.line,
+                    format!("node `{n}` is in no resource: hastmon on it refuses the whole file"),
+                    false,
+                );
+            }
+        }
+        for (k, v) in [("control", &c.control), ("listen", &c.listen)] {
+            if let Some((v, _)) = v {
+                yaml::entry(&mut out, 4, k, &json!(v));
+            }
+        }
+        if let Some(k) = &c.key {
+            if let Some(v) = self.key(k, &["hastmon", self.name, "secret"]) {
+                yaml::entry(&mut out, 4, "key", &v);
+            }
+        }
+        for k in NUMBERS.iter().filter(|k| **k != "attempts") {
+            if let Some((v, _)) = c.tuning.numbers.get(k) {
+                yaml::entry(&mut out, 4, k, &json!(v));
+            }
+        }
+        match c.tuning.role {
+            Some(("init", _)) => yaml::entry(&mut out, 4, "role_on_start", &json!("init")),
+            Some((role, l)) => self.note(l, format!("a global `role_on_start {role}` starts every node in that role, watchdogs included; mon starts each node in its own role with `role_on_start: role`; left out"), true),
+            None => {}
+        }
+        out.push_str("    resources:\n");
+        for (r, roles) in &resources {
+            self.resource(&mut out, r, roles, &nodes);
+        }
+        self.imp.files.push(File {
+            path: format!("cluster-{}.yaml", super::slug(self.name, '-')).into(),
+            content: out,
+            mode: 0o644,
+        });
+        self.imp.counts.insert("clusters", 1);
+        self.imp.counts.insert("resources", c.resources.len());
+    }
+
+    fn resource(&mut self, out: &mut String, r: &Resource, roles: &Roles, nodes: &[String]) {
+        let c = self.conf;
+        out.push_str(&format!("      {}:\n", yaml::string(&r.name)));
+        let at = 8;
+        // exec: the resource's, or the one every node's section names.
+        let node_execs: BTreeSet<&str> = r
+            .ons
+            .iter()
+            .filter_map(|o| o.exec.as_ref().map(|e| e.0.as_str()))
+            .collect();
+        let exec = match (&r.exec, node_execs.len()) {
+            (Some((e, _)), 0) => Some(e.clone()),
+            (Some((e, _)), 1) if node_execs.contains(e.as_str()) => Some(e.clone()),
+            (None, 1) if r.ons.iter().all(|o| o.exec.is_some()) => {
+                let e = node_execs.iter().next().unwrap().to_string();
+                self.note(r.line, format!("resource `{}`: every node's section sets `exec {e}`; imported as the resource's exec", r.name), false);
+                Some(e)
+            }
+            (e, _) => {
+                if !node_execs.is_empty() {
+                    self.note(r.line, format!("resource `{}`: `exec` differs between nodes' sections, which mon cannot express; those are left out", r.name), true);
+                }
+                if e.is_none() {
+                    self.note(r.line, format!("resource `{}` has no `exec`: hastmon refuses the file (\"Exec not configured\"); add `exec` or `commands`", r.name), false);
+                }
+                e.as_ref().map(|e| e.0.clone())
+            }
+        };
+        if let Some(e) = exec {
+            yaml::entry(out, at, "exec", &json!(e));
+        }
+        if let Some(p) = roles.primary {
+            yaml::entry(out, at, "primary", &json!(p.node));
+        }
+        let names = |v: &[&On]| Value::Array(v.iter().map(|o| json!(o.node)).collect());
+        if !roles.secondary.is_empty() {
+            yaml::entry(out, at, "secondary", &names(&roles.secondary));
+        }
+        if !roles.watchdog.is_empty() {
+            yaml::entry(out, at, "watchdog", &names(&roles.watchdog));
+        }
+        // Explicit priorities where they differ from mon's default (the
+        // primary 0, the secondaries 1, 2, ...).
+        let service: Vec<&On> = roles
+            .primary
+            .into_iter()
+            .chain(roles.secondary.iter().copied())
+            .collect();
+        let mut prio = Map::new();
+        for (i, o) in service.iter().enumerate() {
+            let p = o.priority.map_or(100, |p| p.0);
+            if p != i as i64 {
+                prio.insert(o.node.clone(), json!(p));
+            }
+        }
+        if !prio.is_empty() {
+            yaml::entry(out, at, "priority", &Value::Object(prio));
+        }
+        let mut friends: Vec<String> = r.friends.iter().map(|f| f.0.clone()).collect();
+        for (f, _) in &c.friends {
+            if !friends.contains(f) {
+                friends.push(f.clone());
+            }
+        }
+        for o in &r.ons {
+            for (f, l) in &o.friends {
+                if !friends.contains(f) {
+                    self.note(*l, format!("friend `{f}` only for `{}` in resource `{}`: mon sets friends per resource, not per node; left out", o.node, r.name), true);
+                }
+            }
+        }
+        if !friends.is_empty() {
+            yaml::entry(out, at, "friends", &json!(friends));
+        }
+        if let Some(k) = &r.key {
+            if let Some(v) = self.key(k, &["hastmon", self.name, &r.name, "secret"]) {
+                yaml::entry(out, at, "key", &v);
+            }
+        }
+        for k in NUMBERS {
+            let here = r.tuning.numbers.get(k).map(|v| v.0);
+            // The same value in every node's section is the resource's.
+            let per_node: BTreeSet<Option<i64>> = r
+                .ons
+                .iter()
+                .map(|o| o.tuning.numbers.get(k).map(|v| v.0))
+                .collect();
+            let value = match (here, per_node.len(), per_node.iter().next()) {
+                (_, 1, Some(Some(v))) if !r.ons.is_empty() => Some(*v),
+                (h, _, _) => {
+                    for o in &r.ons {
+                        if let Some((_, l)) = o.tuning.numbers.get(k) {
+                            self.note(*l, format!("`{k}` for `{}` alone in resource `{}`: mon sets it per resource, not per node; left out", o.node, r.name), true);
+                        }
+                    }
+                    h
+                }
+            };
+            if let Some(v) = value {
+                yaml::entry(out, at, k, &json!(v));
+            }
+        }
+        // role_on_start: each node in its own role is mon's `role`.
+        let own = |o: &On| -> &str {
+            if roles.primary.is_some_and(|p| std::ptr::eq(p, o)) {
+                "primary"
+            } else if roles.secondary.iter().any(|s| std::ptr::eq(*s, o)) {
+                "secondary"
+            } else {
+                "watchdog"
+            }
+        };
+        if !r.ons.is_empty()
+            && r.ons
+                .iter()
+                .all(|o| o.tuning.role.map(|x| x.0) == Some(own(o)))
+        {
+            yaml::entry(out, at, "role_on_start", &json!("role"));
+        } else {
+            for o in &r.ons {
+                if let Some((role, l)) = o.tuning.role {
+                    self.note(l, format!("`role_on_start {role}` for `{}` in resource `{}`: mon starts either every node in its own role (`role_on_start: role`, here {} would start as {}) or every node in init; left out", o.node, r.name, o.node, own(o)), true);
+                }
+            }
+            match r.tuning.role {
+                Some(("init", _)) => yaml::entry(out, at, "role_on_start", &json!("init")),
+                Some((role, l)) => self.note(l, format!("resource `{}`: `role_on_start {role}` starts every node in that role, watchdogs included; mon starts each node in its own role with `role_on_start: role`; left out", r.name), true),
+                None => {}
+            }
+        }
+        // What mon renders for remotes: every other service node for a
+        // service node, every service node for a watchdog.
+        let service_addr: Vec<String> = service.iter().map(|o| self.addr_of(&o.node)).collect();
+        for o in &r.ons {
+            let me = self.addr_of(&o.node);
+            let is_watchdog = roles.watchdog.iter().any(|w| std::ptr::eq(*w, o));
+            let mut want: Vec<String> = service_addr
+                .iter()
+                .filter(|a| is_watchdog || **a != me)
+                .cloned()
+                .collect();
+            if want.is_empty() {
+                want.push("none".into());
+            }
+            let have: Vec<String> = o.remotes.iter().map(|x| x.0.clone()).collect();
+            if have != want {
+                let line = o.remotes.first().map_or(o.line, |x| x.1);
+                self.note(line, format!("`on {}` in resource `{}` has remotes `{}`; mon renders `{}` (a service node reaches the other service nodes, a watchdog all of them)", o.node, r.name, have.join(" "), want.join(" ")), false);
+            }
+        }
+        for n in nodes {
+            if !r.ons.iter().any(|o| o.node == *n) {
+                self.note(r.line, format!("resource `{}` has no `on {n}` section: hastmon on `{n}` refuses the whole file", r.name), false);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_of_strips_scheme_and_port() {
+        assert_eq!(host_of("tcp4://bolek"), "bolek");
+        assert_eq!(host_of("TCP://10.0.0.1:8458"), "10.0.0.1");
+        assert_eq!(host_of("bolek:1"), "bolek");
+    }
+
+    #[test]
+    fn numbers_wrap_as_hastmons_atoi() {
+        let mut notes = Vec::new();
+        let toks = lex("timeout 99999999999", "f", &mut notes);
+        let mut p = Parser {
+            toks,
+            pos: 1,
+            source: "f",
+            notes,
+        };
+        assert_eq!(p.number().unwrap().0, 1215752191);
+        assert_eq!(p.notes.len(), 1);
+    }
+}
