@@ -236,6 +236,31 @@ fn the_full_definition_renders_and_every_reader_takes_it() {
     for o in &outputs {
         read_back(&loaded, o).unwrap();
     }
+    // collectd reads the network plugin's settings with their types: a
+    // boolean `Forward`, numbers for the limits (a `Forward False` would be
+    // a string to it).
+    let conf = outputs
+        .iter()
+        .find(|o| o.path.ends_with("h1/collectd.conf"))
+        .unwrap();
+    let tree = support::collectd_tree(&conf.content);
+    let net = tree
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == "Plugin" && n["values"][0] == "network")
+        .unwrap();
+    let value = |k: &str| {
+        net["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == k)
+            .map(|c| c["values"].clone())
+    };
+    assert_eq!(value("Forward"), Some(serde_json::json!([false])));
+    assert_eq!(value("TimeToLive"), Some(serde_json::json!([16.0])));
+    assert_eq!(value("MaxPacketSize"), Some(serde_json::json!([1452.0])));
     let leaves = all_leaves();
     assert!(leaves.len() > 150, "{} leaves", leaves.len());
     assert!(
