@@ -700,3 +700,221 @@ fn config_json_keys_mon_cannot_express_are_named() {
     assert_eq!(bad.status.code(), Some(3), "{}", support::output_text(&bad));
     assert!(!work.path().join("e").exists());
 }
+
+/// collectd.conf and the trigger file mon rendered from generated hosts
+/// (plugins with every kind of option value, the network plugin, paths,
+/// metric and notification triggers with hostile strings) import, with
+/// config.json, into definitions that render all three files again.
+#[test]
+fn collectd_conf_and_triggers_that_mon_rendered_import_into_a_fixed_point() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(23);
+    // Strings collectd.conf can hold (no line breaks) and Lua can carry.
+    let text = |rng: &mut rand::rngs::StdRng| loop {
+        let w = word(rng);
+        if !w.contains('\n') && !w.is_empty() {
+            return w;
+        }
+    };
+    for case in 0..support::prop_cases(16) {
+        let work = tempfile::tempdir().unwrap();
+        let defs = work.path().join("defs");
+        std::fs::create_dir(&defs).unwrap();
+        let mut host = json!({"broker": "main", "services": {"web": {"commands": {"restart": "systemctl restart web"}}}});
+        let pick = |rng: &mut rand::rngs::StdRng| rng.random_bool(0.5);
+        if pick(&mut rng) {
+            host["hostname"] = json!(format!("{}.example.com", text(&mut rng)));
+        }
+        if pick(&mut rng) {
+            host["interval"] = json!(rng.random_range(1..600) as f64 / 4.0);
+        }
+        if pick(&mut rng) {
+            host["paths"] = json!({"base_path": "/opt/lua", "local_dir": "/etc/mon/local"});
+        }
+        let mut plugins = serde_json::Map::new();
+        for p in ["cpu", "df", "exec_x", "memory"]
+            .iter()
+            .take(rng.random_range(0..4))
+        {
+            let mut opts = serde_json::Map::new();
+            for k in ["Alpha", "Beta_2", "Gamma"]
+                .iter()
+                .take(rng.random_range(0..3))
+            {
+                let v = match rng.random_range(0..4) {
+                    0 => json!(text(&mut rng)),
+                    1 => json!(pick(&mut rng)),
+                    2 => json!(pick_number(&mut rng)),
+                    _ => json!([text(&mut rng), text(&mut rng)]),
+                };
+                opts.insert(k.to_string(), v);
+            }
+            plugins.insert(p.to_string(), Value::Object(opts));
+        }
+        if !plugins.is_empty() {
+            host["plugins"] = Value::Object(plugins);
+        }
+        if pick(&mut rng) {
+            host["network"] = json!({
+                "servers": [{"host": "collector.example.com", "port": 25827, "security_level": "Sign", "username": text(&mut rng), "password": {"env": "TEST_NET_PASSWORD"}}, {"host": "10.0.0.9"}],
+                "listen": [{"host": "0.0.0.0", "security_level": "Encrypt", "auth_file": "/etc/collectd/auth"}],
+                "time_to_live": rng.random_range(1..256),
+                "max_packet_size": 1452,
+                "forward": pick(&mut rng),
+            });
+        }
+        let mut triggers = serde_json::Map::new();
+        for i in 0..rng.random_range(0..3) {
+            let mut metric = json!({"plugin": text(&mut rng), "above": pick_number(&mut rng)});
+            if pick(&mut rng) {
+                metric["type_instance"] = json!(text(&mut rng));
+                metric["value_index"] = json!(rng.random_range(2..4));
+                metric["below"] = json!(1e12);
+            }
+            triggers.insert(
+                format!("m{i}"),
+                json!({"metric": metric, "run": {"service": "web", "command": "restart"}}),
+            );
+            triggers.insert(format!("n {}", text(&mut rng)), json!({"notification": {"severity": "warning", "host": text(&mut rng)}, "run": {"service": "web", "command": "restart"}}));
+        }
+        if !triggers.is_empty() {
+            host["triggers"] = Value::Object(triggers);
+        }
+        let estate = json!({"mqtt": {"main": {"host": "mqtt.example.com:1883"}}, "collectd": {"web1": host}});
+        std::fs::write(
+            defs.join("defs.yaml"),
+            serde_json::to_string_pretty(&estate).unwrap(),
+        )
+        .unwrap();
+        let env = [(
+            "TEST_NET_PASSWORD".to_string(),
+            "net-SECRET-\"x\\".to_string(),
+        )];
+        let first = work.path().join("first");
+        render_collectd(&defs, &first, &env);
+        let dir = first.join("collectd/web1");
+        let mut args: Vec<String> = ["import", "collectd"].map(String::from).to_vec();
+        args.push(dir.join("config.json").display().to_string());
+        args.push(dir.join("collectd.conf").display().to_string());
+        if dir.join("local/web1.lua").exists() {
+            args.push("--triggers".into());
+            args.push(dir.join("local/web1.lua").display().to_string());
+        }
+        args.extend(["--host", "web1", "--broker", "main", "--out", "imported"].map(String::from));
+        let o = mon(
+            work.path(),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let out = support::output_text(&o);
+        assert_eq!(o.status.code(), Some(0), "case {case}: {out}");
+        assert!(
+            !out.contains("SECRET") && !out.contains("left out"),
+            "case {case}: {out}"
+        );
+        let imported = work.path().join("imported");
+        no_secret_in_definitions(&imported);
+        let second = work.path().join("second");
+        render_collectd(
+            &imported,
+            &second,
+            &support::secrets_env(&imported, "COLLECTD_"),
+        );
+        for f in ["collectd.conf", "config.json", "local/web1.lua"] {
+            assert_eq!(
+                std::fs::read_to_string(second.join("collectd/web1").join(f)).ok(),
+                std::fs::read_to_string(dir.join(f)).ok(),
+                "case {case}: {f}\n{}",
+                std::fs::read_to_string(imported.join("collectd-web1.yaml")).unwrap()
+            );
+        }
+    }
+}
+
+fn pick_number(rng: &mut rand::rngs::StdRng) -> Value {
+    match rng.random_range(0..3) {
+        0 => json!(rng.random_range(0..100_000)),
+        1 => json!(rng.random_range(0..1000) as f64 / 8.0 + 0.125),
+        _ => json!(-2.5),
+    }
+}
+
+/// A hand-written collectd.conf: what mon renders is imported, the rest is
+/// named with its line; trigger files in another form are named too.
+#[test]
+fn collectd_conf_settings_mon_cannot_express_are_named_with_their_line() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("config.json"), PLUGIN_EXAMPLE).unwrap();
+    std::fs::write(
+        work.path().join("collectd.conf"),
+        "BaseDir \"/var/lib/collectd\"   # a comment\n\
+         Hostname \"db1\"\n\
+         LoadPlugin cpu\n\
+         LoadPlugin df\n\
+         <Plugin df>\n\
+         \x20 MountPoint \"/\"\n\
+         \x20 ReportByDevice true\n\
+         \x20 ValuesPercentage 1 2\n\
+         </Plugin>\n\
+         <LoadPlugin curl>\n\
+         \x20 Interval 60\n\
+         </LoadPlugin>\n\
+         <Plugin curl>\n\
+         \x20 <Page \"x\">\n\
+         \x20   URL \"http://x/\"\n\
+         \x20 </Page>\n\
+         </Plugin>\n\
+         <Plugin load>\n\
+         \x20 ReportRelative true\n\
+         </Plugin>\n\
+         LoadPlugin network\n\
+         <Plugin network>\n\
+         \x20 <Server \"c.example.com\" \"25826\">\n\
+         \x20   Password \"net-SECRET-9\"\n\
+         \x20   Interface \"eth0\"\n\
+         \x20 </Server>\n\
+         </Plugin>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        work.path().join("hand.lua"),
+        "return function(v) return nil end\n",
+    )
+    .unwrap();
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "collectd",
+            "config.json",
+            "collectd.conf",
+            "--triggers",
+            "hand.lua",
+            "--host",
+            "db1",
+            "--out",
+            "d",
+        ],
+    );
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    for want in [
+        "collectd.conf:1: `BaseDir` is not a setting mon renders",
+        "collectd.conf:8: `ValuesPercentage` in `<Plugin df>` has 2 values",
+        "collectd.conf:11: `Interval` in `<LoadPlugin curl>`",
+        "collectd.conf:14: the block `<Page>` in `<Plugin curl>`",
+        "collectd.conf:18: `<Plugin load>` has no `LoadPlugin load`",
+        "collectd.conf:25: `Interface` in `<Server>`",
+        "hand.lua: not a trigger file in the form mon renders",
+    ] {
+        assert!(text.contains(want), "{want:?} in\n{text}");
+    }
+    let yaml = std::fs::read_to_string(work.path().join("d/collectd-db1.yaml")).unwrap();
+    assert!(
+        !yaml.contains("hostname")
+            && yaml.contains("ReportByDevice: true")
+            && yaml.contains("password: {env: COLLECTD_NETWORK_PASSWORD}"),
+        "{yaml}"
+    );
+    assert!(std::fs::read_to_string(work.path().join("d/secrets.env"))
+        .unwrap()
+        .contains("net-SECRET-9"));
+}

@@ -59,17 +59,25 @@ pub struct HastmonImport {
 #[command(after_help = "Examples:
   mon import collectd /etc/collectd/monitor/config.json --host web1 --out defs
   mon import collectd config.json --host web1 --broker main --out defs
+  mon import collectd config.json /etc/collectd/collectd.conf --triggers local/web1.lua --host web1 --out defs
 
 Writes collectd-<host>.yaml with an `mqtt` broker (named after its address, or --broker) and the
 `collectd` host: topics, QoS, clean session, reconnect interval, logging, paths, services and
 their commands, and the config replacer (Services.collectd). The broker password becomes an
-{env: NAME} reference, its value goes to DIR/secrets.env (mode 0600). Keys the plugin does not read,
-and settings mon cannot express, are listed with their key. Trigger files are not imported.
+{env: NAME} reference, its value goes to DIR/secrets.env (mode 0600). With COLLECTD_CONF: Hostname,
+Interval, every LoadPlugin with its simple options, the network plugin (its Server password to
+secrets.env) and the lua plugin's paths; --triggers reads trigger files in the form mon renders.
+Keys the plugin does not read, and settings mon cannot express, are listed with their key or line.
 Exit codes: 0 imported and valid, 1 imported but the definitions need fixing (listed), 2 usage
 error, 3 the file cannot be read, is not JSON, or a file exists in DIR.")]
 pub struct CollectdImport {
     /// lua-collectd-monitor's config.json
     pub config_json: PathBuf,
+    /// The host's collectd.conf: Hostname, Interval, plugins, network, the lua plugin's paths
+    pub collectd_conf: Option<PathBuf>,
+    /// A local trigger file in the form mon renders (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub triggers: Vec<PathBuf>,
     /// Name of the collectd host definition
     #[arg(long, value_name = "NAME")]
     pub host: String,
@@ -153,7 +161,27 @@ fn collectd(args: CollectdImport, color: bool) -> Exit {
             return Exit::Io;
         }
     };
-    match import::collectd::import(&text, &source, &args.host, args.broker.as_deref()) {
+    let read = |p: &PathBuf| -> Result<(String, String), Exit> {
+        std::fs::read_to_string(p)
+            .map(|t| (t, p.display().to_string()))
+            .map_err(|e| {
+                eprintln!("error: {}: {}", p.display(), mon::source::io_message(&e));
+                Exit::Io
+            })
+    };
+    let conf = match args.collectd_conf.as_ref().map(read).transpose() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let triggers: Vec<(String, String)> = match args.triggers.iter().map(read).collect() {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let extra = import::collectd::Extra {
+        conf: conf.as_ref().map(|(t, s)| (t.as_str(), s.as_str())),
+        triggers: &triggers,
+    };
+    match import::collectd::import(&text, &source, &args.host, args.broker.as_deref(), extra) {
         Ok(imp) => finish(&imp, &args.output, color),
         Err(e) => {
             eprintln!("error: {e}");

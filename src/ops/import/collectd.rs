@@ -41,11 +41,20 @@ fn broker_name(host: &str) -> String {
 
 /// The definitions in config.json `text` (read from `source`) for the
 /// collectd host `host`; the broker is named `broker`, or after its address.
+/// Besides config.json: the host's collectd.conf (text and where it was
+/// read), and local trigger files.
+#[derive(Default)]
+pub struct Extra<'a> {
+    pub conf: Option<(&'a str, &'a str)>,
+    pub triggers: &'a [(String, String)],
+}
+
 pub fn import(
     text: &str,
     source: &str,
     host: &str,
     broker: Option<&str>,
+    extra: Extra,
 ) -> Result<Import, String> {
     let json: Value = serde_json::from_str(text).map_err(|e| format!("{source}: not JSON: {e}"))?;
     let Value::Object(mut top) = json else {
@@ -129,12 +138,14 @@ pub fn import(
         paths.insert("monitor_config".into(), v);
     }
     if let Some(v) = top.remove("LocalMonitorConfigDir") {
-        note(
+        if extra.triggers.is_empty() {
+            note(
             &mut imp,
             "LocalMonitorConfigDir",
-            "trigger files are not imported; define the triggers in the host's `triggers`".into(),
+            "trigger files are read only with --triggers FILE; without them the host has no triggers".into(),
             false,
         );
+        }
         paths.insert("local_dir".into(), v);
     }
     if !paths.is_empty() {
@@ -220,6 +231,24 @@ pub fn import(
             true,
         );
     }
+    let mut plugins = Vec::new();
+    if let Some((conf, conf_source)) = extra.conf {
+        let items = super::collectd_conf::parse(conf, conf_source)?;
+        plugins =
+            super::collectd_conf::import(&items, conf_source, host, &mut h, &mut imp, &mut taken)
+                .plugins;
+    }
+    let mut triggers = Vec::new();
+    for (text, file) in extra.triggers {
+        match super::collectd_conf::triggers(text) {
+            Some(t) => triggers.extend(t),
+            None => imp.notes.push(Note {
+                source: file.clone(),
+                message: "not a trigger file in the form mon renders (named metric and notification handlers, one condition per line); left out, define its triggers in `triggers`".into(),
+                left_out: true,
+            }),
+        }
+    }
 
     let mut text = String::new();
     let mut header = format!("Imported by `mon import collectd` from {source}.");
@@ -240,6 +269,27 @@ pub fn import(
         }
     }
     yaml::block(&mut text, 4, &Value::Object(h));
+    // Plugins and triggers keep their order: collectd loads plugins in it,
+    // and mon renders both in definition order.
+    if !plugins.is_empty() {
+        text.push_str("    plugins:\n");
+        for (name, options) in &plugins {
+            if options.is_empty() {
+                text.push_str(&format!("      {}: {{}}\n", yaml::string(name)));
+            } else {
+                text.push_str(&format!("      {}:\n", yaml::string(name)));
+                for (k, v) in options {
+                    yaml::entry(&mut text, 8, k, v);
+                }
+            }
+        }
+    }
+    if !triggers.is_empty() {
+        text.push_str("    triggers:\n");
+        for (name, t) in &triggers {
+            yaml::entry(&mut text, 6, name, t);
+        }
+    }
     let file: String = host
         .chars()
         .map(|c| {

@@ -5,6 +5,7 @@
 //! per file; secrets go to a mode-0600 env file, never into definitions.
 
 pub mod collectd;
+pub mod collectd_conf;
 pub mod etcd;
 pub mod hastmon;
 pub mod yaml;
