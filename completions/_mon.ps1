@@ -248,6 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;import;collectd' {
+            [CompletionResult]::new('--triggers', '--triggers', [CompletionResultType]::ParameterName, 'A local trigger file in the form mon renders (repeatable)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Name of the collectd host definition')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Name of the broker definition [default: from its address]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')

@@ -658,12 +658,16 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__collectd)
-            opts="-o -h --host --broker --out --force --no-secrets --color --config --secrets-dir --help"
+            opts="-o -h --triggers --host --broker --out --force --no-secrets --color --config --secrets-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --triggers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -236,6 +236,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --help 'Print help'
         }
         &'mon;import;collectd'= {
+            cand --triggers 'A local trigger file in the form mon renders (repeatable)'
             cand --host 'Name of the collectd host definition'
             cand --broker 'Name of the broker definition [default: from its address]'
             cand -o 'Directory to write the definitions into'
