@@ -426,3 +426,29 @@ fn a_file_hastmon_cannot_parse_writes_nothing() {
     let o = import(work.path(), "missing.conf", &[]);
     assert_eq!(o.status.code(), Some(3));
 }
+
+/// Without priorities hastmon gives every node 100; mon's definition
+/// cannot hold equal priorities, so the section order decides, and says so.
+#[test]
+fn a_resource_without_priorities_is_ordered_by_its_sections() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("np.conf"),
+        "resource r {\n exec /x.sh\n on b { remote a }\n on a { remote b }\n}\n",
+    )
+    .unwrap();
+    let o = import(work.path(), "np.conf", &[]);
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("np.conf:1: resource `r` gives no priorities"),
+        "{text}"
+    );
+    let yaml = std::fs::read_to_string(work.path().join("defs/cluster-np.yaml")).unwrap();
+    assert!(
+        yaml.contains("primary: b\n")
+            && yaml.contains("secondary: [a]")
+            && !yaml.contains("priority"),
+        "{yaml}"
+    );
+}

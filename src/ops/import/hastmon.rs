@@ -951,7 +951,11 @@ impl<'a> Build<'a> {
             .chain(roles.secondary.iter().copied())
             .collect();
         let mut prio = Map::new();
-        for (i, o) in service.iter().enumerate() {
+        let explicit = service.iter().any(|o| o.priority.is_some());
+        if service.len() > 1 && !explicit {
+            self.note(r.line, format!("resource `{}` gives no priorities (hastmon's default is 100 for every node): mon writes the primary 0 and the secondaries 1, 2, ... in the order of their sections", r.name), false);
+        }
+        for (i, o) in service.iter().enumerate().filter(|_| explicit) {
             let p = o.priority.map_or(100, |p| p.0);
             if p != i as i64 {
                 prio.insert(o.node.clone(), json!(p));
