@@ -37,7 +37,7 @@ pub struct Args {
     pub etcd: EtcdArgs,
 }
 
-pub fn run(args: Args, color: bool) -> Exit {
+pub fn run(args: Args, color: super::Colors) -> Exit {
     let rt = super::runtime();
     let req = Request {
         paths: args.paths,

@@ -126,7 +126,7 @@ pub struct Output {
     pub no_secrets: bool,
 }
 
-pub fn run(args: Args, color: bool) -> Exit {
+pub fn run(args: Args, color: super::Colors) -> Exit {
     match args.source {
         Source::Etcd(a) => etcd(a, color),
         Source::Collectd(a) => collectd(a, color),
@@ -134,7 +134,7 @@ pub fn run(args: Args, color: bool) -> Exit {
     }
 }
 
-fn hastmon(args: HastmonImport, color: bool) -> Exit {
+fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
     let source = args.file.display().to_string();
     let text = match std::fs::read(&args.file) {
         Ok(t) => String::from_utf8_lossy(&t).into_owned(),
@@ -152,7 +152,7 @@ fn hastmon(args: HastmonImport, color: bool) -> Exit {
     }
 }
 
-fn collectd(args: CollectdImport, color: bool) -> Exit {
+fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
     let source = args.config_json.display().to_string();
     let text = match std::fs::read_to_string(&args.config_json) {
         Ok(t) => t,
@@ -190,7 +190,7 @@ fn collectd(args: CollectdImport, color: bool) -> Exit {
     }
 }
 
-fn etcd(args: EtcdImport, color: bool) -> Exit {
+fn etcd(args: EtcdImport, color: super::Colors) -> Exit {
     let cfg = match super::settings(&[]) {
         Ok(c) => c,
         Err(code) => return code,
@@ -224,7 +224,7 @@ fn etcd(args: EtcdImport, color: bool) -> Exit {
 }
 
 /// Writes, reports what was noted and what validation says, and exits.
-fn finish(imp: &Import, output: &Output, color: bool) -> Exit {
+fn finish(imp: &Import, output: &Output, color: super::Colors) -> Exit {
     let (out, force, keep_secrets) = (output.out.as_path(), output.force, !output.no_secrets);
     let outcome = match import::finish(imp, out, force, keep_secrets) {
         Ok(o) => o,
@@ -270,7 +270,7 @@ fn finish(imp: &Import, output: &Output, color: bool) -> Exit {
     let loaded = &outcome.loaded;
     if loaded.errors() + loaded.warnings() > 0 {
         let report = Report::of(loaded);
-        if let Err(code) = super::emit(|o| report::write(Format::Text, &report, o, color)) {
+        if let Err(code) = super::emit(|o| report::write(Format::Text, &report, o, color.stdout)) {
             return code;
         }
     }

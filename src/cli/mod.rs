@@ -57,16 +57,35 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    pub fn enabled(self) -> bool {
-        use std::io::IsTerminal;
+    /// Whether to colour each stream. `auto` decides per stream, as
+    /// anstream does: NO_COLOR and CLICOLOR=0 turn colour off,
+    /// CLICOLOR_FORCE turns it on, otherwise a terminal that is not
+    /// TERM=dumb. So a redirected error log never gets escape codes because
+    /// stdout is a terminal, and the other way round.
+    pub fn streams(self) -> Colors {
+        let auto = |c: anstream::ColorChoice| c != anstream::ColorChoice::Never;
         match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-            }
+            ColorChoice::Always => Colors {
+                stdout: true,
+                stderr: true,
+            },
+            ColorChoice::Never => Colors {
+                stdout: false,
+                stderr: false,
+            },
+            ColorChoice::Auto => Colors {
+                stdout: auto(anstream::AutoStream::choice(&std::io::stdout())),
+                stderr: auto(anstream::AutoStream::choice(&std::io::stderr())),
+            },
         }
     }
+}
+
+/// Whether each output stream gets colour.
+#[derive(Clone, Copy, Debug)]
+pub struct Colors {
+    pub stdout: bool,
+    pub stderr: bool,
 }
 
 #[derive(Subcommand)]
@@ -149,7 +168,7 @@ pub fn allow_secrets_under(paths: &[std::path::PathBuf]) {
 pub fn run(cli: Cli) -> Exit {
     let _ = CONFIG.set(cli.config.clone());
     let _ = SECRETS_DIRS.set(cli.secrets_dir.clone());
-    let color = cli.color.enabled();
+    let color = cli.color.streams();
     match cli.command {
         Cmd::Validate(args) => validate::run(args, color),
         Cmd::Diff(args) => diff::run(args, color),
@@ -206,7 +225,7 @@ pub fn connection(
 /// Shows the findings on stderr and refuses: nothing was `done` ("written", "sent").
 pub fn refuse_invalid(
     loaded: &mon::ops::validate::Loaded,
-    color: bool,
+    color: Colors,
     what: &str,
     done: &str,
 ) -> Exit {
@@ -214,14 +233,14 @@ pub fn refuse_invalid(
         mon::report::Format::Text,
         &mon::report::Report::of(loaded),
         &mut std::io::stderr(),
-        color,
+        color.stderr,
     );
     eprintln!("error: {what}: the definitions have errors; nothing was {done}");
     Exit::Invalid
 }
 
 /// Says why nothing could be planned, and picks the exit code.
-pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: bool, verb: &str) -> Exit {
+pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: Colors, verb: &str) -> Exit {
     use mon::ops::plan::PrepareError;
     match e {
         PrepareError::Path(e) => {

@@ -68,7 +68,7 @@ fn usage(e: String) -> Exit {
 pub fn build(
     rt: &tokio::runtime::Runtime,
     req: Request,
-    color: bool,
+    color: super::Colors,
     verb: &str,
 ) -> Result<Planned, Exit> {
     let cfg = super::settings(&req.paths)?;
@@ -140,10 +140,14 @@ pub fn build(
 }
 
 /// Prints the plan; JSON carries `outcome` when sync has one.
-pub fn print(p: &Planned, color: bool, outcome: Option<&serde_json::Value>) -> Result<(), Exit> {
+pub fn print(
+    p: &Planned,
+    color: super::Colors,
+    outcome: Option<&serde_json::Value>,
+) -> Result<(), Exit> {
     let plan = &p.prepared.plan;
     super::emit(|out| match p.format {
-        PlanFormat::Text => mon::report::plan_text::write(plan, out, color, p.context),
+        PlanFormat::Text => mon::report::plan_text::write(plan, out, color.stdout, p.context),
         PlanFormat::Short => mon::report::plan_short::write(plan, out),
         PlanFormat::Json => mon::report::plan_json::write(plan, p.api, outcome, out),
     })

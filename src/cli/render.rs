@@ -63,7 +63,7 @@ fn targets() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(std::iter::once("all").chain(words))
 }
 
-pub fn run(args: Args, color: bool) -> Exit {
+pub fn run(args: Args, color: super::Colors) -> Exit {
     let cfg = match super::settings(&args.paths) {
         Ok(c) => c,
         Err(code) => return code,

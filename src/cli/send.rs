@@ -1,6 +1,5 @@
 //! Flags and output shared by `send-command` and `send-config`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -141,7 +140,7 @@ pub fn selection(a: &TargetArgs) -> Result<Selection, Exit> {
     })
 }
 
-pub fn target_failed(e: TargetError, color: bool) -> Exit {
+pub fn target_failed(e: TargetError, color: super::Colors) -> Exit {
     match e {
         TargetError::Path(e) => {
             eprintln!("error: {}: {}", e.path.display(), e.message);
@@ -167,7 +166,7 @@ pub fn target_failed(e: TargetError, color: bool) -> Exit {
 
 /// Resolves targets, sends, prints one result per target, and returns the
 /// exit code of the worst outcome.
-pub fn run(a: &TargetArgs, what: send::What, timeout: Duration, color: bool) -> Exit {
+pub fn run(a: &TargetArgs, what: send::What, timeout: Duration, color: super::Colors) -> Exit {
     // The kind of task, for explaining result codes.
     let task = match &what {
         send::What::Command { service, command } => Task::Command {
@@ -208,7 +207,7 @@ pub fn run(a: &TargetArgs, what: send::What, timeout: Duration, color: bool) -> 
         .map(|(_, o)| exit_of(o))
         .max_by_key(|e| rank(*e))
         .unwrap_or(Exit::Ok);
-    let color = color && std::io::stdout().is_terminal();
+    let color = color.stdout;
     let printed = super::emit(|out| match a.format {
         SendFormat::Text => {
             for (t, o) in &results {

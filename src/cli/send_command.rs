@@ -29,7 +29,7 @@ pub struct Args {
     pub target: TargetArgs,
 }
 
-pub fn run(args: Args, color: bool) -> Exit {
+pub fn run(args: Args, color: super::Colors) -> Exit {
     let what = What::Command {
         service: args.service,
         command: args.command,

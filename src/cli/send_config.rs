@@ -49,7 +49,7 @@ pub struct Args {
     pub target: TargetArgs,
 }
 
-pub fn run(args: Args, color: bool) -> Exit {
+pub fn run(args: Args, color: super::Colors) -> Exit {
     let what = match args.file {
         Some(path) => What::ConfigFile {
             path,

@@ -64,7 +64,7 @@ pub struct Args {
     pub etcd: EtcdArgs,
 }
 
-pub fn run(args: Args, color: bool) -> Exit {
+pub fn run(args: Args, color: super::Colors) -> Exit {
     let rt = super::runtime();
     let saved = match &args.plan {
         Some(path) => match plan::load(path) {
@@ -248,7 +248,11 @@ fn confirm(deletes: usize) -> bool {
 
 /// A progress bar on a terminal for large syncs; nothing when piped.
 fn progress(total: u64) -> indicatif::ProgressBar {
-    if total < 500 || !std::io::stderr().is_terminal() {
+    // TERM=dumb cannot redraw a line in place.
+    if total < 500
+        || !std::io::stderr().is_terminal()
+        || std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+    {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total);

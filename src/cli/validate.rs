@@ -55,7 +55,7 @@ impl From<OutputFormat> for Format {
     }
 }
 
-pub fn run(args: Args, color: bool) -> Exit {
+pub fn run(args: Args, color: super::Colors) -> Exit {
     let cfg = match super::settings(&args.paths) {
         Ok(c) => c,
         Err(code) => return code,
@@ -90,7 +90,7 @@ pub fn run(args: Args, color: bool) -> Exit {
         );
     }
     let report = Report::of(&loaded);
-    if let Err(code) = super::emit(|out| report::write(format.into(), &report, out, color)) {
+    if let Err(code) = super::emit(|out| report::write(format.into(), &report, out, color.stdout)) {
         return code;
     }
     let io_failures = loaded
