@@ -128,7 +128,7 @@ _mon() {
 
     case "${cmd}" in
         mon)
-            opts="-h -V --color --config --secrets-dir --help --version validate diff sync send-command send-config render import schema config completions man help"
+            opts="-h -V --color --config --secrets-dir --exclude --help --version validate diff sync send-command send-config render import schema config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +146,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -154,7 +158,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__completions)
-            opts="-h --color --config --secrets-dir --help bash elvish fish powershell zsh"
+            opts="-h --color --config --secrets-dir --exclude --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,6 +176,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -180,7 +188,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__config)
-            opts="-f -e -p -U -h --format --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --help"
+            opts="-f -e -p -U -h --format --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +283,10 @@ _mon() {
                     return 0
                     ;;
                 --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -632,7 +644,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import)
-            opts="-h --color --config --secrets-dir --help etcd collectd hastmon help"
+            opts="-h --color --config --secrets-dir --exclude --help etcd collectd hastmon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -650,6 +662,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -658,7 +674,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__collectd)
-            opts="-o -h --triggers --host --broker --out --force --no-secrets --color --config --secrets-dir --help"
+            opts="-o -h --triggers --host --broker --out --force --no-secrets --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,6 +712,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -704,7 +724,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__etcd)
-            opts="-o -e -p -U -h --out --force --no-secrets --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --help"
+            opts="-o -e -p -U -h --out --force --no-secrets --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,6 +818,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -806,7 +830,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__hastmon)
-            opts="-o -h --cluster --out --force --no-secrets --color --config --secrets-dir --help"
+            opts="-o -h --cluster --out --force --no-secrets --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -833,6 +857,10 @@ _mon() {
                     return 0
                     ;;
                 --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -914,7 +942,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__man)
-            opts="-h --color --config --secrets-dir --help"
+            opts="-h --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,6 +957,10 @@ _mon() {
                     return 0
                     ;;
                 --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -990,7 +1022,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__schema)
-            opts="-h --write --color --config --secrets-dir --help mon common monitor alerter cluster mqtt collectd conveyer dozor"
+            opts="-h --write --color --config --secrets-dir --exclude --help mon common monitor alerter cluster mqtt collectd conveyer dozor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,6 +1044,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1020,7 +1056,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__send__subcmd__command)
-            opts="-f -v -h --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --help"
+            opts="-f -v -h --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,6 +1130,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1102,7 +1142,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__send__subcmd__config)
-            opts="-f -v -h --check --force --templates --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --help"
+            opts="-f -v -h --check --force --templates --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1177,6 +1217,10 @@ _mon() {
                     return 0
                     ;;
                 --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1318,7 +1362,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__validate)
-            opts="-f -h --format --deny-warnings --color --config --secrets-dir --help"
+            opts="-f -h --format --deny-warnings --stdin-filename --color --config --secrets-dir --exclude --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1332,6 +1376,10 @@ _mon() {
                     COMPREPLY=($(compgen -W "text short json github junit sarif" -- "${cur}"))
                     return 0
                     ;;
+                --stdin-filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1341,6 +1389,10 @@ _mon() {
                     return 0
                     ;;
                 --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -129,17 +129,37 @@ fn is_definition_file(p: &Path) -> bool {
 }
 
 /// The definition files under the paths, and the paths that held none.
+#[derive(Default)]
 pub struct Discovered {
     pub files: Vec<PathBuf>,
     pub empty: Vec<PathBuf>,
 }
 
+/// Globs (`--exclude`) left out of every directory walk, for this process.
+static EXCLUDE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Sets the globs every walk leaves out (once, from the command line).
+pub fn set_exclude(globs: Vec<String>) {
+    let _ = EXCLUDE.set(globs);
+}
+
+/// The file, next to `.gitignore`, that lists what mon's walks leave out.
+pub const IGNORE_FILE: &str = ".monignore";
+
 /// Expands the given paths into definition files, sorted for stable output.
-/// Directories are walked; hidden entries below them are skipped.
+/// Directories are walked: hidden entries, what `.gitignore` and
+/// `.monignore` files list, and `--exclude` globs are left out. A file named
+/// on the command line is always read.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
     let mut out = Vec::new();
     let mut empty = Vec::new();
     for root in paths {
+        if root.as_os_str() == "-" {
+            return Err(PathError {
+                path: root.clone(),
+                message: "standard input (`-`) is read only by `mon validate`".into(),
+            });
+        }
         let before = out.len();
         let meta = std::fs::metadata(root).map_err(|e| PathError {
             path: root.clone(),
@@ -172,21 +192,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
             out.push(root.clone());
             continue;
         }
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
+        for entry in walker(root)? {
             let entry = entry.map_err(|e| PathError {
-                path: e.path().unwrap_or(root).to_path_buf(),
+                path: root.clone(),
                 message: e
                     .io_error()
                     .map(io_message)
                     .unwrap_or_else(|| e.to_string()),
             })?;
             // mon.toml holds mon's settings, not definitions.
-            if entry.file_type().is_file()
+            if entry.file_type().is_some_and(|t| t.is_file())
                 && is_definition_file(entry.path())
                 && entry.file_name() != crate::config::FILE_NAME
             {
@@ -200,6 +215,35 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
     out.sort();
     out.dedup();
     Ok(Discovered { files: out, empty })
+}
+
+/// The walk of one directory: symlinks followed, hidden entries skipped,
+/// `.gitignore` (in a git repository or not) and `.monignore` files and
+/// the `--exclude` globs honoured.
+fn walker(root: &Path) -> Result<ignore::Walk, PathError> {
+    let mut b = ignore::WalkBuilder::new(root);
+    b.follow_links(true)
+        .hidden(true)
+        .git_global(false)
+        .require_git(false)
+        .ignore(false)
+        .add_custom_ignore_filename(IGNORE_FILE)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    let globs = EXCLUDE.get().map_or(&[][..], Vec::as_slice);
+    if !globs.is_empty() {
+        let mut o = ignore::overrides::OverrideBuilder::new(root);
+        for g in globs {
+            o.add(&format!("!{g}")).map_err(|e| PathError {
+                path: root.to_path_buf(),
+                message: format!("--exclude {g}: {e}"),
+            })?;
+        }
+        b.overrides(o.build().map_err(|e| PathError {
+            path: root.to_path_buf(),
+            message: e.to_string(),
+        })?);
+    }
+    Ok(b.build())
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
@@ -252,6 +296,43 @@ pub fn read(path: &Path) -> Result<String, ReadFailure> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(Code::Io, io_message(&e)))?;
+    decode(bytes)
+}
+
+/// Reads standard input as one definition file, within the size limit.
+pub fn read_stdin() -> Result<String, ReadFailure> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes);
+    if let Err(e) = read {
+        return Err(ReadFailure {
+            code: Code::Io,
+            message: io_message(&e),
+            hint: None,
+            text: String::new(),
+            offset: None,
+        });
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadFailure {
+            code: Code::FileTooLarge,
+            message: format!(
+                "standard input is over {} MiB; a definition file may be at most that",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            hint: Some("split the definitions over several files".into()),
+            text: String::new(),
+            offset: None,
+        });
+    }
+    decode(bytes)
+}
+
+/// Definition text from bytes: a byte order mark dropped, UTF-8 required.
+fn decode(bytes: Vec<u8>) -> Result<String, ReadFailure> {
     // A byte order mark is not content: editors hide it, and parsers would
     // take it for the start of a key.
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {

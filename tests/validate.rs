@@ -371,3 +371,109 @@ fn no_definition_leaves_the_model_without_an_error() {
         cases.len()
     );
 }
+
+/// Directory walks leave out what .gitignore and .monignore list and what
+/// --exclude names (a docker-compose.yaml or CI file beside the
+/// definitions); a file named on the command line is always read.
+#[test]
+fn walks_honour_gitignore_monignore_and_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join(".defs-root");
+    std::fs::create_dir_all(root.join("ci")).unwrap();
+    std::fs::create_dir_all(root.join("build")).unwrap();
+    std::fs::copy(
+        fixtures().join("estate/cluster.yaml"),
+        root.join("cluster.yaml"),
+    )
+    .unwrap();
+    for (file, text) in [
+        ("docker-compose.yaml", "services: {web: {image: nginx}}\n"),
+        ("ci/pipeline.yml", "stages: [test]\n"),
+        ("build/generated.yaml", "x: 1\n"),
+        (".gitignore", "build/\n"),
+    ] {
+        std::fs::write(root.join(file), text).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = mon()
+            .current_dir(&root)
+            .args(["validate", "--format", "short"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // .gitignore (no git repository needed) leaves build/ out; the rest fails.
+    let (code, text) = run(&["."]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("docker-compose.yaml")
+            && text.contains("ci/pipeline.yml")
+            && !text.contains("build/"),
+        "{text}"
+    );
+    let (code, text) = run(&["--exclude", "docker-compose.yaml", "--exclude", "ci/*", "."]);
+    assert_eq!(code, Some(0), "{text}");
+    std::fs::write(root.join(".monignore"), "docker-compose.yaml\nci/\n").unwrap();
+    let (code, text) = run(&["."]);
+    assert_eq!(code, Some(0), "{text}");
+    // Named on the command line, an ignored file is still read.
+    let (code, text) = run(&["docker-compose.yaml"]);
+    assert_eq!(code, Some(1), "{text}");
+    // Everything left out: a warning, an error with --deny-warnings.
+    let (code, _) = run(&["--exclude", "*.yaml", "."]);
+    assert_eq!(code, Some(0));
+    let (code, _) = run(&["--exclude", "*.yaml", "--deny-warnings", "."]);
+    assert_eq!(code, Some(1));
+}
+
+/// `-` reads one document from standard input, named by --stdin-filename
+/// in locations (its extension picks TOML); only validate reads stdin.
+#[test]
+fn standard_input_is_one_document() {
+    let out = mon()
+        .args(["validate", "--format", "short", "-"])
+        .write_stdin("monitor:\n  x: 1\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("<stdin>:2:6: error[E0300]"));
+    let estate = std::fs::read_to_string(fixtures().join("estate/cluster.yaml")).unwrap();
+    let out = mon()
+        .args([
+            "validate",
+            "--deny-warnings",
+            "-",
+            "--stdin-filename",
+            "defs/cluster.yaml",
+        ])
+        .write_stdin(estate)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = mon()
+        .args([
+            "validate",
+            "--format",
+            "short",
+            "-",
+            "--stdin-filename",
+            "a.toml",
+        ])
+        .write_stdin("[monitor.x]\ntype = 3\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("a.toml:2:8: error[E0303]"), "{text}");
+    let out = mon().args(["diff", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read only by `mon validate`"));
+}

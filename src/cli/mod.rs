@@ -45,6 +45,10 @@ pub struct Cli {
         value_delimiter = ':'
     )]
     pub secrets_dir: Vec<std::path::PathBuf>,
+    /// Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a
+    /// line of .monignore)
+    #[arg(long, global = true, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     #[command(subcommand)]
     pub command: Cmd,
 }
@@ -168,6 +172,7 @@ pub fn allow_secrets_under(paths: &[std::path::PathBuf]) {
 pub fn run(cli: Cli) -> Exit {
     let _ = CONFIG.set(cli.config.clone());
     let _ = SECRETS_DIRS.set(cli.secrets_dir.clone());
+    mon::source::set_exclude(cli.exclude.clone());
     let color = cli.color.streams();
     match cli.command {
         Cmd::Validate(args) => validate::run(args, color),

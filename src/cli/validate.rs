@@ -13,10 +13,16 @@ use mon::report::{self, Format, Report};
   mon validate fixtures/estate          # one directory (walked; hidden entries skipped)
   mon validate --format github defs/    # annotations in a GitHub Actions job
   mon validate --format short a.yaml    # file:line:col lines for editors
+  mon validate --exclude 'ci/*' .       # leave out files the walk would find (also .monignore)
+  cat a.yaml | mon validate - --stdin-filename defs/a.yaml   # one document from standard input
+
+Directories are walked for *.yaml, *.yml and *.toml files, leaving out hidden entries, what
+.gitignore and .monignore files list, and --exclude globs; files named on the command line are
+always read. A path that holds no definition file is a warning (an error with --deny-warnings).
 
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 a path cannot be read.")]
 pub struct Args {
-    /// Files or directories to check [default: . or paths in mon.toml]
+    /// Files or directories to check, or `-` for standard input [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,
     /// Output format [default: text, or [validate] format in mon.toml]
     #[arg(long, short = 'f', value_enum)]
@@ -24,6 +30,9 @@ pub struct Args {
     /// Treat warnings as errors (exit 1 when there are any)
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The name standard input (`-`) is shown as; `.toml` reads it as TOML
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -75,7 +84,7 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         (None, None) => OutputFormat::Text,
     };
     let paths = super::paths_or_configured(args.paths, cfg.as_ref());
-    let loaded = match validate::load(&paths) {
+    let loaded = match validate::load_with_stdin(&paths, Some(&args.stdin_filename)) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {}: {}", e.path.display(), e.message);

@@ -1,7 +1,7 @@
 //! Loading and checking definitions: the first stage of every command.
 //! Files, then the spanned tree, then the schema, then one typed model.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -62,8 +62,22 @@ impl Loaded {
 /// Fails only when a named path cannot be used at all; problems inside files
 /// are diagnostics.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
-    let found = source::discover(paths)?;
-    let read: Vec<_> = found
+    load_with_stdin(paths, None)
+}
+
+/// `load`, where a path `-` is one definition document read from standard
+/// input and shown in locations as `stdin_name` (its extension picks YAML
+/// or TOML). Only `mon validate` reads standard input.
+pub fn load_with_stdin(paths: &[PathBuf], stdin_name: Option<&Path>) -> Result<Loaded, PathError> {
+    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = match stdin_name {
+        Some(_) => paths.iter().cloned().partition(|p| p.as_os_str() == "-"),
+        None => (Vec::new(), paths.to_vec()),
+    };
+    let found = match paths.is_empty() && !stdin.is_empty() {
+        true => source::Discovered::default(),
+        false => source::discover(&paths)?,
+    };
+    let mut read: Vec<_> = found
         .files
         .into_par_iter()
         .map(|p| {
@@ -71,6 +85,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
             (p, r)
         })
         .collect();
+    if let (Some(name), false) = (stdin_name, stdin.is_empty()) {
+        read.push((name.to_path_buf(), source::read_stdin()));
+    }
     let mut loaded = analyze(read);
     loaded.empty_paths = found.empty;
     Ok(loaded)
