@@ -1369,11 +1369,11 @@ _mon() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text short json github junit sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json github junit sarif tap" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text short json github junit sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json github junit sarif tap" -- "${cur}"))
                     return 0
                     ;;
                 --stdin-filename)

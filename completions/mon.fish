@@ -49,7 +49,8 @@ short\t'file:line:col: severity[code]: message, one per line'
 json\t'One JSON document with every finding'
 github\t'GitHub Actions annotations'
 junit\t'JUnit XML, one test case per file'
-sarif\t'SARIF 2.1.0 for code scanning'"
+sarif\t'SARIF 2.1.0 for code scanning'
+tap\t'TAP version 13, one test point per file'"
 complete -c mon -n "__fish_mon_using_subcommand validate" -l stdin-filename -d 'The name standard input (`-`) is shown as; `.toml` reads it as TOML' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''

@@ -477,3 +477,48 @@ fn standard_input_is_one_document() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("read only by `mon validate`"));
 }
+
+/// `--format tap` as a real TAP consumer reads it: Perl's TAP::Harness
+/// (`prove`) counts one test per file and fails the broken one, and parses
+/// each YAML diagnostic block.
+#[test]
+fn tap_output_is_read_by_prove() {
+    let dir = tempfile::tempdir().unwrap();
+    let prove = |paths: &[PathBuf]| {
+        let out = mon()
+            .args(["validate", "--format", "tap"])
+            .args(paths)
+            .output()
+            .unwrap();
+        std::fs::write(dir.path().join("out.tap"), &out.stdout).unwrap();
+        let p = std::process::Command::new(support::require("prove"))
+            .current_dir(dir.path())
+            .args(["-v", "-e", "cat", "out.tap"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            p.status.success(),
+            support::output_text(&p),
+        )
+    };
+    let (code, passed, text) = prove(&[
+        fixtures().join("invalid/bad-duration"),
+        fixtures().join("estate/cluster.yaml"),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        !passed && text.contains("Tests=2") && text.contains("Failed test:  2"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("YAML") && !text.contains("Parse errors"),
+        "{text}"
+    );
+    let (code, passed, text) = prove(&[fixtures().join("estate")]);
+    assert_eq!(code, Some(0));
+    assert!(
+        passed && text.contains("Tests=6") && text.contains("Result: PASS"),
+        "{text}"
+    );
+}

@@ -49,6 +49,8 @@ pub enum OutputFormat {
     Junit,
     /// SARIF 2.1.0 for code scanning
     Sarif,
+    /// TAP version 13, one test point per file
+    Tap,
 }
 
 impl From<OutputFormat> for Format {
@@ -60,6 +62,7 @@ impl From<OutputFormat> for Format {
             OutputFormat::Github => Format::Github,
             OutputFormat::Junit => Format::Junit,
             OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Tap => Format::Tap,
         }
     }
 }
@@ -77,7 +80,7 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         (None, Some(f)) => match OutputFormat::from_str(f, true) {
             Ok(f) => f,
             Err(_) => {
-                eprintln!("error: mon.toml: [validate] format = \"{f}\" is not a format (text, short, json, github, junit, sarif)");
+                eprintln!("error: mon.toml: [validate] format = \"{f}\" is not a format (text, short, json, github, junit, sarif, tap)");
                 return Exit::Usage;
             }
         },

@@ -9,6 +9,7 @@ pub mod plan_short;
 pub mod plan_text;
 mod sarif;
 mod short;
+mod tap;
 mod text;
 
 use std::io::{self, Write};
@@ -27,6 +28,8 @@ pub enum Format {
     Github,
     Junit,
     Sarif,
+    /// TAP version 13, one test point per file.
+    Tap,
 }
 
 pub struct Report<'a> {
@@ -92,5 +95,6 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) 
         Format::Github => github::write(report, out),
         Format::Junit => junit::write(report, out),
         Format::Sarif => sarif::write(report, out),
+        Format::Tap => tap::write(report, out),
     }
 }
