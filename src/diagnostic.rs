@@ -93,7 +93,6 @@ codes! {
     NegativeDuration = "E0402", "negative duration (crashes a 9volt server)";
     TimeoutNotBelowInterval = "E0403", "a timeout is not below the interval";
     BadDnsRegex = "E0404", "invalid dns expect regex (crashes a 9volt server)";
-    TypeFieldMissing = "E0405", "a field this monitor type needs is missing";
     FieldUnusedByType = "W0406", "a field this monitor type ignores";
     Thresholds = "E0407", "warning-threshold is above critical-threshold";
     UnknownAlerter = "E0408", "a monitor names an alerter that is not defined";
@@ -132,10 +131,8 @@ codes! {
     ConveyerConfigPath = "W0705", "the agent reads another plugin config path by default";
     EnvUnsafe = "E0706", "a value cannot be written safely into an env file";
     // Dozor.
-    DozorId = "E0800", "a Dozor plugin id is duplicated or malformed";
     DozorRegex = "E0801", "a Dozor filter regex is not in the JS-compatible subset";
     DozorChannel = "E0802", "the events channel equals the control channel";
-    DozorPlugin = "E0803", "an agent names a plugin that is not defined";
     DozorExec = "E0804", "a Dozor exec argv is not usable";
 }
 
