@@ -25,6 +25,9 @@ _mon() {
             mon,diff)
                 cmd="mon__subcmd__diff"
                 ;;
+            mon,explain)
+                cmd="mon__subcmd__explain"
+                ;;
             mon,help)
                 cmd="mon__subcmd__help"
                 ;;
@@ -60,6 +63,9 @@ _mon() {
                 ;;
             mon__subcmd__help,diff)
                 cmd="mon__subcmd__help__subcmd__diff"
+                ;;
+            mon__subcmd__help,explain)
+                cmd="mon__subcmd__help__subcmd__explain"
                 ;;
             mon__subcmd__help,help)
                 cmd="mon__subcmd__help__subcmd__help"
@@ -128,7 +134,7 @@ _mon() {
 
     case "${cmd}" in
         mon)
-            opts="-h -V --color --config --secrets-dir --exclude --help --version validate diff sync send-command send-config render import schema config completions man help"
+            opts="-h -V --color --config --secrets-dir --exclude --help --version validate diff sync send-command send-config render import schema config completions man explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,8 +425,38 @@ _mon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mon__subcmd__explain)
+            opts="-h --color --config --secrets-dir --exclude --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mon__subcmd__help)
-            opts="validate diff sync send-command send-config render import schema config completions man help"
+            opts="validate diff sync send-command send-config render import schema config completions man explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,6 +498,20 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__help__subcmd__explain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand config 'Show every setting, its value and where it came from'
             cand completions 'Print shell completions (also kept in completions/ in the repository)'
             cand man 'Print the man page (roff), generated from the same definition as --help'
+            cand explain 'Explain a finding code: why its reader needs it, a mistake and its fix'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mon;validate'= {
@@ -339,6 +340,14 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mon;explain'= {
+            cand --color 'When to color output'
+            cand --config 'Settings file [default: mon.toml at the root of the definitions, if there is one]'
+            cand --secrets-dir 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)'
+            cand --exclude 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mon;help'= {
             cand validate 'Check definition files against the schemas and every rule of the target systems'
             cand diff 'Show what `mon sync` would change in etcd, key by key'
@@ -351,6 +360,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand config 'Show every setting, its value and where it came from'
             cand completions 'Print shell completions (also kept in completions/ in the repository)'
             cand man 'Print the man page (roff), generated from the same definition as --help'
+            cand explain 'Explain a finding code: why its reader needs it, a mistake and its fix'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mon;help;validate'= {
@@ -383,6 +393,8 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;help;completions'= {
         }
         &'mon;help;man'= {
+        }
+        &'mon;help;explain'= {
         }
         &'mon;help;help'= {
         }

@@ -32,6 +32,7 @@ const SUBCOMMANDS: &[&str] = &[
     "completions",
     "man",
     "import",
+    "explain",
 ];
 
 #[test]
@@ -103,4 +104,46 @@ fn version_is_printed() {
         String::from_utf8_lossy(&out.stdout),
         format!("mon {}\n", env!("CARGO_PKG_VERSION"))
     );
+}
+
+/// `mon explain` knows every code, and the README's list of codes is what
+/// it prints.
+#[test]
+fn every_code_is_explained_and_listed_in_the_readme() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let out = mon(&["explain"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(list.lines().count() > 60, "{list}");
+    for line in list.lines() {
+        let (code, summary) = line.split_once("  ").unwrap();
+        let severity = if code.starts_with('W') {
+            "warning"
+        } else {
+            "error"
+        };
+        let row = format!("| `{code}` | {severity} | {summary} |");
+        assert!(readme.contains(&row), "README lacks {row}");
+        let one = mon(&["explain", &code.to_ascii_lowercase()]);
+        assert_eq!(one.status.code(), Some(0), "{code}");
+        let text = String::from_utf8_lossy(&one.stdout);
+        assert!(
+            text.starts_with(&format!("{code}: {summary} ({severity})"))
+                && text.contains("Mistake:\n    ")
+                && text.contains("Fix:\n    "),
+            "{text}"
+        );
+    }
+    let rows = readme
+        .lines()
+        .filter(|l| l.starts_with("| `E0") || l.starts_with("| `W0"))
+        .count();
+    assert_eq!(
+        rows,
+        list.lines().count(),
+        "the README lists codes mon does not have"
+    );
+    let unknown = mon(&["explain", "E0999"]);
+    assert_eq!(unknown.status.code(), Some(2));
 }

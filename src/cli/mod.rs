@@ -5,6 +5,7 @@ pub mod completions;
 pub mod config;
 pub mod diff;
 pub mod etcd;
+pub mod explain;
 pub mod import;
 pub mod man;
 pub mod plan;
@@ -105,6 +106,7 @@ pub enum Cmd {
     Config(config::Args),
     Completions(completions::Args),
     Man(man::Args),
+    Explain(explain::Args),
 }
 
 static MATCHES: std::sync::OnceLock<clap::ArgMatches> = std::sync::OnceLock::new();
@@ -186,6 +188,7 @@ pub fn run(cli: Cli) -> Exit {
         Cmd::Config(args) => config::run(args),
         Cmd::Completions(args) => completions::run(args),
         Cmd::Man(args) => man::run(args),
+        Cmd::Explain(args) => explain::run(args),
     }
 }
 

@@ -44,6 +44,17 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                         .text(c.summary())
                         .build(),
                 )
+                .full_description(MultiformatMessageString::builder().text(c.why()).build())
+                .help(
+                    MultiformatMessageString::builder()
+                        .text(format!(
+                            "Mistake:\n{}\nFix:\n{}\n(`mon explain {}`)",
+                            c.example().0,
+                            c.example().1,
+                            c.id()
+                        ))
+                        .build(),
+                )
                 .build()
         })
         .collect();
