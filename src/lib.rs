@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod etcd;
 pub mod exit;
 pub mod model;
+#[cfg(feature = "net")]
 pub mod mqtt;
 pub mod ops;
 pub mod render;

@@ -124,6 +124,8 @@ impl std::fmt::Display for SettingError {
 }
 
 /// A connection with every setting and where it came from.
+// What diff, sync and import etcd connect with (none of them without `net`).
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
 pub struct Resolved {
     pub options: Options,
     pub prefix: String,

@@ -23,6 +23,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 pub enum Source {
+    #[cfg(feature = "net")]
     Etcd(EtcdImport),
     Collectd(CollectdImport),
     Hastmon(HastmonImport),
@@ -128,6 +129,7 @@ pub struct Output {
 
 pub fn run(args: Args, color: super::Colors) -> Exit {
     match args.source {
+        #[cfg(feature = "net")]
         Source::Etcd(a) => etcd(a, color),
         Source::Collectd(a) => collectd(a, color),
         Source::Hastmon(a) => hastmon(a, color),
@@ -190,6 +192,7 @@ fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
     }
 }
 
+#[cfg(feature = "net")]
 fn etcd(args: EtcdImport, color: super::Colors) -> Exit {
     let cfg = match super::settings(&[]) {
         Ok(c) => c,

@@ -3,17 +3,23 @@
 
 pub mod completions;
 pub mod config;
+#[cfg(feature = "net")]
 pub mod diff;
 pub mod etcd;
 pub mod explain;
 pub mod import;
 pub mod man;
+#[cfg(feature = "net")]
 pub mod plan;
 pub mod render;
 pub mod schema;
+#[cfg(feature = "net")]
 pub mod send;
+#[cfg(feature = "net")]
 pub mod send_command;
+#[cfg(feature = "net")]
 pub mod send_config;
+#[cfg(feature = "net")]
 pub mod sync;
 pub mod validate;
 
@@ -96,9 +102,13 @@ pub struct Colors {
 #[derive(Subcommand)]
 pub enum Cmd {
     Validate(validate::Args),
+    #[cfg(feature = "net")]
     Diff(diff::Args),
+    #[cfg(feature = "net")]
     Sync(sync::Args),
+    #[cfg(feature = "net")]
     SendCommand(send_command::Args),
+    #[cfg(feature = "net")]
     SendConfig(send_config::Args),
     Render(render::Args),
     Import(import::Args),
@@ -178,9 +188,13 @@ pub fn run(cli: Cli) -> Exit {
     let color = cli.color.streams();
     match cli.command {
         Cmd::Validate(args) => validate::run(args, color),
+        #[cfg(feature = "net")]
         Cmd::Diff(args) => diff::run(args, color),
+        #[cfg(feature = "net")]
         Cmd::Sync(args) => sync::run(args, color),
+        #[cfg(feature = "net")]
         Cmd::SendCommand(args) => send_command::run(args, color),
+        #[cfg(feature = "net")]
         Cmd::SendConfig(args) => send_config::run(args, color),
         Cmd::Render(args) => render::run(args, color),
         Cmd::Import(args) => import::run(args, color),
@@ -201,6 +215,7 @@ pub fn default_paths(paths: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> 
 }
 
 /// One thread is enough for a handful of network round trips, and starts faster.
+#[cfg(feature = "net")]
 pub fn small_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -208,6 +223,7 @@ pub fn small_runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime starts")
 }
 
+#[cfg(feature = "net")]
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -248,6 +264,7 @@ pub fn refuse_invalid(
 }
 
 /// Says why nothing could be planned, and picks the exit code.
+#[cfg(feature = "net")]
 pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: Colors, verb: &str) -> Exit {
     use mon::ops::plan::PrepareError;
     match e {
@@ -288,6 +305,7 @@ pub fn prepare_failed(e: mon::ops::plan::PrepareError, color: Colors, verb: &str
 }
 
 /// What to look at after an etcd error, by its kind.
+#[cfg(feature = "net")]
 pub fn etcd_hint(e: &mon::etcd::Error) -> &'static str {
     use mon::etcd::Error;
     match e {

@@ -9,7 +9,9 @@
 pub const ETCD_REQUEST_LIMIT: usize = 1_572_864;
 pub const ETCD_VALUE_ALLOWANCE: usize = 1_024;
 
+#[cfg(feature = "net")]
 mod v2;
+#[cfg(feature = "net")]
 mod v3;
 
 use std::path::PathBuf;
@@ -130,11 +132,13 @@ impl std::fmt::Display for Error {
     }
 }
 
+#[cfg(feature = "net")]
 pub enum Store {
     V2(v2::Client),
     V3(Box<v3::Client>),
 }
 
+#[cfg(feature = "net")]
 impl Store {
     pub async fn connect(opts: &Options) -> Result<Store, Error> {
         if opts.endpoints.is_empty() {
@@ -182,6 +186,7 @@ impl Store {
     }
 }
 
+#[cfg(feature = "net")]
 /// After a lost connection: try every endpoint, the next ones first and the
 /// one that failed last (an election makes a live member refuse for a
 /// moment), with a growing pause, until one answers `probe` or `budget` (the
@@ -221,6 +226,7 @@ where
     }
 }
 
+#[cfg(feature = "net")]
 pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| {
         Error::Connect(format!(

@@ -4,6 +4,8 @@
 pub mod import;
 pub mod plan;
 pub mod render;
+#[cfg(feature = "net")]
 pub mod send;
+#[cfg(feature = "net")]
 pub mod sync;
 pub mod validate;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::etcd::Entry;
+#[cfg(feature = "net")]
 use crate::etcd::{ETCD_REQUEST_LIMIT, ETCD_VALUE_ALLOWANCE};
 use crate::model::duration;
 use crate::model::Model;
@@ -558,6 +559,7 @@ pub fn masked(v: &Value, secrets: &[String], other: Option<&Value>) -> Value {
     v
 }
 
+#[cfg(feature = "net")]
 /// Everything before the plan is shown: load and check the definitions,
 /// resolve secrets, read etcd.
 pub struct Prepared {
@@ -577,6 +579,7 @@ pub enum PrepareError {
     Etcd(crate::etcd::Error),
 }
 
+#[cfg(feature = "net")]
 pub async fn prepare(
     paths: &[std::path::PathBuf],
     etcd: &crate::etcd::Options,

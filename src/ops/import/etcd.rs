@@ -264,6 +264,7 @@ fn settings(
     })
 }
 
+#[cfg(feature = "net")]
 /// Reads both directories and imports them.
 pub async fn from_store(
     store: &mut crate::etcd::Store,
