@@ -134,7 +134,7 @@ _mon() {
 
     case "${cmd}" in
         mon)
-            opts="-h -V --color --config --secrets-dir --exclude --help --version validate diff sync send-command send-config render import schema config completions man explain help"
+            opts="-h -V --color --config --secrets-dir --ignore --help --version validate diff sync send-command send-config render import schema config completions man explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,7 +152,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -164,7 +164,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__completions)
-            opts="-h --color --config --secrets-dir --exclude --help bash elvish fish powershell zsh"
+            opts="-h --color --config --secrets-dir --ignore --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,7 +182,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -194,7 +194,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__config)
-            opts="-f -e -p -U -h --format --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --exclude --help"
+            opts="-f -e -p -U -h --format --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,7 +292,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -304,7 +304,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__diff)
-            opts="-f -e -p -U -h --nosync --out --only --exclude --format --context --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --help"
+            opts="-f -e -p -U -h --nosync --out --only --exclude --format --context --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,6 +418,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -426,7 +430,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__explain)
-            opts="-h --color --config --secrets-dir --exclude --help"
+            opts="-h --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,7 +448,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -694,7 +698,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import)
-            opts="-h --color --config --secrets-dir --exclude --help etcd collectd hastmon help"
+            opts="-h --color --config --secrets-dir --ignore --help etcd collectd hastmon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,7 +716,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -724,7 +728,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__collectd)
-            opts="-o -h --triggers --host --broker --out --force --no-secrets --color --config --secrets-dir --exclude --help"
+            opts="-o -h --triggers --host --broker --out --force --no-secrets --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -762,7 +766,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -774,7 +778,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__etcd)
-            opts="-o -e -p -U -h --out --force --no-secrets --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --exclude --help"
+            opts="-o -e -p -U -h --out --force --no-secrets --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,7 +872,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -880,7 +884,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__hastmon)
-            opts="-o -h --cluster --out --force --no-secrets --color --config --secrets-dir --exclude --help"
+            opts="-o -h --cluster --out --force --no-secrets --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -910,7 +914,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -992,7 +996,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__man)
-            opts="-h --color --config --secrets-dir --exclude --help"
+            opts="-h --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,7 +1014,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1022,7 +1026,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__render)
-            opts="-o -h --out --only --exclude --templates --diff --show-secrets --dry-run --check --prune --node --color --config --secrets-dir --help all hastmon collectd conveyer dozor"
+            opts="-o -h --out --only --exclude --templates --diff --show-secrets --dry-run --check --prune --node --color --config --secrets-dir --ignore --help all hastmon collectd conveyer dozor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1064,6 +1068,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1072,7 +1080,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__schema)
-            opts="-h --write --color --config --secrets-dir --exclude --help mon common monitor alerter cluster mqtt collectd conveyer dozor"
+            opts="-h --write --color --config --secrets-dir --ignore --help mon common monitor alerter cluster mqtt collectd conveyer dozor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,7 +1102,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1106,7 +1114,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__send__subcmd__command)
-            opts="-f -v -h --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --exclude --help"
+            opts="-f -v -h --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1180,7 +1188,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1192,7 +1200,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__send__subcmd__config)
-            opts="-f -v -h --check --force --templates --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --exclude --help"
+            opts="-f -v -h --check --force --templates --timeout --node --all --defs --host --topic --result-topic --user --password --password-file --secure --cafile --insecure --qos --client-id --format --verbose --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1270,7 +1278,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1282,7 +1290,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__sync)
-            opts="-y -f -e -p -U -h --nosync --dryrun --dry-run --replace --plan --max-delete --force --yes --only --exclude --format --context --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --help"
+            opts="-y -f -e -p -U -h --nosync --dryrun --dry-run --replace --plan --max-delete --force --yes --only --exclude --format --context --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,6 +1412,10 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1412,7 +1424,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__validate)
-            opts="-f -h --format --deny-warnings --stdin-filename --color --config --secrets-dir --exclude --help"
+            opts="-f -h --format --deny-warnings --stdin-filename --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1442,7 +1454,7 @@ _mon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --exclude)
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

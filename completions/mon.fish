@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mon_global_optspecs
-    string join \n color= config= secrets-dir= exclude= h/help V/version
+    string join \n color= config= secrets-dir= ignore= h/help V/version
 end
 
 function __fish_mon_needs_command
@@ -29,7 +29,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_needs_command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_needs_command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_needs_command" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_needs_command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_needs_command" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_needs_command" -s V -l version -d 'Print version'
 complete -c mon -n "__fish_mon_needs_command" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
@@ -58,7 +58,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand validate" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand validate" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit 1 when there are any)'
 complete -c mon -n "__fish_mon_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l out -d 'Also write the plan to FILE, for `mon sync --plan FILE` (secrets are not stored)' -r -F
@@ -86,6 +86,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l nosync -d 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
@@ -117,6 +118,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys that exist only in etcd instead of deleting them (9volt cfg\'s --nosync)'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l dry-run -l dryrun -d 'Show the plan and write nothing'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete more than --max-delete keys, or most of what these definitions own'
@@ -143,7 +145,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
@@ -169,7 +171,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check FILE with collectd\'s own parser (collectd -T) first (always done without FILE)'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l force -d 'Send FILE even if its Hostname names another host or it does not look like a collectd.conf'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l all -d 'Send to every collectd host in the definitions'
@@ -187,6 +189,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand render" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk (exit 4 if any file differs)'
 complete -c mon -n "__fish_mon_using_subcommand render" -l show-secrets -d 'With --diff, show files that hold credentials (mode 0600) too'
 complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing (exit 4 if any file would change)'
@@ -198,7 +201,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
@@ -222,7 +225,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s h -l help -d 'Print help'
@@ -235,7 +238,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -s h -l help -d 'Print help'
@@ -246,7 +249,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -s h -l help -d 'Print help'
@@ -260,7 +263,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand schema" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand schema" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand schema" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand config" -s f -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
@@ -282,7 +285,7 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand config" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand config" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
 complete -c mon -n "__fish_mon_using_subcommand config" -s h -l help -d 'Print help'
@@ -291,21 +294,21 @@ always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand completions" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand completions" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand completions" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand completions" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand man" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand man" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand man" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand man" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand man" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand explain" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mon -n "__fish_mon_using_subcommand explain" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand explain" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand explain" -l exclude -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand explain" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'

@@ -135,12 +135,12 @@ pub struct Discovered {
     pub empty: Vec<PathBuf>,
 }
 
-/// Globs (`--exclude`) left out of every directory walk, for this process.
-static EXCLUDE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+/// Globs (`--ignore`) left out of every directory walk, for this process.
+static IGNORE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
 
 /// Sets the globs every walk leaves out (once, from the command line).
-pub fn set_exclude(globs: Vec<String>) {
-    let _ = EXCLUDE.set(globs);
+pub fn set_ignore(globs: Vec<String>) {
+    let _ = IGNORE.set(globs);
 }
 
 /// The file, next to `.gitignore`, that lists what mon's walks leave out.
@@ -148,7 +148,7 @@ pub const IGNORE_FILE: &str = ".monignore";
 
 /// Expands the given paths into definition files, sorted for stable output.
 /// Directories are walked: hidden entries, what `.gitignore` and
-/// `.monignore` files list, and `--exclude` globs are left out. A file named
+/// `.monignore` files list, and `--ignore` globs are left out. A file named
 /// on the command line is always read.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
     let mut out = Vec::new();
@@ -219,7 +219,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
 
 /// The walk of one directory: symlinks followed, hidden entries skipped,
 /// `.gitignore` (in a git repository or not) and `.monignore` files and
-/// the `--exclude` globs honoured.
+/// the `--ignore` globs honoured.
 fn walker(root: &Path) -> Result<ignore::Walk, PathError> {
     let mut b = ignore::WalkBuilder::new(root);
     b.follow_links(true)
@@ -229,13 +229,13 @@ fn walker(root: &Path) -> Result<ignore::Walk, PathError> {
         .ignore(false)
         .add_custom_ignore_filename(IGNORE_FILE)
         .sort_by_file_name(|a, b| a.cmp(b));
-    let globs = EXCLUDE.get().map_or(&[][..], Vec::as_slice);
+    let globs = IGNORE.get().map_or(&[][..], Vec::as_slice);
     if !globs.is_empty() {
         let mut o = ignore::overrides::OverrideBuilder::new(root);
         for g in globs {
             o.add(&format!("!{g}")).map_err(|e| PathError {
                 path: root.to_path_buf(),
-                message: format!("--exclude {g}: {e}"),
+                message: format!("--ignore {g}: {e}"),
             })?;
         }
         b.overrides(o.build().map_err(|e| PathError {

@@ -373,7 +373,7 @@ fn no_definition_leaves_the_model_without_an_error() {
 }
 
 /// Directory walks leave out what .gitignore and .monignore list and what
-/// --exclude names (a docker-compose.yaml or CI file beside the
+/// --ignore names (a docker-compose.yaml or CI file beside the
 /// definitions); a file named on the command line is always read.
 #[test]
 fn walks_honour_gitignore_monignore_and_exclude() {
@@ -415,7 +415,7 @@ fn walks_honour_gitignore_monignore_and_exclude() {
             && !text.contains("build/"),
         "{text}"
     );
-    let (code, text) = run(&["--exclude", "docker-compose.yaml", "--exclude", "ci/*", "."]);
+    let (code, text) = run(&["--ignore", "docker-compose.yaml", "--ignore", "ci/*", "."]);
     assert_eq!(code, Some(0), "{text}");
     std::fs::write(root.join(".monignore"), "docker-compose.yaml\nci/\n").unwrap();
     let (code, text) = run(&["."]);
@@ -424,9 +424,9 @@ fn walks_honour_gitignore_monignore_and_exclude() {
     let (code, text) = run(&["docker-compose.yaml"]);
     assert_eq!(code, Some(1), "{text}");
     // Everything left out: a warning, an error with --deny-warnings.
-    let (code, _) = run(&["--exclude", "*.yaml", "."]);
+    let (code, _) = run(&["--ignore", "*.yaml", "."]);
     assert_eq!(code, Some(0));
-    let (code, _) = run(&["--exclude", "*.yaml", "--deny-warnings", "."]);
+    let (code, _) = run(&["--ignore", "*.yaml", "--deny-warnings", "."]);
     assert_eq!(code, Some(1));
 }
 

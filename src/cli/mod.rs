@@ -55,7 +55,7 @@ pub struct Cli {
     /// Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a
     /// line of .monignore)
     #[arg(long, global = true, value_name = "GLOB")]
-    pub exclude: Vec<String>,
+    pub ignore: Vec<String>,
     #[command(subcommand)]
     pub command: Cmd,
 }
@@ -184,7 +184,7 @@ pub fn allow_secrets_under(paths: &[std::path::PathBuf]) {
 pub fn run(cli: Cli) -> Exit {
     let _ = CONFIG.set(cli.config.clone());
     let _ = SECRETS_DIRS.set(cli.secrets_dir.clone());
-    mon::source::set_exclude(cli.exclude.clone());
+    mon::source::set_ignore(cli.ignore.clone());
     let color = cli.color.streams();
     match cli.command {
         Cmd::Validate(args) => validate::run(args, color),

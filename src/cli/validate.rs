@@ -13,11 +13,11 @@ use mon::report::{self, Format, Report};
   mon validate fixtures/estate          # one directory (walked; hidden entries skipped)
   mon validate --format github defs/    # annotations in a GitHub Actions job
   mon validate --format short a.yaml    # file:line:col lines for editors
-  mon validate --exclude 'ci/*' .       # leave out files the walk would find (also .monignore)
+  mon validate --ignore 'ci/*' .        # leave out files the walk would find (also .monignore)
   cat a.yaml | mon validate - --stdin-filename defs/a.yaml   # one document from standard input
 
 Directories are walked for *.yaml, *.yml and *.toml files, leaving out hidden entries, what
-.gitignore and .monignore files list, and --exclude globs; files named on the command line are
+.gitignore and .monignore files list, and --ignore globs; files named on the command line are
 always read. A path that holds no definition file is a warning (an error with --deny-warnings).
 
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 a path cannot be read.")]
