@@ -56,66 +56,45 @@ fn piped_output_has_no_colour_unless_forced_and_no_color_wins() {
 fn each_stream_is_decided_on_its_own() {
     let mon = assert_cmd::cargo::cargo_bin("mon");
     let dir = tempfile::tempdir().unwrap();
-    let run = |term: &str, extra: &str, redirect: &str| {
+    // `sh -c "ENV mon ARGS"` in a pty, in `dir`; what the terminal showed.
+    let in_pty = |term: &str, env: &str, args: &str| {
         let mut cmd = std::process::Command::new("sh");
         cmd.current_dir(dir.path())
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .env("TERM", term)
             .arg("-c")
-            .arg(format!(
-                "{extra} '{}' validate '{}' {redirect}",
-                mon.display(),
-                invalid().display()
-            ));
+            .arg(format!("{env} '{}' {args}", mon.display()));
         let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
         let shown = p.exp_eof().unwrap();
         p.process().wait().unwrap();
         shown
     };
+    let validate = format!("validate '{}'", invalid().display());
+    // render writes its findings to stderr.
+    let render = format!("render all '{}' --out out > /dev/null", invalid().display());
     // validate writes its report to stdout: coloured on the terminal...
-    let shown = run("xterm", "", "");
+    let shown = in_pty("xterm", "", &validate);
     assert!(shown.contains("error[") && shown.contains(ESC), "{shown:?}");
     // ...and plain in a file, although stderr is still the terminal.
-    run("xterm", "", "> report.txt");
+    in_pty("xterm", "", &format!("{validate} > report.txt"));
     let file = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
     assert!(file.contains("error[") && !file.contains(ESC), "{file:?}");
-    // render writes its findings to stderr: coloured on the terminal even
-    // when stdout goes to a file (it used to follow stdout).
-    let out = dir.path().join("out");
-    let render = |term: &str, extra: &str| {
-        let mut cmd = std::process::Command::new("sh");
-        cmd.env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
-            .env("TERM", term)
-            .arg("-c")
-            .arg(format!(
-                "{extra} '{}' render all '{}' --out '{}' > /dev/null",
-                mon.display(),
-                invalid().display(),
-                out.display()
-            ));
-        let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
-        let shown = p.exp_eof().unwrap();
-        p.process().wait().unwrap();
-        shown
-    };
-    let shown = render("xterm", "");
+    // Findings on stderr are coloured on the terminal even when stdout goes
+    // to a file (they used to follow stdout).
+    let shown = in_pty("xterm", "", &render);
     assert!(shown.contains("error[") && shown.contains(ESC), "{shown:?}");
-    for (term, extra) in [
+    for (term, env) in [
         ("dumb", ""),
         ("xterm", "CLICOLOR=0"),
         ("xterm", "NO_COLOR=1"),
     ] {
-        let shown = render(term, extra);
-        assert!(
-            shown.contains("error[") && !shown.contains(ESC),
-            "TERM={term} {extra}: {shown:?}"
-        );
-        let shown = run(term, extra, "");
-        assert!(
-            shown.contains("error[") && !shown.contains(ESC),
-            "TERM={term} {extra}: {shown:?}"
-        );
+        for args in [&render, &validate] {
+            let shown = in_pty(term, env, args);
+            assert!(
+                shown.contains("error[") && !shown.contains(ESC),
+                "TERM={term} {env} {args}: {shown:?}"
+            );
+        }
     }
 }

@@ -235,8 +235,7 @@ pub fn import(
     if let Some((conf, conf_source)) = extra.conf {
         let items = super::collectd_conf::parse(conf, conf_source)?;
         plugins =
-            super::collectd_conf::import(&items, conf_source, host, &mut h, &mut imp, &mut taken)
-                .plugins;
+            super::collectd_conf::import(&items, conf_source, host, &mut h, &mut imp, &mut taken);
     }
     let mut triggers = Vec::new();
     for (text, file) in extra.triggers {

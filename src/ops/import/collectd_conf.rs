@@ -80,20 +80,6 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Item>, String> {
                 "{source}:{n}: a statement starts with a quoted string, which collectd refuses"
             ));
         };
-        let mut rest: Vec<&Word> = rest.iter().collect();
-        let opening = first.starts_with('<') && !first.starts_with("</");
-        let last_bare;
-        if opening {
-            // The `>` ends the last word, or stands alone.
-            match rest.last() {
-                Some(Word::Bare(b)) if b == ">" => drop(rest.pop()),
-                Some(Word::Bare(b)) if b.ends_with('>') => {
-                    last_bare = Word::Bare(b.trim_end_matches('>').to_string());
-                    *rest.last_mut().expect("there is a last word") = &last_bare;
-                }
-                _ => {}
-            }
-        }
         let values: Vec<Value> = rest
             .iter()
             .map(|w| match w {
@@ -101,8 +87,7 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Item>, String> {
                 Word::Quoted(q) => Value::String(q.clone()),
             })
             .collect();
-        if let Some(close) = first.strip_prefix("</") {
-            let key = close.trim_end_matches('>');
+        if let Some(key) = first.strip_prefix("</") {
             let done = stack.pop().filter(|b| !stack.is_empty() && b.key == key).ok_or_else(|| {
                 format!("{source}:{n}: `</{key}>` closes no open `<{key}>` block; collectd refuses the file")
             })?;
@@ -111,10 +96,9 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Item>, String> {
                 .and_then(|p| p.children.as_mut())
                 .expect("the root is never popped")
                 .push(done);
-        } else if let Some(open) = first.strip_prefix('<') {
-            let key = open.trim_end_matches('>').to_string();
+        } else if let Some(key) = first.strip_prefix('<') {
             stack.push(Item {
-                key,
+                key: key.to_string(),
                 values,
                 children: Some(Vec::new()),
                 line: n,
@@ -148,7 +132,8 @@ enum Word {
 }
 
 /// The words of one logical line: quoted strings (a backslash makes the
-/// next character literal), bare words, `#` comments outside quotes.
+/// next character literal), bare words, `#` comments outside quotes; the
+/// `>` of a block tag is dropped.
 fn words(line: &str) -> Result<Vec<Word>, String> {
     let mut out = Vec::new();
     let mut chars = line.chars().peekable();
@@ -171,10 +156,14 @@ fn words(line: &str) -> Result<Vec<Word>, String> {
                 }
                 out.push(Word::Quoted(s));
             }
+            // `>` only closes a block's opening or closing tag.
+            '>' => {
+                chars.next();
+            }
             _ => {
                 let mut s = String::new();
                 while let Some(&c) = chars.peek() {
-                    if matches!(c, ' ' | '\t' | '"' | '#') {
+                    if matches!(c, ' ' | '\t' | '"' | '#' | '>') {
                         break;
                     }
                     s.push(c);
@@ -187,11 +176,8 @@ fn words(line: &str) -> Result<Vec<Word>, String> {
     Ok(out)
 }
 
-/// What collectd.conf gives a host definition: fields for `h`, the
-/// plugins in their order, and notes on the rest.
-pub struct Conf {
-    pub plugins: Vec<(String, Vec<(String, Value)>)>,
-}
+/// A plugin and its simple options, in file order.
+pub type Plugin = (String, Vec<(String, Value)>);
 
 fn note(imp: &mut Import, source: &str, line: usize, message: String, left_out: bool) {
     imp.notes.push(Note {
@@ -217,8 +203,8 @@ const LOGFILE: &[(&str, &str)] = &[
     ("PrintSeverity", "true"),
 ];
 
-/// Reads `items` into the host map `h` (and the broker's secrets into
-/// `imp`); returns the plugins in file order.
+/// Reads `items` into the host map `h` (and the network password into
+/// `imp`'s secrets); returns the plugins in file order, and notes the rest.
 pub fn import(
     items: &[Item],
     source: &str,
@@ -226,8 +212,8 @@ pub fn import(
     h: &mut Map<String, Value>,
     imp: &mut Import,
     taken: &mut std::collections::BTreeSet<String>,
-) -> Conf {
-    let mut loaded: Vec<(String, usize)> = Vec::new();
+) -> Vec<Plugin> {
+    let mut loaded: Vec<String> = Vec::new();
     let mut blocks: Vec<&Item> = Vec::new();
     let mut paths = match h.remove("paths") {
         Some(Value::Object(m)) => m,
@@ -257,7 +243,7 @@ pub fn import(
                 ),
             },
             ("LoadPlugin", None) => match one_string(i) {
-                Some(p) => loaded.push((p.to_string(), i.line)),
+                Some(p) => loaded.push(p.to_string()),
                 None => note(
                     imp,
                     source,
@@ -268,7 +254,7 @@ pub fn import(
             },
             ("LoadPlugin", Some(children)) => {
                 let Some(p) = one_string(i) else { continue };
-                loaded.push((p.to_string(), i.line));
+                loaded.push(p.to_string());
                 for c in children {
                     let globals = c.key == "Globals" && c.values == [Value::Bool(true)];
                     if !(p == "lua" && globals) {
@@ -287,7 +273,7 @@ pub fn import(
         }
     }
     let mut plugins = Vec::new();
-    for (name, _) in &loaded {
+    for name in &loaded {
         let mine: Vec<&&Item> = blocks
             .iter()
             .filter(|b| one_string(b) == Some(name))
@@ -333,14 +319,14 @@ pub fn import(
     }
     for b in &blocks {
         let name = one_string(b).unwrap_or_default();
-        if !loaded.iter().any(|(n, _)| n == name) {
+        if !loaded.iter().any(|n| n == name) {
             note(imp, source, b.line, format!("`<Plugin {name}>` has no `LoadPlugin {name}`, so collectd ignores it; left out"), true);
         }
     }
     if !paths.is_empty() {
         h.insert("paths".into(), Value::Object(paths));
     }
-    Conf { plugins }
+    plugins
 }
 
 fn network(

@@ -253,9 +253,7 @@ impl Parser<'_> {
             n.wrapping_mul(10).wrapping_add(u64::from(b - b'0'))
         });
         let read = i64::from(wide as u32 as i32);
-        if read.to_string() != s.trim_start_matches('0')
-            && !(read == 0 && s.bytes().all(|b| b == b'0'))
-        {
+        if s.parse::<i32>().is_err() {
             self.notes.push(note(
                 self.source,
                 line,
