@@ -17,6 +17,7 @@ pub mod model;
 #[cfg(feature = "net")]
 pub mod mqtt;
 pub mod ops;
+pub mod par;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::{Registry, ValidationError, Validator};
+use jsonschema::ValidationError;
 use serde_json::Value as Json;
 
 use crate::catalog::{Definition, Section};
@@ -71,53 +71,118 @@ fn whole_file() -> &'static str {
     })
 }
 
-fn uri(file: &str) -> String {
-    format!("json-schema:///{file}")
+/// The section schemas as validators generated at build time by jsonschema's
+/// own macro (feature `macros`): a run compiles no schema. Compiling them when
+/// mon started took most of a one-file `mon validate` (about 3 of 5.5 ms).
+/// A new section's schema needs a struct here; `errors` will not compile
+/// without it.
+mod generated {
+    #[jsonschema::validator(
+        path = "schemas/monitor.schema.json",
+        base_uri = "json-schema:///monitor.schema.json",
+        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+        pattern_options = { engine = regex },
+        methods = { is_valid = true, iter_errors = true }
+    )]
+    pub struct Monitor;
+    #[jsonschema::validator(
+        path = "schemas/alerter.schema.json",
+        base_uri = "json-schema:///alerter.schema.json",
+        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+        pattern_options = { engine = regex },
+        methods = { is_valid = true, iter_errors = true }
+    )]
+    pub struct Alerter;
+    #[jsonschema::validator(
+        path = "schemas/cluster.schema.json",
+        base_uri = "json-schema:///cluster.schema.json",
+        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+        pattern_options = { engine = regex },
+        methods = { is_valid = true, iter_errors = true }
+    )]
+    pub struct Cluster;
+    #[jsonschema::validator(
+        path = "schemas/mqtt.schema.json",
+        base_uri = "json-schema:///mqtt.schema.json",
+        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+        pattern_options = { engine = regex },
+        methods = { is_valid = true, iter_errors = true }
+    )]
+    pub struct Mqtt;
+    #[jsonschema::validator(
+        path = "schemas/collectd.schema.json",
+        base_uri = "json-schema:///collectd.schema.json",
+        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+        pattern_options = { engine = regex },
+        methods = { is_valid = true, iter_errors = true }
+    )]
+    pub struct Collectd;
+    #[jsonschema::validator(
+        path = "schemas/conveyer.schema.json",
+        base_uri = "json-schema:///conveyer.schema.json",
+        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+        pattern_options = { engine = regex },
+        methods = { is_valid = true, iter_errors = true }
+    )]
+    pub struct Conveyer;
+    #[jsonschema::validator(
+        path = "schemas/dozor.schema.json",
+        base_uri = "json-schema:///dozor.schema.json",
+        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+        pattern_options = { engine = regex },
+        methods = { is_valid = true, iter_errors = true }
+    )]
+    pub struct Dozor;
 }
 
-fn parsed(name: &str) -> Json {
+/// Every schema error of `json` against its section's schema; empty when valid.
+pub fn errors(section: Section, json: &Json) -> Vec<ValidationError<'_>> {
+    macro_rules! by_section {
+        ($($v:ident),*) => {
+            match section {
+                $(Section::$v => {
+                    if generated::$v::is_valid(json) {
+                        Vec::new()
+                    } else {
+                        generated::$v::iter_errors(json).collect()
+                    }
+                })*
+            }
+        };
+    }
+    by_section!(Monitor, Alerter, Cluster, Mqtt, Collectd, Conveyer, Dozor)
+}
+
+/// The parsed schemas the error messages read (allowed keys for "did you
+/// mean"), parsed once, on the first error.
+fn parsed_schemas() -> &'static (HashMap<Section, Json>, Json) {
+    static PARSED: std::sync::OnceLock<(HashMap<Section, Json>, Json)> = std::sync::OnceLock::new();
     // The embedded schemas are part of the binary; tests prove they parse.
-    serde_json::from_str(text(name).expect("embedded schema")).expect("embedded schema is JSON")
+    let parse = |text: &str| serde_json::from_str(text).expect("embedded schema is JSON");
+    PARSED.get_or_init(|| {
+        let sections = Section::ALL
+            .iter()
+            .map(|&s| (s, parse(s.schema())))
+            .collect();
+        (sections, parse(text("common").unwrap_or_default()))
+    })
 }
 
-/// Compiled validators, one per section.
-pub struct Schemas {
-    sections: HashMap<Section, (Validator, Json)>,
-    common: Json,
-}
+/// Validation of definitions against their section's schema.
+pub struct Schemas;
 
 impl Schemas {
-    pub fn load() -> Result<Schemas, String> {
-        let common = parsed("common");
-        let registry = Registry::new()
-            .add(uri("common.schema.json"), common.clone())
-            .and_then(|r| r.prepare())
-            .map_err(|e| format!("embedded schemas: {e}"))?;
-        let mut sections = HashMap::new();
-        for &section in Section::ALL {
-            let schema = parsed(section.key());
-            let validator = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .with_base_uri(uri(&format!("{}.schema.json", section.key())))
-                .with_registry(&registry)
-                .build(&schema)
-                .map_err(|e| format!("embedded schema {}: {e}", section.key()))?;
-            sections.insert(section, (validator, schema));
-        }
-        Ok(Schemas { sections, common })
-    }
-
     /// Validates one definition against its section's schema.
-    pub fn check(&self, def: &Definition, out: &mut Vec<Diagnostic>) {
+    pub fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
         let json = def.node.to_json();
-        let (validator, schema) = &self.sections[&def.section];
-        if !validator.is_valid(&json) {
+        let errors = errors(def.section, &json);
+        if !errors.is_empty() {
+            let (schemas, common) = parsed_schemas();
             let ctx = Ctx {
                 def,
-                schema,
-                common: &self.common,
+                schema: &schemas[&def.section],
+                common,
             };
-            let errors: Vec<ValidationError> = validator.iter_errors(&json).collect();
             let before = out.len();
             for e in &errors {
                 ctx.map(e, out);
@@ -206,6 +271,13 @@ impl Ctx<'_> {
     fn map(&self, e: &ValidationError, out: &mut Vec<Diagnostic>) {
         let ptr = e.instance_path().as_str();
         let node = self.node(ptr);
+        // The generated validators report a refused key as the key's own
+        // error, located at the mapping, with the key as its instance (its
+        // schema path is the $ref target's, so only the shapes tell).
+        if node.is_map() && e.instance().is_string() {
+            out.push(self.bad_key(ptr, node, e));
+            return;
+        }
         let field = ptr.rsplit('/').next().unwrap_or("");
         let d = match e.kind() {
             // NaN and infinities reach the schema as strings (JSON has no
@@ -341,22 +413,8 @@ impl Ctx<'_> {
                 );
                 d.with_hint(pattern_hint(pattern))
             }
-            ValidationErrorKind::PropertyNames { error } => {
-                // The inner error's instance is the offending key itself.
-                let key = error.instance().as_str().unwrap_or_default().to_string();
-                let kptr = format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"));
-                let span = self.def.node.key_span(&kptr).unwrap_or(node.span);
-                let hint = match error.kind() {
-                    ValidationErrorKind::Pattern { pattern } => pattern_hint(pattern),
-                    _ => error.to_string(),
-                };
-                Diagnostic::error(
-                    Code::BadFormat,
-                    span,
-                    format!("`{key}` is not a valid name in {}", self.what_object(ptr)),
-                )
-                .with_hint(hint)
-            }
+            // The runtime validator wraps the key's error in PropertyNames.
+            ValidationErrorKind::PropertyNames { error } => self.bad_key(ptr, node, error),
             ValidationErrorKind::AnyOf { context }
             | ValidationErrorKind::OneOfNotValid { context } => {
                 return self.best_branch(ptr, node, context, out);
@@ -368,6 +426,24 @@ impl Ctx<'_> {
             ),
         };
         out.push(d);
+    }
+
+    /// A key of the mapping at `ptr` that its schema's propertyNames refuses;
+    /// `error` is the key's own error, the key its instance.
+    fn bad_key(&self, ptr: &str, node: &Node, error: &ValidationError) -> Diagnostic {
+        let key = error.instance().as_str().unwrap_or_default();
+        let kptr = format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"));
+        let span = self.def.node.key_span(&kptr).unwrap_or(node.span);
+        let hint = match error.kind() {
+            ValidationErrorKind::Pattern { pattern } => pattern_hint(pattern),
+            _ => error.to_string(),
+        };
+        Diagnostic::error(
+            Code::BadFormat,
+            span,
+            format!("`{key}` is not a valid name in {}", self.what_object(ptr)),
+        )
+        .with_hint(hint)
     }
 
     fn what_object(&self, ptr: &str) -> String {

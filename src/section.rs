@@ -4,8 +4,9 @@
 //! layout.
 //!
 //! Adding a section is a line in `for_each_section!`, its schema
-//! (`schemas/<key>.schema.json`) and its model module (`src/model/<module>.rs`,
-//! a `build(&Def, &mut Cx)`). Adding a render target is a line in
+//! (`schemas/<key>.schema.json`) with its validator struct in `src/schema.rs`
+//! (generated at build time; the compiler asks for it) and its model module
+//! (`src/model/<module>.rs`, a `build(&Def, &mut Cx)`). Adding a render target is a line in
 //! `for_each_target!`, its module (`src/render/<module>.rs`, a
 //! `render(&Context)`) and its templates. Everything else (the `Section`
 //! enum, the embedded schemas and the whole-file schema, the model's maps,

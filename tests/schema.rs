@@ -205,3 +205,78 @@ fn monitor_types_and_their_fields_are_the_schemas() {
         assert!(seen.insert(*f), "`{f}` is declared for two types");
     }
 }
+
+/// mon checks definitions with validators jsonschema's macro generates from
+/// schemas/ at build time. They must report what jsonschema's runtime
+/// validator, compiled from the same files, reports: on the estate and on
+/// every definition of the invalid and hostile corpora.
+#[test]
+fn generated_validators_agree_with_the_runtime_validator() {
+    let common: serde_json::Value =
+        serde_json::from_str(mon::schema::text("common").unwrap()).unwrap();
+    let registry = Registry::new()
+        .add("json-schema:///common.schema.json", common)
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let runtime: Vec<(mon::catalog::Section, jsonschema::Validator)> = mon::catalog::Section::ALL
+        .iter()
+        .map(|&s| {
+            let schema: serde_json::Value = serde_json::from_str(s.schema()).unwrap();
+            let v = jsonschema::options()
+                .with_base_uri(format!("json-schema:///{}.schema.json", s.key()))
+                .with_registry(&registry)
+                .build(&schema)
+                .unwrap();
+            (s, v)
+        })
+        .collect();
+    // The runtime wraps a refused key's error in PropertyNames; the generated
+    // code reports the key's own error. Both say the same thing at one place.
+    fn flat(e: &jsonschema::ValidationError) -> (String, String) {
+        match e.kind() {
+            jsonschema::error::ValidationErrorKind::PropertyNames { error } => {
+                (e.instance_path().to_string(), error.to_string())
+            }
+            _ => (e.instance_path().to_string(), e.to_string()),
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut dirs = vec![root.join("estate")];
+    for corpus in ["invalid", "hostile"] {
+        for entry in std::fs::read_dir(root.join(corpus)).unwrap() {
+            dirs.push(entry.unwrap().path());
+        }
+    }
+    let (mut defs, mut invalid) = (0, 0);
+    for dir in dirs {
+        let loaded = mon::ops::validate::load(&[dir.clone()]).unwrap();
+        for def in loaded.catalog.all() {
+            let json = def.node.to_json();
+            let validator = &runtime.iter().find(|(s, _)| *s == def.section).unwrap().1;
+            let mut want: Vec<_> = validator.iter_errors(&json).map(|e| flat(&e)).collect();
+            let mut got: Vec<_> = mon::schema::errors(def.section, &json)
+                .iter()
+                .map(flat)
+                .collect();
+            want.sort();
+            want.dedup();
+            got.sort();
+            got.dedup();
+            assert_eq!(
+                got,
+                want,
+                "{}: {}/{}",
+                dir.display(),
+                def.section.key(),
+                def.name
+            );
+            defs += 1;
+            invalid += usize::from(!want.is_empty());
+        }
+    }
+    assert!(
+        defs > 100 && invalid > 30,
+        "{defs} definitions, {invalid} invalid"
+    );
+}

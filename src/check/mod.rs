@@ -10,8 +10,6 @@ pub mod goregex;
 pub mod hastmon;
 pub mod ninevolt;
 
-use rayon::prelude::*;
-
 use crate::catalog::{Catalog, Definition, Section};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::ninevolt as ninevolt_model;
@@ -24,17 +22,14 @@ pub fn raw(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         .all()
         .filter(|d| matches!(d.section, Section::Monitor | Section::Alerter))
         .collect();
-    let found: Vec<Diagnostic> = defs
-        .par_iter()
-        .flat_map_iter(|def| {
-            let mut o = Vec::new();
-            match def.section {
-                Section::Monitor => ninevolt::monitor_text(def, &mut o),
-                _ => ninevolt::alerter_text(def, &mut o),
-            }
-            o
-        })
-        .collect();
+    let found: Vec<Diagnostic> = crate::par::flat_map(&defs, |def| {
+        let mut o = Vec::new();
+        match def.section {
+            Section::Monitor => ninevolt::monitor_text(def, &mut o),
+            _ => ninevolt::alerter_text(def, &mut o),
+        }
+        o
+    });
     out.extend(found);
 }
 
@@ -43,14 +38,11 @@ pub fn raw(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
 /// for definitions the model could not build, so one error does not cascade).
 pub fn run(catalog: &Catalog, model: &Model, out: &mut Vec<Diagnostic>) {
     let monitors: Vec<&ninevolt_model::Monitor> = model.monitors.values().map(|m| &**m).collect();
-    let mut found: Vec<Diagnostic> = monitors
-        .par_iter()
-        .flat_map_iter(|m| {
-            let mut o = Vec::new();
-            ninevolt::monitor(catalog, m, &mut o);
-            o
-        })
-        .collect();
+    let mut found: Vec<Diagnostic> = crate::par::flat_map(&monitors, |m| {
+        let mut o = Vec::new();
+        ninevolt::monitor(catalog, m, &mut o);
+        o
+    });
     let o = &mut found;
     model
         .alerters

@@ -104,17 +104,13 @@ crate::section::for_each_section!(model);
 /// missing a required value is left out of the model: outputs never run on
 /// a model with errors. Definitions are independent, so in parallel.
 pub fn build(catalog: &Catalog, sources: &SourceMap, out: &mut Vec<Diagnostic>) -> Model {
-    use rayon::prelude::*;
     let place = Place { sources };
     let defs: Vec<&Definition> = catalog.all().collect();
-    let built: Vec<(Option<Built>, Vec<Diagnostic>)> = defs
-        .par_iter()
-        .map(|def| {
-            let mut cx = Cx::new(&sources.get(def.name_span.file).text);
-            let b = build_one(def, &mut cx, &place);
-            (b, cx.out)
-        })
-        .collect();
+    let built: Vec<(Option<Built>, Vec<Diagnostic>)> = crate::par::map(&defs, |def| {
+        let mut cx = Cx::new(&sources.get(def.name_span.file).text);
+        let b = build_one(def, &mut cx, &place);
+        (b, cx.out)
+    });
     let mut model = Model::default();
     for ((b, mut found), def) in built.into_iter().zip(&defs) {
         out.append(&mut found);

@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::catalog::Catalog;
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
@@ -77,14 +75,10 @@ pub fn load_with_stdin(paths: &[PathBuf], stdin_name: Option<&Path>) -> Result<L
         true => source::Discovered::default(),
         false => source::discover(&paths)?,
     };
-    let mut read: Vec<_> = found
-        .files
-        .into_par_iter()
-        .map(|p| {
-            let r = source::read(&p);
-            (p, r)
-        })
-        .collect();
+    let mut read: Vec<_> = crate::par::map_owned(found.files, |_, p| {
+        let r = source::read(&p);
+        (p, r)
+    });
     if let (Some(name), false) = (stdin_name, stdin.is_empty()) {
         read.push((name.to_path_buf(), source::read_stdin()));
     }
@@ -97,10 +91,8 @@ pub fn load_with_stdin(paths: &[PathBuf], stdin_name: Option<&Path>) -> Result<L
 /// `load` so tests and the fuzz target can feed text without touching disk.
 pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     // Files are independent until the catalog, so parse in parallel.
-    let parsed: Vec<(SourceFile, syntax::Parsed)> = files
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (path, read))| {
+    let parsed: Vec<(SourceFile, syntax::Parsed)> =
+        crate::par::map_owned(files, |i, (path, read)| {
             let id = i as source::FileId;
             match read {
                 Ok(text) => {
@@ -121,8 +113,7 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
                     (SourceFile::new(path, f.text), parsed)
                 }
             }
-        })
-        .collect();
+        });
 
     let mut sources = SourceMap::default();
     let mut catalog = Catalog::default();
@@ -150,16 +141,12 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
         }
     }
 
-    let schemas = Schemas::load().expect("embedded schemas compile (checked by tests)");
     let defs: Vec<_> = catalog.all().collect();
-    let schema_findings: Vec<Vec<Diagnostic>> = defs
-        .par_iter()
-        .map(|def| {
-            let mut out = Vec::new();
-            schemas.check(def, &mut out);
-            out
-        })
-        .collect();
+    let schema_findings: Vec<Vec<Diagnostic>> = crate::par::map(&defs, |def| {
+        let mut out = Vec::new();
+        Schemas::check(def, &mut out);
+        out
+    });
     let mut schema_errors = std::collections::HashSet::new();
     for found in schema_findings {
         schema_errors.extend(
