@@ -250,7 +250,7 @@ fn generated_validators_agree_with_the_runtime_validator() {
     }
     let (mut defs, mut invalid) = (0, 0);
     for dir in dirs {
-        let loaded = mon::ops::validate::load(&[dir.clone()]).unwrap();
+        let loaded = mon::ops::validate::load(std::slice::from_ref(&dir)).unwrap();
         for def in loaded.catalog.all() {
             let json = def.node.to_json();
             let validator = &runtime.iter().find(|(s, _)| *s == def.section).unwrap().1;
