@@ -99,11 +99,11 @@ const DNS_TYPES: &[&str] = &[
 
 /// A duration's nanoseconds, with a finding when it is negative.
 fn duration_of(
-    d: &Option<Spanned<GoDuration>>,
+    d: Option<&Spanned<GoDuration>>,
     field: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<i128> {
-    let d = d.as_ref()?;
+    let d = d?;
     if d.ns < 0 {
         let crash = if field == "interval" {
             "; a negative interval crashes the 9volt server that runs the check"
@@ -114,7 +114,7 @@ fn duration_of(
             Diagnostic::error(
                 Code::NegativeDuration,
                 d.span,
-                format!("`{field}` is negative ({}){crash}", d.text),
+                format!("`{field}` is negative{crash}"),
             )
             .with_hint("durations must be positive"),
         );
@@ -218,11 +218,18 @@ pub fn monitor_text(def: &Definition, out: &mut Vec<Diagnostic>) {
 
 /// 9volt's own checks on a monitor, and references to alerters.
 pub fn monitor(catalog: &Catalog, m: &Monitor, out: &mut Vec<Diagnostic>) {
-    let interval = duration_of(&m.interval, "interval", out);
-    let timeout = duration_of(&m.timeout, "timeout", out);
-    let read = duration_of(&m.read_timeout, "read-timeout", out);
-    let write = duration_of(&m.write_timeout, "write-timeout", out);
-    duration_of(&m.dns_max_time, "dns-max-time", out);
+    let (tcp, dns) = (m.tcp.as_deref(), m.dns.as_deref());
+    let read_timeout = tcp.and_then(|t| t.read_timeout.as_ref());
+    let write_timeout = tcp.and_then(|t| t.write_timeout.as_ref());
+    let interval = duration_of(m.interval.as_ref(), "interval", out);
+    let timeout = duration_of(m.timeout.as_ref(), "timeout", out);
+    let read = duration_of(read_timeout, "read-timeout", out);
+    let write = duration_of(write_timeout, "write-timeout", out);
+    duration_of(
+        dns.and_then(|d| d.dns_max_time.as_ref()),
+        "dns-max-time",
+        out,
+    );
     let interval_span = m.interval.as_ref().map_or(m.name_span, |i| i.span);
 
     if let (Some(0), Some(n)) = (interval, &m.interval) {
@@ -263,11 +270,11 @@ pub fn monitor(catalog: &Catalog, m: &Monitor, out: &mut Vec<Diagnostic>) {
             let read_ns = read.unwrap_or(2 * SECOND);
             let write_ns = write.unwrap_or(2 * SECOND);
             for (field, v, d) in [
-                ("read-timeout", read_ns, &m.read_timeout),
-                ("write-timeout", write_ns, &m.write_timeout),
+                ("read-timeout", read_ns, read_timeout),
+                ("write-timeout", write_ns, write_timeout),
             ] {
                 if v >= interval {
-                    let span = d.as_ref().map_or(interval_span, |n| n.span);
+                    let span = d.map_or(interval_span, |n| n.span);
                     out.push(Diagnostic::error(
                         Code::TimeoutNotBelowInterval,
                         span,
@@ -330,7 +337,7 @@ pub fn monitor(catalog: &Catalog, m: &Monitor, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if let Some(n) = &m.dns_record_type {
+        if let Some(n) = dns.and_then(|d| d.dns_record_type.as_ref()) {
             if let Some(t) = Some(n.as_str()).filter(|t| !t.is_empty()) {
                 if !DNS_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
                     let mut d = Diagnostic::error(

@@ -75,28 +75,52 @@ pub struct Monitor {
     pub critical_threshold: Option<Spanned<u32>>,
     pub warning_alerter: Vec<Spanned<String>>,
     pub critical_alerter: Vec<Spanned<String>>,
-    // tcp
+    /// The fields of each type, boxed and present only when one of them is
+    /// written: a monitor carries one type's, and 100,000 monitors would
+    /// otherwise each hold room for all four.
+    pub tcp: Option<Box<TcpFields>>,
+    pub http: Option<Box<HttpFields>>,
+    pub exec: Option<Box<ExecFields>>,
+    pub dns: Option<Box<DnsFields>>,
+    /// The definition as written: what goes to etcd (`json`).
+    pub written: Arc<Node>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TcpFields {
     pub send: Option<String>,
     pub read_timeout: Option<Spanned<GoDuration>>,
     pub write_timeout: Option<Spanned<GoDuration>>,
     pub read_size: Option<u32>,
-    // http
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HttpFields {
     pub url: Option<String>,
     pub method: Option<String>,
     pub ssl: bool,
     pub status_code: Option<u16>,
     pub request_body: Option<String>,
-    // exec
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExecFields {
     pub command: Option<String>,
     pub args: Vec<String>,
     pub return_code: Option<i64>,
-    // dns
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DnsFields {
     pub dns_target: Option<String>,
     pub dns_record_type: Option<Spanned<String>>,
     pub dns_max_time: Option<Spanned<GoDuration>>,
     pub dns_expected_count: Option<u32>,
-    /// The definition as written: what goes to etcd (`json`).
-    pub written: Arc<Node>,
+}
+
+/// `Some` when any field of the group was written.
+fn if_any<T: Default + PartialEq>(group: T) -> Option<Box<T>> {
+    (group != T::default()).then(|| Box::new(group))
 }
 
 impl Monitor {
@@ -126,22 +150,30 @@ pub fn monitor(d: &Def, cx: &mut Cx) -> Option<Monitor> {
         critical_threshold: f.opt(cx, "critical-threshold"),
         warning_alerter: f.value(cx, "warning-alerter").unwrap_or_default(),
         critical_alerter: f.value(cx, "critical-alerter").unwrap_or_default(),
-        send: f.value(cx, "send"),
-        read_timeout: f.opt(cx, "read-timeout"),
-        write_timeout: f.opt(cx, "write-timeout"),
-        read_size: f.value(cx, "read-size"),
-        url: f.value(cx, "url"),
-        method: f.value(cx, "method"),
-        ssl: f.value::<bool>(cx, "ssl").unwrap_or(false),
-        status_code: f.value(cx, "status-code"),
-        request_body: f.value(cx, "request-body"),
-        command: f.value(cx, "command"),
-        args: f.value(cx, "args").unwrap_or_default(),
-        return_code: f.value(cx, "return-code"),
-        dns_target: f.value(cx, "dns-target"),
-        dns_record_type: f.opt(cx, "dns-record-type"),
-        dns_max_time: f.opt(cx, "dns-max-time"),
-        dns_expected_count: f.value(cx, "dns-expected-count"),
+        tcp: if_any(TcpFields {
+            send: f.value(cx, "send"),
+            read_timeout: f.opt(cx, "read-timeout"),
+            write_timeout: f.opt(cx, "write-timeout"),
+            read_size: f.value(cx, "read-size"),
+        }),
+        http: if_any(HttpFields {
+            url: f.value(cx, "url"),
+            method: f.value(cx, "method"),
+            ssl: f.value::<bool>(cx, "ssl").unwrap_or(false),
+            status_code: f.value(cx, "status-code"),
+            request_body: f.value(cx, "request-body"),
+        }),
+        exec: if_any(ExecFields {
+            command: f.value(cx, "command"),
+            args: f.value(cx, "args").unwrap_or_default(),
+            return_code: f.value(cx, "return-code"),
+        }),
+        dns: if_any(DnsFields {
+            dns_target: f.value(cx, "dns-target"),
+            dns_record_type: f.opt(cx, "dns-record-type"),
+            dns_max_time: f.opt(cx, "dns-max-time"),
+            dns_expected_count: f.value(cx, "dns-expected-count"),
+        }),
         written: Arc::clone(written),
     };
     let kind = f.req::<Kind>(cx, "type")?.value;

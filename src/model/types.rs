@@ -356,11 +356,11 @@ impl FromNode for ConfString {
     }
 }
 
-/// A Go duration as 9volt parses it (`time.ParseDuration`), kept as written
-/// (it reaches etcd as the user wrote it) with its value in nanoseconds.
-#[derive(Clone, Debug, PartialEq)]
+/// A Go duration as 9volt parses it (`time.ParseDuration`), in nanoseconds.
+/// Its text reaches etcd as the user wrote it, from the written definition;
+/// 100,000 monitors do not hold a second copy of it.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GoDuration {
-    pub text: String,
     /// Go's `time.Duration` is an int64 of nanoseconds; `parse` refuses more.
     pub ns: i64,
 }
@@ -369,10 +369,7 @@ impl FromNode for GoDuration {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let s = node.as_str()?;
         match super::duration::parse(s) {
-            Ok(ns) => Some(GoDuration {
-                text: s.to_string(),
-                ns: ns as i64,
-            }),
+            Ok(ns) => Some(GoDuration { ns: ns as i64 }),
             Err(why) => {
                 let hint = if s.trim().chars().all(|c| c.is_ascii_digit()) && !s.trim().is_empty() {
                     format!(

@@ -280,15 +280,21 @@ impl Builder<'_> {
                 Some(Frame::Seq {
                     span,
                     anchor,
-                    items,
-                }) => self.finish(Node::new(span, Value::Seq(items)), anchor),
+                    mut items,
+                }) => {
+                    // Doubling leaves up to half a list unused; 100,000
+                    // definitions hold millions of these for the whole run.
+                    items.shrink_to_fit();
+                    self.finish(Node::new(span, Value::Seq(items)), anchor)
+                }
                 Some(Frame::Map {
                     span,
                     anchor,
                     entries,
                     ..
                 }) => {
-                    let entries = self.merge_keys(entries);
+                    let mut entries = self.merge_keys(entries);
+                    entries.shrink_to_fit();
                     self.finish(Node::new(span, Value::Map(entries)), anchor)
                 }
                 None => {}
