@@ -1,13 +1,178 @@
-//! etcd v3 through etcd-client: paginated listing and guarded transactions.
+//! etcd v3 over gRPC: paginated listing and guarded transactions.
+//!
+//! The few calls mon makes (Range, Txn, Status, Authenticate) go through
+//! tonic with their messages declared below with prost's derive, field
+//! numbers as in etcd's rpc.proto and kv.proto. A generated client would
+//! need protoc at build time; these messages need nothing but Rust.
 
-use etcd_client::{
-    Certificate, Compare, CompareOp, ConnectOptions, GetOptions, Identity, TlsOptions, Txn, TxnOp,
-};
+use tonic::codegen::http::uri::PathAndQuery;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 
 use super::{read_file, Applied, Entry, Error, Guard, Op, Options};
 
+/// etcd's messages, only the fields mon reads or writes; prost skips the
+/// others when decoding.
+mod pb {
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct KeyValue {
+        #[prost(bytes = "vec", tag = "1")]
+        pub key: Vec<u8>,
+        #[prost(int64, tag = "3")]
+        pub mod_revision: i64,
+        #[prost(bytes = "vec", tag = "5")]
+        pub value: Vec<u8>,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct RangeRequest {
+        #[prost(bytes = "vec", tag = "1")]
+        pub key: Vec<u8>,
+        #[prost(bytes = "vec", tag = "2")]
+        pub range_end: Vec<u8>,
+        #[prost(int64, tag = "3")]
+        pub limit: i64,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct RangeResponse {
+        #[prost(message, repeated, tag = "2")]
+        pub kvs: Vec<KeyValue>,
+        #[prost(bool, tag = "3")]
+        pub more: bool,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct PutRequest {
+        #[prost(bytes = "vec", tag = "1")]
+        pub key: Vec<u8>,
+        #[prost(bytes = "vec", tag = "2")]
+        pub value: Vec<u8>,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct DeleteRangeRequest {
+        #[prost(bytes = "vec", tag = "1")]
+        pub key: Vec<u8>,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct RequestOp {
+        #[prost(oneof = "Request", tags = "2, 3")]
+        pub request: Option<Request>,
+    }
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Request {
+        #[prost(message, tag = "2")]
+        Put(PutRequest),
+        #[prost(message, tag = "3")]
+        DeleteRange(DeleteRangeRequest),
+    }
+    /// `result` 0 is EQUAL; `target` 1 is CREATE, 2 is MOD.
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Compare {
+        #[prost(int32, tag = "1")]
+        pub result: i32,
+        #[prost(int32, tag = "2")]
+        pub target: i32,
+        #[prost(bytes = "vec", tag = "3")]
+        pub key: Vec<u8>,
+        #[prost(oneof = "TargetUnion", tags = "5, 6")]
+        pub target_union: Option<TargetUnion>,
+    }
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum TargetUnion {
+        #[prost(int64, tag = "5")]
+        CreateRevision(i64),
+        #[prost(int64, tag = "6")]
+        ModRevision(i64),
+    }
+    pub const EQUAL: i32 = 0;
+    pub const CREATE: i32 = 1;
+    pub const MOD: i32 = 2;
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct TxnRequest {
+        #[prost(message, repeated, tag = "1")]
+        pub compare: Vec<Compare>,
+        #[prost(message, repeated, tag = "2")]
+        pub success: Vec<RequestOp>,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct TxnResponse {
+        #[prost(bool, tag = "2")]
+        pub succeeded: bool,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct StatusRequest {}
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct StatusResponse {
+        #[prost(string, tag = "2")]
+        pub version: String,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct AuthenticateRequest {
+        #[prost(string, tag = "1")]
+        pub name: String,
+        #[prost(string, tag = "2")]
+        pub password: String,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct AuthenticateResponse {
+        #[prost(string, tag = "2")]
+        pub token: String,
+    }
+}
+
+const RANGE: &str = "/etcdserverpb.KV/Range";
+const TXN: &str = "/etcdserverpb.KV/Txn";
+const STATUS: &str = "/etcdserverpb.Maintenance/Status";
+const AUTHENTICATE: &str = "/etcdserverpb.Auth/Authenticate";
+
+/// How to reach an endpoint: TLS, timeouts, and who to authenticate as.
+#[derive(Clone)]
+struct ConnectOptions {
+    tls: Option<ClientTlsConfig>,
+    dial_timeout: std::time::Duration,
+    command_timeout: std::time::Duration,
+    user: Option<(String, String)>,
+}
+
+/// One connection to one endpoint, with the token etcd gave our user.
+struct Conn {
+    grpc: tonic::client::Grpc<Channel>,
+    token: Option<MetadataValue<Ascii>>,
+}
+
+/// Why a call failed: the connection, or etcd's answer.
+enum CallError {
+    Transport(String),
+    Status(tonic::Status),
+}
+
+impl Conn {
+    async fn call<Req, Resp>(&mut self, path: &'static str, msg: Req) -> Result<Resp, CallError>
+    where
+        Req: prost::Message + Send + Sync + 'static,
+        Resp: prost::Message + Default + Send + Sync + 'static,
+    {
+        let mut req = tonic::Request::new(msg);
+        if let Some(t) = &self.token {
+            req.metadata_mut().insert("token", t.clone());
+        }
+        self.grpc
+            .ready()
+            .await
+            .map_err(|e| CallError::Transport(e.to_string()))?;
+        let codec = tonic_prost::ProstCodec::<Req, Resp>::default();
+        self.grpc
+            .unary(req, PathAndQuery::from_static(path), codec)
+            .await
+            .map(tonic::Response::into_inner)
+            .map_err(CallError::Status)
+    }
+
+    async fn range(&mut self, req: pb::RangeRequest) -> Result<pb::RangeResponse, CallError> {
+        self.call(RANGE, req).await
+    }
+}
+
 pub struct Client {
-    inner: etcd_client::Client,
+    inner: Conn,
     /// The endpoint in use, for messages.
     endpoints: String,
     /// Every endpoint, the index of the one in use, and how to connect again.
@@ -20,35 +185,35 @@ pub struct Client {
 
 const PAGE: i64 = 5_000;
 
-fn classify(e: etcd_client::Error, endpoints: &str) -> Error {
-    use etcd_client::Error as E;
-    match e {
-        E::TransportError(t) => Error::Connect(format!("cannot reach etcd at {endpoints}: {t}")),
+fn classify(e: CallError, endpoints: &str) -> Error {
+    let s = match e {
+        CallError::Transport(t) => {
+            return Error::Connect(format!("cannot reach etcd at {endpoints}: {t}"))
+        }
+        CallError::Status(s) => s,
+    };
+    match s.code() {
         // A connection that breaks under a request comes back as Unknown
         // "transport error", not as Unavailable.
-        E::GRpcStatus(s)
-            if matches!(
-                s.code(),
-                tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
-            ) || (s.code() == tonic::Code::Unknown
-                && s.message().contains("transport error")) =>
-        {
+        tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled => {
             Error::Connect(format!(
                 "etcd at {endpoints} is unavailable: {}",
                 s.message()
             ))
         }
-        E::GRpcStatus(s)
-            if matches!(
-                s.code(),
-                tonic::Code::Unauthenticated | tonic::Code::PermissionDenied
-            ) || s.message().contains("authentication failed")
-                || s.message().contains("user name is empty") =>
+        tonic::Code::Unknown if s.message().contains("transport error") => Error::Connect(format!(
+            "etcd at {endpoints} is unavailable: {}",
+            s.message()
+        )),
+        tonic::Code::Unauthenticated | tonic::Code::PermissionDenied => {
+            Error::Auth(format!("etcd refused the request: {}", s.message()))
+        }
+        _ if s.message().contains("authentication failed")
+            || s.message().contains("user name is empty") =>
         {
             Error::Auth(format!("etcd refused the request: {}", s.message()))
         }
-        E::GRpcStatus(s) => Error::Request(format!("etcd refused the request: {}", s.message())),
-        other => Error::Request(other.to_string()),
+        _ => Error::Request(format!("etcd refused the request: {}", s.message())),
     }
 }
 
@@ -63,31 +228,30 @@ fn prefix_end(prefix: &str) -> Vec<u8> {
 
 impl Client {
     pub async fn connect(opts: &Options) -> Result<Client, Error> {
-        let mut co = ConnectOptions::new()
-            .with_connect_timeout(opts.dial_timeout)
-            .with_timeout(opts.command_timeout);
-        if let Some(user) = &opts.user {
-            co = co.with_user(
-                user.clone(),
-                opts.password
-                    .as_ref()
-                    .map_or("", |p| p.expose())
-                    .to_string(),
-            );
-        }
+        let user = opts.user.as_ref().map(|u| {
+            let password = opts.password.as_ref().map_or("", |p| p.expose());
+            (u.clone(), password.to_string())
+        });
+        let mut tls = None;
         if opts.cacert.is_some() || opts.cert.is_some() {
-            let mut tls = TlsOptions::new();
+            let mut t = ClientTlsConfig::new();
             if let Some(ca) = &opts.cacert {
-                tls = tls.ca_certificate(Certificate::from_pem(read_file(ca, "CA certificate")?));
+                t = t.ca_certificate(Certificate::from_pem(read_file(ca, "CA certificate")?));
             }
             if let (Some(cert), Some(key)) = (&opts.cert, &opts.key) {
-                tls = tls.identity(Identity::from_pem(
+                t = t.identity(Identity::from_pem(
                     read_file(cert, "client certificate")?,
                     read_file(key, "client key")?,
                 ));
             }
-            co = co.with_tls(tls);
+            tls = Some(t);
         }
+        let co = ConnectOptions {
+            tls,
+            dial_timeout: opts.dial_timeout,
+            command_timeout: opts.command_timeout,
+            user,
+        };
         // The first endpoint, in order, that answers. A balanced connection
         // over all of them would keep sending some requests to a dead one.
         let timeout = opts.dial_timeout + opts.command_timeout;
@@ -123,16 +287,68 @@ impl Client {
         Err(last)
     }
 
+    /// An endpoint as etcdctl takes it: a URL, or host:port (https when
+    /// TLS is configured).
+    fn endpoint(url: &str, co: &ConnectOptions) -> Result<Endpoint, String> {
+        let url = match (url.split_once("://"), &co.tls) {
+            (Some(("http", _)), Some(_)) => {
+                return Err("TLS options (--cacert, --cert) need an https:// endpoint".into())
+            }
+            (Some(_), _) => url.to_string(),
+            (None, Some(_)) => format!("https://{url}"),
+            (None, None) => format!("http://{url}"),
+        };
+        let mut e = Endpoint::from_shared(url)
+            .map_err(|e| format!("not an endpoint URL: {e}"))?
+            .connect_timeout(co.dial_timeout)
+            .timeout(co.command_timeout);
+        if let Some(tls) = &co.tls {
+            e = e.tls_config(tls.clone()).map_err(|e| e.to_string())?;
+        }
+        Ok(e)
+    }
+
     async fn try_connect(
         endpoint: &str,
         co: &ConnectOptions,
         timeout: std::time::Duration,
-    ) -> Result<etcd_client::Client, Error> {
+    ) -> Result<Conn, Error> {
         let attempt = async {
-            let mut inner = etcd_client::Client::connect([endpoint], Some(co.clone())).await?;
+            let e = Self::endpoint(endpoint, co).map_err(CallError::Transport)?;
+            let channel = e.connect().await.map_err(|e| {
+                // tonic says only "transport error"; the cause is below it.
+                let mut why = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    why = format!("{why}: {s}");
+                    source = s.source();
+                }
+                CallError::Transport(why)
+            })?;
+            let mut conn = Conn {
+                grpc: tonic::client::Grpc::new(channel),
+                token: None,
+            };
+            if let Some((name, password)) = &co.user {
+                let resp: pb::AuthenticateResponse = conn
+                    .call(
+                        AUTHENTICATE,
+                        pb::AuthenticateRequest {
+                            name: name.clone(),
+                            password: password.clone(),
+                        },
+                    )
+                    .await?;
+                let token = MetadataValue::try_from(resp.token.as_str()).map_err(|_| {
+                    CallError::Status(tonic::Status::unknown(
+                        "etcd gave a token that is not ASCII",
+                    ))
+                })?;
+                conn.token = Some(token);
+            }
             // Status needs no key permissions and proves the endpoint serves requests.
-            inner.status().await?;
-            Ok::<_, etcd_client::Error>(inner)
+            let _: pb::StatusResponse = conn.call(STATUS, pb::StatusRequest {}).await?;
+            Ok::<_, CallError>(conn)
         };
         tokio::time::timeout(timeout, attempt)
             .await
@@ -166,23 +382,29 @@ impl Client {
         let mut start = dir.as_bytes().to_vec();
         let mut out = Vec::new();
         loop {
-            let opts = GetOptions::new().with_range(end.clone()).with_limit(PAGE);
+            let req = pb::RangeRequest {
+                key: start.clone(),
+                range_end: end.clone(),
+                limit: PAGE,
+            };
             let resp = self
                 .inner
-                .get(start.clone(), Some(opts))
+                .range(req)
                 .await
                 .map_err(|e| classify(e, &self.endpoints))?;
-            for kv in resp.kvs() {
+            let more = resp.more;
+            let last = resp.kvs.last().map(|kv| kv.key.clone());
+            for kv in resp.kvs {
                 out.push(Entry {
-                    exact: std::str::from_utf8(kv.key()).is_ok(),
-                    key: String::from_utf8_lossy(kv.key()).into_owned(),
-                    value: String::from_utf8_lossy(kv.value()).into_owned(),
-                    version: kv.mod_revision(),
+                    exact: std::str::from_utf8(&kv.key).is_ok(),
+                    key: String::from_utf8_lossy(&kv.key).into_owned(),
+                    value: String::from_utf8_lossy(&kv.value).into_owned(),
+                    version: kv.mod_revision,
                 });
             }
-            match (resp.more(), resp.kvs().last()) {
+            match (more, last) {
                 (true, Some(last)) => {
-                    start = last.key().to_vec();
+                    start = last;
                     start.push(0);
                 }
                 _ => break,
@@ -191,26 +413,42 @@ impl Client {
         Ok(out)
     }
 
-    fn txn(ops: &[Op]) -> Txn {
-        let mut compares = Vec::with_capacity(ops.len());
-        let mut actions = Vec::with_capacity(ops.len());
+    fn txn(ops: &[Op]) -> pb::TxnRequest {
+        let mut compare = Vec::with_capacity(ops.len());
+        let mut success = Vec::with_capacity(ops.len());
         for op in ops {
-            let (key, guard) = match op {
-                Op::Put { key, value, guard } => {
-                    actions.push(TxnOp::put(key.as_str(), value.as_str(), None));
-                    (key, guard)
-                }
-                Op::Delete { key, guard } => {
-                    actions.push(TxnOp::delete(key.as_str(), None));
-                    (key, guard)
-                }
+            let (key, guard, request) = match op {
+                Op::Put { key, value, guard } => (
+                    key,
+                    guard,
+                    pb::Request::Put(pb::PutRequest {
+                        key: key.as_bytes().to_vec(),
+                        value: value.as_bytes().to_vec(),
+                    }),
+                ),
+                Op::Delete { key, guard } => (
+                    key,
+                    guard,
+                    pb::Request::DeleteRange(pb::DeleteRangeRequest {
+                        key: key.as_bytes().to_vec(),
+                    }),
+                ),
             };
-            compares.push(match guard {
-                Guard::Absent => Compare::create_revision(key.as_str(), CompareOp::Equal, 0),
-                Guard::Version(v) => Compare::mod_revision(key.as_str(), CompareOp::Equal, *v),
+            success.push(pb::RequestOp {
+                request: Some(request),
+            });
+            let (target, union) = match guard {
+                Guard::Absent => (pb::CREATE, pb::TargetUnion::CreateRevision(0)),
+                Guard::Version(v) => (pb::MOD, pb::TargetUnion::ModRevision(*v)),
+            };
+            compare.push(pb::Compare {
+                result: pb::EQUAL,
+                target,
+                key: key.as_bytes().to_vec(),
+                target_union: Some(union),
             });
         }
-        Txn::new().when(compares).and_then(actions)
+        pb::TxnRequest { compare, success }
     }
 
     /// Reads back ops whose transaction failed its compare, or whose answer
@@ -220,14 +458,18 @@ impl Client {
     async fn settle(&mut self, ops: Vec<Op>) -> Result<Settled, Error> {
         let mut settled = Settled::default();
         for op in ops {
+            let req = pb::RangeRequest {
+                key: op.key().as_bytes().to_vec(),
+                ..Default::default()
+            };
             let resp = self
                 .inner
-                .get(op.key(), None)
+                .range(req)
                 .await
                 .map_err(|e| classify(e, &self.endpoints))?;
-            let now = resp.kvs().first();
+            let now = resp.kvs.first();
             let done = match &op {
-                Op::Put { value, .. } => now.is_some_and(|kv| kv.value() == value.as_bytes()),
+                Op::Put { value, .. } => now.is_some_and(|kv| kv.value == value.as_bytes()),
                 Op::Delete { .. } => now.is_none(),
             };
             let guard = match op {
@@ -235,7 +477,7 @@ impl Client {
             };
             let holds = match guard {
                 Guard::Absent => now.is_none(),
-                Guard::Version(v) => now.map(|kv| kv.mod_revision()) == Some(v),
+                Guard::Version(v) => now.map(|kv| kv.mod_revision) == Some(v),
             };
             if done {
                 settled.done.push(op.key().to_string());
@@ -258,8 +500,12 @@ impl Client {
         // leaves it unknown: either way read the keys back, keep what is
         // done or conflicting, and try the rest again.
         while !ops.is_empty() {
-            let sent = match self.inner.txn(Self::txn(&ops)).await {
-                Ok(resp) if resp.succeeded() => {
+            let sent = match self
+                .inner
+                .call::<_, pb::TxnResponse>(TXN, Self::txn(&ops))
+                .await
+            {
+                Ok(resp) if resp.succeeded => {
                     result
                         .applied
                         .extend(ops.iter().map(|o| o.key().to_string()));
