@@ -88,10 +88,20 @@ macro_rules! model {
                 }
             }
 
-            fn insert(&mut self, name: String, b: Built) {
-                match b {
-                    $(Built::$variant(x) => drop(self.$map.insert(name, x)),)*
+            /// The maps from what built, in catalog order (by name within a
+            /// section): collected from sorted lists, each map is built in
+            /// one pass instead of 100,000 inserts.
+            fn from_built(items: impl Iterator<Item = (String, Built)>) -> Model {
+                struct Lists {
+                    $($map: Vec<(String, Box<$m::$ty>)>,)*
                 }
+                let mut l = Lists { $($map: Vec::new(),)* };
+                for (name, b) in items {
+                    match b {
+                        $(Built::$variant(x) => l.$map.push((name, x)),)*
+                    }
+                }
+                Model { $($map: l.$map.into_iter().collect(),)* }
             }
         }
     };
@@ -111,14 +121,14 @@ pub fn build(catalog: &Catalog, sources: &SourceMap, out: &mut Vec<Diagnostic>) 
         let b = build_one(def, &mut cx, &place);
         (b, cx.out)
     });
-    let mut model = Model::default();
+    let mut built_ones = Vec::with_capacity(built.len());
     for ((b, mut found), def) in built.into_iter().zip(&defs) {
         out.append(&mut found);
         if let Some(b) = b {
-            model.insert(def.name.clone(), b);
+            built_ones.push((def.name.clone(), b));
         }
     }
-    model
+    Model::from_built(built_ones.into_iter())
 }
 
 /// Builds with a recording context: every field path read, for the test
