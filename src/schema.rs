@@ -77,62 +77,27 @@ fn whole_file() -> &'static str {
 /// A new section's schema needs a struct here; `errors` will not compile
 /// without it.
 mod generated {
-    #[jsonschema::validator(
-        path = "schemas/monitor.schema.json",
-        base_uri = "json-schema:///monitor.schema.json",
-        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-        pattern_options = { engine = regex },
-        methods = { is_valid = true, iter_errors = true }
-    )]
-    pub struct Monitor;
-    #[jsonschema::validator(
-        path = "schemas/alerter.schema.json",
-        base_uri = "json-schema:///alerter.schema.json",
-        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-        pattern_options = { engine = regex },
-        methods = { is_valid = true, iter_errors = true }
-    )]
-    pub struct Alerter;
-    #[jsonschema::validator(
-        path = "schemas/cluster.schema.json",
-        base_uri = "json-schema:///cluster.schema.json",
-        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-        pattern_options = { engine = regex },
-        methods = { is_valid = true, iter_errors = true }
-    )]
-    pub struct Cluster;
-    #[jsonschema::validator(
-        path = "schemas/mqtt.schema.json",
-        base_uri = "json-schema:///mqtt.schema.json",
-        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-        pattern_options = { engine = regex },
-        methods = { is_valid = true, iter_errors = true }
-    )]
-    pub struct Mqtt;
-    #[jsonschema::validator(
-        path = "schemas/collectd.schema.json",
-        base_uri = "json-schema:///collectd.schema.json",
-        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-        pattern_options = { engine = regex },
-        methods = { is_valid = true, iter_errors = true }
-    )]
-    pub struct Collectd;
-    #[jsonschema::validator(
-        path = "schemas/conveyer.schema.json",
-        base_uri = "json-schema:///conveyer.schema.json",
-        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-        pattern_options = { engine = regex },
-        methods = { is_valid = true, iter_errors = true }
-    )]
-    pub struct Conveyer;
-    #[jsonschema::validator(
-        path = "schemas/dozor.schema.json",
-        base_uri = "json-schema:///dozor.schema.json",
-        resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-        pattern_options = { engine = regex },
-        methods = { is_valid = true, iter_errors = true }
-    )]
-    pub struct Dozor;
+    macro_rules! validators {
+        ($($name:ident $path:literal $uri:literal;)*) => {$(
+            #[jsonschema::validator(
+                path = $path,
+                base_uri = $uri,
+                resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
+                pattern_options = { engine = regex },
+                methods = { is_valid = true, iter_errors = true }
+            )]
+            pub struct $name;
+        )*};
+    }
+    validators! {
+        Monitor "schemas/monitor.schema.json" "json-schema:///monitor.schema.json";
+        Alerter "schemas/alerter.schema.json" "json-schema:///alerter.schema.json";
+        Cluster "schemas/cluster.schema.json" "json-schema:///cluster.schema.json";
+        Mqtt "schemas/mqtt.schema.json" "json-schema:///mqtt.schema.json";
+        Collectd "schemas/collectd.schema.json" "json-schema:///collectd.schema.json";
+        Conveyer "schemas/conveyer.schema.json" "json-schema:///conveyer.schema.json";
+        Dozor "schemas/dozor.schema.json" "json-schema:///dozor.schema.json";
+    }
 }
 
 /// Every schema error of `json` against its section's schema; empty when valid.
