@@ -87,21 +87,24 @@ macro_rules! model {
                     $(Section::$variant => self.$map.contains_key(name),)*
                 }
             }
+        }
 
-            /// The maps from what built, in catalog order (by name within a
-            /// section): collected from sorted lists, each map is built in
-            /// one pass instead of 100,000 inserts.
-            fn from_built(items: impl Iterator<Item = (String, Built)>) -> Model {
-                struct Lists {
-                    $($map: Vec<(String, Box<$m::$ty>)>,)*
+        /// What built, in catalog order (by name within a section): each
+        /// map is then collected from a sorted list in one pass instead of
+        /// 100,000 inserts.
+        #[derive(Default)]
+        struct Lists {
+            $($map: Vec<(String, Box<$m::$ty>)>,)*
+        }
+
+        impl Lists {
+            fn push(&mut self, name: String, b: Built) {
+                match b {
+                    $(Built::$variant(x) => self.$map.push((name, x)),)*
                 }
-                let mut l = Lists { $($map: Vec::new(),)* };
-                for (name, b) in items {
-                    match b {
-                        $(Built::$variant(x) => l.$map.push((name, x)),)*
-                    }
-                }
-                Model { $($map: l.$map.into_iter().collect(),)* }
+            }
+            fn into_model(self) -> Model {
+                Model { $($map: self.$map.into_iter().collect(),)* }
             }
         }
     };
@@ -121,14 +124,14 @@ pub fn build(catalog: &Catalog, sources: &SourceMap, out: &mut Vec<Diagnostic>) 
         let b = build_one(def, &mut cx, &place);
         (b, cx.out)
     });
-    let mut built_ones = Vec::with_capacity(built.len());
+    let mut lists = Lists::default();
     for ((b, mut found), def) in built.into_iter().zip(&defs) {
         out.append(&mut found);
         if let Some(b) = b {
-            built_ones.push((def.name.clone(), b));
+            lists.push(def.name.clone(), b);
         }
     }
-    Model::from_built(built_ones.into_iter())
+    lists.into_model()
 }
 
 /// Builds with a recording context: every field path read, for the test
