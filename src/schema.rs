@@ -133,39 +133,34 @@ fn parsed_schemas() -> &'static (HashMap<Section, Json>, Json) {
     })
 }
 
-/// Validation of definitions against their section's schema.
-pub struct Schemas;
-
-impl Schemas {
-    /// Validates one definition against its section's schema.
-    pub fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
-        let json = def.node.to_json();
-        let errors = errors(def.section, &json);
-        if !errors.is_empty() {
-            let (schemas, common) = parsed_schemas();
-            let ctx = Ctx {
-                def,
-                schema: &schemas[&def.section],
-                common,
-            };
-            let before = out.len();
-            for e in &errors {
-                ctx.map(e, out);
-            }
-            dedup_from(out, before);
+/// Validates one definition against its section's schema.
+pub fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
+    let json = def.node.to_json();
+    let errors = errors(def.section, &json);
+    if !errors.is_empty() {
+        let (schemas, common) = parsed_schemas();
+        let ctx = Ctx {
+            def,
+            schema: &schemas[&def.section],
+            common,
+        };
+        let before = out.len();
+        for e in &errors {
+            ctx.map(e, out);
         }
-        // JSON has no NaN or infinity: the schema sees them as strings, which
-        // pass a string field. No reader of any output takes them, so they
-        // are refused wherever they are, once.
-        let mut bad = Vec::new();
-        non_finite(&def.node, &mut bad);
-        for n in bad {
-            if !out.iter().any(|d| d.span == n.span) {
-                out.push(
-                    Diagnostic::error(Code::NotFinite, n.span, format!("`{}` is not a finite number", show(n)))
-                        .with_hint("write a plain number or a quoted string: NaN and infinities cannot be written into any file mon renders or etcd"),
-                );
-            }
+        dedup_from(out, before);
+    }
+    // JSON has no NaN or infinity: the schema sees them as strings, which
+    // pass a string field. No reader of any output takes them, so they
+    // are refused wherever they are, once.
+    let mut bad = Vec::new();
+    non_finite(&def.node, &mut bad);
+    for n in bad {
+        if !out.iter().any(|d| d.span == n.span) {
+            out.push(
+                Diagnostic::error(Code::NotFinite, n.span, format!("`{}` is not a finite number", show(n)))
+                    .with_hint("write a plain number or a quoted string: NaN and infinities cannot be written into any file mon renders or etcd"),
+            );
         }
     }
 }
@@ -378,8 +373,6 @@ impl Ctx<'_> {
                 );
                 d.with_hint(pattern_hint(pattern))
             }
-            // The runtime validator wraps the key's error in PropertyNames.
-            ValidationErrorKind::PropertyNames { error } => self.bad_key(ptr, node, error),
             ValidationErrorKind::AnyOf { context }
             | ValidationErrorKind::OneOfNotValid { context } => {
                 return self.best_branch(ptr, node, context, out);

@@ -169,6 +169,10 @@ impl Conn {
     async fn range(&mut self, req: pb::RangeRequest) -> Result<pb::RangeResponse, CallError> {
         self.call(RANGE, req).await
     }
+
+    async fn txn(&mut self, req: pb::TxnRequest) -> Result<pb::TxnResponse, CallError> {
+        self.call(TXN, req).await
+    }
 }
 
 pub struct Client {
@@ -500,11 +504,7 @@ impl Client {
         // leaves it unknown: either way read the keys back, keep what is
         // done or conflicting, and try the rest again.
         while !ops.is_empty() {
-            let sent = match self
-                .inner
-                .call::<_, pb::TxnResponse>(TXN, Self::txn(&ops))
-                .await
-            {
+            let sent = match self.inner.txn(Self::txn(&ops)).await {
                 Ok(resp) if resp.succeeded => {
                     result
                         .applied

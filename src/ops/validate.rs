@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::model::{self, Model};
-use crate::schema::Schemas;
+use crate::schema;
 use crate::source::{self, PathError, ReadFailure, SourceFile, SourceMap};
 use crate::syntax;
 
@@ -144,7 +144,7 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     let defs: Vec<_> = catalog.all().collect();
     let schema_findings: Vec<Vec<Diagnostic>> = crate::par::map(&defs, |def| {
         let mut out = Vec::new();
-        Schemas::check(def, &mut out);
+        schema::check(def, &mut out);
         out
     });
     let mut schema_errors = std::collections::HashSet::new();
