@@ -26,6 +26,11 @@ pub enum Exit {
     NoCode = 9,
     /// send-command/send-config: no result arrived before --timeout.
     Timeout = 10,
+    /// sync (paced, or with --wait) and status: 9volt did not take up the
+    /// change: a written check with no reference on a living member, a
+    /// deleted one still referenced, a check on two members, or a restart
+    /// of 9volt during the sync.
+    NotTakenUp = 11,
 }
 
 impl Exit {

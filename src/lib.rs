@@ -16,6 +16,7 @@ pub mod exit;
 pub mod model;
 #[cfg(feature = "net")]
 pub mod mqtt;
+pub mod ninevolt;
 pub mod ops;
 pub mod par;
 pub mod render;

@@ -47,6 +47,7 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         keep_remote_only: args.nosync,
         replace: None,
         saved: None,
+        pace: mon::ninevolt::pace::Mode::Auto,
     };
     let planned = match plan::build(&rt, req, color, "compare") {
         Ok(p) => p,

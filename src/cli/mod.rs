@@ -20,6 +20,8 @@ pub mod send_command;
 #[cfg(feature = "net")]
 pub mod send_config;
 #[cfg(feature = "net")]
+pub mod status;
+#[cfg(feature = "net")]
 pub mod sync;
 pub mod validate;
 
@@ -33,7 +35,7 @@ use mon::exit::Exit;
     version,
     about = "One directory of YAML/TOML definitions as the source of truth for a 9volt, hastmon, collectd, Conveyer and Dozor estate",
     long_about = None,
-    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error, 4 changes pending,\n5 server unreachable or refused the credentials, 6 conflict, 7 refused by a safety guard,\n8 host reported a failure, 9 result without a code, 10 timeout.\nDocs: the README, and `mon schema` for the definition format."
+    after_help = "Exit codes: 0 ok, 1 invalid definitions, 2 usage error, 3 I/O error, 4 changes pending,\n5 server unreachable or refused the credentials, 6 conflict, 7 refused by a safety guard,\n8 host reported a failure, 9 result without a code, 10 timeout, 11 9volt did not take up the change.\nDocs: the README, and `mon schema` for the definition format."
 )]
 pub struct Cli {
     /// When to color output
@@ -120,6 +122,8 @@ pub enum Cmd {
     #[cfg(feature = "net")]
     Sync(sync::Args),
     #[cfg(feature = "net")]
+    Status(status::Args),
+    #[cfg(feature = "net")]
     SendCommand(send_command::Args),
     #[cfg(feature = "net")]
     SendConfig(send_config::Args),
@@ -205,6 +209,8 @@ pub fn run(cli: Cli) -> Exit {
         Cmd::Diff(args) => diff::run(args, color),
         #[cfg(feature = "net")]
         Cmd::Sync(args) => sync::run(args, color),
+        #[cfg(feature = "net")]
+        Cmd::Status(args) => status::run(args, color),
         #[cfg(feature = "net")]
         Cmd::SendCommand(args) => send_command::run(args, color),
         #[cfg(feature = "net")]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use mon::exit::Exit;
+use mon::ninevolt::pace::Mode;
 use mon::ops::plan::{PlanOptions, Prepared};
 use mon::select::Selection;
 
@@ -49,6 +50,8 @@ pub struct Request<'a> {
     pub replace: Option<Vec<String>>,
     /// Settings from a saved plan, which win over the flags.
     pub saved: Option<&'a mon::ops::plan::Saved>,
+    /// How a sync would follow a running 9volt.
+    pub pace: Mode,
 }
 
 pub struct Planned {
@@ -57,6 +60,7 @@ pub struct Planned {
     pub api: &'static str,
     pub format: PlanFormat,
     pub context: Option<usize>,
+    pub pace: Mode,
 }
 
 fn usage(e: String) -> Exit {
@@ -136,6 +140,7 @@ pub fn build(
         api: options.api.as_str(),
         format,
         context: req.plan.context,
+        pace: req.pace,
     })
 }
 
@@ -146,11 +151,51 @@ pub fn print(
     outcome: Option<&serde_json::Value>,
 ) -> Result<(), Exit> {
     let plan = &p.prepared.plan;
+    let pace = pacing(p);
     super::emit(|out| match p.format {
         PlanFormat::Text => mon::report::plan_text::write(plan, out, color.stdout, p.context),
         PlanFormat::Short => mon::report::plan_short::write(plan, out),
-        PlanFormat::Json => mon::report::plan_json::write(plan, p.api, outcome, out),
-    })
+        PlanFormat::Json => {
+            let pace = pace.as_ref().map(|(v, _)| v);
+            mon::report::plan_json::write(plan, p.api, pace, outcome, out)
+        }
+    })?;
+    if let (Some((_, line)), false) = (pace, p.format == PlanFormat::Json) {
+        eprintln!("{line}");
+    }
+    Ok(())
+}
+
+/// How a sync would write the plan's changes to a running 9volt, and
+/// roughly how long that takes: for the JSON plan, and a line for people.
+fn pacing(p: &Planned) -> Option<(serde_json::Value, String)> {
+    use mon::ops::sync;
+    if p.prepared.plan.pending() == 0 {
+        return None;
+    }
+    let (way, paced, why) = match sync::way(&p.prepared, p.pace) {
+        Ok(w) => (
+            if w.paced() { "paced" } else { "burst" },
+            w.paced(),
+            w.why().to_string(),
+        ),
+        Err(e) => ("refused", false, e),
+    };
+    let estimate = sync::estimate(&p.prepared).filter(|_| paced);
+    let json = serde_json::json!({
+        "way": way,
+        "why": why,
+        "estimate_seconds": estimate.map(|d| d.as_secs()),
+    });
+    let line = match (way, estimate) {
+        ("paced", Some(d)) => format!(
+            "9volt: a sync writes in batches, each after 9volt's director took up the last, in about {} ({why})",
+            mon::model::duration::show(d.as_nanos() as i128 / 1_000_000_000 * 1_000_000_000)
+        ),
+        ("burst", _) => format!("9volt: a sync writes at once ({why})"),
+        _ => format!("9volt: a sync would refuse: {why}"),
+    };
+    Some((json, line))
 }
 
 /// Writes the plan for review, without secrets (`mon diff --out`).

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use mon::exit::Exit;
+use mon::ninevolt::pace::{self, Progress, Redistribution};
 use mon::ops::plan::Action;
 use mon::ops::sync::{self, Limits, Outcome, Refusal};
 
@@ -27,10 +28,17 @@ ever deleted, so monitors made through 9volt's API, by 9volt cfg or by another d
 alone. On a terminal a plan that deletes asks first. Nothing is written when any definition is
 invalid or the paths hold none. A key someone else changed since the plan read it is reported and
 left alone (exit 6); a rerun converges.
+A running 9volt follows each write through a watch that etcd's v2 API keeps only 1,000 events
+deep; a change that moves past its director makes every 9volt member restart all checks. So where
+9volt runs (live members under <prefix>/cluster/members) and the change is larger than half that
+window, mon first watches 9volt's own traffic (--probe), then writes in batches, each only after the
+director has taken up the last (--pace), and checks at the end that every written check is on a
+living member and every deleted one is gone. --wait makes that check after any sync.
 Exit codes: 0 applied (or nothing to do), 1 invalid definitions, 2 bad flag, settings or plan file,
 3 unreadable path or secret, 5 etcd unreachable, refused the credentials, serves no v2 API or failed
 part way, 6 conflicts, 7 refused by a guard (deletions, another owner's keys, no definitions, the
-question answered no, or a saved plan that no longer holds).")]
+question answered no, a saved plan that no longer holds, or a 9volt too busy to follow),
+11 9volt did not take up the change (see `mon status`).")]
 pub struct Args {
     /// Definition files or directories [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,
@@ -57,11 +65,51 @@ pub struct Args {
     #[arg(long, short = 'y')]
     pub yes: bool,
     #[command(flatten)]
+    pub pace: PaceArgs,
+    #[command(flatten)]
     pub select: PlanArgs,
     #[command(flatten)]
     pub owner: OwnerArgs,
     #[command(flatten)]
     pub etcd: EtcdArgs,
+}
+
+/// How to follow a running 9volt.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Following 9volt")]
+pub struct PaceArgs {
+    /// Write in batches that 9volt's director takes up one by one: auto where 9volt runs and the
+    /// change would outrun it, always, or never (one burst; a running 9volt restarts every check)
+    #[arg(long, value_enum, default_value_t = PaceArg::Auto)]
+    pub pace: PaceArg,
+    /// After writing, wait until 9volt runs every written check on a living member and no
+    /// deleted one (a paced sync always does); exit 11 if it does not within --wait-timeout
+    #[arg(long)]
+    pub wait: bool,
+    /// How long 9volt may take to take up one batch, and the whole change for the final check
+    #[arg(long, default_value = "60s", value_parser = super::send::go_duration, value_name = "DURATION")]
+    pub wait_timeout: std::time::Duration,
+    /// How long to watch 9volt's own etcd traffic before a paced sync (longer than its 10 s
+    /// state dump, so the dump's burst is seen)
+    #[arg(long, default_value = "11s", value_parser = super::send::go_duration, value_name = "DURATION")]
+    pub probe: std::time::Duration,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaceArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl PaceArg {
+    fn mode(self) -> pace::Mode {
+        match self {
+            PaceArg::Auto => pace::Mode::Auto,
+            PaceArg::Always => pace::Mode::Always,
+            PaceArg::Never => pace::Mode::Never,
+        }
+    }
 }
 
 pub fn run(args: Args, color: super::Colors) -> Exit {
@@ -86,6 +134,7 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         keep_remote_only: args.nosync,
         replace,
         saved: saved.as_ref(),
+        pace: args.pace.pace.mode(),
     };
     let mut planned = match plan::build(&rt, req, color, "sync") {
         Ok(p) => p,
@@ -102,6 +151,15 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
     let total = planned.prepared.plan.pending() as u64;
     let bar = std::cell::OnceCell::new();
     let inc = |n| bar.get_or_init(|| progress(total)).inc(n);
+    let settings = pace::Settings {
+        mode: args.pace.pace.mode(),
+        probe: args.pace.probe,
+        wait: args.pace.wait_timeout,
+        verify: args.pace.wait,
+        force: args.force,
+    };
+    let last_line = std::cell::Cell::new(std::time::Instant::now());
+    let pacing = |p: Progress| pacing(p, &bar, total, &last_line);
     let req = sync::Request {
         saved: saved.as_ref(),
         limits: Limits {
@@ -111,6 +169,8 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         dry_run: args.dry_run,
         confirm: (interactive && !args.yes).then_some(&confirm as &dyn Fn(usize) -> bool),
         progress: &inc,
+        pace: &settings,
+        pacing: &pacing,
     };
     let ran = rt.block_on(sync::run(&mut planned.prepared, req));
     if let Some(bar) = bar.get() {
@@ -147,7 +207,7 @@ fn report(ran: Outcome, owner: &str, plan_file: Option<&std::path::Path>) -> (Va
             )
         }
         Outcome::DryRun => {
-            eprintln!("dry run: nothing was written");
+            eprintln!("dry run: nothing was written, and 9volt was not watched");
             (json!({"status": "dry-run"}), Exit::Ok)
         }
         Outcome::NothingToDo => (json!({"status": "nothing to do"}), Exit::Ok),
@@ -170,6 +230,7 @@ fn applied(report: sync::Report) -> (Value, Exit) {
         count(Action::Change),
         count(Action::Delete)
     );
+    let (pace_json, taken_up) = followed(&report);
     let mut outcome = json!({
         "status": "applied",
         "applied": {"add": count(Action::Add), "change": count(Action::Change), "delete": count(Action::Delete)},
@@ -177,6 +238,7 @@ fn applied(report: sync::Report) -> (Value, Exit) {
         "not_applied": report.not_applied,
         "unknown": report.unknown,
         "error": report.error.as_ref().map(|e| e.to_string()),
+        "pace": pace_json,
     });
     if let Some(e) = &report.error {
         outcome["status"] = json!("failed");
@@ -205,7 +267,137 @@ fn applied(report: sync::Report) -> (Value, Exit) {
         );
         return (outcome, Exit::Conflict);
     }
+    if !taken_up {
+        outcome["status"] = json!("not taken up");
+        return (outcome, Exit::NotTakenUp);
+    }
     (outcome, Exit::Ok)
+}
+
+/// Says how the writes went to 9volt and what it made of them; returns
+/// that for JSON, and whether 9volt took up everything.
+fn followed(report: &sync::Report) -> (Value, bool) {
+    let Some(way) = &report.way else {
+        return (Value::Null, true);
+    };
+    let Some(p) = &report.pace else {
+        eprintln!("written at once: {}", way.why());
+        return (json!({"way": "burst", "why": way.why()}), true);
+    };
+    if way.paced() {
+        eprintln!(
+            "written in {} batches, each after 9volt's director took up the last (busiest background: {:.0} events/s)",
+            p.batches, p.rate
+        );
+    } else {
+        eprintln!("written at once: {}", way.why());
+    }
+    let mut restarts = 0;
+    for r in &p.redistributions {
+        match r {
+            Redistribution::Restart { after_written } => {
+                restarts += 1;
+                eprintln!("error: 9volt redistributed every check during the sync, with the same members (a restart: its director's watch fell out of etcd's window, or another member took over), after {after_written} keys were written; every running check was stopped and started again")
+            }
+            Redistribution::Members { left, joined } => eprintln!(
+                "warning: 9volt's members changed during the sync (left: {}; joined: {}); 9volt redistributes every check when that happens",
+                list(left),
+                list(joined)
+            ),
+        }
+    }
+    if let Some(key) = &p.stalled {
+        eprintln!("error: 9volt's director did not take up the batch ending in {key} within --wait-timeout; the rest was not written. Is 9volt running? `mon status` shows what it runs");
+    }
+    if let Some(e) = &p.error {
+        eprintln!("error: reading 9volt's state failed: {e}");
+    }
+    if let Some(v) = &p.verdict {
+        for (what, keys) in [
+            ("written but on no living member", &v.missing),
+            ("deleted but still on a member", &v.not_deleted),
+            (
+                "on more than one member (two directors at once)",
+                &v.duplicates,
+            ),
+        ] {
+            if !keys.is_empty() {
+                eprintln!(
+                    "error: {} checks {what}:\n  {}",
+                    keys.len(),
+                    keys.join("\n  ")
+                );
+            }
+        }
+        for (key, tag) in &v.unassignable {
+            eprintln!("warning: {key} has member-tag `{tag}`, which no living member has; 9volt leaves it unassigned");
+        }
+        if v.ok() {
+            eprintln!("9volt took up every change");
+        }
+    }
+    let json = json!({
+        "way": if way.paced() { "paced" } else { "burst" },
+        "why": way.why(),
+        "batches": p.batches,
+        "busiest_background_events_per_second": p.rate,
+        "restarts": restarts,
+        "stalled": p.stalled,
+        "error": p.error,
+        "verdict": p.verdict.as_ref().map(|v| json!({
+            "missing": v.missing,
+            "not_deleted": v.not_deleted,
+            "duplicates": v.duplicates,
+            "unassignable": v.unassignable.iter().map(|(k, t)| json!({"key": k, "member_tag": t})).collect::<Vec<_>>(),
+        })),
+    });
+    (json, p.taken_up())
+}
+
+fn list(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join(", ")
+    }
+}
+
+/// Shows how pacing goes: the bar's message on a terminal, a line every
+/// 15 s otherwise.
+fn pacing(
+    p: Progress,
+    bar: &std::cell::OnceCell<indicatif::ProgressBar>,
+    total: u64,
+    last: &std::cell::Cell<std::time::Instant>,
+) {
+    match p {
+        Progress::Probing(d) => eprintln!(
+            "9volt runs here: watching its own etcd traffic for {} before writing",
+            mon::model::duration::show(d.as_nanos() as i128)
+        ),
+        Progress::Probed { rate, batch } => eprintln!(
+            "9volt's own traffic: busiest {rate:.0} events/s; writing in batches from {batch} keys, each after 9volt's director took up the last"
+        ),
+        Progress::Batch {
+            taken_up,
+            total: of,
+            batch,
+            ..
+        } => {
+            let bar = bar.get_or_init(|| progress(total));
+            bar.set_message(format!("taken up by 9volt; next batch {batch}"));
+            if bar.is_hidden() && last.get().elapsed() >= std::time::Duration::from_secs(15) {
+                last.set(std::time::Instant::now());
+                eprintln!("paced: {taken_up} of {of} keys written and taken up by 9volt");
+            }
+        }
+        Progress::Verifying => {
+            if let Some(b) = bar.get() {
+                b.finish_and_clear();
+            }
+            eprintln!("checking that 9volt runs every written check and no deleted one");
+        }
+    }
 }
 
 /// Says why the guard refused, and what would change its mind.
@@ -227,6 +419,12 @@ fn explain(refusal: &Refusal, owner: &str) {
             keys.len(),
             keys.join("\n  ")
         ),
+        Refusal::Busy { rate, per_check } => eprintln!(
+            "error: refusing to sync: 9volt's own traffic reached {rate:.0} events/s, so etcd's v2 window of 1,000 events turns over in {:.1} s, while its director needs about {:.0} ms a check: even one check at a time could push its watch out of the window and restart every check.\nnothing was written; let 9volt write less (a longer StateDumpInterval in <prefix>/config, 10s by default; longer check intervals), sync at a quieter time, or rerun with --force to write one check at a time anyway",
+            1000.0 / rate.max(1.0),
+            per_check * 1000.0
+        ),
+        Refusal::Pace(e) => eprintln!("error: {e}\nnothing was written"),
         Refusal::Most { keys, owned } => eprintln!(
             "error: refusing to delete {} of the {owned} keys owned by `{owner}` (most of them):\n  {}\nnothing was written; check that the paths hold all the definitions (a single file or the wrong directory looks like this); if this is intended, rerun with --force",
             keys.len(),
@@ -257,7 +455,7 @@ fn progress(total: u64) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} keys {elapsed}")
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} keys {elapsed} {msg}")
             .expect("valid template"),
     );
     bar

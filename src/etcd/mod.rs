@@ -107,6 +107,20 @@ pub struct Applied {
     pub error: Option<Error>,
     pub unknown: Vec<String>,
     pub not_applied: Vec<String>,
+    /// v2: the index etcd gave each write that we made (not those found
+    /// already done), which 9volt's director must pass to have seen it.
+    pub indexes: Vec<(String, i64)>,
+}
+
+/// A key or directory of the v2 keyspace as read, with its subtree.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    pub key: String,
+    pub value: Option<String>,
+    pub dir: bool,
+    pub created: i64,
+    pub modified: i64,
+    pub nodes: Vec<Tree>,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +186,19 @@ impl Store {
         match self {
             Store::V2(c) => c.apply(ops).await,
             Store::V3(c) => c.apply(ops).await,
+        }
+    }
+
+    /// A key or directory of the v2 keyspace, and etcd's index at the read;
+    /// `None` over v3, where 9volt does not look.
+    pub async fn read_v2(
+        &self,
+        key: &str,
+        recursive: bool,
+    ) -> Option<Result<(Option<Tree>, i64), Error>> {
+        match self {
+            Store::V2(c) => Some(c.read(key, recursive).await),
+            Store::V3(_) => None,
         }
     }
 

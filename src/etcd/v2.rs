@@ -27,7 +27,7 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 
-use super::{read_file, Applied, Entry, Error, Guard, Op, Options};
+use super::{read_file, Applied, Entry, Error, Guard, Op, Options, Tree};
 
 const IN_FLIGHT: usize = 64;
 
@@ -57,8 +57,23 @@ struct Node {
     dir: bool,
     #[serde(rename = "modifiedIndex", default)]
     modified_index: i64,
+    #[serde(rename = "createdIndex", default)]
+    created_index: i64,
     #[serde(default)]
     nodes: Vec<Node>,
+}
+
+impl Node {
+    fn tree(self) -> Tree {
+        Tree {
+            key: self.key.unwrap_or_default(),
+            value: self.value,
+            dir: self.dir,
+            created: self.created_index,
+            modified: self.modified_index,
+            nodes: self.nodes.into_iter().map(Node::tree).collect(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -74,7 +89,9 @@ const KEY_NOT_FOUND: i64 = 100;
 const NODE_EXIST: i64 = 105;
 
 enum Outcome {
-    Done,
+    /// As wanted, with the index of our write when we made it (a pacer
+    /// waits for 9volt's director to pass that index).
+    Done(Option<i64>),
     Conflict,
 }
 
@@ -87,8 +104,9 @@ enum Attempt {
     NotStarted,
 }
 
-/// A write's answer: the node it replaced, or etcd's error code.
-type Written = Result<Option<Node>, i64>;
+/// A write's answer: the node it replaced and the index of the write, or
+/// etcd's error code.
+type Written = Result<(Option<Node>, i64), i64>;
 
 fn base_url(endpoint: &str) -> String {
     if endpoint.contains("://") {
@@ -237,12 +255,49 @@ impl Client {
             ("prevExist", if prev_exist { "true" } else { "false" }),
         ];
         let req = self.request(Method::PUT, key).form(&form);
-        Ok(self.send(req).await?.map(|r| r.prev_node))
+        Ok(self.send(req).await?.map(written))
     }
 
     async fn delete(&self, key: &str) -> Result<Written, Error> {
         let req = self.request(Method::DELETE, key);
-        Ok(self.send(req).await?.map(|r| r.prev_node))
+        Ok(self.send(req).await?.map(written))
+    }
+
+    /// A key or a whole directory (recursive) as etcd's quorum has it, with
+    /// etcd's index at that read (`X-Etcd-Index`): `None` when absent.
+    pub async fn read(&self, key: &str, recursive: bool) -> Result<(Option<Tree>, i64), Error> {
+        let mut query = vec![("quorum", "true")];
+        if recursive {
+            query.push(("recursive", "true"));
+        }
+        let req = self
+            .request(Method::GET, key.trim_end_matches('/'))
+            .query(&query);
+        let resp = req.send().await.map_err(|e| Error::Connect(describe(&e)))?;
+        let index = resp
+            .headers()
+            .get("x-etcd-index")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Error::Connect(describe(&e)))?;
+        if status.is_success() {
+            let r: Response = serde_json::from_slice(&body)
+                .map_err(|e| Error::Request(format!("unexpected answer from etcd: {e}")))?;
+            return Ok((r.node.map(Node::tree), index));
+        }
+        match serde_json::from_slice::<EtcdError>(&body) {
+            Ok(e) if e.code == KEY_NOT_FOUND => Ok((None, index)),
+            _ if status == StatusCode::NOT_FOUND => Err(Error::NoV2(format!(
+                "etcd at {} serves no v2 keys API (it answered {status} for /v2/keys)",
+                self.base()
+            ))),
+            _ => Err(refusal(status, &body)),
+        }
     }
 
     pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
@@ -289,7 +344,7 @@ impl Client {
             Op::Delete { .. } => now.is_none(),
         };
         Ok(if done {
-            Outcome::Done
+            Outcome::Done(None)
         } else {
             Outcome::Conflict
         })
@@ -302,7 +357,7 @@ impl Client {
         &self,
         key: &str,
         read: i64,
-        prev: Option<Node>,
+        (prev, index): (Option<Node>, i64),
     ) -> Result<Outcome, Error> {
         match prev {
             Some(p) if p.modified_index != read => {
@@ -312,7 +367,7 @@ impl Client {
                 self.put(key, &theirs, exists).await?.ok();
                 Ok(Outcome::Conflict)
             }
-            _ => Ok(Outcome::Done),
+            _ => Ok(Outcome::Done(Some(index))),
         }
     }
 
@@ -323,7 +378,7 @@ impl Client {
                 value,
                 guard: Guard::Absent,
             } => match self.put(key, value, false).await? {
-                Ok(_) => Ok(Outcome::Done),
+                Ok((_, index)) => Ok(Outcome::Done(Some(index))),
                 Err(_) => self.settle(op).await,
             },
             Op::Put {
@@ -342,19 +397,19 @@ impl Client {
             Op::Delete { key, guard } => {
                 let now = self.get(key).await?.map(|n| n.modified_index);
                 match (guard, now) {
-                    (_, None) => return Ok(Outcome::Done),
+                    (_, None) => return Ok(Outcome::Done(None)),
                     (Guard::Version(read), Some(now)) if now != *read => {
                         return Ok(Outcome::Conflict)
                     }
                     _ => {}
                 }
                 match self.delete(key).await? {
-                    Ok(prev) => match guard {
-                        Guard::Version(read) => self.check_replaced(key, *read, prev).await,
-                        Guard::Absent => Ok(Outcome::Done),
+                    Ok(written) => match guard {
+                        Guard::Version(read) => self.check_replaced(key, *read, written).await,
+                        Guard::Absent => Ok(Outcome::Done(Some(written.1))),
                     },
                     // Gone already: etcd is as wanted.
-                    Err(_) => Ok(Outcome::Done),
+                    Err(_) => Ok(Outcome::Done(None)),
                 }
             }
         }
@@ -406,7 +461,12 @@ impl Client {
             let before = pending.len();
             for (op, attempt) in self.round(std::mem::take(&mut pending)).await {
                 match attempt {
-                    Attempt::Finished(Outcome::Done) => result.applied.push(op.key().into()),
+                    Attempt::Finished(Outcome::Done(index)) => {
+                        if let Some(i) = index {
+                            result.indexes.push((op.key().into(), i));
+                        }
+                        result.applied.push(op.key().into())
+                    }
                     Attempt::Finished(Outcome::Conflict) => result.conflicts.push(op.key().into()),
                     Attempt::Failed(e) => {
                         error.get_or_insert(e);
@@ -438,6 +498,11 @@ impl Client {
         result.conflicts.sort();
         result
     }
+}
+
+fn written(r: Response) -> (Option<Node>, i64) {
+    let index = r.node.as_ref().map_or(0, |n| n.modified_index);
+    (r.prev_node, index)
 }
 
 fn describe(e: &reqwest::Error) -> String {

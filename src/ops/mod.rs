@@ -7,5 +7,7 @@ pub mod render;
 #[cfg(feature = "net")]
 pub mod send;
 #[cfg(feature = "net")]
+pub mod status;
+#[cfg(feature = "net")]
 pub mod sync;
 pub mod validate;

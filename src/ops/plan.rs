@@ -565,6 +565,10 @@ pub fn masked(v: &Value, secrets: &[String], other: Option<&Value>) -> Value {
 pub struct Prepared {
     pub store: crate::etcd::Store,
     pub plan: Plan,
+    /// 9volt's own state under the prefix (v2), for pacing: `None` over
+    /// v3, an error when it could not be read (a user without read access
+    /// to `cluster/`).
+    pub cluster: Option<Result<crate::ninevolt::Cluster, String>>,
 }
 
 pub enum PrepareError {
@@ -636,7 +640,14 @@ pub async fn prepare(
     if !too_large.is_empty() {
         return Err(PrepareError::TooLarge(too_large));
     }
-    Ok(Prepared { store, plan })
+    let cluster = crate::ninevolt::pace::cluster(&store, prefix)
+        .await
+        .map(|r| r.map_err(|e| e.to_string()));
+    Ok(Prepared {
+        store,
+        plan,
+        cluster,
+    })
 }
 
 /// A plan as `mon diff --out` saves it for review, and `mon sync --plan`

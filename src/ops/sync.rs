@@ -4,9 +4,10 @@
 //! them, deletions last. Reports exactly what was applied when something
 //! stops it part way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::etcd::{self, Guard, Op, Store};
+use crate::ninevolt::pace::{self, Item, Progress, Watcher, Way};
 use crate::ops::plan::{differences, Action, Change, Plan, Prepared, Saved};
 use crate::section::Section;
 
@@ -21,6 +22,12 @@ pub struct Report {
     /// Writes sent when etcd went away: none answered, and no endpoint was
     /// left to read them back, so each may or may not have been applied.
     pub unknown: Vec<String>,
+    /// Keys applied, with the index etcd gave our write (v2), if we made it.
+    pub written: BTreeMap<String, Option<i64>>,
+    /// How the writes went, and why.
+    pub way: Option<Way>,
+    /// What 9volt made of them, when it was watched.
+    pub pace: Option<pace::Report>,
 }
 
 /// What `run` may do with a prepared plan.
@@ -35,6 +42,10 @@ pub struct Request<'a> {
     pub confirm: Option<&'a dyn Fn(usize) -> bool>,
     /// Told how many keys each batch settled.
     pub progress: &'a dyn Fn(u64),
+    /// Whether and how to follow a running 9volt.
+    pub pace: &'a pace::Settings,
+    /// Told how pacing goes.
+    pub pacing: &'a dyn Fn(Progress),
 }
 
 /// How a sync ended.
@@ -70,13 +81,122 @@ pub async fn run(prepared: &mut Prepared, req: Request<'_>) -> Outcome {
     if plan.pending() == 0 {
         return Outcome::NothingToDo;
     }
+    let way = match way(prepared, req.pace.mode) {
+        Ok(w) => w,
+        Err(e) => return Outcome::Refused(Refusal::Pace(e)),
+    };
     let deletes = plan.count(Action::Delete);
     if let Some(confirm) = req.confirm {
         if deletes > 0 && !confirm(deletes) {
             return Outcome::NotConfirmed;
         }
     }
-    Outcome::Applied(apply(&mut prepared.store, &prepared.plan, req.progress).await)
+    let cluster = match &prepared.cluster {
+        Some(Ok(c)) => Some(c.clone()),
+        _ => None,
+    };
+    if req.pace.verify && cluster.is_none() {
+        return Outcome::Refused(Refusal::Pace(match &prepared.cluster {
+            Some(Err(e)) => format!("--wait: cannot read 9volt's state: {e}"),
+            _ => "--wait: 9volt reads only etcd's v2 keyspace, and this sync writes v3".into(),
+        }));
+    }
+    let items = items(&prepared.plan);
+    let written: BTreeSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
+    let mut watcher = match cluster {
+        Some(c) if way.paced() || req.pace.verify => Some(Watcher::new(c, req.pace, &written)),
+        _ => None,
+    };
+    if let (Some(w), true) = (watcher.as_mut(), way.paced()) {
+        if let Err(e) = w.probe(&prepared.store, req.pacing).await {
+            return Outcome::Applied(Report::failed(e));
+        }
+        if !w.fits() && !req.pace.force {
+            return Outcome::Refused(Refusal::Busy {
+                rate: w.report.rate,
+                per_check: w.t,
+            });
+        }
+    }
+    let mut report = match watcher.as_mut().filter(|_| way.paced()) {
+        Some(w) => {
+            apply_paced(
+                &mut prepared.store,
+                &prepared.plan,
+                req.progress,
+                w,
+                req.pacing,
+            )
+            .await
+        }
+        None => apply(&mut prepared.store, &prepared.plan, req.progress).await,
+    };
+    if let Some(mut w) = watcher {
+        if report.error.is_none() && w.report.stalled.is_none() {
+            (req.pacing)(Progress::Verifying);
+            let done: Vec<(Item, Option<i64>)> = items
+                .into_iter()
+                .filter(|i| report.written.contains_key(&i.key))
+                .map(|i| {
+                    let index = report.written.get(&i.key).copied().flatten();
+                    (i, index)
+                })
+                .collect();
+            match w.verify(&prepared.store, &done).await {
+                Ok(v) => w.report.verdict = Some(v),
+                Err(e) => w.report.error = Some(e.to_string()),
+            }
+        }
+        report.pace = Some(w.report);
+    }
+    report.way = Some(way);
+    Outcome::Applied(report)
+}
+
+/// How a sync of this plan would be written: at once, or paced to a
+/// running 9volt.
+pub fn way(prepared: &Prepared, mode: pace::Mode) -> Result<Way, String> {
+    let items = items(&prepared.plan);
+    match &prepared.cluster {
+        Some(Ok(c)) => pace::decide(mode, Some(c), &items),
+        None => pace::decide(mode, None, &items),
+        Some(Err(e)) => match mode {
+            pace::Mode::Always => Err(format!("--pace always: cannot read 9volt's state: {e}")),
+            _ => Ok(Way::Burst(format!(
+                "9volt's state under the prefix could not be read ({e}), so mon cannot follow it"
+            ))),
+        },
+    }
+}
+
+/// The writes of a plan in the order they go, as the pacer sees them.
+pub fn items(plan: &Plan) -> Vec<Item> {
+    writes(plan)
+        .iter()
+        .map(|c| {
+            let after = (c.action != Action::Delete)
+                .then_some(())
+                .and(c.after.as_ref());
+            Item::new(&c.key, c.section == Section::Monitor, after)
+        })
+        .collect()
+}
+
+/// Roughly how long a paced sync of this plan takes.
+pub fn estimate(prepared: &Prepared) -> Option<std::time::Duration> {
+    match &prepared.cluster {
+        Some(Ok(c)) => Some(pace::estimate(c, &items(&prepared.plan))),
+        _ => None,
+    }
+}
+
+impl Report {
+    fn failed(e: etcd::Error) -> Report {
+        Report {
+            error: Some(e),
+            ..Report::default()
+        }
+    }
 }
 
 /// The limits a plan must keep to be applied without `--force`.
@@ -94,6 +214,11 @@ pub enum Refusal {
     TooMany { keys: Vec<String>, max: usize },
     /// Deleting most of what these definitions own, however few keys.
     Most { keys: Vec<String>, owned: usize },
+    /// 9volt's own traffic turns etcd's v2 window over faster than its
+    /// director can take even one check (events a second, seconds a check).
+    Busy { rate: f64, per_check: f64 },
+    /// `--pace` or `--wait` cannot be honoured here.
+    Pace(String),
 }
 
 impl Refusal {
@@ -103,6 +228,8 @@ impl Refusal {
             Refusal::OwnedElsewhere(_) => "owned by other definitions",
             Refusal::TooMany { .. } => "more deletions than --max-delete",
             Refusal::Most { .. } => "deletes most of what this owner has",
+            Refusal::Busy { .. } => "9volt's own traffic leaves its director no room",
+            Refusal::Pace(_) => "cannot follow 9volt",
         }
     }
 }
@@ -182,15 +309,108 @@ fn order(c: &Change) -> u8 {
     }
 }
 
+/// Writes the plan at once.
 pub async fn apply(store: &mut Store, plan: &Plan, progress: &dyn Fn(u64)) -> Report {
+    let changes = writes(plan);
+    let by_key: BTreeMap<&str, &Change> = changes.iter().map(|c| (c.key.as_str(), *c)).collect();
+    let mut report = Report::default();
+    let ops: Vec<Op> = changes.iter().filter_map(|c| op(c)).collect();
+    write(store, ops, &by_key, progress, &mut report).await;
+    report.conflicts.sort();
+    report
+}
+
+/// The writes of a plan in the order they go.
+fn writes(plan: &Plan) -> Vec<&Change> {
     let mut changes: Vec<&Change> = plan.changes.iter().filter(|c| c.action.writes()).collect();
     changes.sort_by_key(|c| order(c));
-    let action_of: BTreeMap<&str, Action> =
-        changes.iter().map(|c| (c.key.as_str(), c.action)).collect();
-    let ops: Vec<Op> = changes.iter().filter_map(|c| op(c)).collect();
+    changes
+}
 
-    let (max_ops, max_bytes) = store.batch_limits();
+/// Writes the plan batch by batch, each after `w` saw 9volt take up the last.
+async fn apply_paced(
+    store: &mut Store,
+    plan: &Plan,
+    progress: &dyn Fn(u64),
+    w: &mut Watcher,
+    pacing: &dyn Fn(Progress),
+) -> Report {
+    let changes = writes(plan);
+    let by_key: BTreeMap<&str, &Change> = changes.iter().map(|c| (c.key.as_str(), *c)).collect();
     let mut report = Report::default();
+    let mut items: Vec<Item> = items(plan);
+    let total = items.len();
+    let mut rest = items.as_mut_slice();
+    let mut size = w.first_batch();
+    let mut taken_up = 0;
+    while !rest.is_empty() {
+        let (batch, tail) = rest.split_at_mut(size.min(rest.len()));
+        let has_marker = w.marker_last(batch);
+        let (body, last) = if has_marker {
+            batch.split_at(batch.len() - 1)
+        } else {
+            (&batch[..], &batch[..0])
+        };
+        // The marker goes alone after the rest, so its index is the batch's highest.
+        for part in [body, last] {
+            let ops: Vec<Op> = part
+                .iter()
+                .filter_map(|i| op(by_key[i.key.as_str()]))
+                .collect();
+            if !write(store, ops, &by_key, progress, &mut report).await {
+                report.not_applied += tail.len();
+                report.conflicts.sort();
+                return report;
+            }
+        }
+        w.wrote(batch.len());
+        let marker = last
+            .first()
+            .map(|m| (m, report.written.get(&m.key).copied().flatten()));
+        // A marker whose write was a conflict or found already done is no
+        // sign of the director: wait on the batch's time instead.
+        let marker = marker.filter(|(m, i)| i.is_some() || !report.conflicts.contains(&m.key));
+        match w.settle(store, batch, marker).await {
+            Ok(true) => {}
+            Ok(false) => {
+                w.report.stalled = marker.map(|(m, _)| m.key.clone());
+                report.not_applied += tail.len();
+                report.conflicts.sort();
+                return report;
+            }
+            Err(e) => {
+                w.report.error = Some(e.to_string());
+                report.not_applied += tail.len();
+                report.conflicts.sort();
+                return report;
+            }
+        }
+        w.report.batches += 1;
+        taken_up += batch.len();
+        size = w.batch();
+        pacing(Progress::Batch {
+            written: taken_up,
+            taken_up,
+            total,
+            batch: size,
+            rate: w.report.rate,
+        });
+        rest = tail;
+    }
+    report.conflicts.sort();
+    report
+}
+
+/// Applies ops in etcd's batch limits, counting into `report`. False when
+/// an error stopped them: the report then says what was not applied.
+async fn write(
+    store: &mut Store,
+    ops: Vec<Op>,
+    by_key: &BTreeMap<&str, &Change>,
+    progress: &dyn Fn(u64),
+    report: &mut Report,
+) -> bool {
+    let (max_ops, max_bytes) = store.batch_limits();
     let mut rest = ops.as_slice();
     while !rest.is_empty() {
         let mut n = 0;
@@ -201,10 +421,15 @@ pub async fn apply(store: &mut Store, plan: &Plan, progress: &dyn Fn(u64)) -> Re
         }
         let (batch, tail) = rest.split_at(n);
         let done = store.apply(batch.to_vec()).await;
+        let indexes: BTreeMap<&str, i64> =
+            done.indexes.iter().map(|(k, i)| (k.as_str(), *i)).collect();
         for key in &done.applied {
-            if let Some(a) = action_of.get(key.as_str()) {
-                *report.applied.entry(*a).or_default() += 1;
+            if let Some(c) = by_key.get(key.as_str()) {
+                *report.applied.entry(c.action).or_default() += 1;
             }
+            report
+                .written
+                .insert(key.clone(), indexes.get(key.as_str()).copied());
         }
         progress((done.applied.len() + done.conflicts.len()) as u64);
         report.conflicts.extend(done.conflicts.iter().cloned());
@@ -212,10 +437,9 @@ pub async fn apply(store: &mut Store, plan: &Plan, progress: &dyn Fn(u64)) -> Re
             report.not_applied = done.not_applied.len() + tail.len();
             report.unknown = done.unknown;
             report.error = Some(e);
-            break;
+            return false;
         }
         rest = tail;
     }
-    report.conflicts.sort();
-    report
+    true
 }

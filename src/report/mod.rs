@@ -9,6 +9,8 @@ pub mod plan_short;
 pub mod plan_text;
 mod sarif;
 mod short;
+#[cfg(feature = "net")]
+pub mod status;
 mod tap;
 mod text;
 

@@ -7,10 +7,12 @@ use serde_json::json;
 
 use crate::ops::plan::{Action, Plan};
 
-/// `outcome`: what `mon sync` did with the plan, in the same document.
+/// `outcome`: what `mon sync` did with the plan, in the same document;
+/// `pace`: how a sync writes it to a running 9volt.
 pub fn write(
     plan: &Plan,
     api: &str,
+    pace: Option<&serde_json::Value>,
     outcome: Option<&serde_json::Value>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -51,6 +53,9 @@ pub fn write(
         "unreadable_keys": plan.unreadable,
         "changes": changes,
     });
+    if let Some(p) = pace {
+        doc["pace"] = p.clone();
+    }
     if let Some(o) = outcome {
         doc["outcome"] = o.clone();
     }

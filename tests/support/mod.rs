@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 pub mod env;
 pub mod hastmon;
 pub mod mqtt;
+pub mod ninevolt;
 
 /// YAML double-quoted scalar holding exactly `s` (JSON strings are YAML).
 pub fn q(s: &str) -> String {

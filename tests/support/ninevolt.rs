@@ -1,0 +1,445 @@
+//! A stand-in for a running 9volt cluster, for CI (which cannot build 9volt):
+//! it keeps in etcd what 9volt keeps (reference 9volt.md §5, §6) and reacts
+//! as its director does.
+//! - Members: `<prefix>/cluster/members/<id>/` with a TTL, refreshed by a
+//!   heartbeat, and a `status` key with the member's tags.
+//! - The director watches `<prefix>/monitor/` with v2 long polls from the
+//!   index after the last event, one event per poll, as 9volt's etcd client
+//!   does. Each event costs it `per_check`; then, as
+//!   `handleCheckConfigChange`: a delete removes the check's reference; a
+//!   set/update/create keeps the check on its member if that member still
+//!   takes its tag, and otherwise puts it on the least loaded living member
+//!   that does, writing `config/<base64 of the key>` = the key.
+//!   It reads its own references from memory (it is their only writer), so
+//!   it is faster than 9volt's, which reads every member's on each event.
+//! - When its watch falls out of etcd's 1,000-event window (error 401), it
+//!   "restarts" as 9volt's overwatch does: clears every reference and
+//!   distributes every check again. It does the same when the member set
+//!   changes (a member joins or expires).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::Value;
+
+use super::Etcd;
+
+pub struct Standin {
+    stop: Arc<AtomicBool>,
+    /// Members whose heartbeat has stopped: their directory expires.
+    dead: Arc<Mutex<BTreeSet<String>>>,
+    /// While set, the director handles nothing.
+    paused: Arc<AtomicBool>,
+    /// Full redistributions after a watch error (9volt's restarts).
+    restarts: Arc<AtomicUsize>,
+    /// Full redistributions after the member set changed.
+    reshuffles: Arc<AtomicUsize>,
+    /// Watch events of actions 9volt ignores (compareAndSwap, ...).
+    ignored: Arc<AtomicUsize>,
+    handles: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// How long a member's directory lives without a heartbeat.
+const TTL_SECS: u64 = 3;
+
+struct Http {
+    client: reqwest::Client,
+    base: String,
+    prefix: String,
+}
+
+impl Http {
+    fn url(&self, key: &str) -> String {
+        format!("{}/v2/keys/{}/{}", self.base, self.prefix, key)
+    }
+
+    async fn get(&self, key: &str, recursive: bool) -> Option<Value> {
+        let r = self
+            .client
+            .get(self.url(key))
+            .query(&[("recursive", if recursive { "true" } else { "false" })])
+            .send()
+            .await
+            .ok()?;
+        let v: Value = serde_json::from_slice(&r.bytes().await.ok()?).ok()?;
+        v.get("node").cloned()
+    }
+
+    async fn put(&self, key: &str, form: &[(&str, &str)]) {
+        let _ = self.client.put(self.url(key)).form(form).send().await;
+    }
+
+    async fn delete(&self, key: &str) {
+        let _ = self.client.delete(self.url(key)).send().await;
+    }
+
+    /// Living members and their tags (from each member's status, read
+    /// once per member and kept in `tags`).
+    async fn members(
+        &self,
+        tags: &mut BTreeMap<String, Vec<String>>,
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        let Some(node) = self.get("cluster/members", false).await else {
+            return out;
+        };
+        for m in node["nodes"].as_array().into_iter().flatten() {
+            let id = m["key"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            if !tags.contains_key(&id) {
+                let Some(status) = self
+                    .get(&format!("cluster/members/{id}/status"), false)
+                    .await
+                else {
+                    continue;
+                };
+                let s: Value = serde_json::from_str(status["value"].as_str().unwrap()).unwrap();
+                let t = s["Tags"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| t.as_str().unwrap().to_string())
+                    .collect();
+                tags.insert(id.clone(), t);
+            }
+            out.insert(id.clone(), tags[&id].clone());
+        }
+        out
+    }
+
+    /// Check key -> member, from every member's references.
+    async fn refs(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Some(node) = self.get("cluster/members", true).await else {
+            return out;
+        };
+        for m in node["nodes"].as_array().into_iter().flatten() {
+            let id = m["key"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            for c in m["nodes"].as_array().into_iter().flatten() {
+                for r in c["nodes"].as_array().into_iter().flatten() {
+                    if let Some(check) = r["value"].as_str() {
+                        out.insert(check.to_string(), id.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn ref_key(member: &str, check: &str) -> String {
+        format!(
+            "cluster/members/{member}/config/{}",
+            base64::engine::general_purpose::STANDARD.encode(check)
+        )
+    }
+}
+
+fn takes(tags: &[String], tag: &str) -> bool {
+    if tag.is_empty() {
+        tags.is_empty()
+    } else {
+        tags.iter().any(|t| t == tag)
+    }
+}
+
+fn tag_of(value: Option<&str>) -> String {
+    value
+        .and_then(|v| serde_json::from_str::<Value>(v).ok())
+        .and_then(|v| v["member-tag"].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The least loaded living member that takes `tag`.
+fn pick(
+    members: &BTreeMap<String, Vec<String>>,
+    load: &BTreeMap<String, usize>,
+    tag: &str,
+) -> Option<String> {
+    members
+        .iter()
+        .filter(|(_, tags)| takes(tags, tag))
+        .min_by_key(|(id, _)| load.get(*id).copied().unwrap_or(0))
+        .map(|(id, _)| id.clone())
+}
+
+impl Standin {
+    /// Members as (id, tags); the first is the director. The director
+    /// spends `per_check` on each change it handles.
+    pub fn start(
+        etcd: &Etcd,
+        prefix: &str,
+        members: &[(&str, &[&str])],
+        per_check: Duration,
+    ) -> Standin {
+        let stop = Arc::new(AtomicBool::new(false));
+        let dead = Arc::new(Mutex::new(BTreeSet::new()));
+        let paused = Arc::new(AtomicBool::new(false));
+        let restarts = Arc::new(AtomicUsize::new(0));
+        let reshuffles = Arc::new(AtomicUsize::new(0));
+        let ignored = Arc::new(AtomicUsize::new(0));
+        let mut handles = Vec::new();
+        let ready = Arc::new(AtomicUsize::new(0));
+        for (id, tags) in members {
+            let http = Http {
+                client: reqwest::Client::new(),
+                base: etcd.endpoint(),
+                prefix: prefix.to_string(),
+            };
+            let (id, tags) = (
+                id.to_string(),
+                tags.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            );
+            let (stop, dead, ready) = (stop.clone(), dead.clone(), ready.clone());
+            handles.push(std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async move {
+                    let dir = format!("cluster/members/{id}");
+                    let ttl = TTL_SECS.to_string();
+                    http.put(&dir, &[("dir", "true"), ("ttl", &ttl)]).await;
+                    let status = serde_json::json!({"MemberID": id, "Hostname": format!("host-{id}"), "Tags": tags}).to_string();
+                    http.put(&format!("{dir}/status"), &[("value", &status)]).await;
+                    http.put(&format!("{dir}/config"), &[("dir", "true")]).await;
+                    ready.fetch_add(1, Ordering::SeqCst);
+                    while !stop.load(Ordering::SeqCst) {
+                        if !dead.lock().unwrap().contains(&id) {
+                            http.put(&dir, &[("dir", "true"), ("ttl", &ttl), ("prevExist", "true")]).await;
+                        }
+                        tokio::time::sleep(Duration::from_millis(700)).await;
+                    }
+                });
+            }));
+        }
+        while ready.load(Ordering::SeqCst) < members.len() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let director = members[0].0.to_string();
+        let http = Http {
+            client: reqwest::Client::new(),
+            base: etcd.endpoint(),
+            prefix: prefix.to_string(),
+        };
+        let (s, p, r, sh, ig) = (
+            stop.clone(),
+            paused.clone(),
+            restarts.clone(),
+            reshuffles.clone(),
+            ignored.clone(),
+        );
+        let started = Arc::new(AtomicBool::new(false));
+        let up = started.clone();
+        handles.push(std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(direct(http, director, per_check, s, p, r, sh, ig, up));
+        }));
+        while !started.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Standin {
+            stop,
+            dead,
+            paused,
+            restarts,
+            reshuffles,
+            ignored,
+            handles,
+        }
+    }
+
+    /// Stops a member's heartbeat: its directory expires within the TTL.
+    pub fn kill(&self, id: &str) {
+        self.dead.lock().unwrap().insert(id.to_string());
+    }
+
+    pub fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+    }
+
+    pub fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
+    }
+
+    pub fn restarts(&self) -> usize {
+        self.restarts.load(Ordering::SeqCst)
+    }
+
+    /// Writes that reached the director as actions 9volt ignores.
+    pub fn ignored(&self) -> usize {
+        self.ignored.load(Ordering::SeqCst)
+    }
+
+    pub fn reshuffles(&self) -> usize {
+        self.reshuffles.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Standin {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for h in self.handles.drain(..) {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Clears every reference and assigns every check again, as 9volt does at
+/// a (re)start, a director takeover or a member change. Returns the new
+/// references: check key -> member.
+async fn redistribute(
+    http: &Http,
+    members: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, String> {
+    for (check, member) in http.refs().await {
+        http.delete(&Http::ref_key(&member, &check)).await;
+    }
+    let mut load = BTreeMap::new();
+    let mut refs = BTreeMap::new();
+    let checks = http.get("monitor", true).await;
+    for c in checks
+        .as_ref()
+        .and_then(|c| c["nodes"].as_array())
+        .into_iter()
+        .flatten()
+    {
+        let key = c["key"].as_str().unwrap();
+        if let Some(m) = pick(members, &load, &tag_of(c["value"].as_str())) {
+            http.put(&Http::ref_key(&m, key), &[("value", key)]).await;
+            *load.entry(m.clone()).or_default() += 1;
+            refs.insert(key.to_string(), m);
+        }
+    }
+    refs
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn direct(
+    http: Http,
+    me: String,
+    per_check: Duration,
+    stop: Arc<AtomicBool>,
+    paused: Arc<AtomicBool>,
+    restarts: Arc<AtomicUsize>,
+    reshuffles: Arc<AtomicUsize>,
+    ignored: Arc<AtomicUsize>,
+    started: Arc<AtomicBool>,
+) {
+    let director = serde_json::json!({"MemberID": me}).to_string();
+    http.put("cluster/director", &[("value", &director)]).await;
+    let mut tags = BTreeMap::new();
+    let mut members = http.members(&mut tags).await;
+    // The director's own record of its references; it is their only writer.
+    let mut refs = redistribute(&http, &members).await;
+    let index = |r: &reqwest::Response| -> u64 {
+        r.headers()["x-etcd-index"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let now = http
+        .client
+        .get(format!("{}/v2/keys/", http.base))
+        .send()
+        .await
+        .unwrap();
+    let mut next = index(&now) + 1;
+    started.store(true, Ordering::SeqCst);
+    while !stop.load(Ordering::SeqCst) {
+        if paused.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        let now = http.members(&mut tags).await;
+        if now.keys().ne(members.keys()) {
+            members = now;
+            reshuffles.fetch_add(1, Ordering::SeqCst);
+            refs = redistribute(&http, &members).await;
+        }
+        let polled = http
+            .client
+            .get(format!("{}/v2/keys/{}/monitor", http.base, http.prefix))
+            .query(&[
+                ("wait", "true"),
+                ("recursive", "true"),
+                ("waitIndex", &next.to_string()),
+            ])
+            .timeout(Duration::from_millis(300))
+            .send()
+            .await;
+        let Ok(resp) = polled else { continue };
+        let Ok(body) = resp.bytes().await else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+            continue;
+        };
+        if v["errorCode"] == 401 {
+            // "The event in requested index is outdated and cleared": 9volt's
+            // overwatch stops everything and distributes anew.
+            restarts.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let now = http
+                .client
+                .get(format!("{}/v2/keys/", http.base))
+                .send()
+                .await
+                .unwrap();
+            next = index(&now) + 1;
+            refs = redistribute(&http, &members).await;
+            continue;
+        }
+        let Some(action) = v["action"].as_str() else {
+            continue;
+        };
+        next = v["node"]["modifiedIndex"].as_u64().unwrap() + 1;
+        let key = v["node"]["key"].as_str().unwrap().to_string();
+        tokio::time::sleep(per_check).await;
+        match action {
+            "delete" => {
+                if let Some(m) = refs.remove(&key) {
+                    http.delete(&Http::ref_key(&m, &key)).await;
+                }
+            }
+            "set" | "update" | "create" => {
+                let tag = tag_of(v["node"]["value"].as_str());
+                let mut load: BTreeMap<String, usize> = BTreeMap::new();
+                for m in refs.values() {
+                    *load.entry(m.clone()).or_default() += 1;
+                }
+                let target = match refs.get(&key) {
+                    Some(m) if members.get(m).is_some_and(|t| takes(t, &tag)) => Some(m.clone()),
+                    Some(m) => {
+                        http.delete(&Http::ref_key(m, &key)).await;
+                        pick(&members, &load, &tag)
+                    }
+                    None => pick(&members, &load, &tag),
+                };
+                refs.remove(&key);
+                if let Some(m) = target {
+                    http.put(&Http::ref_key(&m, &key), &[("value", &key)]).await;
+                    refs.insert(key, m);
+                }
+            }
+            // compareAndSwap, compareAndDelete: 9volt drops them.
+            _ => {
+                ignored.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! `mon sync` against a running 9volt at scale, and `mon status`. A real
+//! etcd 3.4 with the v2 API; a stand-in 9volt (tests/support/ninevolt.rs)
+//! keeps members and check references as 9volt does, handles one watch event
+//! at a time, and restarts, as 9volt's overwatch does, when its watch falls
+//! out of etcd's 1,000-event window. A real 9volt is driven by
+//! tests/ninevolt_live.rs, outside CI.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::ninevolt::Standin;
+use support::Etcd;
+
+const UNTAGGED: &[&str] = &[];
+
+fn defs(dir: &Path, prefix: &str, n: usize, extra: &str) {
+    let mut text = String::from("monitor:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  {prefix}-{i}: {{type: exec, command: /bin/true, interval: 1h}}\n"
+        ));
+    }
+    text.push_str(extra);
+    std::fs::write(dir.join(format!("{prefix}.yaml")), text).unwrap();
+}
+
+fn mon(etcd: &Etcd, dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mon"))
+        .current_dir(dir)
+        .env_remove("ETCDCTL_ENDPOINTS")
+        .env_remove("MON_OWNER")
+        .env_remove("MON_ETCD_API")
+        .args(args)
+        .args(["--endpoints", &etcd.endpoint()])
+        .args(if args[0] == "status" {
+            &[][..]
+        } else {
+            &["--owner", "estate"][..]
+        })
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    support::output_text(o)
+}
+
+/// Every check reference: key -> (member, modifiedIndex).
+fn refs(etcd: &Etcd) -> std::collections::BTreeMap<String, Vec<(String, u64)>> {
+    let url = format!(
+        "{}/v2/keys/9volt/cluster/members?recursive=true",
+        etcd.endpoint()
+    );
+    let out = Command::new("curl").args(["-sS", &url]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut map: std::collections::BTreeMap<String, Vec<(String, u64)>> = Default::default();
+    for m in v["node"]["nodes"].as_array().into_iter().flatten() {
+        let id = m["key"].as_str().unwrap().rsplit('/').next().unwrap();
+        for c in m["nodes"].as_array().into_iter().flatten() {
+            for r in c["nodes"].as_array().into_iter().flatten() {
+                map.entry(r["value"].as_str().unwrap().to_string())
+                    .or_default()
+                    .push((id.to_string(), r["modifiedIndex"].as_u64().unwrap()));
+            }
+        }
+    }
+    map
+}
+
+/// Waits until `mon status` says 9volt runs what the definitions say.
+fn settled(etcd: &Etcd, dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let out = mon(etcd, dir, &["status", "--format", "short"]);
+        if out.status.code() == Some(0) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never settled: {}", text(&out));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// 40 checks running on two members, then `extra` more in one sync.
+fn running_estate(etcd: &Etcd) -> (Standin, tempfile::TempDir) {
+    let standin = Standin::start(
+        etcd,
+        "9volt",
+        &[("aaaa0001", UNTAGGED), ("bbbb0002", UNTAGGED)],
+        Duration::from_millis(1),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    defs(dir.path(), "base", 40, "");
+    let out = mon(etcd, dir.path(), &["sync", "--wait"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("written at once"), "{}", text(&out));
+    settled(etcd, dir.path());
+    (standin, dir)
+}
+
+fn base_refs(etcd: &Etcd) -> Vec<(String, Vec<(String, u64)>)> {
+    refs(etcd)
+        .into_iter()
+        .filter(|(k, _)| k.contains("/base-"))
+        .collect()
+}
+
+#[test]
+fn a_large_sync_into_a_running_9volt_is_paced_and_never_restarts_it() {
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    let before = base_refs(&etcd);
+    assert_eq!(before.len(), 40);
+    defs(dir.path(), "new", 1_200, "");
+    let out = mon(&etcd, dir.path(), &["sync", "--probe", "1s"]);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    // Every write reached the director as an action 9volt follows.
+    assert_eq!(standin.ignored(), 0);
+    assert!(
+        log.contains("watching its own etcd traffic for 1s"),
+        "{log}"
+    );
+    let batches: usize = log
+        .split("written in ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no batch count: {log}"));
+    // 10 first, then at most 500 each.
+    assert!(batches >= 4, "{log}");
+    assert!(log.contains("9volt took up every change"), "{log}");
+    assert_eq!(standin.restarts(), 0, "the stand-in restarted: {log}");
+    // None of the running checks was touched: their references are as before.
+    assert_eq!(base_refs(&etcd), before);
+    let status = mon(&etcd, dir.path(), &["status"]);
+    assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+    assert!(text(&status).contains("1240 running"), "{}", text(&status));
+}
+
+#[test]
+fn the_same_sync_as_one_burst_restarts_9volt_and_is_reported() {
+    // The control: the stand-in must be able to fail the test above.
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    defs(dir.path(), "new", 1_200, "");
+    let out = mon(&etcd, dir.path(), &["sync", "--pace", "never", "--wait"]);
+    let log = text(&out);
+    assert!(
+        standin.restarts() >= 1,
+        "a burst of 1,200 did not overrun the window: {log}"
+    );
+    assert_eq!(out.status.code(), Some(11), "{log}");
+    assert!(
+        log.contains("redistributed every check during the sync, with the same members"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_member_that_dies_mid_sync_is_waited_out() {
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    defs(dir.path(), "new", 600, "");
+    let child = Command::new(env!("CARGO_BIN_EXE_mon"))
+        .current_dir(dir.path())
+        .args([
+            "sync",
+            "--probe",
+            "1s",
+            "--owner",
+            "estate",
+            "--endpoints",
+            &etcd.endpoint(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1_500));
+    standin.kill("bbbb0002");
+    let out = child.wait_with_output().unwrap();
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("members changed during the sync (left: bbbb0002"),
+        "{log}"
+    );
+    assert!(standin.reshuffles() >= 1);
+    // Everything now runs on the living member.
+    let all = refs(&etcd);
+    assert_eq!(all.len(), 640);
+    assert!(
+        all.values().all(|m| m.len() == 1 && m[0].0 == "aaaa0001"),
+        "{all:?}"
+    );
+    settled(&etcd, dir.path());
+}
+
+#[test]
+fn a_batch_the_director_never_takes_up_stops_the_sync() {
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    standin.pause();
+    defs(dir.path(), "new", 30, "");
+    let out = mon(
+        &etcd,
+        dir.path(),
+        &[
+            "sync",
+            "--pace",
+            "always",
+            "--probe",
+            "1s",
+            "--wait-timeout",
+            "2s",
+        ],
+    );
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(11), "{log}");
+    assert!(
+        log.contains("did not take up the batch ending in /9volt/monitor/new-"),
+        "{log}"
+    );
+    // Only the first batch went out.
+    assert_eq!(etcd.dump("2", "/9volt/monitor").len(), 40 + 10, "{log}");
+    standin.resume();
+}
+
+#[test]
+fn wait_and_status_say_what_9volt_did_not_take_up() {
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    let tagged = "  db-main: {type: tcp, host: db1, port: 5432, interval: 1h, member-tag: db}\n";
+    defs(dir.path(), "base", 40, tagged);
+    standin.pause();
+    let out = mon(
+        &etcd,
+        dir.path(),
+        &["sync", "--wait", "--wait-timeout", "1s"],
+    );
+    let log = text(&out);
+    // Nothing moves while the director is stopped: the tagged check can
+    // never be assigned (a warning), and nothing else is missing.
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("member-tag `db`, which no living member has"),
+        "{log}"
+    );
+    let status = mon(&etcd, dir.path(), &["status"]);
+    assert_eq!(status.status.code(), Some(11), "{}", text(&status));
+    assert!(
+        text(&status).contains("monitor/db-main  not assigned: no living member has tag `db`"),
+        "{}",
+        text(&status)
+    );
+    // A new untagged check while the director is stopped: --wait fails.
+    defs(dir.path(), "base", 41, tagged);
+    let out = mon(
+        &etcd,
+        dir.path(),
+        &["sync", "--wait", "--wait-timeout", "1s"],
+    );
+    assert_eq!(out.status.code(), Some(11), "{}", text(&out));
+    assert!(
+        text(&out).contains("1 checks written but on no living member:\n  /9volt/monitor/base-40"),
+        "{}",
+        text(&out)
+    );
+    standin.resume();
+}
+
+#[test]
+fn status_finds_stale_references_duplicates_and_drift() {
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    standin.pause();
+    let put = |key: &str, value: &str| {
+        let url = format!("{}/v2/keys{key}", etcd.endpoint());
+        let o = Command::new("curl")
+            .args(["-sS", "-X", "PUT", &url, "--data-urlencode"])
+            .arg(format!("value={value}"))
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+    };
+    let b64 = |k: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(k)
+    };
+    // A reference to a deleted check, and base-0 on both members.
+    put(
+        &format!(
+            "/9volt/cluster/members/aaaa0001/config/{}",
+            b64("/9volt/monitor/ghost")
+        ),
+        "/9volt/monitor/ghost",
+    );
+    for m in ["aaaa0001", "bbbb0002"] {
+        put(
+            &format!(
+                "/9volt/cluster/members/{m}/config/{}",
+                b64("/9volt/monitor/base-0")
+            ),
+            "/9volt/monitor/base-0",
+        );
+    }
+    let out = mon(&etcd, dir.path(), &["status"]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(11), "{t}");
+    assert!(
+        t.contains("monitor/base-0  on 2 members at once: aaaa0001, bbbb0002"),
+        "{t}"
+    );
+    assert!(t.contains("/9volt/monitor/ghost on aaaa0001"), "{t}");
+    assert!(t.contains("aaaa0001  host-aaaa0001  tags (no tags)"), "{t}");
+    let out = mon(&etcd, dir.path(), &["status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(11));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["duplicate"], 1);
+    assert_eq!(v["summary"]["stale_references"], 1);
+    assert_eq!(v["members"].as_array().unwrap().len(), 2);
+    let short = mon(&etcd, dir.path(), &["status", "--format", "short"]);
+    assert!(
+        text(&short).contains("monitor/base-0: duplicate: on 2 members"),
+        "{}",
+        text(&short)
+    );
+    // etcd no longer holding what is defined: a sync is pending (exit 4).
+    put(
+        "/9volt/monitor/base-1",
+        r#"{"type":"exec","command":"/bin/false","interval":"1h"}"#,
+    );
+    let out = mon(&etcd, dir.path(), &["status", "--format", "short"]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(
+        text(&out).contains("monitor/base-1: differs"),
+        "{}",
+        text(&out)
+    );
+    standin.resume();
+}
+
+#[test]
+fn diff_and_dry_run_say_how_a_sync_would_be_written() {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    defs(dir.path(), "new", 300, "");
+    // Nothing runs yet: one burst.
+    let out = mon(&etcd, dir.path(), &["diff", "--format", "short"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        text(&out).contains("9volt: a sync writes at once (no 9volt member is alive under /9volt/"),
+        "{}",
+        text(&out)
+    );
+    let _standin = Standin::start(
+        &etcd,
+        "9volt",
+        &[("aaaa0001", UNTAGGED), ("bbbb0002", UNTAGGED)],
+        Duration::from_millis(1),
+    );
+    let out = mon(
+        &etcd,
+        dir.path(),
+        &["sync", "--dry-run", "--format", "short"],
+    );
+    assert!(
+        text(&out).contains("9volt: a sync writes in batches, each after 9volt's director took up the last, in about"),
+        "{}",
+        text(&out)
+    );
+    let out = mon(&etcd, dir.path(), &["diff", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pace"]["way"], "paced", "{v}");
+    assert!(v["pace"]["estimate_seconds"].is_u64(), "{v}");
+    // --pace always with nothing alive is refused, and says why.
+    let fresh = Etcd::start();
+    let out = mon(&fresh, dir.path(), &["sync", "--pace", "always"]);
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
+    assert!(
+        text(&out).contains("no 9volt member is alive"),
+        "{}",
+        text(&out)
+    );
+}
