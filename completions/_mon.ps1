@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check definition files against the schemas and every rule of the target systems')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `mon sync` would change in etcd, key by key')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what 9volt runs against what the definitions say, from etcd alone')
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
             [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
@@ -97,6 +98,9 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Rewrite values that are already equal, all or those matching SECTION/NAME (repeatable; a running 9volt restarts those checks)')
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed')
             [CompletionResult]::new('--max-delete', '--max-delete', [CompletionResultType]::ParameterName, 'Refuse to delete more than this many keys without --force')
+            [CompletionResult]::new('--pace', '--pace', [CompletionResultType]::ParameterName, 'Write in batches that 9volt''s director takes up one by one: auto where 9volt runs and the change would outrun it, always, or never (one burst; a running 9volt restarts every check)')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long 9volt may take to take up one batch, and the whole change for the final check')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'How long to watch 9volt''s own etcd traffic before a paced sync (longer than its 10 s state dump, so the dump''s burst is seen)')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only these definitions and keys, as SECTION/NAME globs (repeatable): monitor/web-*')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out these definitions and keys, as SECTION/NAME globs (repeatable)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format of the plan [default: text, or [plan] format in mon.toml]')
@@ -130,8 +134,37 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Delete more than --max-delete keys, or most of what these definitions own')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply a plan that deletes without asking (the question is only asked on a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply a plan that deletes without asking (the question is only asked on a terminal)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until 9volt runs every written check on a living member and no deleted one (a paced sync always does); exit 11 if it does not within --wait-timeout')
             [CompletionResult]::new('--prune-unowned', '--prune-unowned', [CompletionResultType]::ParameterName, 'Also delete undefined keys that carry no owner (written by 9volt''s API, 9volt cfg or etcdctl); keys of other owners are never deleted')
             [CompletionResult]::new('--take-over', '--take-over', [CompletionResultType]::ParameterName, 'Write definitions whose keys another owner holds, making them ours')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'mon;status' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]')
+            [CompletionResult]::new('--etcd-members', '--etcd-members', [CompletionResultType]::ParameterName, 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]')
+            [CompletionResult]::new('--etcd-api', '--etcd-api', [CompletionResultType]::ParameterName, 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under [default: 9volt]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under [default: 9volt]')
+            [CompletionResult]::new('--etcd-prefix', '--etcd-prefix', [CompletionResultType]::ParameterName, 'Key prefix 9volt runs under [default: 9volt]')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'User name, or user:password; also NINEV_ETCD_USERPASS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name, or user:password; also NINEV_ETCD_USERPASS')
+            [CompletionResult]::new('--etcd-userpass', '--etcd-userpass', [CompletionResultType]::ParameterName, 'User name, or user:password; also NINEV_ETCD_USERPASS')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from this file')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify etcd''s certificate; also ETCDCTL_CA_FILE')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate; also ETCDCTL_CERT_FILE')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key; also ETCDCTL_KEY_FILE')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time allowed to connect [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time allowed for each request [default: 5s]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: mon.toml at the root of the definitions, if there is one]')
+            [CompletionResult]::new('--secrets-dir', '--secrets-dir', [CompletionResultType]::ParameterName, 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -379,6 +412,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check definition files against the schemas and every rule of the target systems')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `mon sync` would change in etcd, key by key')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what 9volt runs against what the definitions say, from etcd alone')
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
             [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
@@ -398,6 +432,9 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;help;sync' {
+            break
+        }
+        'mon;help;status' {
             break
         }
         'mon;help;send-command' {

@@ -49,6 +49,9 @@ _mon() {
             mon,send-config)
                 cmd="mon__subcmd__send__subcmd__config"
                 ;;
+            mon,status)
+                cmd="mon__subcmd__status"
+                ;;
             mon,sync)
                 cmd="mon__subcmd__sync"
                 ;;
@@ -87,6 +90,9 @@ _mon() {
                 ;;
             mon__subcmd__help,send-config)
                 cmd="mon__subcmd__help__subcmd__send__subcmd__config"
+                ;;
+            mon__subcmd__help,status)
+                cmd="mon__subcmd__help__subcmd__status"
                 ;;
             mon__subcmd__help,sync)
                 cmd="mon__subcmd__help__subcmd__sync"
@@ -134,7 +140,7 @@ _mon() {
 
     case "${cmd}" in
         mon)
-            opts="-h -V --color --config --secrets-dir --ignore --help --version validate diff sync send-command send-config render import schema config completions man explain help"
+            opts="-h -V --color --config --secrets-dir --ignore --help --version validate diff sync status send-command send-config render import schema config completions man explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,7 +466,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help)
-            opts="validate diff sync send-command send-config render import schema config completions man explain help"
+            opts="validate diff sync status send-command send-config render import schema config completions man explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +662,20 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__send__subcmd__config)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1289,8 +1309,114 @@ _mon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mon__subcmd__status)
+            opts="-f -e -p -U -h --format --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --ignore --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
+                    return 0
+                    ;;
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-members)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-api)
+                    COMPREPLY=($(compgen -W "v2 v3" -- "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --etcd-userpass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -U)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dial-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secrets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mon__subcmd__sync)
-            opts="-y -f -e -p -U -h --nosync --dryrun --dry-run --replace --plan --max-delete --force --yes --only --exclude --format --context --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --ignore --help"
+            opts="-y -f -e -p -U -h --nosync --dryrun --dry-run --replace --plan --max-delete --force --yes --pace --wait --wait-timeout --probe --only --exclude --format --context --owner --prune-unowned --take-over --etcd-members --endpoints --etcd-api --etcd-prefix --prefix --etcd-userpass --user --password --password-file --cacert --cert --key --dial-timeout --command-timeout --color --config --secrets-dir --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1305,6 +1431,18 @@ _mon() {
                     return 0
                     ;;
                 --max-delete)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pace)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

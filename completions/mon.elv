@@ -29,6 +29,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand validate 'Check definition files against the schemas and every rule of the target systems'
             cand diff 'Show what `mon sync` would change in etcd, key by key'
             cand sync 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers'
+            cand status 'Show what 9volt runs against what the definitions say, from etcd alone'
             cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
             cand send-config 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE'
             cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
@@ -91,6 +92,9 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --replace 'Rewrite values that are already equal, all or those matching SECTION/NAME (repeatable; a running 9volt restarts those checks)'
             cand --plan 'Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed'
             cand --max-delete 'Refuse to delete more than this many keys without --force'
+            cand --pace 'Write in batches that 9volt''s director takes up one by one: auto where 9volt runs and the change would outrun it, always, or never (one burst; a running 9volt restarts every check)'
+            cand --wait-timeout 'How long 9volt may take to take up one batch, and the whole change for the final check'
+            cand --probe 'How long to watch 9volt''s own etcd traffic before a paced sync (longer than its 10 s state dump, so the dump''s burst is seen)'
             cand --only 'Only these definitions and keys, as SECTION/NAME globs (repeatable): monitor/web-*'
             cand --exclude 'Leave out these definitions and keys, as SECTION/NAME globs (repeatable)'
             cand -f 'Output format of the plan [default: text, or [plan] format in mon.toml]'
@@ -124,8 +128,36 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --force 'Delete more than --max-delete keys, or most of what these definitions own'
             cand -y 'Apply a plan that deletes without asking (the question is only asked on a terminal)'
             cand --yes 'Apply a plan that deletes without asking (the question is only asked on a terminal)'
+            cand --wait 'After writing, wait until 9volt runs every written check on a living member and no deleted one (a paced sync always does); exit 11 if it does not within --wait-timeout'
             cand --prune-unowned 'Also delete undefined keys that carry no owner (written by 9volt''s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
             cand --take-over 'Write definitions whose keys another owner holds, making them ours'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'mon;status'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -e 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]'
+            cand --endpoints 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]'
+            cand --etcd-members 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]'
+            cand --etcd-api 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]'
+            cand -p 'Key prefix 9volt runs under [default: 9volt]'
+            cand --prefix 'Key prefix 9volt runs under [default: 9volt]'
+            cand --etcd-prefix 'Key prefix 9volt runs under [default: 9volt]'
+            cand -U 'User name, or user:password; also NINEV_ETCD_USERPASS'
+            cand --user 'User name, or user:password; also NINEV_ETCD_USERPASS'
+            cand --etcd-userpass 'User name, or user:password; also NINEV_ETCD_USERPASS'
+            cand --password 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)'
+            cand --password-file 'Read the password from this file'
+            cand --cacert 'CA bundle to verify etcd''s certificate; also ETCDCTL_CA_FILE'
+            cand --cert 'Client certificate; also ETCDCTL_CERT_FILE'
+            cand --key 'Client key; also ETCDCTL_KEY_FILE'
+            cand --dial-timeout 'Time allowed to connect [default: 2s]'
+            cand --command-timeout 'Time allowed for each request [default: 5s]'
+            cand --color 'When to color output'
+            cand --config 'Settings file [default: mon.toml at the root of the definitions, if there is one]'
+            cand --secrets-dir 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions'' own directories)'
+            cand --ignore 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -355,6 +387,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand validate 'Check definition files against the schemas and every rule of the target systems'
             cand diff 'Show what `mon sync` would change in etcd, key by key'
             cand sync 'Write the definitions into etcd in 9volt''s layout, guarded against concurrent writers'
+            cand status 'Show what 9volt runs against what the definitions say, from etcd alone'
             cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
             cand send-config 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE'
             cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
@@ -371,6 +404,8 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;help;diff'= {
         }
         &'mon;help;sync'= {
+        }
+        &'mon;help;status'= {
         }
         &'mon;help;send-command'= {
         }

@@ -35,6 +35,7 @@ complete -c mon -n "__fish_mon_needs_command" -s V -l version -d 'Print version'
 complete -c mon -n "__fish_mon_needs_command" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
 complete -c mon -n "__fish_mon_needs_command" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
 complete -c mon -n "__fish_mon_needs_command" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
+complete -c mon -n "__fish_mon_needs_command" -f -a "status" -d 'Show what 9volt runs against what the definitions say, from etcd alone'
 complete -c mon -n "__fish_mon_needs_command" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
 complete -c mon -n "__fish_mon_needs_command" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
 complete -c mon -n "__fish_mon_needs_command" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
@@ -94,6 +95,11 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -s h -l help -d 'Print hel
 complete -c mon -n "__fish_mon_using_subcommand sync" -l replace -d 'Rewrite values that are already equal, all or those matching SECTION/NAME (repeatable; a running 9volt restarts those checks)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l plan -d 'Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l max-delete -d 'Refuse to delete more than this many keys without --force' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l pace -d 'Write in batches that 9volt\'s director takes up one by one: auto where 9volt runs and the change would outrun it, always, or never (one burst; a running 9volt restarts every check)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l wait-timeout -d 'How long 9volt may take to take up one batch, and the whole change for the final check' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l probe -d 'How long to watch 9volt\'s own etcd traffic before a paced sync (longer than its 10 s state dump, so the dump\'s burst is seen)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l only -d 'Only these definitions and keys, as SECTION/NAME globs (repeatable): monitor/web-*' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l exclude -d 'Leave out these definitions and keys, as SECTION/NAME globs (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output format of the plan [default: text, or [plan] format in mon.toml]' -r -f -a "text\t'Changed keys with unified diffs, for people'
@@ -123,9 +129,32 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys th
 complete -c mon -n "__fish_mon_using_subcommand sync" -l dry-run -l dryrun -d 'Show the plan and write nothing'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete more than --max-delete keys, or most of what these definitions own'
 complete -c mon -n "__fish_mon_using_subcommand sync" -s y -l yes -d 'Apply a plan that deletes without asking (the question is only asked on a terminal)'
+complete -c mon -n "__fish_mon_using_subcommand sync" -l wait -d 'After writing, wait until 9volt runs every written check on a living member and no deleted one (a paced sync always does); exit 11 if it does not within --wait-timeout'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
 complete -c mon -n "__fish_mon_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mon -n "__fish_mon_using_subcommand status" -s f -l format -d 'Output format' -r -f -a "text\t'Members, then every definition not as defined, then the verdict'
+short\t'One line per definition not as defined, then the verdict'
+json\t'One JSON document: members, every definition\'s state, stale references'"
+complete -c mon -n "__fish_mon_using_subcommand status" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+v3\t''"
+complete -c mon -n "__fish_mon_using_subcommand status" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l password-file -d 'Read the password from this file' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand status" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l timeout -d 'How long to wait for the result' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l defs -d 'Where the definitions are' -r -F
@@ -310,19 +339,20 @@ complete -c mon -n "__fish_mon_using_subcommand explain" -l config -d 'Settings 
 complete -c mon -n "__fish_mon_using_subcommand explain" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand explain" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand explain" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "import" -d 'Turn an existing estate into definition files'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "config" -d 'Show every setting, its value and where it came from'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "explain" -d 'Explain a finding code: why its reader needs it, a mistake and its fix'
-complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync send-command send-config render import schema config completions man explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "sync" -d 'Write the definitions into etcd in 9volt\'s layout, guarded against concurrent writers'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "status" -d 'Show what 9volt runs against what the definitions say, from etcd alone'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "send-command" -d 'Run a service command on collectd hosts over MQTT and wait for its result'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "send-config" -d 'Replace collectd.conf on collectd hosts over MQTT: each host\'s own, rendered from the definitions, or a FILE'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "render" -d 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "import" -d 'Turn an existing estate into definition files'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "schema" -d 'Print the JSON Schemas of the definition format (for editors and other tools)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "config" -d 'Show every setting, its value and where it came from'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "completions" -d 'Print shell completions (also kept in completions/ in the repository)'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "man" -d 'Print the man page (roff), generated from the same definition as --help'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "explain" -d 'Explain a finding code: why its reader needs it, a mistake and its fix'
+complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'

@@ -25,6 +25,7 @@ const SUBCOMMANDS: &[&str] = &[
     "validate",
     "diff",
     "sync",
+    "status",
     "send-command",
     "send-config",
     "render",

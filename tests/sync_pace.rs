@@ -245,11 +245,13 @@ fn wait_and_status_say_what_9volt_did_not_take_up() {
         &["sync", "--wait", "--wait-timeout", "1s"],
     );
     let log = text(&out);
-    // Nothing moves while the director is stopped: the tagged check can
-    // never be assigned (a warning), and nothing else is missing.
-    assert_eq!(out.status.code(), Some(0), "{log}");
+    // The tagged check can never be assigned: no member has the tag.
+    assert_eq!(out.status.code(), Some(11), "{log}");
     assert!(
-        log.contains("member-tag `db`, which no living member has"),
+        log.contains(
+            "1 checks cannot run on any living member; 9volt leaves them unassigned:\n  \
+             /9volt/monitor/db-main: its member-tag `db` is on no living member"
+        ),
         "{log}"
     );
     let status = mon(&etcd, dir.path(), &["status"]);
@@ -260,7 +262,7 @@ fn wait_and_status_say_what_9volt_did_not_take_up() {
         text(&status)
     );
     // A new untagged check while the director is stopped: --wait fails.
-    defs(dir.path(), "base", 41, tagged);
+    defs(dir.path(), "base", 41, "");
     let out = mon(
         &etcd,
         dir.path(),
@@ -388,4 +390,159 @@ fn diff_and_dry_run_say_how_a_sync_would_be_written() {
         "{}",
         text(&out)
     );
+}
+
+/// Writes what 9volt's state dumper writes (`state/<check>`, with a TTL)
+/// as fast as it can until dropped.
+struct Dumper {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<usize>>,
+}
+
+impl Dumper {
+    /// At most `per_second` events a second, if given.
+    fn start(etcd: &Etcd, per_second: Option<f64>) -> Dumper {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let base = etcd.endpoint();
+        let handle = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let http = reqwest::Client::new();
+                let began = Instant::now();
+                let mut n = 0;
+                while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    let mut puts = tokio::task::JoinSet::new();
+                    for i in 0..16 {
+                        let put = http
+                            .put(format!(
+                                "{base}/v2/keys/9volt/state/check-{}",
+                                (n + i) % 3000
+                            ))
+                            .form(&[("value", "{}"), ("ttl", "20")])
+                            .send();
+                        puts.spawn(put);
+                    }
+                    while let Some(r) = puts.join_next().await {
+                        assert!(r.unwrap().is_ok());
+                    }
+                    n += 16;
+                    if let Some(rate) = per_second {
+                        let due = Duration::from_secs_f64(n as f64 / rate);
+                        if let Some(wait) = due.checked_sub(began.elapsed()) {
+                            tokio::time::sleep(wait).await;
+                        }
+                    }
+                }
+                n
+            })
+        });
+        Dumper {
+            stop,
+            handle: Some(handle),
+        }
+    }
+}
+
+impl Drop for Dumper {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+#[test]
+fn the_probe_measures_9volts_own_traffic_before_writing() {
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    let before = etcd.v2_index();
+    let dumper = Dumper::start(&etcd, Some(300.0));
+    defs(dir.path(), "new", 300, "");
+    let started = Instant::now();
+    let out = mon(&etcd, dir.path(), &["sync", "--probe", "2s"]);
+    let secs = started.elapsed().as_secs_f64();
+    drop(dumper);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    // What the dumper wrote, over the time of the sync: a floor for what
+    // the probe should have seen in its busiest second.
+    let events = (etcd.v2_index() - before) as f64 - 600.0;
+    let average = events / secs;
+    let busiest: f64 = log
+        .split("busiest ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no rate: {log}"));
+    assert!(
+        average > 50.0,
+        "the dumper wrote only {average:.0} events/s"
+    );
+    assert!(
+        busiest >= average * 0.5,
+        "probe saw {busiest}, the dumper averaged {average:.0}: {log}"
+    );
+    assert_eq!(standin.restarts(), 0, "{log}");
+}
+
+#[test]
+fn a_9volt_too_busy_to_follow_is_refused_before_writing() {
+    // State dumps at a couple of thousand events a second turn etcd's
+    // window over in half a second: not even one check fits.
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    let before = etcd.v2_index();
+    let started = Instant::now();
+    let dumper = Dumper::start(&etcd, None);
+    defs(dir.path(), "new", 300, "");
+    let out = mon(&etcd, dir.path(), &["sync", "--probe", "2s"]);
+    let average = (etcd.v2_index() - before) as f64 / started.elapsed().as_secs_f64();
+    drop(dumper);
+    let log = text(&out);
+    assert!(
+        average > 2_000.0,
+        "the dumper wrote only {average:.0} events/s"
+    );
+    assert_eq!(out.status.code(), Some(7), "{log}");
+    assert!(
+        log.contains("refusing to sync on: 9volt's own traffic reached"),
+        "{log}"
+    );
+    assert!(
+        log.contains("nothing was written; let 9volt write less (a longer StateDumpInterval"),
+        "{log}"
+    );
+    assert_eq!(etcd.dump("2", "/9volt/monitor").len(), 40, "{log}");
+    assert_eq!(standin.restarts(), 0, "{log}");
+}
+
+#[test]
+fn a_director_too_slow_for_9volts_own_traffic_stops_the_sync() {
+    // 600 events a second leave room before writing; the first batch then
+    // measures a director needing a second a check, and the window turns
+    // over faster than that.
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    standin.set_per_check(Duration::from_secs(1));
+    let dumper = Dumper::start(&etcd, Some(600.0));
+    defs(dir.path(), "new", 300, "");
+    let out = mon(&etcd, dir.path(), &["sync", "--probe", "2s"]);
+    drop(dumper);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(7), "{log}");
+    assert!(
+        log.contains("the rest was not written; let 9volt write less"),
+        "{log}"
+    );
+    // The first batch, one key where the window is this busy, went out,
+    // and 9volt took it up.
+    assert!(log.contains("writing in batches from 1 keys"), "{log}");
+    assert_eq!(etcd.dump("2", "/9volt/monitor").len(), 40 + 1, "{log}");
+    assert!(log.contains("9volt took up every change"), "{log}");
+    assert_eq!(standin.restarts(), 0, "{log}");
 }

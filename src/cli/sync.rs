@@ -267,6 +267,10 @@ fn applied(report: sync::Report) -> (Value, Exit) {
         );
         return (outcome, Exit::Conflict);
     }
+    if report.pace.as_ref().is_some_and(|p| p.busy.is_some()) {
+        outcome["status"] = json!("refused");
+        return (outcome, Exit::Refused);
+    }
     if !taken_up {
         outcome["status"] = json!("not taken up");
         return (outcome, Exit::NotTakenUp);
@@ -312,6 +316,9 @@ fn followed(report: &sync::Report) -> (Value, bool) {
     if let Some(e) = &p.error {
         eprintln!("error: reading 9volt's state failed: {e}");
     }
+    if let Some((rate, per_check)) = p.busy {
+        busy(rate, per_check, "the rest was not written");
+    }
     if let Some(v) = &p.verdict {
         for (what, keys) in [
             ("written but on no living member", &v.missing),
@@ -329,8 +336,17 @@ fn followed(report: &sync::Report) -> (Value, bool) {
                 );
             }
         }
-        for (key, tag) in &v.unassignable {
-            eprintln!("warning: {key} has member-tag `{tag}`, which no living member has; 9volt leaves it unassigned");
+        if !v.unassignable.is_empty() {
+            let list: Vec<String> = v
+                .unassignable
+                .iter()
+                .map(|(k, why)| format!("{k}: {why}"))
+                .collect();
+            eprintln!(
+                "error: {} checks cannot run on any living member; 9volt leaves them unassigned:\n  {}",
+                list.len(),
+                list.join("\n  ")
+            );
         }
         if v.ok() {
             eprintln!("9volt took up every change");
@@ -343,12 +359,13 @@ fn followed(report: &sync::Report) -> (Value, bool) {
         "busiest_background_events_per_second": p.rate,
         "restarts": restarts,
         "stalled": p.stalled,
+        "busy": p.busy.map(|(rate, t)| json!({"events_per_second": rate, "seconds_per_check": t})),
         "error": p.error,
         "verdict": p.verdict.as_ref().map(|v| json!({
             "missing": v.missing,
             "not_deleted": v.not_deleted,
             "duplicates": v.duplicates,
-            "unassignable": v.unassignable.iter().map(|(k, t)| json!({"key": k, "member_tag": t})).collect::<Vec<_>>(),
+            "unassignable": v.unassignable.iter().map(|(k, why)| json!({"key": k, "why": why})).collect::<Vec<_>>(),
         })),
     });
     (json, p.taken_up())
@@ -375,9 +392,21 @@ fn pacing(
             "9volt runs here: watching its own etcd traffic for {} before writing",
             mon::model::duration::show(d.as_nanos() as i128)
         ),
-        Progress::Probed { rate, batch } => eprintln!(
-            "9volt's own traffic: busiest {rate:.0} events/s; writing in batches from {batch} keys, each after 9volt's director took up the last"
-        ),
+        Progress::Probed {
+            rate,
+            batch,
+            traffic_cap,
+        } => {
+            eprintln!(
+                "9volt's own traffic: busiest {rate:.0} events/s; writing in batches from {batch} keys, each after 9volt's director took up the last"
+            );
+            if let Some(cap) = traffic_cap {
+                eprintln!(
+                    "warning: 9volt's own traffic turns etcd's v2 window over every {:.1} s, so batches stay at {cap} keys or fewer (a longer StateDumpInterval in <prefix>/config, or longer check intervals, would let them grow)",
+                    1000.0 / rate.max(1.0)
+                );
+            }
+        }
         Progress::Batch {
             taken_up,
             total: of,
@@ -419,11 +448,7 @@ fn explain(refusal: &Refusal, owner: &str) {
             keys.len(),
             keys.join("\n  ")
         ),
-        Refusal::Busy { rate, per_check } => eprintln!(
-            "error: refusing to sync: 9volt's own traffic reached {rate:.0} events/s, so etcd's v2 window of 1,000 events turns over in {:.1} s, while its director needs about {:.0} ms a check: even one check at a time could push its watch out of the window and restart every check.\nnothing was written; let 9volt write less (a longer StateDumpInterval in <prefix>/config, 10s by default; longer check intervals), sync at a quieter time, or rerun with --force to write one check at a time anyway",
-            1000.0 / rate.max(1.0),
-            per_check * 1000.0
-        ),
+        Refusal::Busy { rate, per_check } => busy(*rate, *per_check, "nothing was written"),
         Refusal::Pace(e) => eprintln!("error: {e}\nnothing was written"),
         Refusal::Most { keys, owned } => eprintln!(
             "error: refusing to delete {} of the {owned} keys owned by `{owner}` (most of them):\n  {}\nnothing was written; check that the paths hold all the definitions (a single file or the wrong directory looks like this); if this is intended, rerun with --force",
@@ -431,6 +456,15 @@ fn explain(refusal: &Refusal, owner: &str) {
             keys.join("\n  ")
         ),
     }
+}
+
+/// Why 9volt cannot follow, and what would let it.
+fn busy(rate: f64, per_check: f64, written: &str) {
+    eprintln!(
+        "error: refusing to sync on: 9volt's own traffic reached {rate:.0} events/s, so etcd's v2 window of 1,000 events turns over in {:.1} s, while its director needs about {:.0} ms a check: even one check at a time could push its watch out of the window and restart every check.\n{written}; let 9volt write less (a longer StateDumpInterval in <prefix>/config, 10s by default; longer check intervals), sync at a quieter time, or rerun with --force to go one check at a time anyway",
+        1000.0 / rate.max(1.0),
+        per_check * 1000.0
+    );
 }
 
 /// Asks on the terminal; anything but yes is no.

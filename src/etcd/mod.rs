@@ -195,9 +195,10 @@ impl Store {
         &self,
         key: &str,
         recursive: bool,
+        quorum: bool,
     ) -> Option<Result<(Option<Tree>, i64), Error>> {
         match self {
-            Store::V2(c) => Some(c.read(key, recursive).await),
+            Store::V2(c) => Some(c.read(key, recursive, quorum).await),
             Store::V3(_) => None,
         }
     }

@@ -263,10 +263,17 @@ impl Client {
         Ok(self.send(req).await?.map(written))
     }
 
-    /// A key or a whole directory (recursive) as etcd's quorum has it, with
-    /// etcd's index at that read (`X-Etcd-Index`): `None` when absent.
-    pub async fn read(&self, key: &str, recursive: bool) -> Result<(Option<Tree>, i64), Error> {
-        let mut query = vec![("quorum", "true")];
+    /// A key or a whole directory (recursive), with etcd's index at that
+    /// read (`X-Etcd-Index`): `None` when absent. A quorum read goes
+    /// through raft like a write; a local one is served by the member
+    /// asked, and may lag the cluster by a moment.
+    pub async fn read(
+        &self,
+        key: &str,
+        recursive: bool,
+        quorum: bool,
+    ) -> Result<(Option<Tree>, i64), Error> {
+        let mut query = vec![("quorum", if quorum { "true" } else { "false" })];
         if recursive {
             query.push(("recursive", "true"));
         }

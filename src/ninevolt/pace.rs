@@ -55,6 +55,8 @@ pub struct Settings {
 pub const BURST_EVENTS: usize = WINDOW / 2;
 pub const MAX_BATCH: usize = 500;
 pub const FIRST_BATCH: usize = 10;
+/// Background events a second above which the first batch is one key.
+const BUSY_RATE: f64 = 100.0;
 /// The most director work one batch may stand for, in seconds: covers
 /// bursts no look foresees, such as the first state dump of new checks.
 const LAG_CAP: f64 = 0.3;
@@ -231,8 +233,14 @@ pub fn estimate(cluster: &Cluster, items: &[Item]) -> Duration {
 pub enum Progress {
     /// Watching 9volt's own traffic for this long.
     Probing(Duration),
-    /// The busiest background rate seen, and the first batches' size.
-    Probed { rate: f64, batch: usize },
+    /// The busiest background rate seen, the first batch's size, and the
+    /// size 9volt's own traffic allows a batch (`None` when the director's
+    /// speed, not the traffic, sets it).
+    Probed {
+        rate: f64,
+        batch: usize,
+        traffic_cap: Option<usize>,
+    },
     /// Keys written and taken up by 9volt so far, of `total`.
     Batch {
         written: usize,
@@ -268,12 +276,22 @@ pub struct Verdict {
     pub not_deleted: Vec<String>,
     /// Checks referenced on more than one member (two directors at once).
     pub duplicates: Vec<String>,
-    /// Written checks no living member may run: (key, member-tag).
+    /// Written checks no living member may run: (key, why).
     pub unassignable: Vec<(String, String)>,
 }
 
 impl Verdict {
+    /// Every written check runs, and no deleted one.
     pub fn ok(&self) -> bool {
+        self.missing.is_empty()
+            && self.not_deleted.is_empty()
+            && self.duplicates.is_empty()
+            && self.unassignable.is_empty()
+    }
+
+    /// Whether waiting longer could change it: an unassignable check
+    /// waits for a member that is not there.
+    fn settled(&self) -> bool {
         self.missing.is_empty() && self.not_deleted.is_empty() && self.duplicates.is_empty()
     }
 }
@@ -291,8 +309,16 @@ pub fn verdict(cluster: &Cluster, written: &[(Item, Option<i64>)]) -> Verdict {
             if !holders.is_empty() {
                 v.not_deleted.push(item.key.clone());
             }
+        } else if !cluster.live() {
+            v.unassignable
+                .push((item.key.clone(), "no 9volt member is alive".into()));
         } else if !cluster.takes(&item.tag) {
-            v.unassignable.push((item.key.clone(), item.tag.clone()));
+            let why = if item.tag.is_empty() {
+                "it has no member-tag, and every living member has tags".to_string()
+            } else {
+                format!("its member-tag `{}` is on no living member", item.tag)
+            };
+            v.unassignable.push((item.key.clone(), why));
         } else if !holders
             .iter()
             .any(|(_, r)| index.is_none_or(|i| r.modified > i))
@@ -313,6 +339,9 @@ pub struct Report {
     pub verdict: Option<Verdict>,
     /// A batch 9volt did not take up within the wait: its marker key.
     pub stalled: Option<String>,
+    /// Stopped part way because 9volt's own traffic left its director no
+    /// room: (events a second, seconds a check), as measured.
+    pub busy: Option<(f64, f64)>,
     /// A read of 9volt's state failed.
     pub error: Option<String>,
 }
@@ -408,20 +437,30 @@ pub struct Watcher {
     members_changed: bool,
     /// When the sentinels were last read.
     checked: Instant,
+    /// Whether `t` has been measured, not guessed.
+    measured: bool,
     pub report: Report,
 }
 
+/// A local read: a poll needs no raft round (a quorum read is one, and on a
+/// slow disk polls every few milliseconds would slow the director's own
+/// writes); a member that lags only makes a wait a moment longer.
 async fn read(store: &Store, key: &str, recursive: bool) -> Result<(Option<Tree>, i64), Error> {
-    store.read_v2(key, recursive).await.unwrap_or_else(|| {
-        Err(Error::Request(
-            "9volt's state lives in etcd's v2 keyspace".into(),
-        ))
-    })
+    store
+        .read_v2(key, recursive, false)
+        .await
+        .unwrap_or_else(|| {
+            Err(Error::Request(
+                "9volt's state lives in etcd's v2 keyspace".into(),
+            ))
+        })
 }
 
 /// Reads 9volt's state under `prefix` (v2 only; `None` over v3).
 pub async fn cluster(store: &Store, prefix: &str) -> Option<Result<Cluster, Error>> {
-    let read = store.read_v2(&super::cluster_dir(prefix), true).await?;
+    let read = store
+        .read_v2(&super::cluster_dir(prefix), true, true)
+        .await?;
     Some(read.map(|(tree, index)| Cluster::from_tree(prefix, tree.as_ref(), index)))
 }
 
@@ -441,6 +480,7 @@ impl Watcher {
             written_so_far: 0,
             members_changed: false,
             checked: Instant::now(),
+            measured: false,
             report: Report::default(),
         };
         w.pick_sentinels(written);
@@ -486,12 +526,21 @@ impl Watcher {
         progress(Progress::Probed {
             rate: r,
             batch: self.first_batch(),
+            traffic_cap: traffic_limits(r, self.t).then(|| self.batch()),
         });
         Ok(r)
     }
 
+    /// The first batch, before the director's speed is measured: 10 keys
+    /// on a quiet estate, one where 9volt's own traffic is busy (beside
+    /// hundreds of events a second, a director slower than the guess would
+    /// fall out of the window within one batch of 10).
     pub fn first_batch(&self) -> usize {
-        FIRST_BATCH.min(self.batch())
+        if self.report.rate > BUSY_RATE {
+            1
+        } else {
+            FIRST_BATCH.min(self.batch())
+        }
     }
 
     /// The next batch's size.
@@ -554,8 +603,14 @@ impl Watcher {
         };
         if done && monitors > 0 {
             let took = started.elapsed().as_secs_f64() / monitors as f64;
-            // Half the last measure, half the new: small batches are noisy.
-            self.t = (self.t + took) / 2.0;
+            // The first measure replaces the guess; after that, half the
+            // last measure and half the new: small batches are noisy.
+            self.t = if self.measured {
+                (self.t + took) / 2.0
+            } else {
+                took
+            };
+            self.measured = true;
         }
         self.report.rate = self.report.rate.max(self.rate.busiest());
         // Every couple of seconds: a restart is reported, not prevented.
@@ -682,13 +737,13 @@ impl Watcher {
                 self.cluster = c?;
             }
             let v = verdict(&self.cluster, written);
-            if v.ok() || Instant::now() >= deadline {
+            if v.settled() || Instant::now() >= deadline {
                 // A redistribution since the last batch (or, for a burst,
                 // since before the first write) shows in the sentinels.
                 self.check_redistribution(store).await?;
                 return Ok(v);
             }
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
 }
@@ -810,6 +865,7 @@ mod tests {
         assert_eq!(v.missing, vec!["/9volt/monitor/m1".to_string()]);
         assert_eq!(v.not_deleted, vec!["/9volt/monitor/gone".to_string()]);
         assert_eq!(v.unassignable.len(), 1);
+        assert!(!v.ok());
         // A reference older than the write is not the write taken up.
         let stale: Vec<_> = adds(1).into_iter().map(|i| (i, Some(50))).collect();
         assert_eq!(verdict(&c, &stale).missing.len(), 1);

@@ -109,7 +109,7 @@ pub async fn run(prepared: &mut Prepared, req: Request<'_>) -> Outcome {
     };
     if let (Some(w), true) = (watcher.as_mut(), way.paced()) {
         if let Err(e) = w.probe(&prepared.store, req.pacing).await {
-            return Outcome::Applied(Report::failed(e));
+            return Outcome::Applied(Report::failed(e, prepared.plan.pending()));
         }
         if !w.fits() && !req.pace.force {
             return Outcome::Refused(Refusal::Busy {
@@ -126,6 +126,7 @@ pub async fn run(prepared: &mut Prepared, req: Request<'_>) -> Outcome {
                 req.progress,
                 w,
                 req.pacing,
+                req.pace.force,
             )
             .await
         }
@@ -191,9 +192,11 @@ pub fn estimate(prepared: &Prepared) -> Option<std::time::Duration> {
 }
 
 impl Report {
-    fn failed(e: etcd::Error) -> Report {
+    /// Nothing written: `e` stopped the sync before the first write.
+    fn failed(e: etcd::Error, pending: usize) -> Report {
         Report {
             error: Some(e),
+            not_applied: pending,
             ..Report::default()
         }
     }
@@ -334,6 +337,7 @@ async fn apply_paced(
     progress: &dyn Fn(u64),
     w: &mut Watcher,
     pacing: &dyn Fn(Progress),
+    force: bool,
 ) -> Report {
     let changes = writes(plan);
     let by_key: BTreeMap<&str, &Change> = changes.iter().map(|c| (c.key.as_str(), *c)).collect();
@@ -387,6 +391,14 @@ async fn apply_paced(
         }
         w.report.batches += 1;
         taken_up += batch.len();
+        // What the batch measured (the director's time a check, 9volt's own
+        // traffic) may leave it no room: stop rather than risk the restart.
+        if !tail.is_empty() && !w.fits() && !force {
+            w.report.busy = Some((w.report.rate, w.t));
+            report.not_applied += tail.len();
+            report.conflicts.sort();
+            return report;
+        }
         size = w.batch();
         pacing(Progress::Batch {
             written: taken_up,

@@ -39,6 +39,8 @@ pub struct Standin {
     reshuffles: Arc<AtomicUsize>,
     /// Watch events of actions 9volt ignores (compareAndSwap, ...).
     ignored: Arc<AtomicUsize>,
+    /// The director's time per change, in microseconds.
+    per_check: Arc<std::sync::atomic::AtomicU64>,
     handles: Vec<std::thread::JoinHandle<()>>,
 }
 
@@ -191,6 +193,9 @@ impl Standin {
         let restarts = Arc::new(AtomicUsize::new(0));
         let reshuffles = Arc::new(AtomicUsize::new(0));
         let ignored = Arc::new(AtomicUsize::new(0));
+        let slow = Arc::new(std::sync::atomic::AtomicU64::new(
+            per_check.as_micros() as u64
+        ));
         let mut handles = Vec::new();
         let ready = Arc::new(AtomicUsize::new(0));
         for (id, tags) in members {
@@ -232,12 +237,13 @@ impl Standin {
             base: etcd.endpoint(),
             prefix: prefix.to_string(),
         };
-        let (s, p, r, sh, ig) = (
+        let (s, p, r, sh, ig, pc) = (
             stop.clone(),
             paused.clone(),
             restarts.clone(),
             reshuffles.clone(),
             ignored.clone(),
+            slow.clone(),
         );
         let started = Arc::new(AtomicBool::new(false));
         let up = started.clone();
@@ -246,7 +252,7 @@ impl Standin {
                 .enable_all()
                 .build()
                 .unwrap();
-            rt.block_on(direct(http, director, per_check, s, p, r, sh, ig, up));
+            rt.block_on(direct(http, director, pc, s, p, r, sh, ig, up));
         }));
         while !started.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(20));
@@ -258,6 +264,7 @@ impl Standin {
             restarts,
             reshuffles,
             ignored,
+            per_check: slow,
             handles,
         }
     }
@@ -265,6 +272,11 @@ impl Standin {
     /// Stops a member's heartbeat: its directory expires within the TTL.
     pub fn kill(&self, id: &str) {
         self.dead.lock().unwrap().insert(id.to_string());
+    }
+
+    /// Makes the director take `d` for each change from now on.
+    pub fn set_per_check(&self, d: Duration) {
+        self.per_check.store(d.as_micros() as u64, Ordering::SeqCst);
     }
 
     pub fn pause(&self) {
@@ -331,7 +343,7 @@ async fn redistribute(
 async fn direct(
     http: Http,
     me: String,
-    per_check: Duration,
+    per_check: Arc<std::sync::atomic::AtomicU64>,
     stop: Arc<AtomicBool>,
     paused: Arc<AtomicBool>,
     restarts: Arc<AtomicUsize>,
@@ -360,32 +372,45 @@ async fn direct(
         .unwrap();
     let mut next = index(&now) + 1;
     started.store(true, Ordering::SeqCst);
+    // One long poll at a time, as 9volt's etcd client holds it: it is not
+    // re-issued while nothing happens, so an idle director never falls out
+    // of the window; only a busy one does.
+    // etcd answers a v2 watch's headers at once and its body at the event,
+    // so the pending future covers both.
+    type Poll =
+        std::pin::Pin<Box<dyn std::future::Future<Output = reqwest::Result<Vec<u8>>> + Send>>;
+    let mut pending: Option<Poll> = None;
     while !stop.load(Ordering::SeqCst) {
-        if paused.load(Ordering::SeqCst) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            continue;
+        let poll = pending.get_or_insert_with(|| {
+            let req = http
+                .client
+                .get(format!("{}/v2/keys/{}/monitor", http.base, http.prefix))
+                .query(&[
+                    ("wait", "true"),
+                    ("recursive", "true"),
+                    ("waitIndex", &next.to_string()),
+                ]);
+            Box::pin(async move { Ok(req.send().await?.bytes().await?.to_vec()) })
+        });
+        let polled = tokio::select! {
+            r = poll => Some(r),
+            _ = tokio::time::sleep(Duration::from_millis(100)) => None,
+        };
+        if polled.is_some() {
+            pending = None;
         }
+        // 9volt watches its members apart from the checks.
         let now = http.members(&mut tags).await;
         if now.keys().ne(members.keys()) {
             members = now;
             reshuffles.fetch_add(1, Ordering::SeqCst);
             refs = redistribute(&http, &members).await;
         }
-        let polled = http
-            .client
-            .get(format!("{}/v2/keys/{}/monitor", http.base, http.prefix))
-            .query(&[
-                ("wait", "true"),
-                ("recursive", "true"),
-                ("waitIndex", &next.to_string()),
-            ])
-            .timeout(Duration::from_millis(300))
-            .send()
-            .await;
-        let Ok(resp) = polled else { continue };
-        let Ok(body) = resp.bytes().await else {
-            continue;
-        };
+        let Some(polled) = polled else { continue };
+        while paused.load(Ordering::SeqCst) && !stop.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let Ok(body) = polled else { continue };
         let Ok(v) = serde_json::from_slice::<Value>(&body) else {
             continue;
         };
@@ -409,7 +434,7 @@ async fn direct(
         };
         next = v["node"]["modifiedIndex"].as_u64().unwrap() + 1;
         let key = v["node"]["key"].as_str().unwrap().to_string();
-        tokio::time::sleep(per_check).await;
+        tokio::time::sleep(Duration::from_micros(per_check.load(Ordering::SeqCst))).await;
         match action {
             "delete" => {
                 if let Some(m) = refs.remove(&key) {
