@@ -20,6 +20,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::ninevolt::references;
 use support::Etcd;
 
 fn ninevolt() -> PathBuf {
@@ -82,28 +83,6 @@ fn restarts(members: &[Member]) -> usize {
                 .count()
         })
         .sum()
-}
-
-/// Every check reference: check key -> [(member, modifiedIndex)].
-fn refs(etcd: &Etcd) -> BTreeMap<String, Vec<(String, u64)>> {
-    let url = format!(
-        "{}/v2/keys/9volt/cluster/members?recursive=true",
-        etcd.endpoint()
-    );
-    let out = Command::new("curl").args(["-sS", &url]).output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut map: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
-    for m in v["node"]["nodes"].as_array().into_iter().flatten() {
-        let id = m["key"].as_str().unwrap().rsplit('/').next().unwrap();
-        for c in m["nodes"].as_array().into_iter().flatten() {
-            for r in c["nodes"].as_array().into_iter().flatten() {
-                map.entry(r["value"].as_str().unwrap().to_string())
-                    .or_default()
-                    .push((id.to_string(), r["modifiedIndex"].as_u64().unwrap()));
-            }
-        }
-    }
-    map
 }
 
 /// `count` monitors named `<name>-N`, running every `interval`.
@@ -178,7 +157,7 @@ fn ten_thousand_new_into_two_members_running_a_thousand() {
         defs(dir.path(), "base", 1_000, "1h");
         sync(&etcd, dir.path(), &["--probe", "2s"]);
         settle(&etcd, dir.path(), Duration::from_secs(120));
-        let before: Vec<_> = refs(&etcd).into_iter().collect();
+        let before: Vec<_> = references(&etcd).into_iter().collect();
         assert_eq!(before.len(), 1_000);
         let restarts_before = restarts(&members);
         let start = Instant::now();
@@ -199,7 +178,7 @@ fn ten_thousand_new_into_two_members_running_a_thousand() {
         }
         let took = start.elapsed().as_secs_f64();
         let extra = settle(&etcd, dir.path(), Duration::from_secs(600));
-        let after = refs(&etcd);
+        let after = references(&etcd);
         let interrupted = before
             .iter()
             .filter(|(k, r)| after.get(k.as_str()) != Some(r))
@@ -245,7 +224,7 @@ fn edit_and_delete_three_thousand_of_four_thousand() {
     let (took, _) = sync(&etcd, dir.path(), &["--probe", "2s"]);
     settle(&etcd, dir.path(), Duration::from_secs(300));
     println!("4,000 new into two empty members: {took:.0} s");
-    let before = refs(&etcd);
+    let before = references(&etcd);
     let kept = |r: &BTreeMap<String, Vec<(String, u64)>>| -> Vec<(String, Vec<(String, u64)>)> {
         r.iter()
             .filter(|(k, _)| k.contains("/kept-"))
@@ -256,7 +235,7 @@ fn edit_and_delete_three_thousand_of_four_thousand() {
 
     defs(dir.path(), "edited", 3_000, "2h");
     let (took, log) = sync(&etcd, dir.path(), &["--probe", "2s"]);
-    let after = refs(&etcd);
+    let after = references(&etcd);
     let live = before
         .iter()
         .filter(|(k, _)| k.contains("/edited-"))
@@ -274,7 +253,7 @@ fn edit_and_delete_three_thousand_of_four_thousand() {
 
     std::fs::remove_file(dir.path().join("edited.yaml")).unwrap();
     let (took, log) = sync(&etcd, dir.path(), &["--probe", "2s", "--force"]);
-    let gone = refs(&etcd);
+    let gone = references(&etcd);
     println!(
         "delete 3,000 of 4,000: {took:.0} s; restarts {}; references left {}; kept checks interrupted {}; {}",
         restarts(&members) - r0,

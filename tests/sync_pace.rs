@@ -12,7 +12,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::ninevolt::Standin;
+use support::ninevolt::{references, Standin};
 use support::Etcd;
 
 const UNTAGGED: &[&str] = &[];
@@ -50,28 +50,6 @@ fn text(o: &Output) -> String {
     support::output_text(o)
 }
 
-/// Every check reference: key -> (member, modifiedIndex).
-fn refs(etcd: &Etcd) -> std::collections::BTreeMap<String, Vec<(String, u64)>> {
-    let url = format!(
-        "{}/v2/keys/9volt/cluster/members?recursive=true",
-        etcd.endpoint()
-    );
-    let out = Command::new("curl").args(["-sS", &url]).output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut map: std::collections::BTreeMap<String, Vec<(String, u64)>> = Default::default();
-    for m in v["node"]["nodes"].as_array().into_iter().flatten() {
-        let id = m["key"].as_str().unwrap().rsplit('/').next().unwrap();
-        for c in m["nodes"].as_array().into_iter().flatten() {
-            for r in c["nodes"].as_array().into_iter().flatten() {
-                map.entry(r["value"].as_str().unwrap().to_string())
-                    .or_default()
-                    .push((id.to_string(), r["modifiedIndex"].as_u64().unwrap()));
-            }
-        }
-    }
-    map
-}
-
 /// Waits until `mon status` says 9volt runs what the definitions say.
 fn settled(etcd: &Etcd, dir: &Path) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -103,7 +81,7 @@ fn running_estate(etcd: &Etcd) -> (Standin, tempfile::TempDir) {
 }
 
 fn base_refs(etcd: &Etcd) -> Vec<(String, Vec<(String, u64)>)> {
-    refs(etcd)
+    references(etcd)
         .into_iter()
         .filter(|(k, _)| k.contains("/base-"))
         .collect()
@@ -193,7 +171,7 @@ fn a_member_that_dies_mid_sync_is_waited_out() {
     );
     assert!(standin.reshuffles() >= 1);
     // Everything now runs on the living member.
-    let all = refs(&etcd);
+    let all = references(&etcd);
     assert_eq!(all.len(), 640);
     assert!(
         all.values().all(|m| m.len() == 1 && m[0].0 == "aaaa0001"),

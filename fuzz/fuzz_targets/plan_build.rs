@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
         let mut out = Vec::new();
         mon::report::plan_text::write(&p, &mut out, false, Some(1)).unwrap();
         mon::report::plan_short::write(&p, &mut out).unwrap();
-        mon::report::plan_json::write(&p, "v2", None, &mut out).unwrap();
+        mon::report::plan_json::write(&p, "v2", None, None, &mut out).unwrap();
         out.extend(serde_json::to_vec(&saved).unwrap());
         let shown = String::from_utf8_lossy(&out);
         for secret in &p.secret_values {

@@ -218,7 +218,7 @@ fn report(ran: Outcome, owner: &str, plan_file: Option<&std::path::Path>) -> (Va
                 Exit::Refused,
             )
         }
-        Outcome::Applied(report) => applied(report),
+        Outcome::Applied(report) => applied(*report),
     }
 }
 

@@ -833,10 +833,12 @@ mod tests {
         assert_eq!(batch_size(0.0, 0.0005), 500);
         // 28 ms a check: 0.3 s of director work.
         assert_eq!(batch_size(0.0, 0.028), 10);
-        // Busy window: 300 events/s at 3 ms a check.
-        assert_eq!(batch_size(300.0, 0.003), 88);
-        assert!(traffic_limits(300.0, 0.003));
-        assert!(!traffic_limits(0.0, 0.003));
+        // 300 events/s at 3 ms a check: the director's 0.3 s still binds.
+        assert_eq!(batch_size(300.0, 0.003), 100);
+        assert!(!traffic_limits(300.0, 0.003));
+        // 4,000 events/s at 1 ms: the traffic does (500 / (1 + 4)).
+        assert_eq!(batch_size(4_000.0, 0.001), 100);
+        assert!(traffic_limits(4_000.0, 0.001));
         assert!(fits(300.0, 0.03));
         assert!(!fits(3_000.0, 0.03));
     }

@@ -59,7 +59,7 @@ pub enum Outcome {
     /// The question before deleting was not answered yes.
     NotConfirmed,
     /// Writes were made; the report says which, and what stopped them.
-    Applied(Report),
+    Applied(Box<Report>),
 }
 
 /// Decides whether the plan may be applied and applies it. Nothing is
@@ -109,7 +109,7 @@ pub async fn run(prepared: &mut Prepared, req: Request<'_>) -> Outcome {
     };
     if let (Some(w), true) = (watcher.as_mut(), way.paced()) {
         if let Err(e) = w.probe(&prepared.store, req.pacing).await {
-            return Outcome::Applied(Report::failed(e, prepared.plan.pending()));
+            return Outcome::Applied(Box::new(Report::failed(e, prepared.plan.pending())));
         }
         if !w.fits() && !req.pace.force {
             return Outcome::Refused(Refusal::Busy {
@@ -151,7 +151,7 @@ pub async fn run(prepared: &mut Prepared, req: Request<'_>) -> Outcome {
         report.pace = Some(w.report);
     }
     report.way = Some(way);
-    Outcome::Applied(report)
+    Outcome::Applied(Box::new(report))
 }
 
 /// How a sync of this plan would be written: at once, or paced to a

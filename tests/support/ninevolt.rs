@@ -468,3 +468,29 @@ async fn direct(
         }
     }
 }
+
+/// Every check reference under /9volt, read with curl: check key ->
+/// [(member, modifiedIndex)].
+pub fn references(etcd: &Etcd) -> BTreeMap<String, Vec<(String, u64)>> {
+    let url = format!(
+        "{}/v2/keys/9volt/cluster/members?recursive=true",
+        etcd.endpoint()
+    );
+    let out = std::process::Command::new("curl")
+        .args(["-sS", &url])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut map: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
+    for m in v["node"]["nodes"].as_array().into_iter().flatten() {
+        let id = m["key"].as_str().unwrap().rsplit('/').next().unwrap();
+        for c in m["nodes"].as_array().into_iter().flatten() {
+            for r in c["nodes"].as_array().into_iter().flatten() {
+                map.entry(r["value"].as_str().unwrap().to_string())
+                    .or_default()
+                    .push((id.to_string(), r["modifiedIndex"].as_u64().unwrap()));
+            }
+        }
+    }
+    map
+}
