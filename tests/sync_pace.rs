@@ -146,15 +146,11 @@ fn a_member_that_dies_mid_sync_is_waited_out() {
     defs(dir.path(), "new", 600, "");
     let child = Command::new(env!("CARGO_BIN_EXE_mon"))
         .current_dir(dir.path())
+        // Short: a full plan would fill the pipe before the test reads it.
         .args([
-            "sync",
-            "--probe",
-            "1s",
-            "--owner",
-            "estate",
-            "--endpoints",
-            &etcd.endpoint(),
+            "sync", "--format", "short", "--probe", "1s", "--owner", "estate",
         ])
+        .args(["--endpoints", &etcd.endpoint()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -523,4 +519,93 @@ fn a_director_too_slow_for_9volts_own_traffic_stops_the_sync() {
     assert_eq!(etcd.dump("2", "/9volt/monitor").len(), 40 + 1, "{log}");
     assert!(log.contains("9volt took up every change"), "{log}");
     assert_eq!(standin.restarts(), 0, "{log}");
+}
+
+#[test]
+fn a_saved_plan_is_applied_at_the_pace_9volt_follows() {
+    let etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    defs(dir.path(), "new", 600, "");
+    let out = mon(
+        &etcd,
+        dir.path(),
+        &["diff", "--out", "plan.json", "--format", "short"],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    let out = mon(
+        &etcd,
+        dir.path(),
+        &["sync", "--plan", "plan.json", "--probe", "1s"],
+    );
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("each after 9volt's director took up the last"),
+        "{log}"
+    );
+    assert_eq!(standin.restarts(), 0, "{log}");
+    settled(&etcd, dir.path());
+}
+
+#[test]
+fn etcd_going_away_mid_paced_sync_leaves_true_counts() {
+    let mut etcd = Etcd::start();
+    let (standin, dir) = running_estate(&etcd);
+    // A director slow enough that the sync is still writing after 2 s.
+    standin.set_per_check(Duration::from_millis(20));
+    defs(dir.path(), "new", 600, "");
+    let child = Command::new(env!("CARGO_BIN_EXE_mon"))
+        .current_dir(dir.path())
+        // Short: a full plan would fill the pipe before the test reads it.
+        .args(["sync", "--format", "short", "--probe", "1s"])
+        .args(["--owner", "estate", "--command-timeout", "2s"])
+        .args(["--endpoints", &etcd.endpoint()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Stopped once some batches are in.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut child = child;
+    while etcd.dump("2", "/9volt/monitor").len() < 40 + 30 {
+        if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!("the sync never wrote 30 keys: {}", text(&out));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    etcd.stop();
+    let out = child.wait_with_output().unwrap();
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(5), "{log}");
+    let added: usize = log
+        .split("applied: ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count: {log}"));
+    assert!(added > 0 && added < 600, "{log}");
+    let not_sent: usize = log
+        .split(" were not sent")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count: {log}"));
+    // Sent with no answer: each landed whole or not at all.
+    let unknown = log
+        .lines()
+        .find(|l| l.contains("writes were sent but no answer came"))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    assert_eq!(added + not_sent + unknown, 600, "{log}");
+    etcd.restart();
+    // What mon says it wrote is what etcd holds.
+    let held = etcd.dump("2", "/9volt/monitor").len() - 40;
+    assert!(
+        held >= added && held <= added + unknown,
+        "{held} held: {log}"
+    );
 }

@@ -382,8 +382,10 @@ async fn apply_paced(
                 report.conflicts.sort();
                 return report;
             }
+            // etcd went away while we waited: what was written stands,
+            // the rest was not sent, as when a write fails.
             Err(e) => {
-                w.report.error = Some(e.to_string());
+                report.error = Some(e);
                 report.not_applied += tail.len();
                 report.conflicts.sort();
                 return report;
