@@ -20,6 +20,7 @@ use super::plan::{self, PlanArgs, PlanFormat, Request};
   mon sync defs/ --only 'monitor/web-*' --replace=monitor/web-1   # touch a few; restart one
   mon sync defs/ --plan plan.json    # apply exactly the plan `mon diff --out` saved, or refuse
   mon sync -e http://etcd1:2379 -p 9volt defs/    # 9volt's own flag names work too
+  mon sync defs/ --wait              # then wait until 9volt runs every written check (`mon status`)
 
 Writes go to etcd's v2 keyspace, the one 9volt reads, as actions a running 9volt follows at once:
 a new key is created, a changed one updated, a removed one deleted. Every value carries
@@ -28,12 +29,14 @@ ever deleted, so monitors made through 9volt's API, by 9volt cfg or by another d
 alone. On a terminal a plan that deletes asks first. Nothing is written when any definition is
 invalid or the paths hold none. A key someone else changed since the plan read it is reported and
 left alone (exit 6); a rerun converges.
+
 A running 9volt follows each write through a watch that etcd's v2 API keeps only 1,000 events
 deep; a change that moves past its director makes every 9volt member restart all checks. So where
 9volt runs (live members under <prefix>/cluster/members) and the change is larger than half that
 window, mon first watches 9volt's own traffic (--probe), then writes in batches, each only after the
 director has taken up the last (--pace), and checks at the end that every written check is on a
 living member and every deleted one is gone. --wait makes that check after any sync.
+
 Exit codes: 0 applied (or nothing to do), 1 invalid definitions, 2 bad flag, settings or plan file,
 3 unreadable path or secret, 5 etcd unreachable, refused the credentials, serves no v2 API or failed
 part way, 6 conflicts, 7 refused by a guard (deletions, another owner's keys, no definitions, the
