@@ -143,6 +143,8 @@ fn the_same_sync_as_one_burst_restarts_9volt_and_is_reported() {
 fn a_member_that_dies_mid_sync_is_waited_out() {
     let etcd = Etcd::start();
     let (standin, dir) = running_estate(&etcd);
+    // Slow enough that the sync still runs when the member's TTL ends.
+    standin.set_per_check(Duration::from_millis(10));
     defs(dir.path(), "new", 600, "");
     let child = Command::new(env!("CARGO_BIN_EXE_mon"))
         .current_dir(dir.path())
@@ -466,10 +468,17 @@ fn the_probe_measures_9volts_own_traffic_before_writing() {
 
 #[test]
 fn a_9volt_too_busy_to_follow_is_refused_before_writing() {
-    // State dumps at a couple of thousand events a second turn etcd's
-    // window over in half a second: not even one check fits.
+    // State dumps as fast as etcd takes them (over 2,000 events a second
+    // on a quiet machine) beside a director needing a second a check: the
+    // probe refuses at once where the rate alone leaves no room, and the
+    // first batch (one key, the window being busy) where it takes the
+    // measured director to see it. Either way no more than that key is
+    // written. (That one key may itself restart a director a thousand
+    // times slower than the guess mon starts from: nothing shows that
+    // before a write, which is why the first batch is a single key.)
     let etcd = Etcd::start();
     let (standin, dir) = running_estate(&etcd);
+    standin.set_per_check(Duration::from_secs(1));
     let before = etcd.v2_index();
     let started = Instant::now();
     let dumper = Dumper::start(&etcd, None);
@@ -479,7 +488,7 @@ fn a_9volt_too_busy_to_follow_is_refused_before_writing() {
     drop(dumper);
     let log = text(&out);
     assert!(
-        average > 2_000.0,
+        average > 450.0,
         "the dumper wrote only {average:.0} events/s"
     );
     assert_eq!(out.status.code(), Some(7), "{log}");
@@ -487,12 +496,16 @@ fn a_9volt_too_busy_to_follow_is_refused_before_writing() {
         log.contains("refusing to sync on: 9volt's own traffic reached"),
         "{log}"
     );
-    assert!(
-        log.contains("nothing was written; let 9volt write less (a longer StateDumpInterval"),
-        "{log}"
-    );
-    assert_eq!(etcd.dump("2", "/9volt/monitor").len(), 40, "{log}");
-    assert_eq!(standin.restarts(), 0, "{log}");
+    let written = etcd.dump("2", "/9volt/monitor").len() - 40;
+    if log.contains("nothing was written; let 9volt write less (a longer StateDumpInterval") {
+        assert_eq!(written, 0, "{log}");
+    } else {
+        assert!(
+            log.contains("the rest was not written; let 9volt write less"),
+            "{log}"
+        );
+        assert_eq!(written, 1, "{log}");
+    }
 }
 
 #[test]

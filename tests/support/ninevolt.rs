@@ -70,6 +70,17 @@ impl Http {
         v.get("node").cloned()
     }
 
+    /// A key or directory, `Some(Null)` when absent, `None` when etcd did
+    /// not answer.
+    async fn get_checked(&self, key: &str) -> Option<Value> {
+        let r = self.client.get(self.url(key)).send().await.ok()?;
+        let v: Value = serde_json::from_slice(&r.bytes().await.ok()?).ok()?;
+        if v["errorCode"] == 100 {
+            return Some(Value::Null);
+        }
+        v.get("node").cloned()
+    }
+
     async fn put(&self, key: &str, form: &[(&str, &str)]) {
         let _ = self.client.put(self.url(key)).form(form).send().await;
     }
@@ -83,11 +94,11 @@ impl Http {
     async fn members(
         &self,
         tags: &mut BTreeMap<String, Vec<String>>,
-    ) -> BTreeMap<String, Vec<String>> {
+    ) -> Option<BTreeMap<String, Vec<String>>> {
         let mut out = BTreeMap::new();
-        let Some(node) = self.get("cluster/members", false).await else {
-            return out;
-        };
+        // A failed read says nothing about the members (9volt's watch on
+        // them would simply not fire).
+        let node = self.get_checked("cluster/members").await?;
         for m in node["nodes"].as_array().into_iter().flatten() {
             let id = m["key"]
                 .as_str()
@@ -114,7 +125,7 @@ impl Http {
             }
             out.insert(id.clone(), tags[&id].clone());
         }
-        out
+        Some(out)
     }
 
     /// Check key -> member, from every member's references.
@@ -223,7 +234,7 @@ impl Standin {
                         if !dead.lock().unwrap().contains(&id) {
                             http.put(&dir, &[("dir", "true"), ("ttl", &ttl), ("prevExist", "true")]).await;
                         }
-                        tokio::time::sleep(Duration::from_millis(700)).await;
+                        tokio::time::sleep(Duration::from_millis(500)).await;
                     }
                 });
             }));
@@ -354,7 +365,7 @@ async fn direct(
     let director = serde_json::json!({"MemberID": me}).to_string();
     http.put("cluster/director", &[("value", &director)]).await;
     let mut tags = BTreeMap::new();
-    let mut members = http.members(&mut tags).await;
+    let mut members = http.members(&mut tags).await.unwrap_or_default();
     // The director's own record of its references; it is their only writer.
     let mut refs = redistribute(&http, &members).await;
     let index = |r: &reqwest::Response| -> u64 {
@@ -400,7 +411,10 @@ async fn direct(
             pending = None;
         }
         // 9volt watches its members apart from the checks.
-        let now = http.members(&mut tags).await;
+        let now = http
+            .members(&mut tags)
+            .await
+            .unwrap_or_else(|| members.clone());
         if now.keys().ne(members.keys()) {
             members = now;
             reshuffles.fetch_add(1, Ordering::SeqCst);
