@@ -212,18 +212,36 @@ impl Client {
     /// Sends a request; 2xx bodies and etcd's own error codes come back,
     /// anything else is an error.
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<Result<Response, i64>, Error> {
+        Ok(self.send_indexed(req).await?.0)
+    }
+
+    /// `send`, with etcd's index at the answer (`X-Etcd-Index`).
+    async fn send_indexed(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<(Result<Response, i64>, i64), Error> {
         let resp = req.send().await.map_err(|e| Error::Connect(describe(&e)))?;
+        let index = resp
+            .headers()
+            .get("x-etcd-index")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         let status = resp.status();
         let body = resp
             .bytes()
             .await
             .map_err(|e| Error::Connect(describe(&e)))?;
+        Ok((self.answer(status, &body)?, index))
+    }
+
+    fn answer(&self, status: StatusCode, body: &[u8]) -> Result<Result<Response, i64>, Error> {
         if status.is_success() {
-            return serde_json::from_slice(&body)
+            return serde_json::from_slice(body)
                 .map(Ok)
                 .map_err(|e| Error::Request(format!("unexpected answer from etcd: {e}")));
         }
-        match serde_json::from_slice::<EtcdError>(&body) {
+        match serde_json::from_slice::<EtcdError>(body) {
             Ok(e) if matches!(e.code, KEY_NOT_FOUND | NODE_EXIST) => Ok(Err(e.code)),
             // 300 "Raft Internal Error" (a leader change, a timed-out
             // proposal): the member is there, the cluster is not, for now.
@@ -233,13 +251,13 @@ impl Client {
                 e.message,
                 e.cause.map(|c| format!(" ({c})")).unwrap_or_default()
             ))),
-            Ok(_) => Err(refusal(status, &body)),
+            Ok(_) => Err(refusal(status, body)),
             // etcd without --enable-v2 has no /v2/keys route at all.
             Err(_) if status == StatusCode::NOT_FOUND => Err(Error::NoV2(format!(
                 "etcd at {} serves no v2 keys API (it answered {status} for /v2/keys)",
                 self.base()
             ))),
-            Err(_) => Err(refusal(status, &body)),
+            Err(_) => Err(refusal(status, body)),
         }
     }
 
@@ -280,30 +298,10 @@ impl Client {
         let req = self
             .request(Method::GET, key.trim_end_matches('/'))
             .query(&query);
-        let resp = req.send().await.map_err(|e| Error::Connect(describe(&e)))?;
-        let index = resp
-            .headers()
-            .get("x-etcd-index")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let status = resp.status();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::Connect(describe(&e)))?;
-        if status.is_success() {
-            let r: Response = serde_json::from_slice(&body)
-                .map_err(|e| Error::Request(format!("unexpected answer from etcd: {e}")))?;
-            return Ok((r.node.map(Node::tree), index));
-        }
-        match serde_json::from_slice::<EtcdError>(&body) {
-            Ok(e) if e.code == KEY_NOT_FOUND => Ok((None, index)),
-            _ if status == StatusCode::NOT_FOUND => Err(Error::NoV2(format!(
-                "etcd at {} serves no v2 keys API (it answered {status} for /v2/keys)",
-                self.base()
-            ))),
-            _ => Err(refusal(status, &body)),
+        match self.send_indexed(req).await? {
+            (Ok(r), index) => Ok((r.node.map(Node::tree), index)),
+            (Err(KEY_NOT_FOUND), index) => Ok((None, index)),
+            (Err(code), _) => Err(Error::Request(format!("etcd error {code} reading {key}"))),
         }
     }
 
