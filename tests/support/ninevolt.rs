@@ -28,6 +28,10 @@ use serde_json::Value;
 use super::Etcd;
 
 pub struct Standin {
+    /// One stand-in at a time per test binary: on two cores, several
+    /// directors, etcds and syncs at once starve heartbeats and polls, and
+    /// the timing each test arranges no longer holds.
+    _serial: std::sync::MutexGuard<'static, ()>,
     stop: Arc<AtomicBool>,
     /// Members whose heartbeat has stopped: their directory expires.
     dead: Arc<Mutex<BTreeSet<String>>>,
@@ -198,6 +202,8 @@ impl Standin {
         members: &[(&str, &[&str])],
         per_check: Duration,
     ) -> Standin {
+        static SERIAL: Mutex<()> = Mutex::new(());
+        let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let stop = Arc::new(AtomicBool::new(false));
         let dead = Arc::new(Mutex::new(BTreeSet::new()));
         let paused = Arc::new(AtomicBool::new(false));
@@ -269,6 +275,7 @@ impl Standin {
             std::thread::sleep(Duration::from_millis(20));
         }
         Standin {
+            _serial: serial,
             stop,
             dead,
             paused,
