@@ -128,8 +128,10 @@ impl Cluster {
                         .filter(|m| !m.is_empty());
                 }
                 "members" => {
-                    for m in node.nodes.iter().filter(|m| m.dir) {
-                        let member = Self::member(m);
+                    // A directory without the status 9volt writes with it is
+                    // no running member: a reference written after the
+                    // directory expired re-creates it, without a TTL.
+                    for member in node.nodes.iter().filter(|m| m.dir).filter_map(Self::member) {
                         c.members.insert(member.id.clone(), member);
                     }
                 }
@@ -139,7 +141,8 @@ impl Cluster {
         c
     }
 
-    fn member(node: &Tree) -> Member {
+    fn member(node: &Tree) -> Option<Member> {
+        let mut status = false;
         let mut m = Member {
             id: last(&node.key).to_string(),
             ..Member::default()
@@ -147,6 +150,7 @@ impl Cluster {
         for child in &node.nodes {
             match last(&child.key) {
                 "status" => {
+                    status = true;
                     if let Some(s) = child
                         .value
                         .as_deref()
@@ -172,7 +176,7 @@ impl Cluster {
                 _ => {}
             }
         }
-        m
+        status.then_some(m)
     }
 
     /// Whether any 9volt member is alive under the prefix.

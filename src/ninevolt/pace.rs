@@ -666,15 +666,18 @@ impl Watcher {
     /// Re-reads the member list; records who left or joined.
     async fn refresh_members(&mut self, store: &Store) -> Result<(), Error> {
         let (tree, _) = read(store, &members_dir(&self.prefix), false).await?;
-        let now: BTreeSet<String> = tree
-            .map(|t| {
-                t.nodes
-                    .iter()
-                    .filter(|n| n.dir)
-                    .map(|n| n.key.rsplit('/').next().unwrap_or("").to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut now = BTreeSet::new();
+        // As `Cluster::from_tree`: a directory without a status is no
+        // running member.
+        for n in tree.iter().flat_map(|t| &t.nodes).filter(|n| n.dir) {
+            if read(store, &format!("{}/status", n.key), false)
+                .await?
+                .0
+                .is_some()
+            {
+                now.insert(n.key.rsplit('/').next().unwrap_or("").to_string());
+            }
+        }
         if now != self.members {
             let left = self.members.difference(&now).cloned().collect();
             let joined = now.difference(&self.members).cloned().collect();

@@ -93,8 +93,8 @@ impl Http {
         let _ = self.client.delete(self.url(key)).send().await;
     }
 
-    /// Living members and their tags (from each member's status, read
-    /// once per member and kept in `tags`).
+    /// Living members and their tags (tags parsed once per member and kept
+    /// in `tags`).
     async fn members(
         &self,
         tags: &mut BTreeMap<String, Vec<String>>,
@@ -111,14 +111,17 @@ impl Http {
                 .next()
                 .unwrap()
                 .to_string();
+            // A member is its status: a reference written just after the
+            // member's directory expired re-creates the directory, without
+            // a TTL and without a status.
+            let status = self
+                .get_checked(&format!("cluster/members/{id}/status"))
+                .await?;
+            let Some(value) = status["value"].as_str() else {
+                continue;
+            };
             if !tags.contains_key(&id) {
-                let Some(status) = self
-                    .get(&format!("cluster/members/{id}/status"), false)
-                    .await
-                else {
-                    continue;
-                };
-                let s: Value = serde_json::from_str(status["value"].as_str().unwrap()).unwrap();
+                let s: Value = serde_json::from_str(value).unwrap();
                 let t = s["Tags"]
                     .as_array()
                     .into_iter()
