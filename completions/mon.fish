@@ -27,7 +27,7 @@ end
 complete -c mon -n "__fish_mon_needs_command" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_needs_command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_needs_command" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_needs_command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_needs_command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_needs_command" -s h -l help -d 'Print help'
@@ -57,7 +57,7 @@ complete -c mon -n "__fish_mon_using_subcommand validate" -l stdin-filename -d '
 complete -c mon -n "__fish_mon_using_subcommand validate" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit 1 when there are any)'
@@ -69,7 +69,7 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -s f -l format -d 'Output 
 short\t'One line per key to write or delete, then the summary'
 json\t'The plan as one JSON document (with the outcome, for sync)'"
 complete -c mon -n "__fish_mon_using_subcommand diff" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: `owner` in mon.toml, else the git repository\'s origin remote, e.g. github.com/acme/defs]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
 v3\t''"
@@ -85,7 +85,7 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Tim
 complete -c mon -n "__fish_mon_using_subcommand diff" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l nosync -d 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
@@ -106,7 +106,7 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output 
 short\t'One line per key to write or delete, then the summary'
 json\t'The plan as one JSON document (with the outcome, for sync)'"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: `owner` in mon.toml, else the git repository\'s origin remote, e.g. github.com/acme/defs]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
 v3\t''"
@@ -122,7 +122,7 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Tim
 complete -c mon -n "__fish_mon_using_subcommand sync" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys that exist only in etcd instead of deleting them (9volt cfg\'s --nosync)'
@@ -151,7 +151,7 @@ complete -c mon -n "__fish_mon_using_subcommand status" -l command-timeout -d 'T
 complete -c mon -n "__fish_mon_using_subcommand status" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand status" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand status" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand status" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -172,7 +172,7 @@ json\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l all -d 'Send to every collectd host in the definitions'
@@ -198,7 +198,7 @@ json\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check FILE with collectd\'s own parser (collectd -T) first (always done without FILE)'
@@ -216,10 +216,10 @@ complete -c mon -n "__fish_mon_using_subcommand render" -l node -d 'Only this co
 complete -c mon -n "__fish_mon_using_subcommand render" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand render" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
-complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk (exit 4 if any file differs)'
+complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk (with --dry-run, exit 4 if any file differs)'
 complete -c mon -n "__fish_mon_using_subcommand render" -l show-secrets -d 'With --diff, show files that hold credentials (mode 0600) too'
 complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing (exit 4 if any file would change)'
 complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
@@ -228,7 +228,7 @@ complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print h
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -s h -l help -d 'Print help'
@@ -252,7 +252,7 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l force -d 'Replace files that exist already'
@@ -265,7 +265,7 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l force -d 'Replace files that exist already'
@@ -276,7 +276,7 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l force -d 'Replace files that exist already'
@@ -290,13 +290,13 @@ complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every
 complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand schema" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand schema" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand config" -s f -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c mon -n "__fish_mon_using_subcommand config" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the definitions directory\'s name]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: `owner` in mon.toml, else the git repository\'s origin remote, e.g. github.com/acme/defs]' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
 v3\t''"
@@ -312,7 +312,7 @@ complete -c mon -n "__fish_mon_using_subcommand config" -l command-timeout -d 'T
 complete -c mon -n "__fish_mon_using_subcommand config" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
@@ -321,21 +321,21 @@ complete -c mon -n "__fish_mon_using_subcommand config" -s h -l help -d 'Print h
 complete -c mon -n "__fish_mon_using_subcommand completions" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand completions" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand completions" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand completions" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand completions" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand man" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand man" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand man" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand man" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand man" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand explain" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand explain" -l config -d 'Settings file [default: mon.toml at the root of the definitions, if there is one]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand explain" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand explain" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand explain" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand explain" -s h -l help -d 'Print help'

@@ -49,6 +49,29 @@ pub struct EtcdFile {
     pub command_timeout: Option<String>,
 }
 
+impl EtcdFile {
+    /// The file is in version control: a password in `user` or in an
+    /// endpoint is refused, and never quoted.
+    fn credentials_in_clear(&self) -> Result<(), String> {
+        if self.user.as_deref().is_some_and(|u| u.contains(':')) {
+            return Err("[etcd] user holds a password (user:password); mon.toml holds references only: `user = \"NAME\"` and `password = { env = \"NAME\" }` or `{ file = \"PATH\" }`".into());
+        }
+        if self.endpoints.iter().flatten().any(|e| has_userinfo(e)) {
+            return Err("[etcd] endpoints: an endpoint holds credentials (user:password@host); mon.toml holds references only: `user` and `password = { env = \"NAME\" }`".into());
+        }
+        Ok(())
+    }
+}
+
+/// Whether an endpoint URL carries `user[:password]@` before its host.
+pub fn has_userinfo(endpoint: &str) -> bool {
+    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+    rest.split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .contains('@')
+}
+
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MqttFile {
@@ -161,18 +184,19 @@ pub fn root(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
-/// The config file: `explicit` if given (it must exist), else `mon.toml` at
-/// the root of the definitions, if there is one.
+/// The config file: `explicit` if given (it must exist), else the nearest
+/// `mon.toml` at or above the definitions' root, else at or above the
+/// current directory, as git finds `.git`: the walk stops at the
+/// repository's root (the directory holding `.git`), and outside a
+/// repository looks only in the directory itself. So a run at the root of
+/// a repository and one inside its definitions directory read one file.
 pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<Loaded>, String> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
-        None => {
-            let p = root(paths).join(FILE_NAME);
-            if !p.is_file() {
-                return Ok(None);
-            }
-            p
-        }
+        None => match discover(paths) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
     };
     let text =
         crate::source::read(&path).map_err(|e| format!("{}: {}", path.display(), e.message))?;
@@ -191,7 +215,38 @@ pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<Loaded>
             e.message().trim_end()
         )
     })?;
+    file.etcd
+        .credentials_in_clear()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Some(Loaded { path, file }))
+}
+
+fn discover(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut starts = Vec::new();
+    if !paths.is_empty() {
+        starts.push(root(paths));
+    }
+    starts.push(PathBuf::from("."));
+    for start in starts {
+        let here = start.join(FILE_NAME);
+        if here.is_file() {
+            return Some(here);
+        }
+        let Some(repo) = crate::identity::repository_root(&start) else {
+            continue;
+        };
+        let abs = std::fs::canonicalize(&start).ok()?;
+        for dir in abs.ancestors().skip(1) {
+            if !dir.starts_with(&repo) {
+                break;
+            }
+            let p = dir.join(FILE_NAME);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
 }
 
 /// Where a setting's value came from.
@@ -200,6 +255,8 @@ pub enum Source {
     Flag(String),
     Env(String),
     File(PathBuf),
+    /// Derived from the git repository the definitions are in.
+    Repository,
     Default,
 }
 
@@ -209,6 +266,7 @@ impl std::fmt::Display for Source {
             Source::Flag(n) => write!(f, "flag {n}"),
             Source::Env(n) => write!(f, "environment {n}"),
             Source::File(p) => write!(f, "file {}", p.display()),
+            Source::Repository => f.write_str("git remote"),
             Source::Default => f.write_str("default"),
         }
     }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod etcd;
 pub mod exit;
+pub mod identity;
 pub mod model;
 #[cfg(feature = "net")]
 pub mod mqtt;

@@ -64,10 +64,56 @@ impl Selection {
         self.only.is_none() && self.exclude.is_none()
     }
 
+    /// The patterns that match none of `names` (SECTION/NAME): a plain
+    /// name is an error, a glob a warning. Each comes with the closest name,
+    /// if one is close.
+    pub fn unmatched(&self, names: &[String]) -> Vec<Unmatched> {
+        let mut out = Vec::new();
+        for (set, patterns) in [
+            (&self.only, &self.only_patterns),
+            (&self.exclude, &self.exclude_patterns),
+        ] {
+            let Some(set) = set else { continue };
+            let mut hit = vec![false; patterns.len()];
+            for n in names {
+                for i in set.matches(n) {
+                    hit[i] = true;
+                }
+            }
+            for (p, _) in patterns.iter().zip(hit).filter(|(_, h)| !h) {
+                out.push(Unmatched {
+                    pattern: p.clone(),
+                    glob: p.contains(['*', '?', '[', '{']),
+                    closest: crate::diagnostic::did_you_mean(p, names.iter().map(String::as_str))
+                        .map(str::to_string),
+                });
+            }
+        }
+        out
+    }
+
     pub fn contains(&self, section: Section, name: &str) -> bool {
         let path = format!("{}/{name}", section.key());
         self.only.as_ref().is_none_or(|s| s.is_match(&path))
             && !self.exclude.as_ref().is_some_and(|s| s.is_match(&path))
+    }
+}
+
+/// A pattern that selected nothing.
+#[derive(Debug)]
+pub struct Unmatched {
+    pub pattern: String,
+    pub glob: bool,
+    pub closest: Option<String>,
+}
+
+impl std::fmt::Display for Unmatched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` matches no definition and no key", self.pattern)?;
+        match &self.closest {
+            Some(c) => write!(f, "; did you mean `{c}`?"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -89,6 +135,19 @@ mod tests {
         assert!(Selection::all().contains(Section::Cluster, "x"));
         assert!(Selection::new(&["web".into()], &[]).is_err());
         assert!(Selection::new(&["monitr/web".into()], &[]).is_err());
+        let names = [
+            "monitor/web-health".to_string(),
+            "alerter/pager".to_string(),
+        ];
+        let typo = Selection::new(
+            &["monitor/web-helth".into(), "alerter/*".into()],
+            &["monitor/x-*".into()],
+        )
+        .unwrap();
+        let u = typo.unmatched(&names);
+        assert_eq!(u.len(), 2, "{u:?}");
+        assert!(!u[0].glob && u[0].closest.as_deref() == Some("monitor/web-health"));
+        assert!(u[1].glob);
         let any = Selection::new(&["*/db".into()], &[]).unwrap();
         assert!(any.contains(Section::Monitor, "db") && any.contains(Section::Cluster, "db"));
     }

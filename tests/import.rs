@@ -115,7 +115,7 @@ fn generated_estate(seed: u64, n: usize) -> String {
 fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("mon")
         .unwrap()
-        .current_dir(dir)
+        .current_dir(support::repo(dir))
         .env_remove("ETCDCTL_ENDPOINTS")
         .env_remove("MON_OWNER")
         .env_remove("MON_ETCD_API")
@@ -129,7 +129,7 @@ fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
 /// `mon diff` on the imported definitions, with the imported secrets.
 fn diff(etcd: &Etcd, api: &str, dir: &Path, extra: &[&str]) -> std::process::Output {
     let mut cmd = Command::cargo_bin("mon").unwrap();
-    cmd.current_dir(dir)
+    cmd.current_dir(support::repo(dir))
         .env_remove("ETCDCTL_ENDPOINTS")
         .env_remove("MON_OWNER")
         .env_remove("MON_ETCD_API")
@@ -232,7 +232,7 @@ both_apis!(
             // The owner and the prefix came along in mon.toml.
             let toml = std::fs::read_to_string(out.join("mon.toml")).unwrap();
             assert!(
-                toml.contains("owner = \"estate\"")
+                toml.contains("owner = \"git.test/estate\"")
                     && toml.contains(&format!("prefix = \"{prefix}\"")),
                 "{toml}"
             );
@@ -338,7 +338,7 @@ both_apis!(
         // Once adopted, etcd and the definitions agree.
         let sync = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(&out)
+            .current_dir(support::repo(&out))
             .envs(support::secrets_env(&out, "ALERTER_"))
             .args([
                 "sync",

@@ -61,6 +61,8 @@ fn readme_examples_run() {
     assert!(commands.len() >= 6, "found {commands:?}");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
+    // A clone of the repository: mon's owner is its remote.
+    support::repository(dir.path());
     std::os::unix::fs::symlink(root.join("schemas"), dir.path().join("schemas")).unwrap();
     // The diff and sync examples need an etcd and the estate's secrets; the
     // send examples a broker where the estate's hosts answer. The estate is

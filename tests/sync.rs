@@ -181,8 +181,9 @@ both_apis!(nosync_keeps_and_dry_run_writes_nothing, |api: &str| {
     let before = etcd.dump(api, "/");
 
     // Deleting all three keys this directory owns needs --force.
+    // A dry run exits as diff does: 4, changes pending.
     let dry = mon(&etcd, api, dir.path(), &["sync", "--dry-run", "--force"]);
-    assert_eq!(dry.status.code(), Some(0), "{}", support::output_text(&dry));
+    assert_eq!(dry.status.code(), Some(4), "{}", support::output_text(&dry));
     assert!(
         support::output_text(&dry)
             .contains("Plan: 1 to add, 0 to change, 3 to delete, 0 unchanged."),
@@ -404,7 +405,7 @@ both_apis!(secrets_are_never_printed, |api: &str| {
     );
     let out = Command::cargo_bin("mon")
         .unwrap()
-        .current_dir(dir.path())
+        .current_dir(support::repo(dir.path()))
         .env("MON_ETCD_API", api)
         .env("TEST_PD_TOKEN", "pd-token-2")
         .args(["diff", "--endpoints", &etcd.endpoint()])
@@ -420,7 +421,7 @@ both_apis!(secrets_are_never_printed, |api: &str| {
     assert!(!shown.contains("pd-token"), "{shown}");
     let json = Command::cargo_bin("mon")
         .unwrap()
-        .current_dir(dir.path())
+        .current_dir(support::repo(dir.path()))
         .env("MON_ETCD_API", api)
         .env("TEST_PD_TOKEN", "pd-token-2")
         .args(["diff", "--format", "json", "--endpoints", &etcd.endpoint()])
@@ -437,7 +438,7 @@ fn an_unset_secret_aborts_before_connecting() {
     write_defs(dir.path(), DEFS);
     let out = Command::cargo_bin("mon")
         .unwrap()
-        .current_dir(dir.path())
+        .current_dir(support::repo(dir.path()))
         .env_remove("TEST_PD_TOKEN")
         .args(["sync", "--endpoints", "http://127.0.0.1:1"])
         .output()
@@ -461,7 +462,7 @@ fn an_unreachable_etcd_fails_fast_and_clearly() {
         let start = std::time::Instant::now();
         let out = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .env("TEST_PD_TOKEN", "x")
             .env("MON_ETCD_API", api)
             .args([
@@ -495,7 +496,7 @@ both_apis!(
         let endpoints = format!("{dead},{}", etcd.endpoint());
         let out = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .env("MON_ETCD_API", api)
             .env("TEST_PD_TOKEN", "t")
             .args([
@@ -514,7 +515,7 @@ both_apis!(
         // etcdctl v2's name for the CA works too.
         let v2_name = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .env("MON_ETCD_API", api)
             .env("TEST_PD_TOKEN", "t")
             .env("ETCDCTL_CA_FILE", &ca)
@@ -530,7 +531,7 @@ both_apis!(
         // Without the CA the server's certificate is not trusted.
         let untrusted = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .env("MON_ETCD_API", api)
             .env("TEST_PD_TOKEN", "t")
             .args([
@@ -592,7 +593,7 @@ both_apis!(
         // From the environment, as etcdctl reads it.
         let out = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .env("MON_ETCD_API", api)
             .env("ETCDCTL_USER", "mon")
             .env("ETCDCTL_PASSWORD", "monpw")
@@ -642,7 +643,7 @@ fn a_prefix_that_is_not_a_plain_key_path_is_refused() {
     for prefix in ["ops/..", "..", "a/./b", "a//b", "a b"] {
         let out = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .args([
                 "diff",
                 "--prefix",
@@ -712,7 +713,7 @@ fn a_value_over_etcds_request_limit_is_refused_by_validate() {
     );
     let out = Command::cargo_bin("mon")
         .unwrap()
-        .current_dir(dir.path())
+        .current_dir(support::repo(dir.path()))
         .args(["validate", "--format", "short"])
         .output()
         .unwrap();
@@ -734,7 +735,7 @@ fn a_value_over_etcds_request_limit_is_refused_by_validate() {
     );
     let out = Command::cargo_bin("mon")
         .unwrap()
-        .current_dir(dir.path())
+        .current_dir(support::repo(dir.path()))
         .args(["validate"])
         .output()
         .unwrap();
@@ -798,7 +799,7 @@ fn secret_references_reach_only_what_they_should() {
         let start = std::time::Instant::now();
         let out = Command::cargo_bin("mon")
             .unwrap()
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .env("ETCDCTL_PASSWORD", "mons-own")
             .args(["diff", "--endpoints", "http://127.0.0.1:1"])
             .output()
@@ -825,7 +826,7 @@ fn secret_references_reach_only_what_they_should() {
     );
     let out = Command::cargo_bin("mon")
         .unwrap()
-        .current_dir(dir.path())
+        .current_dir(support::repo(dir.path()))
         .args([
             "diff",
             "--endpoints",

@@ -37,7 +37,7 @@ fn defs(text: &str) -> tempfile::TempDir {
 fn watched_sync(etcd: &Etcd, dir: &Path, args: &[&str]) -> Vec<(String, String)> {
     let watch = etcd.watch_v2("/9volt");
     let out = Command::new(env!("CARGO_BIN_EXE_mon"))
-        .current_dir(dir)
+        .current_dir(support::repo(dir))
         .env_remove("MON_OWNER")
         .env_remove("MON_ETCD_API")
         .env("TEST_PD_TOKEN", "pd-token-1")
@@ -108,7 +108,7 @@ fn every_kind_of_change_reaches_a_running_9volt_as_an_action_it_applies() {
     let first = {
         let watch = etcd.watch_v2("/9volt");
         let out = Command::new(env!("CARGO_BIN_EXE_mon"))
-            .current_dir(dir.path())
+            .current_dir(support::repo(dir.path()))
             .env_remove("MON_ETCD_API")
             .env("ETCDCTL_API", "3")
             .env("TEST_PD_TOKEN", "pd-token-1")
@@ -318,8 +318,14 @@ fn two_definitions_directories_share_a_prefix_and_delete_only_their_own() {
         "{shown}"
     );
     assert!(etcd.dump("2", "/9volt")["/9volt/monitor/a2"].contains("/bin/true"));
+    // diff exits as sync would, and says how to claim the keys.
     let diff = mon(&etcd, "2", team_b.path(), &["diff"]);
-    assert_eq!(diff.status.code(), Some(4), "{}", text(&diff));
+    assert_eq!(diff.status.code(), Some(7), "{}", text(&diff));
+    assert!(
+        text(&diff).contains(&format!("--owner {a_owner}")),
+        "{}",
+        text(&diff)
+    );
     let out = mon(&etcd, "2", team_b.path(), &["sync", "--take-over"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(etcd.dump("2", "/9volt")["/9volt/monitor/a2"].contains("/bin/false"));
@@ -341,9 +347,14 @@ fn an_explicit_owner_names_the_estate_wherever_it_is_checked_out() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Never folded: `a b` is refused, not taken for `a-b`.
     let bad = mon(&etcd, "2", ci.path(), &["diff", "--owner", "a b"]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
-    assert!(text(&bad).contains("owner `a b` must be"), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("owner \"a b\" must be"),
+        "{}",
+        text(&bad)
+    );
 }
 
 #[test]
@@ -364,7 +375,7 @@ fn on_a_terminal_a_deleting_sync_asks_first() {
     .unwrap();
     let run = |extra: &[&str], answer: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mon"));
-        cmd.current_dir(dir.path())
+        cmd.current_dir(support::repo(dir.path()))
             .env("TEST_PD_TOKEN", "pd-token-1")
             .env("NO_COLOR", "1")
             .args(["sync", "--endpoints", &etcd.endpoint()])

@@ -601,7 +601,7 @@ fn etcd_going_away_mid_paced_sync_leaves_true_counts() {
         .unwrap_or_else(|| panic!("no count: {log}"));
     assert!(added > 0 && added < 600, "{log}");
     let not_sent: usize = log
-        .split(" were not sent")
+        .split(" were not applied")
         .next()
         .and_then(|s| s.rsplit(' ').next())
         .and_then(|n| n.parse().ok())

@@ -33,6 +33,7 @@ fn plan_options() -> PlanOptions {
         replace: None,
         selection: mon::select::Selection::all(),
         owner: "races".into(),
+        legacy: None,
         prune_unowned: false,
         take_over: false,
     }

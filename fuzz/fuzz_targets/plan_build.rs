@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
             replace: None,
             selection: Selection::all(),
             owner: "fuzz".into(),
+            legacy: None,
             prune_unowned: prune,
             take_over: false,
         };

@@ -72,12 +72,17 @@ pub fn run(args: Args) -> Exit {
             Source::Default
         },
     ));
+    // An owner that cannot be derived is shown as such: `mon config` is
+    // where an operator looks to find out why.
     match args.owner.resolve(&paths, cfg.as_ref()) {
-        Ok(o) => rows.push(("owner".into(), o.value, o.source)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Usage;
+        Ok(o) => {
+            rows.push(("owner".into(), o.name.value, o.name.source));
+            if let Some(l) = o.legacy {
+                // Keys an older mon marked with the directory's name.
+                rows.push(("owner, older mark".into(), l, Source::Default));
+            }
         }
+        Err(e) => rows.push(("owner".into(), format!("(none) {e}"), Source::Default)),
     }
     match super::connection(&args.etcd, cfg.as_ref()) {
         Ok(r) => rows.extend(r.shown.into_iter().map(|(n, v, s)| (n.to_string(), v, s))),
@@ -92,7 +97,7 @@ pub fn run(args: Args) -> Exit {
                 Some(f) => writeln!(out, "settings file: {f}")?,
                 None => writeln!(
                     out,
-                    "settings file: none ({} not found at the root of the definitions)",
+                    "settings file: none (no {} at or above the definitions or the current directory, up to the git repository's root)",
                     mon::config::FILE_NAME
                 )?,
             }

@@ -19,7 +19,7 @@ reads. Values are compared as JSON, so formatting and key order never show as ch
 masked. Keys these definitions did not write are listed as left alone, never as deletions.
 Exit codes: 0 in sync, 4 changes pending, 1 invalid definitions, 2 bad flag or settings file,
 3 unreadable path or secret, 5 etcd unreachable, refused the credentials or serves no v2 API,
-7 no definitions in the paths.")]
+7 refused as `mon sync` would: no definitions in the paths, or keys another owner holds.")]
 pub struct Args {
     /// Definition files or directories [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,
@@ -65,6 +65,17 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
             path.display(),
             path.display()
         );
+    }
+    // As `mon sync` would: another owner's keys are a refusal, not a change.
+    let ownership = mon::ops::sync::Limits {
+        max_delete: usize::MAX,
+        force: true,
+    };
+    if let Err(mon::ops::sync::Refusal::OwnedElsewhere(keys)) =
+        mon::ops::sync::guard(&planned.prepared.plan, &ownership)
+    {
+        plan::owned_elsewhere(&keys, &planned.prepared.plan.owner, "plan a sync");
+        return Exit::Refused;
     }
     if planned.prepared.plan.differs() {
         Exit::ChangesPending

@@ -164,6 +164,14 @@ impl EtcdArgs {
             ],
             vec!["http://127.0.0.1:2379".to_string()],
         );
+        // Credentials in an endpoint would be printed by every message that
+        // names it: refused, and never echoed.
+        if endpoints.value.iter().any(|e| config::has_userinfo(e)) {
+            return Err(SettingError::Usage(format!(
+                "an etcd endpoint from {} holds credentials (user:password@host); give the user with --user (ETCDCTL_USER) and the password with ETCDCTL_PASSWORD, --password-file or `password = {{ env = \"NAME\" }}` in mon.toml",
+                endpoints.source
+            )));
+        }
         shown.push((
             "etcd endpoints",
             endpoints.value.join(","),
@@ -428,7 +436,8 @@ impl EtcdArgs {
 #[command(next_help_heading = "Ownership")]
 pub struct OwnerArgs {
     /// Name recorded in every value written ("mon-owner"); only keys carrying
-    /// it are ever deleted [default: the definitions directory's name]
+    /// it are ever deleted [default: `owner` in mon.toml, else the git repository's
+    /// origin remote, e.g. github.com/acme/defs]
     #[arg(long, env = "MON_OWNER", value_name = "NAME")]
     pub owner: Option<String>,
     /// Also delete undefined keys that carry no owner (written by 9volt's API,
@@ -440,12 +449,16 @@ pub struct OwnerArgs {
     pub take_over: bool,
 }
 
+/// The owner these definitions write as, and the directory-name owner an
+/// older mon derived for them, whose keys are still theirs to write.
+pub struct Owner {
+    pub name: Setting<String>,
+    pub legacy: Option<String>,
+}
+
 impl OwnerArgs {
-    pub fn resolve(
-        &self,
-        paths: &[PathBuf],
-        cfg: Option<&Loaded>,
-    ) -> Result<Setting<String>, String> {
+    /// --owner, MON_OWNER, `owner` in mon.toml, else the repository.
+    pub fn resolve(&self, paths: &[PathBuf], cfg: Option<&Loaded>) -> Result<Owner, String> {
         let s = pick(
             vec![
                 (self.owner.clone(), given("owner", "--owner", "MON_OWNER")),
@@ -454,9 +467,23 @@ impl OwnerArgs {
                     cfg.map_or(Source::Default, |c| Source::File(c.path.clone())),
                 ),
             ],
-            mon::ops::plan::default_owner(paths),
+            String::new(),
         );
-        mon::ops::plan::check_owner(&s.value).map_err(|e| format!("owner: {e}"))?;
-        Ok(s)
+        if s.source != Source::Default {
+            mon::identity::check(&s.value).map_err(|e| format!("owner: {e}"))?;
+            return Ok(Owner {
+                name: s,
+                legacy: None,
+            });
+        }
+        let root = mon::config::root(paths);
+        let name = mon::identity::derive(&root).map_err(|e| format!("owner: {}", e.0))?;
+        Ok(Owner {
+            name: Setting {
+                value: name,
+                source: Source::Repository,
+            },
+            legacy: Some(mon::identity::legacy(paths)),
+        })
     }
 }

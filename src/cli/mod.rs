@@ -41,7 +41,8 @@ pub struct Cli {
     /// When to color output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
-    /// Settings file [default: mon.toml at the root of the definitions, if there is one]
+    /// Settings file [default: the nearest mon.toml at or above the definitions, else at or
+    /// above the current directory, up to the git repository's root]
     #[arg(long, global = true, env = "MON_CONFIG", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
     /// Another directory `{file: PATH}` secret references may read from (repeatable; by

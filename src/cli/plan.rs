@@ -81,7 +81,17 @@ pub fn build(
     let resolved = super::connection(req.etcd, cfg.as_ref())?;
     let mut options = resolved.options;
     let mut prefix = resolved.prefix;
-    let owner = req.owner.resolve(&paths, cfg.as_ref()).map_err(usage)?;
+    let owner = match req.owner.resolve(&paths, cfg.as_ref()) {
+        Ok(o) => o,
+        // A path that cannot be used is the first thing to fix.
+        Err(e) => match mon::source::discover(&paths) {
+            Err(p) => {
+                eprintln!("error: {}: {}", p.path.display(), p.message);
+                return Err(Exit::Io);
+            }
+            Ok(_) => return Err(usage(e)),
+        },
+    };
     let format = match (
         req.plan.format,
         cfg.as_ref().and_then(|c| c.file.plan.format.as_deref()),
@@ -121,7 +131,8 @@ pub fn build(
                 }
             },
             selection: Selection::new(&req.plan.only, &req.plan.exclude).map_err(usage)?,
-            owner: owner.value,
+            owner: owner.name.value,
+            legacy: owner.legacy,
             prune_unowned: req.owner.prune_unowned,
             take_over: req.owner.take_over,
         },
@@ -129,6 +140,20 @@ pub fn build(
     let prepared = rt
         .block_on(mon::ops::plan::prepare(&paths, &options, &prefix, &opts))
         .map_err(|e| super::prepare_failed(e, color, verb))?;
+    // A misspelt name would otherwise plan nothing and succeed.
+    let mut refused = false;
+    for u in &prepared.plan.unmatched {
+        if u.glob {
+            eprintln!("warning: {u}");
+        } else {
+            eprintln!("error: {u}");
+            refused = true;
+        }
+    }
+    if refused {
+        eprintln!("error: refusing to {verb}: a selection names nothing; nothing was written");
+        return Err(Exit::Usage);
+    }
     for key in &prepared.plan.unreadable {
         eprintln!(
             "warning: {key:?} is not a UTF-8 key; mon cannot address it and leaves it alone (9volt cannot read it either: delete it with etcdctl)"
@@ -236,4 +261,30 @@ pub fn load(path: &std::path::Path) -> Result<mon::ops::plan::Saved, Exit> {
 /// The key of a plan that is shown, for error messages that name keys.
 pub fn keys(list: &[String]) -> String {
     list.join("\n  ")
+}
+
+/// Why keys these definitions name are not theirs to write, and how to
+/// claim them: when one other owner holds them all, these are most likely
+/// that owner's definitions under another name.
+pub fn owned_elsewhere(keys: &[(String, String)], owner: &str, verb: &str) {
+    let list: Vec<String> = keys
+        .iter()
+        .map(|(k, o)| format!("{k} (owner `{o}`)"))
+        .collect();
+    eprintln!(
+        "error: refusing to {verb}: {} keys these definitions name belong to another owner:\n  {}\nnothing was written",
+        keys.len(),
+        list.join("\n  ")
+    );
+    let mut owners: Vec<&str> = keys.iter().map(|(_, o)| o.as_str()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    if let [one] = owners[..] {
+        eprintln!(
+            "hint: if these definitions are `{one}`'s (its repository under another remote, or from before mon derived owners from the repository), claim them without rewriting anything: `owner = \"{one}\"` in mon.toml, or --owner {one}"
+        );
+    }
+    eprintln!(
+        "hint: otherwise rename the definitions or remove them from one repository; --take-over rewrites each key as `{owner}`'s (9volt restarts every such check)"
+    );
 }

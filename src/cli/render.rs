@@ -15,8 +15,9 @@ use mon::render::Target;
 Files land under OUT/<target>/<name>/: hastmon/<cluster>/hastmon.conf (+ <cluster>-<resource>.sh),
 collectd/<host>/{collectd.conf,config.json,local/<host>.lua}, conveyer/<name>/{conveyer.env,
 conveyer-plugin.json,agent.env,logstash-output.conf}, dozor/<agent>/plugins.json.
-Exit codes: 0 done, 1 invalid definitions or --check failed, 2 no --out, 3 unreadable template,
-secret or path, 4 with --dry-run or --diff: files differ from what is on disk (drift).")]
+Exit codes: 0 done, 1 invalid definitions or --check failed, 2 no --out, or a selection (--only,
+--node) that names nothing, 3 unreadable template, secret or path, 4 with --dry-run: files differ
+from what is on disk (drift; --diff without --dry-run writes them and exits 0).")]
 pub struct Args {
     /// What to render
     #[arg(value_parser = targets())]
@@ -36,7 +37,7 @@ pub struct Args {
     /// [render] templates in mon.toml]
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Show a unified diff against what is on disk (exit 4 if any file differs)
+    /// Show a unified diff against what is on disk (with --dry-run, exit 4 if any file differs)
     #[arg(long)]
     pub diff: bool,
     /// With --diff, show files that hold credentials (mode 0600) too
@@ -131,6 +132,13 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
             eprintln!("error: {e}");
             return Exit::Io;
         }
+        Err(render::Error::Selection(unmatched)) => {
+            for u in unmatched {
+                eprintln!("{}: {u}", if u.glob { "warning" } else { "error" });
+            }
+            eprintln!("error: refusing to render: a selection names nothing; nothing was written");
+            return Exit::Usage;
+        }
     };
     let printed = super::emit(|out| {
         for r in &reports {
@@ -196,8 +204,9 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         .any(|r| matches!(r.status, Status::CheckFailed(_)))
     {
         Exit::Invalid
-    } else if differs && (args.dry_run || args.diff) {
-        // As `mon diff`: CI can tell drift from a clean tree.
+    } else if differs && args.dry_run {
+        // As `mon diff`: CI can tell drift from a clean tree. A render that
+        // wrote the files leaves nothing pending.
         Exit::ChangesPending
     } else {
         Exit::Ok

@@ -24,8 +24,9 @@ use super::plan::{self, PlanArgs, PlanFormat, Request};
 
 Writes go to etcd's v2 keyspace, the one 9volt reads, as actions a running 9volt follows at once:
 a new key is created, a changed one updated, a removed one deleted. Every value carries
-\"mon-owner\": the definitions directory's name (--owner); only keys with this directory's mark are
-ever deleted, so monitors made through 9volt's API, by 9volt cfg or by another directory are left
+\"mon-owner\": the git repository the definitions are in (its origin remote, so every clone and CI
+checkout is one owner), or `owner` in mon.toml, or --owner; only keys with this mark are ever
+deleted, so monitors made through 9volt's API, by 9volt cfg or by another repository are left
 alone. On a terminal a plan that deletes asks first. Nothing is written when any definition is
 invalid or the paths hold none. A key someone else changed since the plan read it is reported and
 left alone (exit 6); a rerun converges.
@@ -37,7 +38,7 @@ window, mon first watches 9volt's own traffic (--probe), then writes in batches,
 director has taken up the last (--pace), and checks at the end that every written check is on a
 living member and every deleted one is gone. --wait makes that check after any sync.
 
-Exit codes: 0 applied (or nothing to do), 1 invalid definitions, 2 bad flag, settings or plan file,
+Exit codes: 0 applied (or nothing to do), 4 --dry-run with changes pending, 1 invalid definitions, 2 bad flag, settings or plan file,
 3 unreadable path or secret, 5 etcd unreachable, refused the credentials, serves no v2 API or failed
 part way, 6 conflicts, 7 refused by a guard (deletions, another owner's keys, no definitions, the
 question answered no, a saved plan that no longer holds, or a 9volt too busy to follow),
@@ -175,11 +176,17 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         pace: &settings,
         pacing: &pacing,
     };
+    let pending = planned.prepared.plan.pending() > 0;
     let ran = rt.block_on(sync::run(&mut planned.prepared, req));
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
-    let (outcome, code) = report(ran, &planned.prepared.plan.owner, args.plan.as_deref());
+    let (outcome, code) = report(
+        ran,
+        &planned.prepared.plan.owner,
+        args.plan.as_deref(),
+        pending,
+    );
     // JSON is one document, plan and outcome, printed at the end.
     if json {
         if let Err(c) = plan::print(&planned, color, Some(&outcome)) {
@@ -190,7 +197,12 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
 }
 
 /// Tells the operator how the sync ended; returns the outcome for JSON and the exit code.
-fn report(ran: Outcome, owner: &str, plan_file: Option<&std::path::Path>) -> (Value, Exit) {
+fn report(
+    ran: Outcome,
+    owner: &str,
+    plan_file: Option<&std::path::Path>,
+    pending: bool,
+) -> (Value, Exit) {
     match ran {
         Outcome::Stale(differences) => {
             eprintln!(
@@ -211,7 +223,13 @@ fn report(ran: Outcome, owner: &str, plan_file: Option<&std::path::Path>) -> (Va
         }
         Outcome::DryRun => {
             eprintln!("dry run: nothing was written, and 9volt was not watched");
-            (json!({"status": "dry-run"}), Exit::Ok)
+            // As `mon diff`: 4 while changes are pending.
+            let code = if pending {
+                Exit::ChangesPending
+            } else {
+                Exit::Ok
+            };
+            (json!({"status": "dry-run"}), code)
         }
         Outcome::NothingToDo => (json!({"status": "nothing to do"}), Exit::Ok),
         Outcome::NotConfirmed => {
@@ -246,7 +264,7 @@ fn applied(report: sync::Report) -> (Value, Exit) {
     if let Some(e) = &report.error {
         outcome["status"] = json!("failed");
         eprintln!(
-            "error: {e}\n{} writes were applied before this; {} were not sent.",
+            "error: {e}\n{} writes were applied before this; {} were not applied.",
             report.total(),
             report.not_applied
         );
@@ -257,7 +275,13 @@ fn applied(report: sync::Report) -> (Value, Exit) {
                 report.unknown.join("\n  ")
             );
         }
-        eprintln!("Nothing was left half-written: `mon diff` shows what is left, and a rerun of `mon sync` converges.");
+        if matches!(e, mon::etcd::Error::Auth(_) | mon::etcd::Error::Request(_)) {
+            // etcd answered no: a rerun meets the same answer.
+            outcome["status"] = json!("refused");
+            eprintln!("etcd refused the write; nothing was left half-written, and a rerun is refused the same way until the hint below is followed.");
+        } else {
+            eprintln!("Nothing was left half-written: `mon diff` shows what is left, and a rerun of `mon sync` converges.");
+        }
         eprintln!("hint: {}", super::etcd_hint(e));
         return (outcome, Exit::Unreachable);
     }
@@ -435,17 +459,7 @@ fn pacing(
 /// Says why the guard refused, and what would change its mind.
 fn explain(refusal: &Refusal, owner: &str) {
     match refusal {
-        Refusal::OwnedElsewhere(keys) => {
-            let list: Vec<String> = keys
-                .iter()
-                .map(|(k, o)| format!("{k} (owner `{o}`)"))
-                .collect();
-            eprintln!(
-                "error: refusing to sync: {} keys these definitions name belong to other definitions directories:\n  {}\nnothing was written; rename the definitions, remove them from one directory, or pass --take-over to make them `{owner}`'s",
-                keys.len(),
-                list.join("\n  ")
-            );
-        }
+        Refusal::OwnedElsewhere(keys) => plan::owned_elsewhere(keys, owner, "sync"),
         Refusal::TooMany { keys, max } => eprintln!(
             "error: refusing to delete {} keys (more than --max-delete {max}):\n  {}\nnothing was written; if this is intended, rerun with --force (or --nosync to keep them)",
             keys.len(),

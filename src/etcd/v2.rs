@@ -495,8 +495,15 @@ impl Client {
                 pending = failed.into_iter().chain(not_started).collect();
                 continue;
             }
-            result.unknown = failed.iter().map(|o| o.key().to_string()).collect();
-            result.not_applied = not_started.iter().map(|o| o.key().to_string()).collect();
+            // Only a lost connection leaves a write's fate unknown; an
+            // answer (permission, authentication, a bad request) is a no.
+            let keys = |ops: Vec<Op>| ops.iter().map(|o| o.key().to_string()).collect::<Vec<_>>();
+            if matches!(e, Error::Connect(_)) {
+                result.unknown = keys(failed);
+                result.not_applied = keys(not_started);
+            } else {
+                result.not_applied = keys(failed.into_iter().chain(not_started).collect());
+            }
             result.error = Some(e);
         }
         result.applied.sort();

@@ -4,7 +4,7 @@
 //! own API writes) as equal to the same duration written as a string.
 //!
 //! Ownership: every value mon writes carries `"mon-owner": "<owner>"`, the
-//! name of the definitions directory it came from. 9volt decodes monitors and
+//! repository its definitions came from (`identity`). 9volt decodes monitors and
 //! alerters into Go structs and ignores unknown keys (reference 9volt.md §2),
 //! so it runs such a value unchanged. A key is deleted only by the owner that
 //! wrote it; keys written by 9volt's API, `9volt cfg`, etcdctl or another
@@ -25,60 +25,8 @@ use crate::select::Selection;
 /// The sections that live in etcd, and their directory names there.
 pub const SYNCED: [Section; 2] = [Section::Alerter, Section::Monitor];
 
-/// The field that records which definitions directory wrote a value.
+/// The field that records which definitions wrote a value.
 pub const OWNER_FIELD: &str = "mon-owner";
-
-/// An owner name: safe in JSON, in messages and on the command line.
-pub fn check_owner(owner: &str) -> Result<(), String> {
-    let ok = !owner.is_empty()
-        && owner.len() <= 128
-        && owner
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "owner `{owner}` must be 1 to 128 letters, digits, `.`, `_` or `-`"
-        ))
-    }
-}
-
-/// The owner when none is given: the name of the definitions directory (the
-/// first path, or the directory of a file), so a clone of the same repository
-/// on another machine or in CI is the same owner. Characters an owner cannot
-/// hold become `-`.
-pub fn default_owner(paths: &[std::path::PathBuf]) -> String {
-    let first = paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
-    let abs = std::fs::canonicalize(&first).unwrap_or(first);
-    let dir = if abs.is_dir() {
-        abs.as_path()
-    } else {
-        abs.parent().unwrap_or(&abs)
-    };
-    let name: String = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(128)
-        .collect();
-    if name.is_empty() {
-        "root".into()
-    } else {
-        name
-    }
-}
 
 /// The owner recorded in a value read from etcd, if any.
 fn owner_of(v: &Value) -> Option<&str> {
@@ -242,6 +190,8 @@ pub struct Plan {
     pub unreadable: Vec<String>,
     /// Every resolved secret, to redact wherever it would be shown.
     pub secret_values: Vec<String>,
+    /// --only, --exclude and --replace patterns that selected nothing.
+    pub unmatched: Vec<crate::select::Unmatched>,
 }
 
 impl Plan {
@@ -292,6 +242,12 @@ pub struct PlanOptions {
     pub selection: Selection,
     /// The name written into every value as its ownership mark.
     pub owner: String,
+    /// The directory-name mark an older mon derived for these definitions:
+    /// a key a definition names that carries it is still theirs, equal
+    /// values are left as they are and only `take_over` re-marks them. An
+    /// undefined key that carries it is left alone: another repository's
+    /// directory may have had the same name.
+    pub legacy: Option<String>,
     /// Also delete keys that carry no ownership mark (written by 9volt's
     /// API, 9volt cfg or etcdctl) when no definition names them.
     pub prune_unowned: bool,
@@ -326,6 +282,20 @@ pub fn plan(
             .find(|s| key.starts_with(&dir(prefix, *s)))
             .unwrap_or(Section::Monitor)
     };
+    // Every name a selection could mean, before it narrows the plan.
+    let names: Vec<String> = desired
+        .iter()
+        .map(|d| format!("{}/{}", d.section.key(), d.name))
+        .chain(
+            by_key
+                .keys()
+                .map(|k| format!("{}/{}", section_of(k).key(), name_of(k))),
+        )
+        .collect();
+    let mut unmatched = opts.selection.unmatched(&names);
+    if let Some(r) = &opts.replace {
+        unmatched.extend(r.unmatched(&names));
+    }
     by_key.retain(|k, _| opts.selection.contains(section_of(k), &name_of(k)));
     let owned = by_key
         .values()
@@ -347,8 +317,17 @@ pub fn plan(
             Some(e) => match serde_json::from_str::<Value>(&e.value) {
                 Ok(v) => {
                     let owner = owner_of(&v).map(str::to_string);
-                    let elsewhere = owner.as_ref().is_some_and(|o| *o != opts.owner);
-                    let same = equivalent(&v, &d.value, d.section);
+                    let legacy = owner.is_some() && owner == opts.legacy;
+                    let elsewhere = !legacy && owner.as_ref().is_some_and(|o| *o != opts.owner);
+                    let same = if legacy {
+                        let mut marked = v.clone();
+                        if let Value::Object(f) = &mut marked {
+                            f.insert(OWNER_FIELD.into(), Value::String(opts.owner.clone()));
+                        }
+                        equivalent(&marked, &d.value, d.section) && !opts.take_over
+                    } else {
+                        equivalent(&v, &d.value, d.section)
+                    };
                     let replace = opts
                         .replace
                         .as_ref()
@@ -453,6 +432,7 @@ pub fn plan(
         owned,
         unreadable,
         secret_values,
+        unmatched,
     }
 }
 
@@ -676,6 +656,9 @@ pub struct SavedOptions {
     pub exclude: Vec<String>,
     pub prune_unowned: bool,
     pub take_over: bool,
+    /// `PlanOptions::legacy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
@@ -702,6 +685,7 @@ impl SavedOptions {
             exclude: opts.selection.exclude_patterns.clone(),
             prune_unowned: opts.prune_unowned,
             take_over: opts.take_over,
+            legacy: opts.legacy.clone(),
         }
     }
 
@@ -716,6 +700,7 @@ impl SavedOptions {
             },
             selection: Selection::new(&self.only, &self.exclude)?,
             owner,
+            legacy: self.legacy.clone(),
             prune_unowned: self.prune_unowned,
             take_over: self.take_over,
         })

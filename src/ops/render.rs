@@ -270,6 +270,9 @@ pub enum Error {
     /// A template, a secret or an output file could not be used; the
     /// message says what was or was not written.
     Io(String),
+    /// --only, --exclude or --node names nothing (globs that match nothing
+    /// come along, to be shown as warnings).
+    Selection(Vec<crate::select::Unmatched>),
 }
 
 /// The whole of `mon render`: load and check the definitions, render every
@@ -278,6 +281,15 @@ pub fn run(req: Request) -> Result<Vec<FileReport>, Error> {
     let loaded = crate::ops::validate::load(req.paths).map_err(Error::Path)?;
     if loaded.errors() > 0 {
         return Err(Error::Invalid(Box::new(loaded)));
+    }
+    let names: Vec<String> = loaded
+        .catalog
+        .all()
+        .map(|d| format!("{}/{}", d.section.key(), d.name))
+        .collect();
+    let unmatched = req.selection.unmatched(&names);
+    if unmatched.iter().any(|u| !u.glob) {
+        return Err(Error::Selection(unmatched));
     }
     let templates = crate::render::Templates::load(req.templates).map_err(Error::Io)?;
     let ctx = crate::render::Context {

@@ -74,6 +74,7 @@ pub fn mon_etcd(
 ) -> std::process::Output {
     let watch =
         (api == "2" && etcd.v2 && args.first() == Some(&"sync")).then(|| etcd.watch_v2("/"));
+    repository(dir);
     let out = Command::new(env!("CARGO_BIN_EXE_mon"))
         .current_dir(dir)
         .env_remove("ETCDCTL_ENDPOINTS")
@@ -91,9 +92,37 @@ pub fn mon_etcd(
     out
 }
 
-/// The owner mon derives from a definitions directory: its name.
+/// Makes `dir` a git repository with an origin remote named after it,
+/// unless it is in one already: mon derives the owner from the repository.
+pub fn repository(dir: &std::path::Path) {
+    if dir.ancestors().any(|d| d.join(".git").exists()) {
+        return;
+    }
+    let url = format!(
+        "https://git.test/{}.git",
+        dir.file_name().unwrap().to_string_lossy()
+    );
+    for args in [&["init", "-q"][..], &["remote", "add", "origin", &url]] {
+        let st = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(st.success(), "git {args:?}");
+    }
+}
+
+/// `dir`, made a repository first (see `repository`).
+pub fn repo(dir: &std::path::Path) -> &std::path::Path {
+    repository(dir);
+    dir
+}
+
+/// The owner mon derives for a definitions directory that `repository`
+/// made a repository: its origin, normalised.
 pub fn owner_of_dir(dir: &std::path::Path) -> String {
-    dir.file_name().unwrap().to_string_lossy().into_owned()
+    format!("git.test/{}", dir.file_name().unwrap().to_string_lossy())
 }
 
 /// A named pipe at `path`: reading it blocks until a writer comes, which
@@ -357,6 +386,23 @@ impl Etcd {
             );
         }
         self.root = Some(ROOT.into());
+    }
+
+    /// After `enable_auth("2", ...)`: `user:password` may only read under
+    /// `prefix`.
+    pub fn add_v2_reader(&self, user: &str, password: &str, prefix: &str) {
+        let glob = format!("{prefix}*");
+        self.v2_auth(
+            "PUT",
+            "roles/reader",
+            &serde_json::json!({"role": "reader", "permissions": {"kv": {"read": [glob], "write": []}}}).to_string(),
+        );
+        self.v2_auth(
+            "PUT",
+            &format!("users/{user}"),
+            &serde_json::json!({"user": user, "password": password, "roles": ["reader"]})
+                .to_string(),
+        );
     }
 
     fn v2_auth(&self, method: &str, path: &str, body: &str) {
