@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mon_global_optspecs
-    string join \n color= config= secrets-dir= ignore= h/help V/version
+    string join \n color= h/help V/version
 end
 
 function __fish_mon_needs_command
@@ -27,9 +27,6 @@ end
 complete -c mon -n "__fish_mon_needs_command" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_needs_command" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_needs_command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_needs_command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_needs_command" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_needs_command" -s V -l version -d 'Print version'
 complete -c mon -n "__fish_mon_needs_command" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
@@ -53,13 +50,13 @@ github\t'GitHub Actions annotations'
 junit\t'JUnit XML, one test case per file'
 sarif\t'SARIF 2.1.0 for code scanning'
 tap\t'TAP version 13, one test point per file'"
+complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand validate" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand validate" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand validate" -l stdin-filename -d 'The name standard input (`-`) is shown as; `.toml` reads it as TOML' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand validate" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand validate" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit 1 when there are any)'
 complete -c mon -n "__fish_mon_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l out -d 'Also write the plan to FILE, for `mon sync --plan FILE` (secrets are not stored)' -r -F
@@ -69,25 +66,25 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -s f -l format -d 'Output 
 short\t'One line per key to write or delete, then the summary'
 json\t'The plan as one JSON document (with the outcome, for sync)'"
 complete -c mon -n "__fish_mon_using_subcommand diff" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: `owner` in mon.toml, else the git repository\'s origin remote, e.g. github.com/acme/defs]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+complete -c mon -n "__fish_mon_using_subcommand diff" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the git repository\'s origin remote, e.g. github.com/acme/defs] [env: MON_OWNER] [mon.toml: owner]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2] [env: MON_ETCD_API] [mon.toml: etcd.api]' -r -f -a "v2\t''
 v3\t''"
-complete -c mon -n "__fish_mon_using_subcommand diff" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt] [env: NINEV_ETCD_PREFIX] [mon.toml: etcd.prefix]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -s U -l user -l etcd-userpass -d 'User name, or user:password [env: ETCDCTL_USER, NINEV_ETCD_USERPASS] [mon.toml: etcd.user]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l password -d 'Password (better from the environment or --password-file than on the command line) [env: ETCDCTL_PASSWORD] [mon.toml: etcd.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l password-file -d 'Read the password from this file' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l cacert -d 'CA bundle to verify etcd\'s certificate [env: ETCDCTL_CACERT, ETCDCTL_CA_FILE] [mon.toml: etcd.cacert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand diff" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand diff" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l nosync -d 'Keep keys that exist only in etcd (compare as `mon sync --nosync` would apply)'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand diff" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
@@ -95,9 +92,9 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -s h -l help -d 'Print hel
 complete -c mon -n "__fish_mon_using_subcommand sync" -l replace -d 'Rewrite values that are already equal, all or those matching SECTION/NAME (repeatable; a running 9volt restarts those checks)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l plan -d 'Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l max-delete -d 'Refuse to delete more than this many keys without --force' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l pace -d 'Write in batches that 9volt\'s director takes up one by one: auto where 9volt runs and the change would outrun it, always, or never (one burst; a running 9volt restarts every check)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c mon -n "__fish_mon_using_subcommand sync" -l pace -d 'Write in batches that 9volt\'s director takes up one by one: auto where 9volt runs and the change would outrun it, always, or never (one burst; a running 9volt restarts every check)' -r -f -a "auto\t'Pace when 9volt runs and the change would outrun its director'
+always\t'Pace whenever a 9volt member is alive'
+never\t'Write at once'"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l wait-timeout -d 'How long 9volt may take to take up one batch, and the whole change for the final check' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l probe -d 'How long to watch 9volt\'s own etcd traffic before a paced sync (longer than its 10 s state dump, so the dump\'s burst is seen)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l only -d 'Only these definitions and keys, as SECTION/NAME globs (repeatable): monitor/web-*' -r
@@ -106,25 +103,25 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output 
 short\t'One line per key to write or delete, then the summary'
 json\t'The plan as one JSON document (with the outcome, for sync)'"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: `owner` in mon.toml, else the git repository\'s origin remote, e.g. github.com/acme/defs]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+complete -c mon -n "__fish_mon_using_subcommand sync" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the git repository\'s origin remote, e.g. github.com/acme/defs] [env: MON_OWNER] [mon.toml: owner]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2] [env: MON_ETCD_API] [mon.toml: etcd.api]' -r -f -a "v2\t''
 v3\t''"
-complete -c mon -n "__fish_mon_using_subcommand sync" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt] [env: NINEV_ETCD_PREFIX] [mon.toml: etcd.prefix]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -s U -l user -l etcd-userpass -d 'User name, or user:password [env: ETCDCTL_USER, NINEV_ETCD_USERPASS] [mon.toml: etcd.user]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l password -d 'Password (better from the environment or --password-file than on the command line) [env: ETCDCTL_PASSWORD] [mon.toml: etcd.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l password-file -d 'Read the password from this file' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l cacert -d 'CA bundle to verify etcd\'s certificate [env: ETCDCTL_CACERT, ETCDCTL_CA_FILE] [mon.toml: etcd.cacert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand sync" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand sync" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l nosync -d 'Keep keys that exist only in etcd instead of deleting them (9volt cfg\'s --nosync)'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l dry-run -l dryrun -d 'Show the plan and write nothing'
 complete -c mon -n "__fish_mon_using_subcommand sync" -l force -d 'Delete more than --max-delete keys, or most of what these definitions own'
@@ -136,89 +133,90 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -s h -l help -d 'Print hel
 complete -c mon -n "__fish_mon_using_subcommand status" -s f -l format -d 'Output format' -r -f -a "text\t'Members, then every definition not as defined, then the verdict'
 short\t'One line per definition not as defined, then the verdict'
 json\t'One JSON document: members, every definition\'s state, stale references'"
-complete -c mon -n "__fish_mon_using_subcommand status" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
-complete -c mon -n "__fish_mon_using_subcommand status" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+complete -c mon -n "__fish_mon_using_subcommand status" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2] [env: MON_ETCD_API] [mon.toml: etcd.api]' -r -f -a "v2\t''
 v3\t''"
-complete -c mon -n "__fish_mon_using_subcommand status" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
-complete -c mon -n "__fish_mon_using_subcommand status" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
-complete -c mon -n "__fish_mon_using_subcommand status" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt] [env: NINEV_ETCD_PREFIX] [mon.toml: etcd.prefix]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -s U -l user -l etcd-userpass -d 'User name, or user:password [env: ETCDCTL_USER, NINEV_ETCD_USERPASS] [mon.toml: etcd.user]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l password -d 'Password (better from the environment or --password-file than on the command line) [env: ETCDCTL_PASSWORD] [mon.toml: etcd.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand status" -l password-file -d 'Read the password from this file' -r -F
-complete -c mon -n "__fish_mon_using_subcommand status" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand status" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand status" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand status" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
-complete -c mon -n "__fish_mon_using_subcommand status" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l cacert -d 'CA bundle to verify etcd\'s certificate [env: ETCDCTL_CACERT, ETCDCTL_CA_FILE] [mon.toml: etcd.cacert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand status" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand status" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand status" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand status" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand status" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l timeout -d 'How long to wait for the result' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l defs -d 'Where the definitions are' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l defs -d 'Definition files or directories, as the PATHS argument (an older spelling)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l host -d 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l topic -d 'Topic the host takes tasks from (with --host)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l result-topic -d 'Topic the host publishes results to (with --host)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l user -d 'Your own MQTT account, for --host and for the definitions\' hosts alike (their brokers\' accounts are for the hosts) [default: [mqtt] user in mon.toml]' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l password -d 'Password of --user (better from MON_MQTT_PASSWORD or --password-file)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l user -d 'Your own MQTT account, for --host and for the definitions\' hosts alike (their brokers\' accounts are for the hosts) [mon.toml: mqtt.user]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l password -d 'Password of --user (better from the environment or --password-file) [env: MON_MQTT_PASSWORD] [mon.toml: mqtt.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l password-file -d 'Read the password of --user from this file' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -s f -l format -d 'Output format' -r -f -a "text\t''
-json\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-command" -s f -l format -d 'Output format' -r -f -a "text\t'A line per host, then a summary'
+json\t'One JSON array, an object per host'"
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand send-command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
-complete -c mon -n "__fish_mon_using_subcommand send-command" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l file -d 'The collectd.conf to send (UTF-8, at most 1 MiB) [default: each host\'s own, rendered from the definitions]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l templates -d 'Templates that replace the embedded ones, for rendering without FILE [default: [render] templates in mon.toml, as `mon render` uses them]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l timeout -d 'How long to wait for the final result' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l node -d 'Send to this collectd host from the definitions (repeatable)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l defs -d 'Where the definitions are' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l defs -d 'Definition files or directories, as the PATHS argument (an older spelling)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l host -d 'Broker as host[:port], instead of the definitions (needs --topic and --result-topic)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l topic -d 'Topic the host takes tasks from (with --host)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l result-topic -d 'Topic the host publishes results to (with --host)' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l user -d 'Your own MQTT account, for --host and for the definitions\' hosts alike (their brokers\' accounts are for the hosts) [default: [mqtt] user in mon.toml]' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l password -d 'Password of --user (better from MON_MQTT_PASSWORD or --password-file)' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l user -d 'Your own MQTT account, for --host and for the definitions\' hosts alike (their brokers\' accounts are for the hosts) [mon.toml: mqtt.user]' -r
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l password -d 'Password of --user (better from the environment or --password-file) [env: MON_MQTT_PASSWORD] [mon.toml: mqtt.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l password-file -d 'Read the password of --user from this file' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -s f -l format -d 'Output format' -r -f -a "text\t''
-json\t''"
+complete -c mon -n "__fish_mon_using_subcommand send-config" -s f -l format -d 'Output format' -r -f -a "text\t'A line per host, then a summary'
+json\t'One JSON array, an object per host'"
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand send-config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l check -d 'Check FILE with collectd\'s own parser (collectd -T) first (always done without FILE)'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l force -d 'Send FILE even if its Hostname names another host or it does not look like a collectd.conf'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
-complete -c mon -n "__fish_mon_using_subcommand send-config" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand render" -s o -l out -d 'Directory to write into [default: [render] out in mon.toml]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l only -d 'Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l exclude -d 'Leave out these definitions, as SECTION/NAME globs (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l templates -d 'Templates that replace the embedded ones (same file names as templates/) [default: [render] templates in mon.toml]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l node -d 'Only this collectd host (repeatable; the same as --only collectd/HOST)' -r
+complete -c mon -n "__fish_mon_using_subcommand render" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand render" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand render" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand render" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand render" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand render" -l diff -d 'Show a unified diff against what is on disk (with --dry-run, exit 4 if any file differs)'
 complete -c mon -n "__fish_mon_using_subcommand render" -l show-secrets -d 'With --diff, show files that hold credentials (mode 0600) too'
 complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write nothing (exit 4 if any file would change)'
@@ -228,46 +226,38 @@ complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print h
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s o -l out -d 'Directory to write the definitions into' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2] [env: MON_ETCD_API] [mon.toml: etcd.api]' -r -f -a "v2\t''
 v3\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt] [env: NINEV_ETCD_PREFIX] [mon.toml: etcd.prefix]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s U -l user -l etcd-userpass -d 'User name, or user:password [env: ETCDCTL_USER, NINEV_ETCD_USERPASS] [mon.toml: etcd.user]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l password -d 'Password (better from the environment or --password-file than on the command line) [env: ETCDCTL_PASSWORD] [mon.toml: etcd.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l password-file -d 'Read the password from this file' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l cacert -d 'CA bundle to verify etcd\'s certificate [env: ETCDCTL_CACERT, ETCDCTL_CA_FILE] [mon.toml: etcd.cacert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l triggers -d 'A local trigger file in the form mon renders (repeatable)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l host -d 'Name of the collectd host definition' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l node -d 'Name of the collectd host definition (as --node names one in send-command)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l broker -d 'Name of the broker definition [default: from its address]' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -s o -l out -d 'Directory to write the definitions into' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -s h -l help -d 'Print help'
@@ -276,9 +266,6 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -s h -l help -d 'Print help'
@@ -290,54 +277,42 @@ complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every
 complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand schema" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand schema" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand schema" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand config" -s f -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c mon -n "__fish_mon_using_subcommand config" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: `owner` in mon.toml, else the git repository\'s origin remote, e.g. github.com/acme/defs]' -r
-complete -c mon -n "__fish_mon_using_subcommand config" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated; also NINEV_ETCD_MEMBERS [default: http://127.0.0.1:2379]' -r
-complete -c mon -n "__fish_mon_using_subcommand config" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2]' -r -f -a "v2\t''
+complete -c mon -n "__fish_mon_using_subcommand config" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the git repository\'s origin remote, e.g. github.com/acme/defs] [env: MON_OWNER] [mon.toml: owner]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2] [env: MON_ETCD_API] [mon.toml: etcd.api]' -r -f -a "v2\t''
 v3\t''"
-complete -c mon -n "__fish_mon_using_subcommand config" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt]' -r
-complete -c mon -n "__fish_mon_using_subcommand config" -s U -l user -l etcd-userpass -d 'User name, or user:password; also NINEV_ETCD_USERPASS' -r
-complete -c mon -n "__fish_mon_using_subcommand config" -l password -d 'Password (better from ETCDCTL_PASSWORD or --password-file than on the command line)' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -s p -l prefix -l etcd-prefix -d 'Key prefix 9volt runs under [default: 9volt] [env: NINEV_ETCD_PREFIX] [mon.toml: etcd.prefix]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -s U -l user -l etcd-userpass -d 'User name, or user:password [env: ETCDCTL_USER, NINEV_ETCD_USERPASS] [mon.toml: etcd.user]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l password -d 'Password (better from the environment or --password-file than on the command line) [env: ETCDCTL_PASSWORD] [mon.toml: etcd.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -l password-file -d 'Read the password from this file' -r -F
-complete -c mon -n "__fish_mon_using_subcommand config" -l cacert -d 'CA bundle to verify etcd\'s certificate; also ETCDCTL_CA_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand config" -l cert -d 'Client certificate; also ETCDCTL_CERT_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand config" -l key -d 'Client key; also ETCDCTL_KEY_FILE' -r -F
-complete -c mon -n "__fish_mon_using_subcommand config" -l dial-timeout -d 'Time allowed to connect [default: 2s]' -r
-complete -c mon -n "__fish_mon_using_subcommand config" -l command-timeout -d 'Time allowed for each request [default: 5s]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l cacert -d 'CA bundle to verify etcd\'s certificate [env: ETCDCTL_CACERT, ETCDCTL_CA_FILE] [mon.toml: etcd.cacert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
+complete -c mon -n "__fish_mon_using_subcommand config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -l prune-unowned -d 'Also delete undefined keys that carry no owner (written by 9volt\'s API, 9volt cfg or etcdctl); keys of other owners are never deleted'
 complete -c mon -n "__fish_mon_using_subcommand config" -l take-over -d 'Write definitions whose keys another owner holds, making them ours'
 complete -c mon -n "__fish_mon_using_subcommand config" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand completions" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand completions" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand completions" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand completions" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand man" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand man" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand man" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand man" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand explain" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand explain" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root]' -r -F
-complete -c mon -n "__fish_mon_using_subcommand explain" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand explain" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
 complete -c mon -n "__fish_mon_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "validate" -d 'Check definition files against the schemas and every rule of the target systems'
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "diff" -d 'Show what `mon sync` would change in etcd, key by key'

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The file's name; the definitions walker skips it.
-pub const FILE_NAME: &str = "mon.toml";
+pub const FILE_NAME: &str = crate::source::SETTINGS_FILE;
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -28,25 +28,33 @@ pub struct File {
     #[serde(default)]
     pub render: RenderFile,
     #[serde(default)]
-    pub validate: FormatFile,
+    pub validate: ValidateFile,
     /// `mon diff` and `mon sync` output.
     #[serde(default)]
-    pub plan: FormatFile,
+    pub plan: PlanFile,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct EtcdFile {
     pub endpoints: Option<Vec<String>>,
-    pub api: Option<String>,
+    pub api: Option<crate::etcd::Api>,
     pub prefix: Option<String>,
     pub user: Option<String>,
     pub password: Option<SecretRef>,
     pub cacert: Option<PathBuf>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
-    pub dial_timeout: Option<String>,
-    pub command_timeout: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::model::duration::deserialize_positive"
+    )]
+    pub dial_timeout: Option<std::time::Duration>,
+    #[serde(
+        default,
+        deserialize_with = "crate::model::duration::deserialize_positive"
+    )]
+    pub command_timeout: Option<std::time::Duration>,
 }
 
 impl EtcdFile {
@@ -89,8 +97,14 @@ pub struct RenderFile {
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FormatFile {
-    pub format: Option<String>,
+pub struct ValidateFile {
+    pub format: Option<crate::report::Format>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PlanFile {
+    pub format: Option<crate::report::PlanFormat>,
 }
 
 /// A credential in the file: where to find it, never the value.
@@ -133,12 +147,22 @@ impl<'de> Deserialize<'de> for SecretRef {
 }
 
 impl SecretRef {
-    /// Resolves it; a relative file path is taken from the config file's directory.
-    /// The operator's own settings may point anywhere (`/run/secrets/...`).
-    pub fn resolve(&self, base: &Path) -> Result<String, String> {
+    /// Resolves it. A file is read as a definition's `{file:}` is: a
+    /// regular file, bounded, under the settings file's directory or a
+    /// `--secrets-dir`, its path taken relative to the settings file.
+    pub fn resolve(&self, cfg: &Loaded) -> Result<String, String> {
         match self {
             SecretRef::Env(n) => crate::secret::env(n),
-            SecretRef::File(p) => crate::secret::read_file(&base.join(p)),
+            SecretRef::File(p) => {
+                let reference = serde_json::json!({ "file": p });
+                let mut roots = vec![cfg.dir().to_path_buf()];
+                roots.extend(cfg.secrets_dirs.iter().cloned());
+                let allowed = crate::secret::Allowed {
+                    roots: crate::secret::canonical(roots),
+                    own_env: Vec::new(),
+                };
+                crate::secret::resolve(&reference, cfg.dir(), &allowed)
+            }
         }
     }
 
@@ -155,6 +179,8 @@ impl SecretRef {
 pub struct Loaded {
     pub path: PathBuf,
     pub file: File,
+    /// `--secrets-dir`s: where else a `{ file = }` credential may be read.
+    pub secrets_dirs: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -218,7 +244,11 @@ pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<Loaded>
     file.etcd
         .credentials_in_clear()
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(Some(Loaded { path, file }))
+    Ok(Some(Loaded {
+        path,
+        file,
+        secrets_dirs: Vec::new(),
+    }))
 }
 
 fn discover(paths: &[PathBuf]) -> Option<PathBuf> {
@@ -249,52 +279,6 @@ fn discover(paths: &[PathBuf]) -> Option<PathBuf> {
     None
 }
 
-/// Where a setting's value came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    Flag(String),
-    Env(String),
-    File(PathBuf),
-    /// Derived from the git repository the definitions are in.
-    Repository,
-    Default,
-}
-
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Source::Flag(n) => write!(f, "flag {n}"),
-            Source::Env(n) => write!(f, "environment {n}"),
-            Source::File(p) => write!(f, "file {}", p.display()),
-            Source::Repository => f.write_str("git remote"),
-            Source::Default => f.write_str("default"),
-        }
-    }
-}
-
-/// A value and where it came from.
-#[derive(Clone, Debug)]
-pub struct Setting<T> {
-    pub value: T,
-    pub source: Source,
-}
-
-/// The first of the candidates that is set, in precedence order, else the default.
-pub fn pick<T>(candidates: Vec<(Option<T>, Source)>, default: T) -> Setting<T> {
-    candidates
-        .into_iter()
-        .find_map(|(v, source)| v.map(|value| Setting { value, source }))
-        .unwrap_or(Setting {
-            value: default,
-            source: Source::Default,
-        })
-}
-
-/// An environment variable, if set and not empty.
-pub fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,17 +295,16 @@ mod tests {
     }
 
     #[test]
-    fn precedence_is_the_first_set() {
-        let s = pick(
-            vec![
-                (None, Source::Flag("--prefix".into())),
-                (Some("env"), Source::Env("NINEV_ETCD_PREFIX".into())),
-                (Some("file"), Source::Default),
-            ],
-            "default",
+    fn durations_and_the_api_are_typed_when_read() {
+        let ok: File = toml::from_str("[etcd]\napi = \"3\"\ndial-timeout = \"1500ms\"\n").unwrap();
+        assert_eq!(ok.etcd.api, Some(crate::etcd::Api::V3));
+        assert_eq!(
+            ok.etcd.dial_timeout,
+            Some(std::time::Duration::from_millis(1500))
         );
-        assert_eq!(s.value, "env");
-        assert_eq!(s.source, Source::Env("NINEV_ETCD_PREFIX".into()));
-        assert_eq!(pick::<&str>(vec![], "d").source, Source::Default);
+        let bad = toml::from_str::<File>("[etcd]\napi = \"v4\"\n").unwrap_err();
+        assert!(bad.message().contains("not an etcd API"), "{bad}");
+        assert!(toml::from_str::<File>("[etcd]\ncommand-timeout = \"0s\"\n").is_err());
+        assert!(toml::from_str::<File>("[plan]\nformat = \"yaml\"\n").is_err());
     }
 }

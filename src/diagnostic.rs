@@ -1,7 +1,8 @@
 //! Findings as values: a code, a severity, a message and the spans they are
 //! about. Checking code builds these; only `report` turns them into text.
 
-use crate::source::FileId;
+/// A file of the `source::SourceMap`, by its place in it.
+pub type FileId = u32;
 
 /// A byte range in one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,6 +109,14 @@ codes! {
         "YAML forbids control characters such as NUL or a raw C1 control in a file; readers disagree on what they do with them.",
         "a description containing a raw \\x00 byte",
         "remove the character, or write it escaped inside double quotes (\"\\t\")";
+    OtherSettings = "W0112", "a mon.toml among the definitions is not the one in use",
+        "mon reads one settings file: the nearest at or above the definitions or the current directory (or --config). Another mon.toml further down is not read, so its prefix or owner would silently not apply.",
+        "definitions/team-a/mon.toml beside a mon.toml at the repository's root",
+        "merge it into the one in use, or run mon with --config naming it";
+    NoDefinitions = "E0111", "a path holds no definition files",
+        "A path given to `mon validate` that holds no *.yaml, *.yml or *.toml file checks nothing; a CI step pointed at the wrong directory would pass.",
+        "mon validate definitons/",
+        "name the directory that holds the definitions";
     // The section → name → object frame.
     NotAMapping = "E0200", "a document or section is not a mapping",
         "A file is a mapping of sections, each section a mapping of names to definitions; a list or a scalar there has no names to sync.",
@@ -166,6 +175,10 @@ codes! {
         "NaN and infinity are not numbers any reader here accepts (JSON cannot even hold them).",
         "warning-threshold: .inf",
         "write a finite number";
+    SecretRefused = "E0310", "a secret reference mon always refuses to resolve",
+        "`{file:}` reads only under the definitions' directories and --secrets-dir, and `{env:}` never names a variable mon reads its own credentials from (ETCDCTL_PASSWORD, or one mon.toml names), so a definition cannot carry the operator's password or another file away. diff, sync and render refuse the same reference.",
+        "token: {file: ../../etc/passwd}",
+        "token: {env: PAGERDUTY_TOKEN}";
     // 9volt monitors and alerters.
     BadDuration = "E0400", "not a Go duration",
         "9volt parses durations with Go's time.ParseDuration; anything it cannot parse stops the monitor.",

@@ -37,7 +37,19 @@ pub fn check(owner: &str) -> Result<(), String> {
 /// The nearest directory at or above `dir` that is a git work tree (holds
 /// `.git`, a directory, or a file in a worktree).
 pub fn repository_root(dir: &Path) -> Option<PathBuf> {
-    let dir = std::fs::canonicalize(dir).ok()?;
+    // A directory about to be written (an import's output) counts as
+    // where it will be.
+    let existing = dir
+        .ancestors()
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .find(|d| d.exists())?;
+    let dir = std::fs::canonicalize(existing).ok()?;
     dir.ancestors()
         .find(|d| d.join(".git").exists())
         .map(Path::to_path_buf)

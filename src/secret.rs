@@ -66,55 +66,75 @@ pub const OWN_CREDENTIALS: &[&str] = &[
 /// `/dev/zero`).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 
-/// Where `{file:}` references may point: the definitions' directories and
-/// any `--secrets-dir`. Set once by the command line; when unset, only the
-/// naming file's own directory.
-static ROOTS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+/// What a secret reference may name: `{file:}` only under `roots`
+/// (canonical; empty means only the naming file's own directory), and
+/// `{env:}` never one of mon's own credential variables, nor those
+/// `mon.toml` names (`own_env`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Allowed {
+    pub roots: Vec<PathBuf>,
+    pub own_env: Vec<String>,
+}
 
-pub fn allow_roots(roots: Vec<PathBuf>) {
-    let canonical = roots
-        .into_iter()
+/// `Allowed`, shared by every secret of a model.
+pub type Roots = std::sync::Arc<Allowed>;
+
+/// `dirs` made canonical; a directory that does not exist allows nothing.
+pub fn canonical(dirs: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
+    dirs.into_iter()
         .filter_map(|r| std::fs::canonicalize(r).ok())
-        .collect();
-    let _ = ROOTS.set(canonical);
+        .collect()
+}
+
+impl Allowed {
+    /// Why `reference` will always be refused, if it will: a fact of the
+    /// definition, known without resolving anything.
+    pub fn refuses(&self, v: &Value, base: &Path) -> Option<String> {
+        match reference(v)? {
+            Reference::Env(name) => self.own(name).then(|| {
+                format!("{{env: {name}}} names mon's own credential; give this secret a variable of its own")
+            }),
+            Reference::File(path) => {
+                let full = base.join(path);
+                let canonical = std::fs::canonicalize(&full).ok()?;
+                let own: Vec<PathBuf> = std::fs::canonicalize(base).into_iter().collect();
+                let roots = if self.roots.is_empty() { &own[..] } else { &self.roots };
+                (!roots.iter().any(|r| canonical.starts_with(r))).then(|| {
+                    format!(
+                        "secret file {} is outside the definitions' directories; allow its directory with --secrets-dir (or MON_SECRETS_DIR)",
+                        full.display()
+                    )
+                })
+            }
+        }
+    }
+
+    fn own(&self, name: &str) -> bool {
+        OWN_CREDENTIALS.contains(&name) || self.own_env.iter().any(|n| n == name)
+    }
 }
 
 /// Resolves a secret value. `base` is the directory relative file paths are
 /// taken from (the definition file's).
-pub fn resolve(v: &Value, base: &Path) -> Result<String, String> {
+pub fn resolve(v: &Value, base: &Path, allowed: &Allowed) -> Result<String, String> {
+    if let Some(why) = allowed.refuses(v, base) {
+        return Err(why);
+    }
     match reference(v) {
         None => v
             .as_str()
             .map(str::to_string)
             .ok_or_else(|| "not a string or secret reference".into()),
-        Some(Reference::Env(name)) => {
-            if OWN_CREDENTIALS.contains(&name) {
-                return Err(format!(
-                    "{{env: {name}}} names mon's own credential; give this secret a variable of its own"
-                ));
-            }
-            env(name)
-        }
+        Some(Reference::Env(name)) => env(name),
         Some(Reference::File(path)) => {
             let full = base.join(path);
-            let canonical = std::fs::canonicalize(&full).map_err(|e| {
+            std::fs::canonicalize(&full).map_err(|e| {
                 format!(
                     "cannot read secret file {}: {}",
                     full.display(),
                     crate::source::io_message(&e)
                 )
             })?;
-            let own_dir = std::fs::canonicalize(base).ok();
-            let roots = ROOTS
-                .get()
-                .cloned()
-                .unwrap_or_else(|| own_dir.into_iter().collect());
-            if !roots.iter().any(|r| canonical.starts_with(r)) {
-                return Err(format!(
-                    "secret file {} is outside the definitions' directories; allow its directory with --secrets-dir (or MON_SECRETS_DIR)",
-                    full.display()
-                ));
-            }
             read_file(&full)
         }
     }

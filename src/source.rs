@@ -9,7 +9,10 @@ use crate::diagnostic::Code;
 /// this size is a mistake, and refusing keeps memory bounded.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-pub type FileId = u32;
+pub use crate::diagnostic::FileId;
+
+/// mon's settings file: never read as definitions.
+pub const SETTINGS_FILE: &str = "mon.toml";
 
 pub struct SourceFile {
     pub path: PathBuf,
@@ -133,14 +136,8 @@ fn is_definition_file(p: &Path) -> bool {
 pub struct Discovered {
     pub files: Vec<PathBuf>,
     pub empty: Vec<PathBuf>,
-}
-
-/// Globs (`--ignore`) left out of every directory walk, for this process.
-static IGNORE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-
-/// Sets the globs every walk leaves out (once, from the command line).
-pub fn set_ignore(globs: Vec<String>) {
-    let _ = IGNORE.set(globs);
+    /// Settings files met in the walk.
+    pub settings: Vec<PathBuf>,
 }
 
 /// The file, next to `.gitignore`, that lists what mon's walks leave out.
@@ -150,9 +147,10 @@ pub const IGNORE_FILE: &str = ".monignore";
 /// Directories are walked: hidden entries, what `.gitignore` and
 /// `.monignore` files list, and `--ignore` globs are left out. A file named
 /// on the command line is always read.
-pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
+pub fn discover(paths: &[PathBuf], ignore: &[String]) -> Result<Discovered, PathError> {
     let mut out = Vec::new();
     let mut empty = Vec::new();
+    let mut settings = Vec::new();
     for root in paths {
         if root.as_os_str() == "-" {
             return Err(PathError {
@@ -173,10 +171,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
             });
         }
         if meta.is_file() {
-            if root
-                .file_name()
-                .is_some_and(|n| n == crate::config::FILE_NAME)
-            {
+            if root.file_name().is_some_and(|n| n == SETTINGS_FILE) {
                 return Err(PathError {
                     path: root.clone(),
                     message: "this is mon's settings file, not definitions (see `mon config`)"
@@ -192,7 +187,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
             out.push(root.clone());
             continue;
         }
-        for entry in walker(root)? {
+        for entry in walker(root, ignore)? {
             let entry = entry.map_err(|e| PathError {
                 path: root.clone(),
                 message: e
@@ -201,10 +196,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
                     .unwrap_or_else(|| e.to_string()),
             })?;
             // mon.toml holds mon's settings, not definitions.
-            if entry.file_type().is_some_and(|t| t.is_file())
-                && is_definition_file(entry.path())
-                && entry.file_name() != crate::config::FILE_NAME
-            {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if entry.file_name() == SETTINGS_FILE {
+                settings.push(entry.into_path());
+            } else if is_definition_file(entry.path()) {
                 out.push(entry.into_path());
             }
         }
@@ -214,13 +211,17 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, PathError> {
     }
     out.sort();
     out.dedup();
-    Ok(Discovered { files: out, empty })
+    Ok(Discovered {
+        files: out,
+        empty,
+        settings,
+    })
 }
 
 /// The walk of one directory: symlinks followed, hidden entries skipped,
 /// `.gitignore` (in a git repository or not) and `.monignore` files and
 /// the `--ignore` globs honoured.
-fn walker(root: &Path) -> Result<ignore::Walk, PathError> {
+fn walker(root: &Path, globs: &[String]) -> Result<ignore::Walk, PathError> {
     let mut b = ignore::WalkBuilder::new(root);
     b.follow_links(true)
         .hidden(true)
@@ -229,7 +230,6 @@ fn walker(root: &Path) -> Result<ignore::Walk, PathError> {
         .ignore(false)
         .add_custom_ignore_filename(IGNORE_FILE)
         .sort_by_file_name(|a, b| a.cmp(b));
-    let globs = IGNORE.get().map_or(&[][..], Vec::as_slice);
     if !globs.is_empty() {
         let mut o = ignore::overrides::OverrideBuilder::new(root);
         for g in globs {

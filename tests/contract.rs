@@ -63,17 +63,7 @@ fn checkout(parent: &Path, settings: Option<&str>) -> PathBuf {
 }
 
 fn mon(etcd: &Etcd, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mon"))
-        .current_dir(cwd)
-        .env_remove("MON_OWNER")
-        .env_remove("MON_CONFIG")
-        .env_remove("ETCDCTL_API")
-        .env("ETCDCTL_ENDPOINTS", etcd.endpoint())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    support::mon_in(cwd, Some(&etcd.endpoint()), args)
 }
 
 fn text(o: &Output) -> String {
@@ -421,4 +411,35 @@ fn credentials_in_settings_are_refused_without_being_echoed() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(!text(&out).contains("PASSW0RD-3"), "{}", text(&out));
+}
+
+#[test]
+fn an_import_of_unmarked_keys_records_whose_they_now_are() {
+    let etcd = Etcd::start();
+    let value = r#"{"type":"tcp","host":"db1","port":5432,"interval":"30s"}"#;
+    let put = Command::new("curl")
+        .args([
+            "-sS",
+            "-X",
+            "PUT",
+            &format!("{}/v2/keys/9volt/monitor/db", etcd.endpoint()),
+        ])
+        .args(["--data-urlencode", &format!("value={value}")])
+        .output()
+        .unwrap();
+    assert!(put.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = checkout(tmp.path(), None);
+    let out = mon(&etcd, &repo, &["import", "etcd", "--out", "imported"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let toml = std::fs::read_to_string(repo.join("imported/mon.toml")).unwrap();
+    let owner = format!(
+        "{}",
+        tmp.path().join("server").canonicalize().unwrap().display()
+    );
+    assert!(toml.contains(&format!("owner = \"{owner}\"")), "{toml}");
+    // The adopted estate is this repository's: nothing to change but the mark.
+    let out = mon(&etcd, &repo, &["diff", "imported", "--format", "short"]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(text(&out).contains("1 to change"), "{}", text(&out));
 }

@@ -505,7 +505,7 @@ fn the_plugins_example_config_json_imports_and_validates() {
             "import",
             "collectd",
             "config.json",
-            "--host",
+            "--node",
             "web1",
             "--out",
             out.to_str().unwrap(),
@@ -628,7 +628,7 @@ fn config_json_that_mon_rendered_imports_into_a_fixed_point() {
                 "import",
                 "collectd",
                 rendered.to_str().unwrap(),
-                "--host",
+                "--node",
                 "web1",
                 "--broker",
                 "main",
@@ -673,7 +673,7 @@ fn config_json_keys_mon_cannot_express_are_named() {
             "import",
             "collectd",
             "config.json",
-            "--host",
+            "--node",
             "h",
             "--out",
             "d",
@@ -694,7 +694,7 @@ fn config_json_keys_mon_cannot_express_are_named() {
     let bad = mon(
         work.path(),
         &[
-            "import", "collectd", "bad.json", "--host", "h", "--out", "e",
+            "import", "collectd", "bad.json", "--node", "h", "--out", "e",
         ],
     );
     assert_eq!(bad.status.code(), Some(3), "{}", support::output_text(&bad));
@@ -799,7 +799,7 @@ fn collectd_conf_and_triggers_that_mon_rendered_import_into_a_fixed_point() {
             args.push("--triggers".into());
             args.push(dir.join("local/web1.lua").display().to_string());
         }
-        args.extend(["--host", "web1", "--broker", "main", "--out", "imported"].map(String::from));
+        args.extend(["--node", "web1", "--broker", "main", "--out", "imported"].map(String::from));
         let o = mon(
             work.path(),
             &args.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -888,7 +888,7 @@ fn collectd_conf_settings_mon_cannot_express_are_named_with_their_line() {
             "collectd.conf",
             "--triggers",
             "hand.lua",
-            "--host",
+            "--node",
             "db1",
             "--out",
             "d",

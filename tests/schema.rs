@@ -45,11 +45,12 @@ fn every_schema_file_is_printed_and_the_whole_file_schema_compiles() {
         .build(&whole)
         .unwrap();
     // The whole-file schema accepts the estate's files (as JSON) and rejects a broken one.
-    let loaded =
-        mon::ops::validate::load(&[
-            format!("{}/fixtures/estate", env!("CARGO_MANIFEST_DIR")).into()
-        ])
-        .unwrap();
+    let loaded = mon::ops::validate::load(&mon::ops::validate::Scope::of(vec![format!(
+        "{}/fixtures/estate",
+        env!("CARGO_MANIFEST_DIR")
+    )
+    .into()]))
+    .unwrap();
     for (id, file) in loaded.sources.files() {
         let parsed = mon::syntax::parse(id, file);
         for doc in parsed.documents {
@@ -250,7 +251,8 @@ fn generated_validators_agree_with_the_runtime_validator() {
     }
     let (mut defs, mut invalid) = (0, 0);
     for dir in dirs {
-        let loaded = mon::ops::validate::load(std::slice::from_ref(&dir)).unwrap();
+        let loaded =
+            mon::ops::validate::load(&mon::ops::validate::Scope::of(vec![dir.clone()])).unwrap();
         for def in loaded.catalog.all() {
             let json = def.node.to_json();
             let validator = &runtime.iter().find(|(s, _)| *s == def.section).unwrap().1;

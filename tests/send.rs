@@ -559,14 +559,14 @@ fn send_config_reports_the_replacement_result() {
     std::fs::write(dir.path().join("collectd.conf"), conf).unwrap();
     let out = mon(
         dir.path(),
-        &["send-config", "collectd.conf", "--node", "web1"],
+        &["send-config", "--file", "collectd.conf", "--node", "web1"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
     assert!(support::output_text(&out).contains("Succeeded to replace the config."));
     assert_eq!(seen.lock().unwrap()[0]["config"], conf);
     let bad = mon(
         dir.path(),
-        &["send-config", "collectd.conf", "--node", "web2"],
+        &["send-config", "--file", "collectd.conf", "--node", "web2"],
     );
     assert_eq!(bad.status.code(), Some(8), "{}", support::output_text(&bad));
     assert!(
@@ -578,7 +578,7 @@ fn send_config_reports_the_replacement_result() {
     std::fs::write(dir.path().join("latin1.conf"), b"Hostname \"caf\xe9\"\n").unwrap();
     let latin = mon(
         dir.path(),
-        &["send-config", "latin1.conf", "--node", "web1"],
+        &["send-config", "--file", "latin1.conf", "--node", "web1"],
     );
     assert_eq!(latin.status.code(), Some(3));
     assert!(
@@ -588,7 +588,10 @@ fn send_config_reports_the_replacement_result() {
     );
     let f = std::fs::File::create(dir.path().join("huge.conf")).unwrap();
     f.set_len(2 * 1024 * 1024).unwrap();
-    let huge = mon(dir.path(), &["send-config", "huge.conf", "--node", "web1"]);
+    let huge = mon(
+        dir.path(),
+        &["send-config", "--file", "huge.conf", "--node", "web1"],
+    );
     assert_eq!(huge.status.code(), Some(3));
     assert_eq!(
         seen.lock().unwrap().len(),
@@ -615,7 +618,14 @@ fn send_config_check_uses_collectds_own_parser() {
     std::fs::write(dir.path().join("good.conf"), good).unwrap();
     let out = mon(
         dir.path(),
-        &["send-config", "good.conf", "--node", "web1", "--check"],
+        &[
+            "send-config",
+            "--file",
+            "good.conf",
+            "--node",
+            "web1",
+            "--check",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
     std::fs::write(
@@ -625,7 +635,14 @@ fn send_config_check_uses_collectds_own_parser() {
     .unwrap();
     let bad = mon(
         dir.path(),
-        &["send-config", "broken.conf", "--node", "web1", "--check"],
+        &[
+            "send-config",
+            "--file",
+            "broken.conf",
+            "--node",
+            "web1",
+            "--check",
+        ],
     );
     assert_eq!(bad.status.code(), Some(1), "{}", support::output_text(&bad));
     let said = support::output_text(&bad);
@@ -641,7 +658,14 @@ fn send_config_check_uses_collectds_own_parser() {
     std::fs::write(dir.path().join("unknown.conf"), "LoadPlugin nosuchplugin\n").unwrap();
     let bad = mon(
         dir.path(),
-        &["send-config", "unknown.conf", "--node", "web1", "--check"],
+        &[
+            "send-config",
+            "--file",
+            "unknown.conf",
+            "--node",
+            "web1",
+            "--check",
+        ],
     );
     assert_eq!(bad.status.code(), Some(1), "{}", support::output_text(&bad));
     let said = support::output_text(&bad);
@@ -832,6 +856,7 @@ fn pipes_and_devices_are_never_read() {
     for args in [
         vec![
             "send-config",
+            "--file",
             fifo,
             "--host",
             "127.0.0.1:1",
@@ -842,6 +867,7 @@ fn pipes_and_devices_are_never_read() {
         ],
         vec![
             "send-config",
+            "--file",
             "/dev/zero",
             "--host",
             "127.0.0.1:1",
@@ -999,6 +1025,7 @@ fn send_config_deploys_each_hosts_own_rendered_config() {
         dir.path(),
         &[
             "send-config",
+            "--file",
             "out/collectd/web1/collectd.conf",
             "--node",
             "db1",
@@ -1020,6 +1047,7 @@ fn send_config_deploys_each_hosts_own_rendered_config() {
         dir.path(),
         &[
             "send-config",
+            "--file",
             "out/collectd/web1/collectd.conf",
             "--node",
             "db1",
@@ -1039,6 +1067,7 @@ fn send_config_deploys_each_hosts_own_rendered_config() {
         dir.path(),
         &[
             "send-config",
+            "--file",
             "out/collectd/web1/config.json",
             "--node",
             "web1",

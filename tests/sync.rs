@@ -767,31 +767,38 @@ fn secret_references_reach_only_what_they_should() {
     std::fs::write(dir.path().join("big"), "x".repeat(100 * 1024)).unwrap();
     support::fifo(&dir.path().join("fifo"));
     let outside = elsewhere.path().join("token");
-    let cases: Vec<(String, &str)> = vec![
+    // What is always refused is a finding in the definitions (E0310, exit
+    // 1, the same in `mon validate`); what only reading shows is exit 3.
+    let cases: Vec<(String, &str, i32)> = vec![
         (
             "{file: /proc/self/environ}".into(),
             "is outside the definitions' directories",
+            1,
         ),
         (
             format!("{{file: {}}}", outside.display()),
             "is outside the definitions' directories",
+            1,
         ),
         (
             "{file: ../../../../etc/hostname}".into(),
             "is outside the definitions' directories",
+            1,
         ),
         (
             "{env: ETCDCTL_PASSWORD}".into(),
             "names mon's own credential",
+            1,
         ),
         (
             "{env: MON_MQTT_PASSWORD}".into(),
             "names mon's own credential",
+            1,
         ),
-        ("{file: fifo}".into(), "not a regular file"),
-        ("{file: big}".into(), "larger than 64 KiB"),
+        ("{file: fifo}".into(), "not a regular file", 3),
+        ("{file: big}".into(), "larger than 64 KiB", 3),
     ];
-    for (reference, message) in cases {
+    for (reference, message, code) in cases {
         write_defs(
             dir.path(),
             &format!("alerter:\n  pager: {{type: pagerduty, options: {{token: {reference}}}}}\n"),
@@ -805,8 +812,22 @@ fn secret_references_reach_only_what_they_should() {
             .output()
             .unwrap();
         let text = support::output_text(&out);
-        assert_eq!(out.status.code(), Some(3), "{reference}: {text}");
+        assert_eq!(out.status.code(), Some(code), "{reference}: {text}");
         assert!(text.contains(message), "{reference}: {text}");
+        if code == 1 {
+            let v = Command::cargo_bin("mon")
+                .unwrap()
+                .current_dir(dir.path())
+                .args(["validate", "--format", "short"])
+                .output()
+                .unwrap();
+            let shown = support::output_text(&v);
+            assert_eq!(v.status.code(), Some(1), "{reference}: {shown}");
+            assert!(
+                shown.contains("E0310") && shown.contains(message),
+                "{shown}"
+            );
+        }
         assert!(
             !text.contains("mons-own") && !text.contains("outside-token"),
             "{text}"

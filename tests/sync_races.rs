@@ -65,7 +65,7 @@ fn rt() -> tokio::runtime::Runtime {
 fn concurrent_write_is_a_conflict(api: Api) {
     let etcd = Etcd::start();
     let dir = defs(3);
-    let paths = vec![PathBuf::from(dir.path())];
+    let paths = mon::ops::validate::Scope::of(vec![PathBuf::from(dir.path())]);
     let opts = plan_options();
     let rt = rt();
     // Bring etcd in line, then change one definition so the plan has work.
@@ -125,7 +125,7 @@ fn concurrent_write_is_a_conflict_v3() {
 fn a_created_key_is_a_conflict(api: Api) {
     let etcd = Etcd::start();
     let dir = defs(2);
-    let paths = vec![PathBuf::from(dir.path())];
+    let paths = mon::ops::validate::Scope::of(vec![PathBuf::from(dir.path())]);
     let opts = plan_options();
     let rt = rt();
     let mut prepared = rt
@@ -159,7 +159,7 @@ fn a_created_key_is_a_conflict_v3() {
 fn etcd_stopping_mid_sync_leaves_nothing_corrupt(api: Api) {
     let etcd = RefCell::new(Etcd::start());
     let dir = defs(1500);
-    let paths = vec![PathBuf::from(dir.path())];
+    let paths = mon::ops::validate::Scope::of(vec![PathBuf::from(dir.path())]);
     let opts = plan_options();
     let rt = rt();
     let mut prepared = rt
@@ -255,7 +255,7 @@ fn a_member_dying_mid_sync_fails_over_and_the_result_is_the_plan(api: Api) {
     // transactions. Fewer than etcd's 1000 events of history, so the watcher
     // sees every one even on a loaded machine.
     let dir = defs(700);
-    let paths = vec![PathBuf::from(dir.path())];
+    let paths = mon::ops::validate::Scope::of(vec![PathBuf::from(dir.path())]);
     let opts = plan_options();
     let mut o = options(&members.borrow()[0], api);
     o.endpoints = members.borrow().iter().map(Etcd::endpoint).collect();
@@ -309,7 +309,7 @@ fn a_member_dying_mid_sync_fails_over_v3() {
 fn a_stalled_etcd_costs_one_command_timeout(api: Api) {
     let etcd = RefCell::new(Etcd::start());
     let dir = defs(1500);
-    let paths = vec![PathBuf::from(dir.path())];
+    let paths = mon::ops::validate::Scope::of(vec![PathBuf::from(dir.path())]);
     let mut o = options(&etcd.borrow(), api);
     o.command_timeout = Duration::from_secs(1);
     let rt = rt();

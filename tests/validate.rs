@@ -326,12 +326,16 @@ fn a_pipe_or_a_device_is_refused_at_once_and_an_empty_path_is_no_green() {
         .args(["validate", "."])
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("warning: . holds no definition files"),
-        "{err}"
+    // A path that holds no definition is a failure (E0111), shown in the
+    // report itself: a CI step pointed at the wrong directory fails.
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("holds no definition files"), "{err}");
+    assert!(err.contains("E0111"), "{err}");
     let strict = mon()
         .current_dir(dir.path())
         .args(["validate", "--deny-warnings", "."])
@@ -358,7 +362,9 @@ fn no_definition_leaves_the_model_without_an_error() {
     cases.push(root.join("fixtures/model"));
     let mut definitions = 0;
     for case in &cases {
-        let Ok(loaded) = mon::ops::validate::load(std::slice::from_ref(case)) else {
+        let Ok(loaded) =
+            mon::ops::validate::load(&mon::ops::validate::Scope::of(vec![case.clone()]))
+        else {
             continue;
         };
         definitions += loaded.catalog.len();
@@ -423,9 +429,9 @@ fn walks_honour_gitignore_monignore_and_exclude() {
     // Named on the command line, an ignored file is still read.
     let (code, text) = run(&["docker-compose.yaml"]);
     assert_eq!(code, Some(1), "{text}");
-    // Everything left out: a warning, an error with --deny-warnings.
+    // Everything left out: an error, with or without --deny-warnings.
     let (code, _) = run(&["--ignore", "*.yaml", "."]);
-    assert_eq!(code, Some(0));
+    assert_eq!(code, Some(1));
     let (code, _) = run(&["--ignore", "*.yaml", "--deny-warnings", "."]);
     assert_eq!(code, Some(1));
 }

@@ -1,9 +1,10 @@
 use std::path::PathBuf;
 
-use mon::config::{Loaded, Source};
 use mon::exit::Exit;
-
-use super::etcd::{EtcdArgs, OwnerArgs};
+use mon::settings::etcd::EtcdFlags;
+use mon::settings::input::InputFlags;
+use mon::settings::owner::OwnerFlags;
+use mon::settings::Source;
 
 /// Show every setting, its value and where it came from
 #[derive(clap::Args)]
@@ -12,8 +13,8 @@ use super::etcd::{EtcdArgs, OwnerArgs};
   mon config defs/ --prefix ops       # what a flag would change
   mon config --format json
 
-Precedence: flags, then environment variables, then mon.toml at the root of the definitions (or
---config FILE), then defaults. Secrets are never shown, only where they come from.
+Precedence: flags, then environment variables, then the nearest mon.toml at or above the
+definitions or the current directory, up to the repository's root (or --config FILE), then defaults. Secrets are never shown, only where they come from.
 Example mon.toml:
   paths = [\"definitions\"]
   owner = \"estate\"
@@ -37,9 +38,11 @@ pub struct Args {
     #[arg(long, short = 'f', value_enum, default_value_t = ConfigFormat::Text)]
     pub format: ConfigFormat,
     #[command(flatten)]
-    pub owner: OwnerArgs,
+    pub owner: OwnerFlags,
     #[command(flatten)]
-    pub etcd: EtcdArgs,
+    pub etcd: EtcdFlags,
+    #[command(flatten)]
+    pub input: InputFlags,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -49,29 +52,15 @@ pub enum ConfigFormat {
 }
 
 pub fn run(args: Args) -> Exit {
-    let cfg = match super::settings(&args.paths) {
-        Ok(c) => c,
+    let input = match super::input(&args.input, args.paths) {
+        Ok(i) => i,
         Err(code) => return code,
     };
-    let given = !args.paths.is_empty();
-    let paths = super::paths_or_configured(args.paths, cfg.as_ref());
-    let file_source = || {
-        cfg.as_ref()
-            .map_or(Source::Default, |c| Source::File(c.path.clone()))
-    };
+    let cfg = input.cfg;
+    let paths = input.paths.value;
     let mut rows: Vec<(String, String, Source)> = Vec::new();
     let shown_paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    rows.push((
-        "paths".into(),
-        shown_paths.join(" "),
-        if given {
-            Source::Flag("PATH arguments".into())
-        } else if cfg.as_ref().is_some_and(|c| c.file.paths.is_some()) {
-            file_source()
-        } else {
-            Source::Default
-        },
-    ));
+    rows.push(("paths".into(), shown_paths.join(" "), input.paths.source));
     // An owner that cannot be derived is shown as such: `mon config` is
     // where an operator looks to find out why.
     match args.owner.resolve(&paths, cfg.as_ref()) {
@@ -84,11 +73,11 @@ pub fn run(args: Args) -> Exit {
         }
         Err(e) => rows.push(("owner".into(), format!("(none) {e}"), Source::Default)),
     }
-    match super::connection(&args.etcd, cfg.as_ref()) {
+    match args.etcd.resolve(cfg.as_ref()) {
         Ok(r) => rows.extend(r.shown.into_iter().map(|(n, v, s)| (n.to_string(), v, s))),
-        Err(code) => return code,
+        Err(e) => return super::setting_failed(e),
     }
-    rows.extend(file_only(cfg.as_ref()));
+    rows.extend(mon::settings::file_only(cfg.as_ref()));
 
     let file = cfg.as_ref().map(|c| c.path.display().to_string());
     super::emit(|out| match args.format {
@@ -119,52 +108,4 @@ pub fn run(args: Args) -> Exit {
     })
     .err()
     .unwrap_or(Exit::Ok)
-}
-
-/// Settings that only the file (or a default) provides to this command.
-fn file_only(cfg: Option<&Loaded>) -> Vec<(String, String, Source)> {
-    let source = |set: bool| match cfg {
-        Some(c) if set => Source::File(c.path.clone()),
-        _ => Source::Default,
-    };
-    let f = cfg.map(|c| c.file.clone()).unwrap_or_default();
-    let path = |p: &Option<PathBuf>, none: &str| match (p, cfg) {
-        (Some(p), Some(c)) => c.path_of(p).display().to_string(),
-        _ => none.to_string(),
-    };
-    vec![
-        (
-            "mqtt user".into(),
-            f.mqtt.user.clone().unwrap_or_else(|| "(none)".into()),
-            source(f.mqtt.user.is_some()),
-        ),
-        (
-            "mqtt password".into(),
-            f.mqtt
-                .password
-                .as_ref()
-                .map_or_else(|| "(none)".into(), |r| r.describe()),
-            source(f.mqtt.password.is_some()),
-        ),
-        (
-            "render out".into(),
-            path(&f.render.out, "(none: --out is required)"),
-            source(f.render.out.is_some()),
-        ),
-        (
-            "render templates".into(),
-            path(&f.render.templates, "(embedded)"),
-            source(f.render.templates.is_some()),
-        ),
-        (
-            "validate format".into(),
-            f.validate.format.clone().unwrap_or_else(|| "text".into()),
-            source(f.validate.format.is_some()),
-        ),
-        (
-            "plan format".into(),
-            f.plan.format.clone().unwrap_or_else(|| "text".into()),
-            source(f.plan.format.is_some()),
-        ),
-    ]
 }

@@ -2,8 +2,10 @@ use std::path::PathBuf;
 
 use mon::exit::Exit;
 
-use super::etcd::{EtcdArgs, OwnerArgs};
 use super::plan::{self, PlanArgs, Request};
+use mon::settings::etcd::EtcdFlags;
+use mon::settings::input::InputFlags;
+use mon::settings::owner::OwnerFlags;
 
 /// Show what `mon sync` would change in etcd, key by key
 #[derive(clap::Args)]
@@ -32,17 +34,20 @@ pub struct Args {
     #[command(flatten)]
     pub plan: PlanArgs,
     #[command(flatten)]
-    pub owner: OwnerArgs,
+    pub owner: OwnerFlags,
     #[command(flatten)]
-    pub etcd: EtcdArgs,
+    pub etcd: EtcdFlags,
+    #[command(flatten)]
+    pub input: InputFlags,
 }
 
 pub fn run(args: Args, color: super::Colors) -> Exit {
-    let rt = super::runtime();
+    let rt = mon::etcd::runtime(2);
     let req = Request {
         paths: args.paths,
         etcd: &args.etcd,
         owner: &args.owner,
+        input: &args.input,
         plan: &args.plan,
         keep_remote_only: args.nosync,
         replace: None,
@@ -67,14 +72,10 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         );
     }
     // As `mon sync` would: another owner's keys are a refusal, not a change.
-    let ownership = mon::ops::sync::Limits {
-        max_delete: usize::MAX,
-        force: true,
-    };
-    if let Err(mon::ops::sync::Refusal::OwnedElsewhere(keys)) =
-        mon::ops::sync::guard(&planned.prepared.plan, &ownership)
-    {
-        plan::owned_elsewhere(&keys, &planned.prepared.plan.owner, "plan a sync");
+    let plan = &planned.prepared.plan;
+    if let Err(keys) = mon::ops::sync::ownership(plan) {
+        let err = &mut std::io::stderr();
+        mon::report::sync::owned_elsewhere(&keys, &plan.owner, "plan a sync", err);
         return Exit::Refused;
     }
     if planned.prepared.plan.differs() {

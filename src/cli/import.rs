@@ -4,14 +4,15 @@ use mon::exit::Exit;
 use mon::ops::import::{self, Import, WriteError};
 use mon::report::{self, Format, Report};
 
-use super::etcd::EtcdArgs;
+use mon::settings::etcd::EtcdFlags;
+use mon::settings::input::ConfigFlag;
 
 /// Turn an existing estate into definition files
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   mon import etcd --out defs                                   # 9volt's monitors and alerters
   mon import hastmon /etc/hastmon.conf --cluster ha --out defs  # a hastmon cluster
-  mon import collectd config.json --host web1 --out defs        # a host's lua-collectd-monitor config
+  mon import collectd config.json --node web1 --out defs        # a host's lua-collectd-monitor config
 
 Each writes definition files into --out (never replacing one without --force), puts credentials into
 DIR/secrets.env (mode 0600) as {env: NAME} references, lists what it could not carry over, and
@@ -58,9 +59,9 @@ pub struct HastmonImport {
 /// A host's lua-collectd-monitor config.json, as a broker and a collectd host
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
-  mon import collectd /etc/collectd/monitor/config.json --host web1 --out defs
-  mon import collectd config.json --host web1 --broker main --out defs
-  mon import collectd config.json /etc/collectd/collectd.conf --triggers local/web1.lua --host web1 --out defs
+  mon import collectd /etc/collectd/monitor/config.json --node web1 --out defs
+  mon import collectd config.json --node web1 --broker main --out defs
+  mon import collectd config.json /etc/collectd/collectd.conf --triggers local/web1.lua --node web1 --out defs
 
 Writes collectd-<host>.yaml with an `mqtt` broker (named after its address, or --broker) and the
 `collectd` host: topics, QoS, clean session, reconnect interval, logging, paths, services and
@@ -79,9 +80,9 @@ pub struct CollectdImport {
     /// A local trigger file in the form mon renders (repeatable)
     #[arg(long, value_name = "FILE")]
     pub triggers: Vec<PathBuf>,
-    /// Name of the collectd host definition
-    #[arg(long, value_name = "NAME")]
-    pub host: String,
+    /// Name of the collectd host definition (as --node names one in send-command)
+    #[arg(long = "node", value_name = "NODE")]
+    pub node: String,
     /// Name of the broker definition [default: from its address]
     #[arg(long, value_name = "NAME")]
     pub broker: Option<String>,
@@ -110,7 +111,9 @@ pub struct EtcdImport {
     #[command(flatten)]
     pub output: Output,
     #[command(flatten)]
-    pub etcd: EtcdArgs,
+    pub etcd: EtcdFlags,
+    #[command(flatten)]
+    pub settings: ConfigFlag,
 }
 
 /// Where and how the definitions are written, the same for every source.
@@ -136,54 +139,50 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
     }
 }
 
+/// A file to import, as text and as it is named: a regular UTF-8 file
+/// within the definition files' size limit.
+fn read(p: &std::path::Path) -> Result<(String, String), Exit> {
+    let source = p.display().to_string();
+    mon::source::read(p)
+        .map(|t| (t, source.clone()))
+        .map_err(|e| {
+            eprintln!("error: {source}: {}", e.message);
+            Exit::Io
+        })
+}
+
 fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
-    let source = args.file.display().to_string();
-    let text = match std::fs::read(&args.file) {
-        Ok(t) => String::from_utf8_lossy(&t).into_owned(),
-        Err(e) => {
-            eprintln!("error: {source}: {}", mon::source::io_message(&e));
-            return Exit::Io;
-        }
-    };
-    match import::hastmon::import(&text, &source, args.cluster.as_deref()) {
-        Ok(imp) => finish(&imp, &args.output, color),
-        Err(e) => {
+    let imported = read(&args.file).and_then(|(text, source)| {
+        import::hastmon::import(&text, &source, args.cluster.as_deref()).map_err(|e| {
             eprintln!("error: {e}");
             Exit::Io
-        }
+        })
+    });
+    match imported {
+        Ok(imp) => finish(&imp, &args.output, color),
+        Err(code) => code,
     }
 }
 
 fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
-    let source = args.config_json.display().to_string();
-    let text = match std::fs::read_to_string(&args.config_json) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {source}: {}", mon::source::io_message(&e));
-            return Exit::Io;
-        }
-    };
-    let read = |p: &PathBuf| -> Result<(String, String), Exit> {
-        std::fs::read_to_string(p)
-            .map(|t| (t, p.display().to_string()))
-            .map_err(|e| {
-                eprintln!("error: {}: {}", p.display(), mon::source::io_message(&e));
-                Exit::Io
-            })
-    };
-    let conf = match args.collectd_conf.as_ref().map(read).transpose() {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let triggers: Vec<(String, String)> = match args.triggers.iter().map(read).collect() {
-        Ok(t) => t,
+    let files = read(&args.config_json).and_then(|json| {
+        let conf = args.collectd_conf.as_deref().map(read).transpose()?;
+        let triggers: Vec<(String, String)> = args
+            .triggers
+            .iter()
+            .map(|p| read(p))
+            .collect::<Result<_, _>>()?;
+        Ok((json, conf, triggers))
+    });
+    let ((text, source), conf, triggers) = match files {
+        Ok(f) => f,
         Err(code) => return code,
     };
     let extra = import::collectd::Extra {
         conf: conf.as_ref().map(|(t, s)| (t.as_str(), s.as_str())),
         triggers: &triggers,
     };
-    match import::collectd::import(&text, &source, &args.host, args.broker.as_deref(), extra) {
+    match import::collectd::import(&text, &source, &args.node, args.broker.as_deref(), extra) {
         Ok(imp) => finish(&imp, &args.output, color),
         Err(e) => {
             eprintln!("error: {e}");
@@ -194,24 +193,22 @@ fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
 
 #[cfg(feature = "net")]
 fn etcd(args: EtcdImport, color: super::Colors) -> Exit {
-    let cfg = match super::settings(&[]) {
+    let cfg = match args.settings.find(&[]) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(e) => return super::setting_failed(e),
     };
-    let resolved = match super::connection(&args.etcd, cfg.as_ref()) {
+    let resolved = match args.etcd.resolve(cfg.as_ref()) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(e) => return super::setting_failed(e),
     };
-    let api = match resolved.options.api {
-        mon::etcd::Api::V2 => "v2",
-        mon::etcd::Api::V3 => "v3",
-    };
+    let api = resolved.options.api.as_str();
     let origin = import::etcd::Origin {
         describe: format!("{} (etcd {api})", resolved.options.endpoints.join(",")),
         prefix: &resolved.prefix,
         api,
+        adopt_as: mon::identity::derive(&args.output.out).ok(),
     };
-    let rt = super::small_runtime();
+    let rt = mon::etcd::runtime(1);
     let imported = rt.block_on(async {
         let mut store = mon::etcd::Store::connect(&resolved.options).await?;
         import::etcd::from_store(&mut store, &origin).await
@@ -243,33 +240,7 @@ fn finish(imp: &Import, output: &Output, color: super::Colors) -> Exit {
             return Exit::Io;
         }
     };
-    for p in &outcome.written {
-        eprintln!("     written  {}", p.display());
-    }
-    for n in &imp.notes {
-        eprintln!(
-            "{}: {}: {}",
-            if n.left_out { "left out" } else { "note" },
-            n.source,
-            n.message
-        );
-    }
-    if !imp.secrets.is_empty() {
-        match keep_secrets {
-            true => eprintln!(
-                "{} credentials are in {} (mode 0600); load it before `mon diff`/`mon sync`: set -a; . {}; set +a",
-                imp.secrets.len(),
-                out.join(import::SECRETS_FILE).display(),
-                out.join(import::SECRETS_FILE).display()
-            ),
-            false => {
-                eprintln!("the definitions name these credentials; export them before `mon diff`/`mon sync`:");
-                for s in &imp.secrets {
-                    eprintln!("  {}  (from {})", s.var, s.source);
-                }
-            }
-        }
-    }
+    import::tell(imp, &outcome, out, keep_secrets, &mut std::io::stderr());
     let loaded = &outcome.loaded;
     if loaded.errors() + loaded.warnings() > 0 {
         let report = Report::of(loaded);
@@ -277,22 +248,7 @@ fn finish(imp: &Import, output: &Output, color: super::Colors) -> Exit {
             return code;
         }
     }
-    let counts: Vec<String> = imp.counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
-    let left_out = imp.notes.iter().filter(|n| n.left_out).count();
-    eprintln!(
-        "imported {} into {}{}",
-        if counts.is_empty() {
-            "nothing".to_string()
-        } else {
-            counts.join(" and ")
-        },
-        out.display(),
-        if left_out > 0 {
-            format!(", {left_out} left out (listed above)")
-        } else {
-            String::new()
-        }
-    );
+    import::summary(imp, out, &mut std::io::stderr());
     if loaded.errors() > 0 {
         eprintln!(
             "{} errors in the imported definitions (above): fix them before `mon sync`",

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use mon::exit::Exit;
-use mon::ops::render::{self, Status, WriteOptions};
+use mon::ops::render::{self, WriteOptions};
 use mon::render::Target;
 
 /// Write hastmon, collectd, Conveyer and Dozor files from the definitions
@@ -56,19 +56,19 @@ pub struct Args {
     /// Only this collectd host (repeatable; the same as --only collectd/HOST)
     #[arg(long, value_name = "HOST")]
     pub node: Vec<String>,
+    #[command(flatten)]
+    pub input: mon::settings::input::InputFlags,
 }
 
-/// `all` and every target's word.
-fn targets() -> clap::builder::PossibleValuesParser {
-    let words = Target::ALL.iter().map(|t| t.name());
-    clap::builder::PossibleValuesParser::new(std::iter::once("all").chain(words))
-}
+/// Where to write, the templates, the selection and the targets.
+type Parts = (
+    PathBuf,
+    Option<PathBuf>,
+    mon::select::Selection,
+    Vec<Target>,
+);
 
-pub fn run(args: Args, color: super::Colors) -> Exit {
-    let cfg = match super::settings(&args.paths) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+fn parts(args: &Args, cfg: &Option<mon::config::Loaded>) -> Result<Parts, Exit> {
     let in_cfg = |p: Option<&PathBuf>| cfg.as_ref().and_then(|c| p.map(|p| c.path_of(p)));
     let Some(out_dir) = args
         .out
@@ -76,7 +76,7 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         .or_else(|| in_cfg(cfg.as_ref().and_then(|c| c.file.render.out.as_ref())))
     else {
         eprintln!("error: say where to write: --out DIR, or [render] out in mon.toml");
-        return Exit::Usage;
+        return Err(Exit::Usage);
     };
     let templates_dir = args
         .templates
@@ -92,11 +92,9 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            return Exit::Usage;
+            return Err(Exit::Usage);
         }
     };
-    let paths = super::paths_or_configured(args.paths, cfg.as_ref());
-    super::allow_secrets_under(&paths);
     let targets: Vec<Target> = match args.target.as_str() {
         "all" => Target::ALL.to_vec(),
         word => Target::ALL
@@ -105,8 +103,26 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
             .filter(|t| t.name() == word)
             .collect(),
     };
+    Ok((out_dir, templates_dir, selection, targets))
+}
+
+/// `all` and every target's word.
+fn targets() -> clap::builder::PossibleValuesParser {
+    let words = Target::ALL.iter().map(|t| t.name());
+    clap::builder::PossibleValuesParser::new(std::iter::once("all").chain(words))
+}
+
+pub fn run(args: Args, color: super::Colors) -> Exit {
+    let input = match super::input(&args.input, args.paths.clone()) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let (out_dir, templates_dir, selection, targets) = match parts(&args, &input.cfg) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let request = render::Request {
-        paths: &paths,
+        scope: &input.scope,
         out_dir: &out_dir,
         templates: templates_dir.as_deref(),
         targets: &targets,
@@ -140,75 +156,9 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
             return Exit::Usage;
         }
     };
-    let printed = super::emit(|out| {
-        for r in &reports {
-            if let Some(d) = &r.diff {
-                write!(out, "{d}")?;
-            }
-            let what = match &r.status {
-                Status::Written => "written",
-                Status::Unchanged => "unchanged",
-                Status::WouldWrite => "would write",
-                Status::CheckFailed(_) => "check failed",
-                Status::HeldBack(_) => "not written",
-                Status::Orphan { .. } => "orphaned",
-                Status::Removed => "removed",
-            };
-            writeln!(out, "{what:>12}  {}", out_dir.join(&r.path).display())?;
-            match &r.status {
-                Status::CheckFailed(m) => {
-                    for line in m.lines() {
-                        writeln!(out, "              {line}")?;
-                    }
-                }
-                Status::HeldBack(conf) => writeln!(
-                    out,
-                    "              {} failed --check: a host gets all its files or none",
-                    conf.display()
-                )?,
-                Status::Orphan { ours: true } => writeln!(
-                    out,
-                    "              no definition renders it any more; --prune removes it"
-                )?,
-                Status::Orphan { ours: false } => writeln!(
-                    out,
-                    "              no definition renders it any more; it holds files mon does not write, so it is left for you"
-                )?,
-                _ => {}
-            }
-        }
-        let count = |s: fn(&Status) -> bool| reports.iter().filter(|r| s(&r.status)).count();
-        writeln!(
-            out,
-            "{} written, {} unchanged, {} would be written, {} refused by --check, {} held back with them, {} orphaned, {} removed",
-            count(|s| *s == Status::Written),
-            count(|s| *s == Status::Unchanged),
-            count(|s| *s == Status::WouldWrite),
-            count(|s| matches!(s, Status::CheckFailed(_))),
-            count(|s| matches!(s, Status::HeldBack(_))),
-            count(|s| matches!(s, Status::Orphan { .. })),
-            count(|s| *s == Status::Removed)
-        )
-    });
+    let printed = super::emit(|out| mon::report::render::write(&reports, &out_dir, out));
     if let Err(code) = printed {
         return code;
     }
-    let differs = reports.iter().any(|r| {
-        matches!(
-            r.status,
-            Status::Written | Status::WouldWrite | Status::Orphan { .. }
-        )
-    });
-    if reports
-        .iter()
-        .any(|r| matches!(r.status, Status::CheckFailed(_)))
-    {
-        Exit::Invalid
-    } else if differs && args.dry_run {
-        // As `mon diff`: CI can tell drift from a clean tree. A render that
-        // wrote the files leaves nothing pending.
-        Exit::ChangesPending
-    } else {
-        Exit::Ok
-    }
+    render::exit(&reports, args.dry_run)
 }

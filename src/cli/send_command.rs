@@ -3,13 +3,14 @@ use std::time::Duration;
 use mon::exit::Exit;
 use mon::ops::send::What;
 
-use super::send::{go_duration, TargetArgs};
+use super::send::TargetArgs;
+use mon::model::duration::positive as go_duration;
 
 /// Run a service command on collectd hosts over MQTT and wait for its result
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   mon send-command hello exec                  # the one collectd host in the definitions in .
-  mon send-command nginx reload --node web1 --node web2
+  mon send-command nginx reload defs/ --node web1 --node web2
   mon send-command nginx reload --all --timeout 1m --format json
   mon send-command hello exec --host broker:1883 --topic test-topic --result-topic test-result-topic
 
@@ -22,6 +23,8 @@ pub struct Args {
     pub service: String,
     /// Command of that service
     pub command: String,
+    /// Definition files or directories [default: . or paths in mon.toml]
+    pub paths: Vec<std::path::PathBuf>,
     /// How long to wait for the result
     #[arg(long, default_value = "30s", value_parser = go_duration)]
     pub timeout: Duration,
@@ -34,5 +37,5 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         service: args.service,
         command: args.command,
     };
-    super::send::run(&args.target, what, args.timeout, color)
+    super::send::run(&args.target, args.paths, what, args.timeout, color)
 }

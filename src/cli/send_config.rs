@@ -4,16 +4,17 @@ use std::time::Duration;
 use mon::exit::Exit;
 use mon::ops::send::What;
 
-use super::send::{go_duration, TargetArgs};
+use super::send::TargetArgs;
+use mon::model::duration::positive as go_duration;
 
 /// Replace collectd.conf on collectd hosts over MQTT: each host's own, rendered from the
 /// definitions, or a FILE
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   mon send-config --node web1                  # web1's collectd.conf from the definitions in .
-  mon send-config --all --defs defs/           # every host its own, each checked by collectd first
-  mon send-config out/web1/collectd.conf --node web1 --check
-  mon send-config collectd.conf --host broker --topic t --result-topic r --timeout 3m
+  mon send-config defs/ --all                  # every host its own, each checked by collectd first
+  mon send-config --file out/web1/collectd.conf --node web1 --check
+  mon send-config --file collectd.conf --host broker --topic t --result-topic r --timeout 3m
 
 Without FILE, each host's collectd.conf is rendered from the definitions exactly as `mon render
 collectd` writes it, checked with collectd's own parser (collectd -T), and sent only if every
@@ -29,8 +30,11 @@ Exit codes: 0 replaced, 8 the host reported a failure, 9 result without a code, 
 5 broker unreachable, 3 unreadable, non-UTF-8 or oversized file, 2 a file for another host or not a
 collectd.conf, 1 invalid definitions or collectd refused the file.")]
 pub struct Args {
+    /// Definition files or directories [default: . or paths in mon.toml]
+    pub paths: Vec<PathBuf>,
     /// The collectd.conf to send (UTF-8, at most 1 MiB) [default: each host's own, rendered from
     /// the definitions]
+    #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// Check FILE with collectd's own parser (collectd -T) first (always done without FILE)
     #[arg(long)]
@@ -61,16 +65,16 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
             // what render writes.
             let templates = match args.templates {
                 Some(t) => Some(t),
-                None => match super::settings(&args.target.defs) {
+                None => match args.target.input.settings.find(&args.paths) {
                     Ok(cfg) => cfg.and_then(|c| {
                         let t = c.file.render.templates.as_ref()?;
                         Some(c.path_of(t))
                     }),
-                    Err(code) => return code,
+                    Err(e) => return super::setting_failed(e),
                 },
             };
             What::Rendered { templates }
         }
     };
-    super::send::run(&args.target, what, args.timeout, color)
+    super::send::run(&args.target, args.paths, what, args.timeout, color)
 }

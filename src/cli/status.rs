@@ -1,19 +1,11 @@
 use std::path::PathBuf;
 
 use mon::exit::Exit;
-use mon::ops::status::{self, Error};
+use mon::ops::status;
+use mon::report::status as show;
 
-use super::etcd::EtcdArgs;
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StatusFormat {
-    /// Members, then every definition not as defined, then the verdict
-    Text,
-    /// One line per definition not as defined, then the verdict
-    Short,
-    /// One JSON document: members, every definition's state, stale references
-    Json,
-}
+use mon::settings::etcd::EtcdFlags;
+use mon::settings::input::InputFlags;
 
 /// Show what 9volt runs against what the definitions say, from etcd alone
 #[derive(clap::Args)]
@@ -34,64 +26,36 @@ pub struct Args {
     /// Definition files or directories [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = StatusFormat::Text)]
-    pub format: StatusFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = show::Format::Text)]
+    pub format: show::Format,
     #[command(flatten)]
-    pub etcd: EtcdArgs,
+    pub etcd: EtcdFlags,
+    #[command(flatten)]
+    pub input: InputFlags,
 }
 
 pub fn run(args: Args, color: super::Colors) -> Exit {
-    let cfg = match super::settings(&args.paths) {
-        Ok(c) => c,
-        Err(code) => return code,
+    let fail = |code| super::failed_json(args.format == show::Format::Json, code);
+    let input = match super::input(&args.input, args.paths.clone()) {
+        Ok(i) => i,
+        Err(code) => return fail(code),
     };
-    let paths = super::paths_or_configured(args.paths, cfg.as_ref());
-    let resolved = match super::connection(&args.etcd, cfg.as_ref()) {
+    let resolved = match args.etcd.resolve(input.cfg.as_ref()) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(e) => return fail(super::setting_failed(e)),
     };
-    let rt = super::runtime();
-    let s = match rt.block_on(status::status(&paths, &resolved.options, &resolved.prefix)) {
+    let rt = mon::etcd::runtime(2);
+    let s = match rt.block_on(status::status(
+        &input.scope,
+        &resolved.options,
+        &resolved.prefix,
+    )) {
         Ok(s) => s,
-        Err(e) => return failed(e, color),
+        Err(e) => return fail(e.report(color.stderr, &mut std::io::stderr())),
     };
-    let written = super::emit(|out| match args.format {
-        StatusFormat::Text => mon::report::status::text(&s, out),
-        StatusFormat::Short => mon::report::status::short(&s, out),
-        StatusFormat::Json => mon::report::status::json(&s, out),
-    });
+    let written = super::emit(|out| show::write(&s, args.format, out));
     if let Err(code) = written {
         return code;
     }
-    if s.pending() {
-        Exit::ChangesPending
-    } else if !s.runs_as_told() {
-        Exit::NotTakenUp
-    } else {
-        Exit::Ok
-    }
-}
-
-fn failed(e: Error, color: super::Colors) -> Exit {
-    match e {
-        Error::Path(e) => {
-            eprintln!("error: {}: {}", e.path.display(), e.message);
-            Exit::Io
-        }
-        Error::Invalid(loaded) => {
-            super::refuse_invalid(&loaded, color, "cannot compare", "read from etcd")
-        }
-        Error::NoDefinitions => {
-            eprintln!("error: no definitions in the paths (looked for *.yaml, *.yml and *.toml files)\nhint: run mon in the definitions directory or name it");
-            Exit::Refused
-        }
-        Error::Etcd(e) => {
-            eprintln!("error: {e}\nhint: {}", super::etcd_hint(&e));
-            Exit::Unreachable
-        }
-        Error::NotV2 => {
-            eprintln!("error: 9volt keeps its state only in etcd's v2 keyspace; drop --etcd-api v3 (or MON_ETCD_API)");
-            Exit::Usage
-        }
-    }
+    s.exit()
 }

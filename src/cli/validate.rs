@@ -1,7 +1,5 @@
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
 use mon::exit::Exit;
 use mon::ops::validate;
 use mon::report::{self, Format, Report};
@@ -18,7 +16,8 @@ use mon::report::{self, Format, Report};
 
 Directories are walked for *.yaml, *.yml and *.toml files, leaving out hidden entries, what
 .gitignore and .monignore files list, and --ignore globs; files named on the command line are
-always read. A path that holds no definition file is a warning (an error with --deny-warnings).
+always read. A path that holds no definition file is an error. With --deny-warnings every warning
+is an error in every format (a JUnit failure, a TAP `not ok`, a GitHub `::error`).
 
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 a path cannot be read.")]
 pub struct Args {
@@ -26,83 +25,36 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
     /// Output format [default: text, or [validate] format in mon.toml]
     #[arg(long, short = 'f', value_enum)]
-    pub format: Option<OutputFormat>,
+    pub format: Option<Format>,
     /// Treat warnings as errors (exit 1 when there are any)
     #[arg(long)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub input: mon::settings::input::InputFlags,
     /// The name standard input (`-`) is shown as; `.toml` reads it as TOML
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: PathBuf,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum OutputFormat {
-    /// Source lines with carets, for people
-    Text,
-    /// file:line:col: severity[code]: message, one per line
-    Short,
-    /// One JSON document with every finding
-    Json,
-    /// GitHub Actions annotations
-    Github,
-    /// JUnit XML, one test case per file
-    Junit,
-    /// SARIF 2.1.0 for code scanning
-    Sarif,
-    /// TAP version 13, one test point per file
-    Tap,
-}
-
-impl From<OutputFormat> for Format {
-    fn from(f: OutputFormat) -> Format {
-        match f {
-            OutputFormat::Text => Format::Text,
-            OutputFormat::Short => Format::Short,
-            OutputFormat::Json => Format::Json,
-            OutputFormat::Github => Format::Github,
-            OutputFormat::Junit => Format::Junit,
-            OutputFormat::Sarif => Format::Sarif,
-            OutputFormat::Tap => Format::Tap,
-        }
-    }
-}
-
 pub fn run(args: Args, color: super::Colors) -> Exit {
-    let cfg = match super::settings(&args.paths) {
-        Ok(c) => c,
+    let input = match super::input(&args.input, args.paths) {
+        Ok(i) => i,
         Err(code) => return code,
     };
-    let format = match (
-        args.format,
-        cfg.as_ref().and_then(|c| c.file.validate.format.as_deref()),
-    ) {
-        (Some(f), _) => f,
-        (None, Some(f)) => match OutputFormat::from_str(f, true) {
-            Ok(f) => f,
-            Err(_) => {
-                eprintln!("error: mon.toml: [validate] format = \"{f}\" is not a format (text, short, json, github, junit, sarif, tap)");
-                return Exit::Usage;
-            }
-        },
-        (None, None) => OutputFormat::Text,
-    };
-    let paths = super::paths_or_configured(args.paths, cfg.as_ref());
-    let loaded = match validate::load_with_stdin(&paths, Some(&args.stdin_filename)) {
+    let format = args
+        .format
+        .or_else(|| input.cfg.as_ref().and_then(|c| c.file.validate.format))
+        .unwrap_or(Format::Text);
+    let mut loaded = match validate::load_with_stdin(&input.scope, Some(&args.stdin_filename)) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {}: {}", e.path.display(), e.message);
-            return Exit::Io;
+            return super::failed_json(format == Format::Json, Exit::Io);
         }
     };
-    // A path that held no definition file is a false green waiting to happen.
-    for p in &loaded.empty_paths {
-        eprintln!(
-            "warning: {} holds no definition files (*.yaml, *.yml, *.toml)",
-            p.display()
-        );
-    }
+    validate::strict(&mut loaded, args.deny_warnings);
     let report = Report::of(&loaded);
-    if let Err(code) = super::emit(|out| report::write(format.into(), &report, out, color.stdout)) {
+    if let Err(code) = super::emit(|out| report::write(format, &report, out, color.stdout)) {
         return code;
     }
     let io_failures = loaded
@@ -111,9 +63,7 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         .any(|d| d.code == mon::diagnostic::Code::Io);
     let exit = if io_failures {
         Exit::Io
-    } else if loaded.errors() > 0
-        || (args.deny_warnings && (loaded.warnings() > 0 || !loaded.empty_paths.is_empty()))
-    {
+    } else if loaded.errors() > 0 {
         Exit::Invalid
     } else {
         Exit::Ok

@@ -17,10 +17,46 @@ mod v3;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A tokio runtime for talking to etcd and brokers: on the calling thread
+/// for one (a handful of round trips starts faster so), else with that
+/// many workers.
+#[cfg(feature = "net")]
+pub fn runtime(threads: usize) -> tokio::runtime::Runtime {
+    let mut b = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(threads);
+        b
+    };
+    b.enable_all().build().expect("a tokio runtime starts")
+}
+
+/// Which keyspace: v2 is the one 9volt reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Api {
+    #[value(name = "v2", alias = "2")]
     V2,
+    #[value(name = "v3", alias = "3")]
     V3,
+}
+
+impl std::str::FromStr for Api {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Api, String> {
+        match s {
+            "v2" | "2" => Ok(Api::V2),
+            "v3" | "3" => Ok(Api::V3),
+            _ => Err(format!("`{s}` is not an etcd API: write v2 or v3")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Api {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Api, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 impl Api {

@@ -50,7 +50,7 @@ pub fn broker(d: &Def, cx: &mut Cx) -> Option<Broker> {
         name: name.to_string(),
         name_span,
         user: f.value::<String>(cx, "user"),
-        password: f.opt(cx, "password").map(|s| place.secret(s)),
+        password: f.opt(cx, "password").map(|s| place.secret(cx, s)),
         secure: f.opt(cx, "secure"),
         cafile: f.value::<String>(cx, "cafile"),
         host: f.req(cx, "host")?,
@@ -390,7 +390,7 @@ pub fn host(d: &Def, cx: &mut Cx) -> Option<Host> {
                 port: s.value::<u16>(cx, "port").unwrap_or(DEFAULT_NETWORK_PORT),
                 security_level: s.opt(cx, "security_level"),
                 username: s.value(cx, "username"),
-                password: s.opt(cx, "password").map(|p| place.secret(p)),
+                password: s.opt(cx, "password").map(|p| place.secret(cx, p)),
                 host: s.value(cx, "host")?,
             })
         }),

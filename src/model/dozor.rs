@@ -138,7 +138,7 @@ pub fn build(d: &super::Def, cx: &mut Cx) -> Option<Agent> {
         host: r.value(cx, "host"),
         port: r.value::<u16>(cx, "port"),
         db: r.value::<u32>(cx, "db"),
-        password: r.opt(cx, "password").map(|p| place.secret(p)),
+        password: r.opt(cx, "password").map(|p| place.secret(cx, p)),
     });
     let dir = PathSegment::of_name(name, name_span, cx);
     Some(Agent {

@@ -101,6 +101,26 @@ pub fn show(ns: i128) -> String {
     }
 }
 
+/// A positive Go duration as a `std::time::Duration`, for settings (a
+/// timeout of zero or less would never let anything through).
+pub fn positive(s: &str) -> Result<std::time::Duration, String> {
+    match parse(s) {
+        Ok(ns) if ns > 0 => Ok(std::time::Duration::from_nanos(ns as u64)),
+        Ok(_) => Err("must be greater than zero".into()),
+        Err(e) => Err(format!("{e} (write e.g. 5s or 500ms)")),
+    }
+}
+
+/// Deserializes an optional positive Go duration (`"5s"`), so a settings
+/// file's mistake is reported at its line and column.
+pub fn deserialize_positive<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::time::Duration>, D::Error> {
+    let s: Option<String> = serde::Deserialize::deserialize(d)?;
+    s.map(|s| positive(&s).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

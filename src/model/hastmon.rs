@@ -102,7 +102,7 @@ impl Key {
         }
         Some(Key {
             algorithm: f.req::<String>(cx, "algorithm")?.value,
-            secret: place.secret(secret),
+            secret: place.secret(cx, secret),
         })
     }
 }

@@ -21,6 +21,7 @@ pub use read::{Cx, Fields, Spanned};
 /// found only after resolution (`path:line:col`).
 pub struct Place<'a> {
     pub sources: &'a SourceMap,
+    pub roots: crate::secret::Roots,
 }
 
 impl Place<'_> {
@@ -29,11 +30,21 @@ impl Place<'_> {
         let (line, col) = f.line_col(span.start as usize);
         format!("{}:{line}:{col}", f.path.display())
     }
-    pub fn secret(&self, r: Spanned<types::SecretRef>) -> types::Secret {
+    /// The secret, with a finding when it names what mon always refuses.
+    pub fn secret(&self, cx: &mut Cx, r: Spanned<types::SecretRef>) -> types::Secret {
         let f = self.sources.get(r.span.file);
+        let dir = f.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        if let Some(why) = self.roots.refuses(&r.to_json(), &dir) {
+            cx.out.push(Diagnostic::error(
+                crate::diagnostic::Code::SecretRefused,
+                r.span,
+                why,
+            ));
+        }
         types::Secret {
             at: self.at(r.span),
             dir: f.path.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
+            roots: self.roots.clone(),
             reference: r,
         }
     }
@@ -116,8 +127,13 @@ crate::section::for_each_section!(model);
 /// schema reports it) is left out of its definition, and a definition
 /// missing a required value is left out of the model: outputs never run on
 /// a model with errors. Definitions are independent, so in parallel.
-pub fn build(catalog: &Catalog, sources: &SourceMap, out: &mut Vec<Diagnostic>) -> Model {
-    let place = Place { sources };
+pub fn build(
+    catalog: &Catalog,
+    sources: &SourceMap,
+    roots: crate::secret::Roots,
+    out: &mut Vec<Diagnostic>,
+) -> Model {
+    let place = Place { sources, roots };
     let defs: Vec<&Definition> = catalog.all().collect();
     let built: Vec<(Option<Built>, Vec<Diagnostic>)> = crate::par::map(&defs, |def| {
         let mut cx = Cx::new(&sources.get(def.name_span.file).text);
@@ -141,7 +157,10 @@ pub fn fields_read(
     sources: &SourceMap,
 ) -> (std::collections::BTreeSet<String>, Vec<Diagnostic>) {
     let mut cx = Cx::recording();
-    let place = Place { sources };
+    let place = Place {
+        sources,
+        roots: crate::secret::Roots::default(),
+    };
     for def in catalog.all() {
         build_one(def, &mut cx, &place);
     }

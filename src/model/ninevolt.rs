@@ -251,7 +251,7 @@ pub fn alerter(d: &Def, cx: &mut Cx) -> Option<Alerter> {
     let options = f
         .named_values::<SecretRef>(cx, "options")
         .into_iter()
-        .map(|(k, r)| (k, place.secret(r)))
+        .map(|(k, r)| (k, place.secret(cx, r)))
         .collect();
     Some(Alerter {
         name: name.to_string(),

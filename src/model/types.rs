@@ -442,11 +442,13 @@ pub struct Secret {
     /// `path:line:col` of the value, for errors after resolution.
     pub at: String,
     pub dir: PathBuf,
+    /// Where a `{file:}` reference may read.
+    pub roots: crate::secret::Roots,
 }
 
 impl Secret {
     pub fn resolve(&self) -> Result<String, String> {
-        crate::secret::resolve(&self.reference.to_json(), &self.dir)
+        crate::secret::resolve(&self.reference.to_json(), &self.dir, &self.roots)
             .map_err(|e| format!("{}: {e}", self.at))
     }
     /// Resolves and checks the value against a reader's rules.

@@ -11,6 +11,7 @@
 
 #[cfg(feature = "net")]
 pub mod pace;
+pub mod status;
 
 use std::collections::BTreeMap;
 

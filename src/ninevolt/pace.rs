@@ -27,11 +27,13 @@ use super::{member_tag, members_dir, ref_path, Cluster, WINDOW};
 use crate::etcd::{Error, Store, Tree};
 
 /// Whether to pace (`--pace`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Mode {
-    /// Pace when 9volt runs and the change would outrun its director.
+    /// Pace when 9volt runs and the change would outrun its director
     Auto,
+    /// Pace whenever a 9volt member is alive
     Always,
+    /// Write at once
     Never,
 }
 

@@ -22,6 +22,8 @@ use crate::model::Model;
 use crate::section::Section;
 use crate::select::Selection;
 
+pub use crate::plan::{masked, redact, Action, Change, Plan, PrepareError};
+
 /// The sections that live in etcd, and their directory names there.
 pub const SYNCED: [Section; 2] = [Section::Alerter, Section::Monitor];
 
@@ -81,7 +83,11 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
                 ));
             }
             if is_ref {
-                match crate::secret::resolve(&secret.reference.to_json(), &secret.dir) {
+                match crate::secret::resolve(
+                    &secret.reference.to_json(),
+                    &secret.dir,
+                    &secret.roots,
+                ) {
                     Ok(v) => {
                         if let Some(o) =
                             value.get_mut("options").and_then(|o| o.get_mut(k.as_str()))
@@ -118,116 +124,6 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
         Ok(out)
     } else {
         Err(errors)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
-    Add,
-    Change,
-    Delete,
-    Unchanged,
-    /// Only in etcd, and not these definitions' to delete: written by
-    /// someone else (9volt's API, 9volt cfg, etcdctl, another directory).
-    LeftAlone,
-    /// Defined here, but the key belongs to another definitions directory:
-    /// not written unless taken over.
-    OwnedElsewhere,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Add => "add",
-            Action::Change => "change",
-            Action::Delete => "delete",
-            Action::Unchanged => "unchanged",
-            Action::LeftAlone => "left-alone",
-            Action::OwnedElsewhere => "owned-elsewhere",
-        }
-    }
-    /// Whether this action writes or deletes.
-    pub fn writes(self) -> bool {
-        matches!(self, Action::Add | Action::Change | Action::Delete)
-    }
-}
-
-pub struct Change {
-    pub section: Section,
-    pub name: String,
-    pub key: String,
-    pub action: Action,
-    /// What etcd holds, decoded; `before_raw` keeps it when it is not JSON.
-    pub before: Option<Value>,
-    pub before_raw: Option<String>,
-    pub after: Option<Value>,
-    /// The version read, which guards the write.
-    pub version: Option<i64>,
-    pub secrets: Vec<String>,
-    /// Who wrote what etcd holds, by its ownership mark.
-    pub owner: Option<String>,
-    /// The definition's digest, for keys that are defined.
-    pub digest: Option<String>,
-}
-
-impl Change {
-    /// The compact JSON with sorted keys that goes into etcd.
-    pub fn value_to_write(&self) -> Option<String> {
-        self.after
-            .as_ref()
-            .map(|v| serde_json::to_string(v).expect("JSON values serialize"))
-    }
-}
-
-pub struct Plan {
-    pub prefix: String,
-    pub owner: String,
-    pub changes: Vec<Change>,
-    /// Keys in etcd that these definitions own (carry our mark).
-    pub owned: usize,
-    /// Keys whose name is not UTF-8: mon cannot address them, so it leaves
-    /// them alone and says so.
-    pub unreadable: Vec<String>,
-    /// Every resolved secret, to redact wherever it would be shown.
-    pub secret_values: Vec<String>,
-    /// --only, --exclude and --replace patterns that selected nothing.
-    pub unmatched: Vec<crate::select::Unmatched>,
-}
-
-impl Plan {
-    pub fn count(&self, a: Action) -> usize {
-        self.changes.iter().filter(|c| c.action == a).count()
-    }
-    /// Keys the sync would write or delete.
-    pub fn pending(&self) -> usize {
-        self.changes.iter().filter(|c| c.action.writes()).count()
-    }
-    /// What `mon diff` reports as a difference: pending writes, and
-    /// definitions another directory's keys stand in the way of.
-    pub fn differs(&self) -> bool {
-        self.pending() > 0 || self.count(Action::OwnedElsewhere) > 0
-    }
-    pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} to add, {} to change, {} to delete, {} unchanged",
-            self.count(Action::Add),
-            self.count(Action::Change),
-            self.count(Action::Delete),
-            self.count(Action::Unchanged)
-        );
-        for (action, what) in [
-            (Action::OwnedElsewhere, "owned by other definitions"),
-            (
-                Action::LeftAlone,
-                "not written by these definitions (left alone)",
-            ),
-        ] {
-            let n = self.count(action);
-            if n > 0 {
-                s.push_str(&format!(", {n} {what}"));
-            }
-        }
-        s
     }
 }
 
@@ -490,55 +386,6 @@ fn option_pointers(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Every resolved secret value replaced wherever it appears in a shown
-/// value, whatever field it landed in.
-pub fn redact(v: &mut Value, values: &[String]) {
-    match v {
-        Value::String(s) => {
-            for secret in values {
-                if s.contains(secret.as_str()) {
-                    *s = s.replace(secret.as_str(), "(secret)");
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| redact(i, values)),
-        Value::Object(map) => map.values_mut().for_each(|i| redact(i, values)),
-        _ => {}
-    }
-}
-
-impl Plan {
-    /// A change's value as shown (`before` or after): secrets masked, and
-    /// every known secret value redacted.
-    pub fn shown(&self, c: &Change, before: bool) -> Option<Value> {
-        let mut v = if before {
-            masked(c.before.as_ref()?, &c.secrets, None)
-        } else {
-            masked(c.after.as_ref()?, &c.secrets, c.before.as_ref())
-        };
-        redact(&mut v, &self.secret_values);
-        Some(v)
-    }
-}
-
-/// A copy with secrets replaced, for showing. `other` is the value on the
-/// other side of the diff, so a changed secret can say so.
-pub fn masked(v: &Value, secrets: &[String], other: Option<&Value>) -> Value {
-    let mut v = v.clone();
-    for ptr in secrets {
-        let theirs = other.and_then(|o| o.pointer(ptr));
-        if let Some(slot) = v.pointer_mut(ptr) {
-            let changed = theirs.is_some_and(|t| t != slot);
-            *slot = Value::String(if changed {
-                "(secret, changed)".into()
-            } else {
-                "(secret)".into()
-            });
-        }
-    }
-    v
-}
-
 #[cfg(feature = "net")]
 /// Everything before the plan is shown: load and check the definitions,
 /// resolve secrets, read etcd.
@@ -549,28 +396,18 @@ pub struct Prepared {
     /// v3, an error when it could not be read (a user without read access
     /// to `cluster/`).
     pub cluster: Option<Result<crate::ninevolt::Cluster, String>>,
-}
-
-pub enum PrepareError {
-    Path(crate::source::PathError),
-    /// The paths hold no definition at all: planning against them would
-    /// delete everything these definitions own.
-    NoDefinitions(Vec<std::path::PathBuf>),
-    Invalid(Box<crate::ops::validate::Loaded>),
-    Secrets(Vec<String>),
-    /// Values that, with their secrets resolved, are over etcd's limit.
-    TooLarge(Vec<String>),
-    Etcd(crate::etcd::Error),
+    /// Settings files among the definitions that are not the one in use.
+    pub other_settings: Vec<String>,
 }
 
 #[cfg(feature = "net")]
 pub async fn prepare(
-    paths: &[std::path::PathBuf],
+    scope: &crate::ops::validate::Scope,
     etcd: &crate::etcd::Options,
     prefix: &str,
     opts: &PlanOptions,
 ) -> Result<Prepared, PrepareError> {
-    let loaded = crate::ops::validate::load(paths).map_err(PrepareError::Path)?;
+    let loaded = crate::ops::validate::load(scope).map_err(PrepareError::Path)?;
     if loaded.errors() > 0 {
         return Err(PrepareError::Invalid(Box::new(loaded)));
     }
@@ -578,7 +415,7 @@ pub async fn prepare(
     // at all: planning would take its definitions for deleted.
     if loaded.catalog.is_empty() || !loaded.empty_paths.is_empty() {
         let empty = if loaded.catalog.is_empty() {
-            paths.to_vec()
+            scope.paths.clone()
         } else {
             loaded.empty_paths.clone()
         };
@@ -623,10 +460,17 @@ pub async fn prepare(
     let cluster = crate::ninevolt::pace::cluster(&store, prefix)
         .await
         .map(|r| r.map_err(|e| e.to_string()));
+    let other_settings = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == crate::diagnostic::Code::OtherSettings)
+        .map(|d| format!("{}: {}", loaded.sources.get(d.span.file).name, d.message))
+        .collect();
     Ok(Prepared {
         store,
         plan,
         cluster,
+        other_settings,
     })
 }
 
@@ -675,6 +519,63 @@ pub struct SavedChange {
 }
 
 pub const SAVED_FORMAT: u32 = 1;
+
+impl Saved {
+    /// Writes the plan as pretty JSON.
+    pub fn write_to(&self, path: &std::path::Path) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(self).expect("JSON") + "\n";
+        std::fs::write(path, text).map_err(|e| {
+            format!(
+                "cannot write the plan to {}: {}",
+                path.display(),
+                crate::source::io_message(&e)
+            )
+        })
+    }
+
+    /// Reads a plan `mon diff --out` wrote: a regular UTF-8 file within the
+    /// definition files' size limit. The flag says whether it could not be
+    /// read at all (rather than read and not understood).
+    pub fn read_from(path: &std::path::Path) -> Result<Saved, (String, bool)> {
+        let text = crate::source::read(path).map_err(|e| {
+            (
+                format!("cannot read the plan {}: {}", path.display(), e.message),
+                true,
+            )
+        })?;
+        serde_json::from_str(&text).map_err(|e| {
+            (
+                format!(
+                    "{} is not a plan written by `mon diff --out`: {e}",
+                    path.display()
+                ),
+                false,
+            )
+        })
+    }
+
+    /// What a plan is built with when this saved plan is applied: its own
+    /// options, owner, prefix and API, never today's flags. A plan of
+    /// another format or an unknown API is refused.
+    pub fn settings(
+        &self,
+        api: &mut crate::etcd::Api,
+        prefix: &mut String,
+    ) -> Result<PlanOptions, String> {
+        if self.mon_plan != SAVED_FORMAT {
+            return Err(format!(
+                "the plan file is format {}, this mon reads format {SAVED_FORMAT}",
+                self.mon_plan
+            ));
+        }
+        *api = self
+            .api
+            .parse()
+            .map_err(|e| format!("the plan file's api: {e}"))?;
+        prefix.clone_from(&self.prefix);
+        self.options.options(self.owner.clone())
+    }
+}
 
 impl SavedOptions {
     pub fn of(opts: &PlanOptions) -> SavedOptions {

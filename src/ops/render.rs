@@ -22,31 +22,7 @@ pub struct WriteOptions {
     pub prune: bool,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum Status {
-    Written,
-    Unchanged,
-    /// `--dry-run`: would have been written.
-    WouldWrite,
-    /// `--check` refused it; the file on disk was left alone.
-    CheckFailed(String),
-    /// Not written because the collectd.conf beside it failed `--check`:
-    /// a host gets all of its files or none.
-    HeldBack(PathBuf),
-    /// A directory of a definition that no longer exists. `ours`: it holds
-    /// nothing but files mon writes there, so `--prune` may remove it.
-    Orphan {
-        ours: bool,
-    },
-    /// Such a directory, removed by `--prune`.
-    Removed,
-}
-
-pub struct FileReport {
-    pub path: PathBuf,
-    pub status: Status,
-    pub diff: Option<String>,
-}
+pub use crate::render::{FileReport, Status};
 
 /// Every collectd.conf through collectd's own parser, in parallel: the
 /// refused ones with collectd's messages (named as the output file).
@@ -253,7 +229,7 @@ fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
 
 /// What `mon render` was asked for.
 pub struct Request<'a> {
-    pub paths: &'a [PathBuf],
+    pub scope: &'a crate::ops::validate::Scope,
     pub out_dir: &'a Path,
     pub templates: Option<&'a Path>,
     pub targets: &'a [crate::render::Target],
@@ -278,7 +254,7 @@ pub enum Error {
 /// The whole of `mon render`: load and check the definitions, render every
 /// target from the model, then install the files (or compare them).
 pub fn run(req: Request) -> Result<Vec<FileReport>, Error> {
-    let loaded = crate::ops::validate::load(req.paths).map_err(Error::Path)?;
+    let loaded = crate::ops::validate::load(req.scope).map_err(Error::Path)?;
     if loaded.errors() > 0 {
         return Err(Error::Invalid(Box::new(loaded)));
     }
@@ -393,6 +369,30 @@ fn only_ours(root: &Path, dir: &Path, files: &globset::GlobSet) -> bool {
         kind.is_file()
             && (e.file_name().to_string_lossy().starts_with(".mon-") || files.is_match(rel))
     })
+}
+
+/// The exit code of a render: 1 when `--check` refused a file; 4 when a
+/// dry run found files that differ from what is on disk (drift, as
+/// `mon diff`); else 0, since a render that wrote the files leaves nothing
+/// pending.
+pub fn exit(reports: &[FileReport], dry_run: bool) -> crate::exit::Exit {
+    use crate::exit::Exit;
+    let differs = reports.iter().any(|r| {
+        matches!(
+            r.status,
+            Status::Written | Status::WouldWrite | Status::Orphan { .. }
+        )
+    });
+    if reports
+        .iter()
+        .any(|r| matches!(r.status, Status::CheckFailed(_)))
+    {
+        Exit::Invalid
+    } else if differs && dry_run {
+        Exit::ChangesPending
+    } else {
+        Exit::Ok
+    }
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub struct Selection {
     /// The operator's own account (user, password), used instead of the
     /// brokers' (which are the hosts' accounts) when given.
     pub account: Option<(String, Option<crate::secret::Secret>)>,
-    pub defs: Vec<PathBuf>,
+    pub defs: crate::ops::validate::Scope,
     pub nodes: Vec<String>,
     pub all: bool,
     pub qos: Option<u8>,
@@ -44,6 +44,24 @@ pub enum TargetError {
     Mismatch(String),
     /// A secret or file could not be read.
     Io(String),
+}
+
+impl TargetError {
+    /// Says why nothing was sent; returns the exit code that means.
+    pub fn report(self, color: bool, err: &mut dyn std::io::Write) -> crate::exit::Exit {
+        use crate::exit::Exit;
+        let (m, code) = match self {
+            TargetError::Path(e) => (format!("{}: {}", e.path.display(), e.message), Exit::Io),
+            TargetError::Invalid(loaded) => {
+                return crate::report::refuse(&loaded, color, "refusing to send", "sent", err)
+            }
+            TargetError::Rejected(m) => (format!("{m}\nnothing was sent"), Exit::Invalid),
+            TargetError::Mismatch(m) => (format!("{m}; nothing was sent"), Exit::Usage),
+            TargetError::Io(m) => (format!("{m}; nothing was sent"), Exit::Io),
+        };
+        let _ = writeln!(err, "error: {m}");
+        code
+    }
 }
 
 /// `host[:port]`, with MQTT's default ports.

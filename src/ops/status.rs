@@ -13,107 +13,7 @@ use crate::ninevolt::{member_tag, Cluster};
 use crate::ops::plan::{dir, equivalent, OWNER_FIELD};
 use crate::section::Section;
 
-/// Where one defined monitor stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum State {
-    /// In etcd as defined, referenced on one living member that takes it.
-    Running,
-    /// As defined and assigned, with `disable: true`: 9volt's manager does
-    /// not start it.
-    Disabled,
-    /// Not in etcd: a sync would add it.
-    NotInEtcd,
-    /// etcd holds another value: a sync would change it.
-    Differs,
-    /// In etcd, but no living member references it.
-    Unassigned(Why),
-    /// Referenced on more than one member: it runs twice.
-    Duplicate,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Why {
-    NoLivingMember,
-    /// The check's member-tag, which no living member has.
-    NoMemberWithTag(String),
-    /// A living member takes it, but the director has not assigned it
-    /// (yet: it is behind, or it ignored a guarded write).
-    NotYet,
-}
-
-impl State {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            State::Running => "running",
-            State::Disabled => "disabled",
-            State::NotInEtcd => "not-in-etcd",
-            State::Differs => "differs",
-            State::Unassigned(_) => "unassigned",
-            State::Duplicate => "duplicate",
-        }
-    }
-
-    /// Whether this is what the definitions say.
-    pub fn as_defined(&self) -> bool {
-        matches!(self, State::Running | State::Disabled)
-    }
-}
-
-impl Why {
-    pub fn text(&self) -> String {
-        match self {
-            Why::NoLivingMember => "no 9volt member is alive".into(),
-            Why::NoMemberWithTag(t) => format!("no living member has tag `{t}`"),
-            Why::NotYet => {
-                "a living member takes it, but 9volt's director has not assigned it".into()
-            }
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Check {
-    pub name: String,
-    pub key: String,
-    pub state: State,
-    /// Members referencing it.
-    pub members: Vec<String>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Status {
-    pub prefix: String,
-    pub cluster: Cluster,
-    pub checks: Vec<Check>,
-    /// References to checks that are not in etcd: (check key, member).
-    pub stale: Vec<(String, String)>,
-    /// Monitors in etcd that these definitions do not name (someone else's).
-    pub undefined: Vec<String>,
-}
-
-impl Status {
-    /// A sync is pending: some definition is not in etcd as written.
-    pub fn pending(&self) -> bool {
-        self.checks
-            .iter()
-            .any(|c| matches!(c.state, State::NotInEtcd | State::Differs))
-    }
-
-    /// 9volt runs exactly what etcd says (for the defined checks).
-    pub fn runs_as_told(&self) -> bool {
-        self.stale.is_empty()
-            && self.checks.iter().all(|c| {
-                c.state.as_defined() || matches!(c.state, State::NotInEtcd | State::Differs)
-            })
-    }
-
-    pub fn count(&self, state: &str) -> usize {
-        self.checks
-            .iter()
-            .filter(|c| c.state.as_str() == state)
-            .count()
-    }
-}
+pub use crate::ninevolt::status::{Check, State, Status, Why};
 
 /// Compares the definitions' monitors (name -> JSON as written) with the
 /// monitor listing and 9volt's cluster state.
@@ -204,16 +104,35 @@ pub enum Error {
 }
 
 #[cfg(feature = "net")]
+impl Error {
+    /// Says why nothing could be compared; returns the exit code that means.
+    pub fn report(self, color: bool, err: &mut dyn std::io::Write) -> crate::exit::Exit {
+        use crate::exit::Exit;
+        let (m, code) = match self {
+            Error::Path(e) => (format!("{}: {}", e.path.display(), e.message), Exit::Io),
+            Error::Invalid(loaded) => {
+                return crate::report::refuse(&loaded, color, "cannot compare", "read from etcd", err)
+            }
+            Error::NoDefinitions => ("no definitions in the paths (looked for *.yaml, *.yml and *.toml files)\nhint: run mon in the definitions directory or name it".to_string(), Exit::Refused),
+            Error::Etcd(e) => (format!("{e}\nhint: {}", crate::report::sync::etcd_hint(&e)), Exit::Unreachable),
+            Error::NotV2 => ("9volt keeps its state only in etcd's v2 keyspace; drop --etcd-api v3 (or MON_ETCD_API)".to_string(), Exit::Usage),
+        };
+        let _ = writeln!(err, "error: {m}");
+        code
+    }
+}
+
+#[cfg(feature = "net")]
 /// Loads the definitions, reads etcd and compares.
 pub async fn status(
-    paths: &[std::path::PathBuf],
+    scope: &crate::ops::validate::Scope,
     etcd: &crate::etcd::Options,
     prefix: &str,
 ) -> Result<Status, Error> {
     if etcd.api != crate::etcd::Api::V2 {
         return Err(Error::NotV2);
     }
-    let loaded = crate::ops::validate::load(paths).map_err(Error::Path)?;
+    let loaded = crate::ops::validate::load(scope).map_err(Error::Path)?;
     if loaded.errors() > 0 {
         return Err(Error::Invalid(Box::new(loaded)));
     }

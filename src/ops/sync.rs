@@ -9,26 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::etcd::{self, Guard, Op, Store};
 use crate::ninevolt::pace::{self, Item, Progress, Watcher, Way};
 use crate::ops::plan::{differences, Action, Change, Plan, Prepared, Saved};
+pub use crate::plan::{Outcome, Refusal, Report};
 use crate::section::Section;
-
-#[derive(Default)]
-pub struct Report {
-    pub applied: BTreeMap<Action, usize>,
-    /// Keys someone else changed between reading and writing; left as they are.
-    pub conflicts: Vec<String>,
-    /// What stopped the sync, if anything; `not_applied` ops were not written.
-    pub error: Option<etcd::Error>,
-    pub not_applied: usize,
-    /// Writes sent when etcd went away: none answered, and no endpoint was
-    /// left to read them back, so each may or may not have been applied.
-    pub unknown: Vec<String>,
-    /// Keys applied, with the index etcd gave our write (v2), if we made it.
-    pub written: BTreeMap<String, Option<i64>>,
-    /// How the writes went, and why.
-    pub way: Option<Way>,
-    /// What 9volt made of them, when it was watched.
-    pub pace: Option<pace::Report>,
-}
 
 /// What `run` may do with a prepared plan.
 pub struct Request<'a> {
@@ -46,20 +28,6 @@ pub struct Request<'a> {
     pub pace: &'a pace::Settings,
     /// Told how pacing goes.
     pub pacing: &'a dyn Fn(Progress),
-}
-
-/// How a sync ended.
-pub enum Outcome {
-    /// The saved plan no longer describes what a sync would do: these keys differ.
-    Stale(Vec<String>),
-    Refused(Refusal),
-    /// A dry run passed the guards.
-    DryRun,
-    NothingToDo,
-    /// The question before deleting was not answered yes.
-    NotConfirmed,
-    /// Writes were made; the report says which, and what stopped them.
-    Applied(Box<Report>),
 }
 
 /// Decides whether the plan may be applied and applies it. Nothing is
@@ -209,31 +177,16 @@ pub struct Limits {
     pub force: bool,
 }
 
-/// Why the guards refuse a plan.
-pub enum Refusal {
-    /// Definitions whose keys another definitions directory owns: (key, owner).
-    OwnedElsewhere(Vec<(String, String)>),
-    /// More deletions than `max_delete`.
-    TooMany { keys: Vec<String>, max: usize },
-    /// Deleting most of what these definitions own, however few keys.
-    Most { keys: Vec<String>, owned: usize },
-    /// 9volt's own traffic turns etcd's v2 window over faster than its
-    /// director can take even one check (events a second, seconds a check).
-    Busy { rate: f64, per_check: f64 },
-    /// `--pace` or `--wait` cannot be honoured here.
-    Pace(String),
-}
-
-impl Refusal {
-    /// A few words for machine-readable output.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            Refusal::OwnedElsewhere(_) => "owned by other definitions",
-            Refusal::TooMany { .. } => "more deletions than --max-delete",
-            Refusal::Most { .. } => "deletes most of what this owner has",
-            Refusal::Busy { .. } => "9volt's own traffic leaves its director no room",
-            Refusal::Pace(_) => "cannot follow 9volt",
-        }
+/// The ownership guard alone, as `mon diff` applies it: the (key, owner)
+/// of each defined key another owner holds.
+pub fn ownership(plan: &Plan) -> Result<(), Vec<(String, String)>> {
+    let all = Limits {
+        max_delete: usize::MAX,
+        force: true,
+    };
+    match guard(plan, &all) {
+        Err(Refusal::OwnedElsewhere(keys)) => Err(keys),
+        _ => Ok(()),
     }
 }
 
@@ -456,4 +409,35 @@ async fn write(
         rest = tail;
     }
     true
+}
+
+/// How a sync would write the plan's changes to a running 9volt, and
+/// roughly how long that takes: for the JSON plan, and a line for people.
+pub fn preview(p: &Prepared, mode: pace::Mode) -> Option<(serde_json::Value, String)> {
+    if p.plan.pending() == 0 {
+        return None;
+    }
+    let (way, paced, why) = match way(p, mode) {
+        Ok(w) => (
+            if w.paced() { "paced" } else { "burst" },
+            w.paced(),
+            w.why().to_string(),
+        ),
+        Err(e) => ("refused", false, e),
+    };
+    let estimate = estimate(p).filter(|_| paced);
+    let json = serde_json::json!({
+        "way": way,
+        "why": why,
+        "estimate_seconds": estimate.map(|d| d.as_secs()),
+    });
+    let line = match (way, estimate) {
+        ("paced", Some(d)) => format!(
+            "9volt: a sync writes in batches, each after 9volt's director took up the last, in about {} ({why})",
+            crate::model::duration::show(d.as_nanos() as i128 / 1_000_000_000 * 1_000_000_000)
+        ),
+        ("burst", _) => format!("9volt: a sync writes at once ({why})"),
+        _ => format!("9volt: a sync would refuse: {why}"),
+    };
+    Some((json, line))
 }

@@ -6,74 +6,90 @@ use std::path::{Path, PathBuf};
 use crate::catalog::Catalog;
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
-use crate::model::{self, Model};
+use crate::model;
 use crate::schema;
 use crate::source::{self, PathError, ReadFailure, SourceFile, SourceMap};
 use crate::syntax;
 
-/// Everything the later stages need: the files (to point into), the
-/// definitions, and every finding in source order.
-pub struct Loaded {
-    pub sources: SourceMap,
-    pub catalog: Catalog,
-    /// The typed definitions every output reads.
-    pub model: Model,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Paths given that held no definition file at all.
-    pub empty_paths: Vec<PathBuf>,
+pub use crate::loaded::Loaded;
+
+/// Which definitions an operation reads, and what they may read in turn:
+/// the paths, the globs their walk leaves out, and the directories a
+/// `{file:}` secret may come from. A value passed to each operation.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub paths: Vec<PathBuf>,
+    /// `--ignore` globs, beside `.gitignore` and `.monignore`.
+    pub ignore: Vec<String>,
+    /// Canonical directories `{file:}` may read from.
+    pub secret_roots: crate::secret::Roots,
+    /// The settings file in use: another met in the walk is a warning.
+    pub settings: Option<PathBuf>,
 }
 
-impl Loaded {
-    pub fn errors(&self) -> usize {
-        self.diagnostics
+impl Scope {
+    /// The paths, with `{file:}` allowed under their directories (a named
+    /// file's directory) and under `secrets_dirs`, nowhere else, and
+    /// `{env:}` never naming `own_env` (what mon.toml names as mon's own
+    /// credentials) or mon's credential variables.
+    pub fn new(
+        paths: Vec<PathBuf>,
+        ignore: Vec<String>,
+        secrets_dirs: &[PathBuf],
+        own_env: Vec<String>,
+    ) -> Scope {
+        let dirs = paths
             .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
-    }
-    /// Definitions missing from the model with no error inside them to say
-    /// why: the model must build every definition the schema accepts, or
-    /// refuse it with a located error. Empty unless the pipeline has a bug;
-    /// the fuzz target and the corpus tests hold it to that.
-    pub fn silently_dropped(&self) -> Vec<String> {
-        let within = |d: &Diagnostic, def: &crate::catalog::Definition| {
-            let (n, s) = (def.node.extent(), d.span);
-            d.severity == Severity::Error
-                && s.file == n.file
-                && ((s.start >= n.start && s.end <= n.end) || s == def.name_span)
+            .map(|p| {
+                if p.is_dir() {
+                    p.clone()
+                } else {
+                    p.parent()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+                }
+            })
+            .chain(secrets_dirs.iter().cloned());
+        let allowed = crate::secret::Allowed {
+            roots: crate::secret::canonical(dirs),
+            own_env,
         };
-        self.catalog
-            .all()
-            .filter(|def| !self.model.contains(def.section, &def.name))
-            .filter(|def| !self.diagnostics.iter().any(|d| within(d, def)))
-            .map(|def| format!("{}/{}", def.section.key(), def.name))
-            .collect()
+        Scope {
+            secret_roots: std::sync::Arc::new(allowed),
+            paths,
+            ignore,
+            settings: None,
+        }
     }
-    pub fn warnings(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+
+    /// The same scope over other paths (an import's output).
+    pub fn of(paths: Vec<PathBuf>) -> Scope {
+        Scope::new(paths, Vec::new(), &[], Vec::new())
     }
 }
 
-/// Reads, parses and checks every definition file under `paths`.
+/// Reads, parses and checks every definition file in the scope.
 /// Fails only when a named path cannot be used at all; problems inside files
 /// are diagnostics.
-pub fn load(paths: &[PathBuf]) -> Result<Loaded, PathError> {
-    load_with_stdin(paths, None)
+pub fn load(scope: &Scope) -> Result<Loaded, PathError> {
+    load_with_stdin(scope, None)
 }
 
 /// `load`, where a path `-` is one definition document read from standard
 /// input and shown in locations as `stdin_name` (its extension picks YAML
 /// or TOML). Only `mon validate` reads standard input.
-pub fn load_with_stdin(paths: &[PathBuf], stdin_name: Option<&Path>) -> Result<Loaded, PathError> {
+pub fn load_with_stdin(scope: &Scope, stdin_name: Option<&Path>) -> Result<Loaded, PathError> {
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = match stdin_name {
-        Some(_) => paths.iter().cloned().partition(|p| p.as_os_str() == "-"),
-        None => (Vec::new(), paths.to_vec()),
+        Some(_) => scope
+            .paths
+            .iter()
+            .cloned()
+            .partition(|p| p.as_os_str() == "-"),
+        None => (Vec::new(), scope.paths.clone()),
     };
     let found = match paths.is_empty() && !stdin.is_empty() {
         true => source::Discovered::default(),
-        false => source::discover(&paths)?,
+        false => source::discover(&paths, &scope.ignore)?,
     };
     let mut read: Vec<_> = crate::par::map_owned(found.files, |_, p| {
         let r = source::read(&p);
@@ -82,14 +98,43 @@ pub fn load_with_stdin(paths: &[PathBuf], stdin_name: Option<&Path>) -> Result<L
     if let (Some(name), false) = (stdin_name, stdin.is_empty()) {
         read.push((name.to_path_buf(), source::read_stdin()));
     }
-    let mut loaded = analyze(read);
+    let mut loaded = analyze_in(read, scope.secret_roots.clone());
     loaded.empty_paths = found.empty;
+    other_settings(&mut loaded, found.settings, scope.settings.as_deref());
     Ok(loaded)
+}
+
+/// A warning on each settings file met among the definitions that is not
+/// the one in use: its settings silently do not apply.
+fn other_settings(loaded: &mut Loaded, met: Vec<PathBuf>, in_use: Option<&Path>) {
+    let in_use = in_use.and_then(|p| std::fs::canonicalize(p).ok());
+    for p in met {
+        if std::fs::canonicalize(&p).ok() == in_use {
+            continue;
+        }
+        let using = in_use
+            .as_ref()
+            .map_or("none".to_string(), |u| u.display().to_string());
+        let id = loaded.sources.add(SourceFile::new(p, String::new()));
+        loaded.diagnostics.push(Diagnostic::warning(
+            Code::OtherSettings,
+            Span::file_only(id),
+            format!("this settings file is not read; the one in use is {using}"),
+        ));
+    }
+}
+
+/// `analyze_in` with `{file:}` secrets allowed only beside their files.
+pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
+    analyze_in(files, crate::secret::Roots::default())
 }
 
 /// The pipeline after reading: parse, catalog, schema, checks. Separate from
 /// `load` so tests and the fuzz target can feed text without touching disk.
-pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
+pub fn analyze_in(
+    files: Vec<(PathBuf, Result<String, ReadFailure>)>,
+    roots: crate::secret::Roots,
+) -> Loaded {
     // Files are independent until the catalog, so parse in parallel.
     let parsed: Vec<(SourceFile, syntax::Parsed)> =
         crate::par::map_owned(files, |i, (path, read)| {
@@ -162,7 +207,7 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     // finding; where the schema already refused a value, the model's reading
     // of the same value adds nothing.
     let mut found = Vec::new();
-    let model = model::build(&catalog, &sources, &mut found);
+    let model = model::build(&catalog, &sources, roots, &mut found);
     check::run(&catalog, &model, &mut found);
     // A value refused by the schema, or holding a refused value (a secret
     // reference `{env: .nan}`), needs no second word from the model.
@@ -189,5 +234,31 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
         model,
         diagnostics,
         empty_paths: Vec::new(),
+    }
+}
+
+/// For `mon validate`: a path that held no definition file is an error in
+/// the report itself (each format shows it as a failure of that path), and
+/// with `deny_warnings` every warning is an error too, so what fails the
+/// run is what every format reports as failed.
+pub fn strict(loaded: &mut Loaded, deny_warnings: bool) {
+    for p in std::mem::take(&mut loaded.empty_paths) {
+        let id = loaded.sources.add(SourceFile::new(p, String::new()));
+        loaded.diagnostics.push(
+            Diagnostic::error(
+                Code::NoDefinitions,
+                Span::file_only(id),
+                "this path holds no definition files (*.yaml, *.yml, *.toml)",
+            )
+            .with_hint("name the directory that holds the definitions"),
+        );
+    }
+    if deny_warnings {
+        for d in &mut loaded.diagnostics {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                d.message.push_str(" (an error with --deny-warnings)");
+            }
+        }
     }
 }

@@ -74,3 +74,30 @@ pub struct Context<'a> {
     /// Which definitions to render (`--only`, `--exclude`).
     pub selection: &'a crate::select::Selection,
 }
+
+/// What became of one output file (`ops::render`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Status {
+    Written,
+    Unchanged,
+    /// `--dry-run`: would have been written.
+    WouldWrite,
+    /// `--check` refused it; the file on disk was left alone.
+    CheckFailed(String),
+    /// Not written because the collectd.conf beside it failed `--check`:
+    /// a host gets all of its files or none.
+    HeldBack(std::path::PathBuf),
+    /// A directory of a definition that no longer exists. `ours`: it holds
+    /// nothing but files mon writes there, so `--prune` may remove it.
+    Orphan {
+        ours: bool,
+    },
+    /// Such a directory, removed by `--prune`.
+    Removed,
+}
+
+pub struct FileReport {
+    pub path: std::path::PathBuf,
+    pub status: Status,
+    pub diff: Option<String>,
+}

@@ -1,16 +1,22 @@
 //! Turning diagnostics into output. One file per format behind one entry
 //! point, so adding a format touches one file and the `Format` list.
 
+pub mod color;
 mod github;
 mod json;
 mod junit;
 pub mod plan_json;
 pub mod plan_short;
 pub mod plan_text;
+pub mod render;
 mod sarif;
+#[cfg(feature = "net")]
+pub mod send;
 mod short;
 #[cfg(feature = "net")]
 pub mod status;
+#[cfg(feature = "net")]
+pub mod sync;
 mod tap;
 mod text;
 
@@ -19,19 +25,36 @@ use std::io::{self, Write};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::source::SourceMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How `mon validate` reports findings (`--format`, `[validate] format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// Source snippets with carets, for people.
+    /// Source lines with carets, for people
     Text,
-    /// One `file:line:col: severity[code]: message` line each, for editors.
+    /// file:line:col: severity[code]: message, one per line
     Short,
+    /// One JSON document with every finding
     Json,
-    /// GitHub Actions workflow commands (annotations on the PR diff).
+    /// GitHub Actions annotations
     Github,
+    /// JUnit XML, one test case per file
     Junit,
+    /// SARIF 2.1.0 for code scanning
     Sarif,
-    /// TAP version 13, one test point per file.
+    /// TAP version 13, one test point per file
     Tap,
+}
+
+/// How `mon diff` and `mon sync` print the plan (`--format`, `[plan] format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanFormat {
+    /// Changed keys with unified diffs, for people
+    Text,
+    /// One line per key to write or delete, then the summary
+    Short,
+    /// The plan as one JSON document (with the outcome, for sync)
+    Json,
 }
 
 pub struct Report<'a> {
@@ -52,7 +75,7 @@ pub struct Location<'a> {
 
 impl<'a> Report<'a> {
     /// Everything `mon validate` found in loaded definitions.
-    pub fn of(loaded: &'a crate::ops::validate::Loaded) -> Report<'a> {
+    pub fn of(loaded: &'a crate::loaded::Loaded) -> Report<'a> {
         Report {
             sources: &loaded.sources,
             diagnostics: &loaded.diagnostics,
@@ -99,4 +122,28 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) 
         Format::Sarif => sarif::write(report, out),
         Format::Tap => tap::write(report, out),
     }
+}
+
+/// Shows the findings and refuses: nothing was `done` ("written", "sent").
+pub fn refuse(
+    loaded: &crate::loaded::Loaded,
+    color: bool,
+    what: &str,
+    done: &str,
+    err: &mut dyn std::io::Write,
+) -> crate::exit::Exit {
+    let _ = write(Format::Text, &Report::of(loaded), err, color);
+    let _ = writeln!(
+        err,
+        "error: {what}: the definitions have errors; nothing was {done}"
+    );
+    crate::exit::Exit::Invalid
+}
+
+/// The JSON document of a command that stopped before it had anything to
+/// show (the reason is on stderr).
+pub fn failed(code: crate::exit::Exit, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let doc = serde_json::json!({"outcome": {"status": "failed", "exit_code": code.code()}});
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
 }

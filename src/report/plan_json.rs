@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use crate::ops::plan::{Action, Plan};
+use crate::plan::{Action, Plan};
 
 /// `outcome`: what `mon sync` did with the plan, in the same document;
 /// `pace`: how a sync writes it to a running 9volt.
@@ -59,6 +59,17 @@ pub fn write(
     if let Some(o) = outcome {
         doc["outcome"] = o.clone();
     }
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// The document when no plan could be made: the same shape, with no
+/// changes and the outcome `failed` (the reason is on stderr).
+pub fn failed(code: crate::exit::Exit, out: &mut dyn Write) -> io::Result<()> {
+    let doc = json!({
+        "changes": [],
+        "outcome": {"status": "failed", "exit_code": code.code()},
+    });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::ops::plan::{Action, Plan};
+use crate::plan::{Action, Plan};
 
 pub fn write(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     for c in &plan.changes {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::ops::plan::{Action, Change, Plan};
+use crate::plan::{Action, Change, Plan};
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use crate::ops::status::{State, Status};
+use crate::ninevolt::status::{State, Status};
 
 /// A string from etcd, with control characters escaped.
 fn shown(s: &str) -> String {
@@ -189,4 +189,24 @@ pub fn json(s: &Status, out: &mut dyn Write) -> io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// How `mon status` shows what 9volt runs.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Members, then every definition not as defined, then the verdict
+    Text,
+    /// One line per definition not as defined, then the verdict
+    Short,
+    /// One JSON document: members, every definition's state, stale references
+    Json,
+}
+
+/// The status in `format`.
+pub fn write(s: &Status, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match format {
+        Format::Text => text(s, out),
+        Format::Short => short(s, out),
+        Format::Json => json(s, out),
+    }
 }

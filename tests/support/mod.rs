@@ -113,6 +113,33 @@ pub fn repository(dir: &std::path::Path) {
     }
 }
 
+/// Runs mon in `cwd` as an operator would, with none of mon's own
+/// variables set but `ETCDCTL_ENDPOINTS` when `endpoint` is given.
+pub fn mon_in(
+    cwd: &std::path::Path,
+    endpoint: Option<&str>,
+    args: &[&str],
+) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mon"));
+    cmd.current_dir(cwd);
+    for var in [
+        "MON_OWNER",
+        "MON_CONFIG",
+        "ETCDCTL_API",
+        "ETCDCTL_ENDPOINTS",
+    ] {
+        cmd.env_remove(var);
+    }
+    if let Some(e) = endpoint {
+        cmd.env("ETCDCTL_ENDPOINTS", e);
+    }
+    cmd.env("NO_COLOR", "1")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 /// `dir`, made a repository first (see `repository`).
 pub fn repo(dir: &std::path::Path) -> &std::path::Path {
     repository(dir);

@@ -21,6 +21,8 @@ pub struct Origin<'a> {
     pub prefix: &'a str,
     /// "v2" or "v3".
     pub api: &'a str,
+    /// The owner unmarked keys are adopted for: the output's repository.
+    pub adopt_as: Option<String>,
 }
 
 /// A Go duration string for `ns` nanoseconds, as short as Go reads it back:
@@ -214,52 +216,72 @@ fn section_file(header: &str, section: &str, defs: &[(String, Value)]) -> String
     out
 }
 
+/// What `mon.toml` records for an import, serialised by `toml`: the keys
+/// came from etcd and are data, whatever they hold.
+#[derive(serde::Serialize, Default)]
+struct Recorded {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    etcd: Option<RecordedEtcd>,
+}
+
+#[derive(serde::Serialize, Default)]
+struct RecordedEtcd {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<String>,
+}
+
 /// `mon.toml` when the keys need settings to be found again: a prefix or
-/// API other than the defaults, and the owner whose mark they carry.
+/// API other than the defaults, and the owner they are adopted for (the
+/// mark they carry, or for unmarked keys the owner of where they land).
 fn settings(
     origin: &Origin,
     owners: &BTreeMap<String, usize>,
     unowned: usize,
     notes: &mut Vec<Note>,
 ) -> Option<File> {
-    let mut toml = String::from("# Written by `mon import etcd`: what `mon diff` and `mon sync` need to find these keys again.\n");
-    let mut any = false;
-    match owners.len() {
-        0 => {}
-        1 => {
+    let mut note = |message: String| {
+        notes.push(Note {
+            source: format!("/{}/", origin.prefix),
+            message,
+            left_out: false,
+        })
+    };
+    let mut rec = Recorded::default();
+    match (owners.len(), &origin.adopt_as) {
+        (0, Some(o)) => {
+            rec.owner = Some(o.clone());
+            note(format!("the keys carry no ownership mark; mon.toml records owner `{o}` (the output's repository), and the first `mon sync` adds that mark to them (a rewrite, which restarts those checks)"));
+        }
+        (0, None) => note("the keys carry no ownership mark, and the output directory is in no git repository with a remote: set `owner = \"NAME\"` in mon.toml before the first `mon sync`".into()),
+        (1, _) => {
             let (o, _) = owners.iter().next().expect("one owner");
-            toml.push_str(&format!("owner = \"{o}\"\n"));
-            any = true;
+            rec.owner = Some(o.clone());
             if unowned > 0 {
-                notes.push(Note {
-                    source: format!("/{}/", origin.prefix),
-                    message: format!("{unowned} keys carry no ownership mark; `mon sync` adds owner `{o}`'s mark to them (a rewrite, which restarts those checks)"),
-                    left_out: false,
-                });
+                note(format!("{unowned} keys carry no ownership mark; `mon sync` adds owner `{o}`'s mark to them (a rewrite, which restarts those checks)"));
             }
         }
-        _ => notes.push(Note {
-            source: format!("/{}/", origin.prefix),
-            message: format!(
-                "the keys carry the marks of several owners ({}); no owner is set in mon.toml, so `mon sync` would refuse the others' keys: split the definitions by owner, or sync with --take-over",
-                owners.iter().map(|(o, n)| format!("{o}: {n}")).collect::<Vec<_>>().join(", ")
-            ),
-            left_out: false,
-        }),
+        _ => note(format!(
+            "the keys carry the marks of several owners ({}); no owner is set in mon.toml, so `mon sync` would refuse the others' keys: split the definitions by owner, or sync with --take-over",
+            owners.iter().map(|(o, n)| format!("{o}: {n}")).collect::<Vec<_>>().join(", ")
+        )),
     }
     if origin.prefix != "9volt" || origin.api != "v2" {
-        toml.push_str("\n[etcd]\n");
-        if origin.api != "v2" {
-            toml.push_str(&format!("api = \"{}\"\n", origin.api));
-        }
-        if origin.prefix != "9volt" {
-            toml.push_str(&format!("prefix = \"{}\"\n", origin.prefix));
-        }
-        any = true;
+        rec.etcd = Some(RecordedEtcd {
+            api: (origin.api != "v2").then(|| origin.api.to_string()),
+            prefix: (origin.prefix != "9volt").then(|| origin.prefix.to_string()),
+        });
     }
-    any.then(|| File {
+    if rec.owner.is_none() && rec.etcd.is_none() {
+        return None;
+    }
+    let body = toml::to_string(&rec).expect("plain strings serialise");
+    Some(File {
         path: "mon.toml".into(),
-        content: toml,
+        content: format!("# Written by `mon import etcd`: what `mon diff` and `mon sync` need to find these keys again.\n{body}"),
         mode: 0o644,
     })
 }

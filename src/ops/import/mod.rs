@@ -171,7 +171,78 @@ pub fn finish(
         files.extend(imp.secrets_file());
     }
     let written = write(out, &files, force)?;
-    let loaded = crate::ops::validate::load(&[out.to_path_buf()])
-        .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
+    let loaded =
+        crate::ops::validate::load(&crate::ops::validate::Scope::of(vec![out.to_path_buf()]))
+            .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
     Ok(Outcome { written, loaded })
+}
+
+/// A line to the operator; a closed stderr is no reason to stop.
+macro_rules! say {
+    ($w:expr, $($t:tt)*) => {{
+        let _ = writeln!($w, $($t)*);
+    }};
+}
+
+/// What the import wrote, noted and took out as credentials, for the
+/// operator.
+pub fn tell(
+    imp: &Import,
+    outcome: &Outcome,
+    out: &Path,
+    keep_secrets: bool,
+    err: &mut dyn std::io::Write,
+) {
+    for p in &outcome.written {
+        say!(err, "     written  {}", p.display());
+    }
+    for n in &imp.notes {
+        say!(
+            err,
+            "{}: {}: {}",
+            if n.left_out { "left out" } else { "note" },
+            n.source,
+            n.message
+        );
+    }
+    if !imp.secrets.is_empty() {
+        match keep_secrets {
+            true => say!(
+            err,
+                "{} credentials are in {} (mode 0600); load it before `mon diff`/`mon sync`: set -a; . {}; set +a",
+                imp.secrets.len(),
+                out.join(SECRETS_FILE).display(),
+                out.join(SECRETS_FILE).display()
+            ),
+            false => {
+                say!(
+            err,"the definitions name these credentials; export them before `mon diff`/`mon sync`:");
+                for s in &imp.secrets {
+                    say!(
+            err,"  {}  (from {})", s.var, s.source);
+                }
+            }
+        }
+    }
+}
+
+/// The last line: what was imported where, and what was left out.
+pub fn summary(imp: &Import, out: &Path, err: &mut dyn std::io::Write) {
+    let counts: Vec<String> = imp.counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let left_out = imp.notes.iter().filter(|n| n.left_out).count();
+    say!(
+        err,
+        "imported {} into {}{}",
+        if counts.is_empty() {
+            "nothing".to_string()
+        } else {
+            counts.join(" and ")
+        },
+        out.display(),
+        if left_out > 0 {
+            format!(", {left_out} left out (listed above)")
+        } else {
+            String::new()
+        }
+    );
 }
