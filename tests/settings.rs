@@ -209,6 +209,9 @@ fn json_is_one_document_however_a_plan_ends() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["outcome"]["exit_code"], 1);
+    // With the findings that stopped it.
+    let found = v["diagnostics"].to_string();
+    assert!(found.contains("bad.yaml") && found.contains("E0303"), "{v}");
 }
 
 #[test]

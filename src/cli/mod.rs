@@ -112,12 +112,6 @@ pub fn refuse_invalid(loaded: &mon::loaded::Loaded, color: Colors, what: &str, d
     mon::report::refuse(loaded, color.stderr, what, done, &mut std::io::stderr())
 }
 
-/// Says why nothing could be planned, and picks the exit code.
-#[cfg(feature = "net")]
-pub fn prepare_failed(e: mon::plan::PrepareError, color: Colors, verb: &str) -> Exit {
-    mon::report::sync::prepare_failed(e, color.stderr, verb, &mut std::io::stderr())
-}
-
 /// With `--format json`, a command that stops early still prints one
 /// document, `{"outcome": {"status": "failed", "exit_code": N}}`.
 pub fn failed_json(json: bool, code: Exit) -> Exit {

@@ -85,9 +85,10 @@ pub fn build(
     verb: &str,
 ) -> Result<Planned, Exit> {
     let json = std::cell::Cell::new(req.plan.format == Some(PlanFormat::Json));
-    let built = build_in(rt, req, color, verb, &json);
+    let details = std::cell::Cell::new(serde_json::Value::Null);
+    let built = build_in(rt, req, color, verb, (&json, &details));
     if let (Err(code), true) = (&built, json.get()) {
-        super::emit(|o| mon::report::plan_json::failed(*code, o))?;
+        super::emit(|o| mon::report::plan_json::failed(*code, details.take(), o))?;
     }
     built
 }
@@ -97,7 +98,7 @@ fn build_in(
     req: Request,
     color: super::Colors,
     verb: &str,
-    json: &std::cell::Cell<bool>,
+    (json, details): (&std::cell::Cell<bool>, &std::cell::Cell<serde_json::Value>),
 ) -> Result<Planned, Exit> {
     let input = super::input(req.input, req.paths.clone())?;
     let cfg = input.cfg.as_ref();
@@ -124,7 +125,12 @@ fn build_in(
             &prefix,
             &opts,
         ))
-        .map_err(|e| super::prepare_failed(e, color, verb))?;
+        .map_err(|e| {
+            let err = &mut std::io::stderr();
+            let (code, d) = mon::report::sync::prepare_failed(e, color.stderr, verb, err);
+            details.set(d);
+            code
+        })?;
     // A misspelt name would otherwise plan nothing and succeed.
     if !mon::report::sync::unmatched(&prepared.plan, verb, &mut std::io::stderr()) {
         return Err(Exit::Usage);

@@ -65,10 +65,15 @@ pub fn write(
 
 /// The document when no plan could be made: the same shape, with no
 /// changes and the outcome `failed` (the reason is on stderr).
-pub fn failed(code: crate::exit::Exit, out: &mut dyn Write) -> io::Result<()> {
+pub fn failed(
+    code: crate::exit::Exit,
+    details: serde_json::Value,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let doc = json!({
         "changes": [],
         "outcome": {"status": "failed", "exit_code": code.code()},
+        "diagnostics": details,
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

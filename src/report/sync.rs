@@ -321,7 +321,32 @@ pub fn etcd_hint(e: &crate::etcd::Error) -> &'static str {
 }
 
 /// Says why nothing could be planned, and picks the exit code.
-pub fn prepare_failed(e: PrepareError, color: bool, verb: &str, err: &mut dyn Write) -> Exit {
+pub fn prepare_failed(
+    e: PrepareError,
+    color: bool,
+    verb: &str,
+    err: &mut dyn Write,
+) -> (Exit, Value) {
+    // What a JSON document carries besides the exit code: the findings of
+    // invalid definitions, or the messages.
+    let details = match &e {
+        PrepareError::Invalid(loaded) => {
+            let mut buf = Vec::new();
+            let _ = crate::report::write(
+                crate::report::Format::Json,
+                &crate::report::Report::of(loaded),
+                &mut buf,
+                false,
+            );
+            serde_json::from_slice(&buf).unwrap_or(Value::Null)
+        }
+        PrepareError::TooLarge(m) | PrepareError::Secrets(m) => json!({ "errors": m }),
+        _ => Value::Null,
+    };
+    (explain_prepare(e, color, verb, err), details)
+}
+
+fn explain_prepare(e: PrepareError, color: bool, verb: &str, err: &mut dyn Write) -> Exit {
     match e {
         PrepareError::Path(e) => {
             say!(err, "error: {}: {}", e.path.display(), e.message);
