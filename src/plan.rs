@@ -75,6 +75,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Keys in etcd that these definitions own (carry our mark).
     pub owned: usize,
+    /// The same, per section: the deletion guard holds for each.
+    pub owned_in: std::collections::BTreeMap<Section, usize>,
     /// Keys whose name is not UTF-8: mon cannot address them, so it leaves
     /// them alone and says so.
     pub unreadable: Vec<String>,
@@ -215,7 +217,11 @@ pub enum Refusal {
     /// More deletions than `max_delete`.
     TooMany { keys: Vec<String>, max: usize },
     /// Deleting most of what these definitions own, however few keys.
-    Most { keys: Vec<String>, owned: usize },
+    Most {
+        keys: Vec<String>,
+        owned: usize,
+        section: Section,
+    },
     /// 9volt's own traffic turns etcd's v2 window over faster than its
     /// director can take even one check (events a second, seconds a check).
     Busy { rate: f64, per_check: f64 },

@@ -193,13 +193,15 @@ pub fn plan(
         unmatched.extend(r.unmatched(&names));
     }
     by_key.retain(|k, _| opts.selection.contains(section_of(k), &name_of(k)));
-    let owned = by_key
-        .values()
-        .filter(|e| {
-            serde_json::from_str::<Value>(&e.value)
-                .is_ok_and(|v| owner_of(&v) == Some(opts.owner.as_str()))
-        })
-        .count();
+    let mut owned_in: BTreeMap<Section, usize> = BTreeMap::new();
+    for (k, e) in &by_key {
+        if serde_json::from_str::<Value>(&e.value)
+            .is_ok_and(|v| owner_of(&v) == Some(opts.owner.as_str()))
+        {
+            *owned_in.entry(section_of(k)).or_default() += 1;
+        }
+    }
+    let owned = owned_in.values().sum();
     for mut d in desired {
         if !opts.selection.contains(d.section, &d.name) {
             continue;
@@ -326,6 +328,7 @@ pub fn plan(
         owner: opts.owner.clone(),
         changes,
         owned,
+        owned_in,
         unreadable,
         secret_values,
         unmatched,
@@ -521,16 +524,30 @@ pub struct SavedChange {
 pub const SAVED_FORMAT: u32 = 1;
 
 impl Saved {
-    /// Writes the plan as pretty JSON.
+    /// Writes the plan as pretty JSON: to a new file beside `path`, then
+    /// renamed over it, so a symlink there is replaced, not followed, and
+    /// a named pipe never blocks the write.
     pub fn write_to(&self, path: &std::path::Path) -> Result<(), String> {
+        use std::io::Write;
         let text = serde_json::to_string_pretty(self).expect("JSON") + "\n";
-        std::fs::write(path, text).map_err(|e| {
+        let fail = |e: std::io::Error| {
             format!(
                 "cannot write the plan to {}: {}",
                 path.display(),
                 crate::source::io_message(&e)
             )
-        })
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".mon-plan-")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        tmp.write_all(text.as_bytes()).map_err(fail)?;
+        tmp.persist(path).map_err(|e| fail(e.error))?;
+        Ok(())
     }
 
     /// Reads a plan `mon diff --out` wrote: a regular UTF-8 file within the
@@ -572,7 +589,9 @@ impl Saved {
             .api
             .parse()
             .map_err(|e| format!("the plan file's api: {e}"))?;
-        prefix.clone_from(&self.prefix);
+        // The same checks as the flag's: `p/..` would write outside any prefix.
+        *prefix = crate::settings::etcd::check_prefix(&self.prefix)
+            .map_err(|e| format!("the plan file's {e}"))?;
         self.options.options(self.owner.clone())
     }
 }

@@ -216,15 +216,21 @@ pub fn guard(plan: &Plan, limits: &Limits) -> Result<(), Refusal> {
             max: limits.max_delete,
         });
     }
-    let own = deletes
-        .iter()
-        .filter(|c| c.owner.as_deref() == Some(plan.owner.as_str()))
-        .count();
-    if own > 0 && own * 2 > plan.owned {
-        return Err(Refusal::Most {
-            keys: keys(),
-            owned: plan.owned,
-        });
+    // Per section: naming only the monitors' file must not delete every
+    // alerter, however many monitors there are.
+    for (section, owned) in &plan.owned_in {
+        let own: Vec<String> = deletes
+            .iter()
+            .filter(|c| c.section == *section && c.owner.as_deref() == Some(plan.owner.as_str()))
+            .map(|c| c.key.clone())
+            .collect();
+        if !own.is_empty() && own.len() * 2 > *owned {
+            return Err(Refusal::Most {
+                keys: own,
+                owned: *owned,
+                section: *section,
+            });
+        }
     }
     Ok(())
 }

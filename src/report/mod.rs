@@ -147,3 +147,23 @@ pub fn failed(code: crate::exit::Exit, out: &mut dyn std::io::Write) -> std::io:
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
+
+/// `s` safe to show on a terminal line: every control character (ESC,
+/// BEL, a newline in a file name...) as a visible escape, so text read from
+/// etcd or a definition can neither run terminal sequences nor forge a
+/// second line.
+pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::shown;
 use crate::plan::{Action, Plan};
 
 pub fn write(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
@@ -15,8 +16,10 @@ pub fn write(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
             Action::Unchanged | Action::LeftAlone => continue,
         };
         match (&c.action, &c.owner) {
-            (Action::OwnedElsewhere, Some(o)) => writeln!(out, "{sign} {} (owner `{o}`)", c.key)?,
-            _ => writeln!(out, "{sign} {}", c.key)?,
+            (Action::OwnedElsewhere, Some(o)) => {
+                writeln!(out, "{sign} {} (owner `{}`)", shown(&c.key), shown(o))?
+            }
+            _ => writeln!(out, "{sign} {}", shown(&c.key))?,
         }
     }
     if plan.differs() {

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use similar::{ChangeTag, TextDiff};
 
+use super::shown;
 use crate::plan::{Action, Change, Plan};
 
 const RED: &str = "\x1b[31m";
@@ -64,9 +65,9 @@ pub fn write(
                 BOLD,
                 &format!(
                     "{} belongs to the definitions of `{}`: not written (--take-over makes it `{}`'s)",
-                    c.key,
-                    c.owner.as_deref().unwrap_or_default(),
-                    plan.owner
+                    shown(&c.key),
+                    shown(c.owner.as_deref().unwrap_or_default()),
+                    shown(&plan.owner)
                 )
             )
         )?;
@@ -81,7 +82,7 @@ pub fn write(
             out,
             "{} {}",
             paint(code, sign),
-            paint(BOLD, &format!("{} {verb}", c.key))
+            paint(BOLD, &format!("{} {verb}", shown(&c.key)))
         )?;
         let (before, after) = (before_text(plan, c), after_text(plan, c));
         let diff = TextDiff::from_lines(&before, &after);
@@ -119,15 +120,15 @@ pub fn write(
             out,
             "Left alone: {} keys in etcd that these definitions (owner `{}`) did not write:",
             alone.len(),
-            plan.owner
+            shown(&plan.owner)
         )?;
         for c in alone.iter().take(SHOWN) {
             let by = match &c.owner {
-                Some(o) => format!("owner `{o}`"),
+                Some(o) => format!("owner `{}`", shown(o)),
                 None => "no owner: 9volt's API, 9volt cfg or etcdctl; --prune-unowned deletes it"
                     .to_string(),
             };
-            writeln!(out, "  {} ({by})", c.key)?;
+            writeln!(out, "  {} ({by})", shown(&c.key))?;
         }
         if alone.len() > SHOWN {
             writeln!(out, "  ... and {} more", alone.len() - SHOWN)?;

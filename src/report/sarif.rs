@@ -21,7 +21,7 @@ fn location(r: &Report, span: Span, message: Option<&str>) -> Location {
         .end_column(l.end_column as i64)
         .build();
     let physical = PhysicalLocation::builder()
-        .artifact_location(ArtifactLocation::builder().uri(l.file.to_string()).build())
+        .artifact_location(ArtifactLocation::builder().uri(uri(l.file)).build())
         .region(region)
         .build();
     match message {
@@ -102,4 +102,33 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         .build();
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)
+}
+
+/// A file's path as a SARIF `artifactLocation.uri`: a URI reference, so
+/// each byte outside RFC 3986's unreserved set (and `/`) is percent-encoded
+/// (a space, a `#` that would start a fragment, a bare `%`); an absolute
+/// path becomes a `file://` URI.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod uri_tests {
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(super::uri("defs/a b#1%.yaml"), "defs/a%20b%231%25.yaml");
+        assert_eq!(super::uri("/srv/defs/x.yaml"), "file:///srv/defs/x.yaml");
+        assert_eq!(super::uri("défs/x.yaml"), "d%C3%A9fs/x.yaml");
+    }
 }

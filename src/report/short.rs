@@ -1,6 +1,6 @@
 use std::io::{self, Write};
 
-use super::Report;
+use super::{shown, Report};
 
 pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in r.diagnostics {
@@ -8,22 +8,25 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         write!(
             out,
             "{}:{}:{}: {}[{}]: {}",
-            l.file,
+            shown(l.file),
             l.line,
             l.column,
             d.severity.as_str(),
             d.code.id(),
-            d.message
+            shown(&d.message)
         )?;
         if let Some(h) = &d.hint {
-            write!(out, " ({h})")?;
+            write!(out, " ({})", shown(h))?;
         }
         for rel in &d.related {
             let l = r.location(rel.span);
             write!(
                 out,
                 " [{}: {}:{}:{}]",
-                rel.message, l.file, l.line, l.column
+                shown(&rel.message),
+                shown(l.file),
+                l.line,
+                l.column
             )?;
         }
         writeln!(out)?;

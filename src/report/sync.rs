@@ -254,10 +254,15 @@ pub fn explain(refusal: &Refusal, owner: &str, err: &mut dyn Write) {
         ),
         Refusal::Busy { rate, per_check } => busy(*rate, *per_check, "nothing was written", err),
         Refusal::Pace(e) => say!(err, "error: {e}\nnothing was written"),
-        Refusal::Most { keys, owned } => say!(
-                err,
-            "error: refusing to delete {} of the {owned} keys owned by `{owner}` (most of them):\n  {}\nnothing was written; check that the paths hold all the definitions (a single file or the wrong directory looks like this); if this is intended, rerun with --force",
+        Refusal::Most {
+            keys,
+            owned,
+            section,
+        } => say!(
+            err,
+            "error: refusing to delete {} of the {owned} {} keys owned by `{owner}` (most of them):\n  {}\nnothing was written; check that the paths hold all the definitions (a single file or the wrong directory looks like this); if this is intended, rerun with --force",
             keys.len(),
+            section.key(),
             keys.join("\n  ")
         ),
     }
@@ -279,7 +284,7 @@ fn busy(rate: f64, per_check: f64, written: &str, err: &mut dyn Write) {
 pub fn owned_elsewhere(keys: &[(String, String)], owner: &str, verb: &str, err: &mut dyn Write) {
     let list: Vec<String> = keys
         .iter()
-        .map(|(k, o)| format!("{k} (owner `{o}`)"))
+        .map(|(k, o)| format!("{} (owner `{}`)", super::shown(k), super::shown(o)))
         .collect();
     say!(
                 err,
@@ -291,6 +296,7 @@ pub fn owned_elsewhere(keys: &[(String, String)], owner: &str, verb: &str, err: 
     owners.sort_unstable();
     owners.dedup();
     if let [one] = owners[..] {
+        let one = super::shown(one);
         say!(
                 err,
             "hint: if these definitions are `{one}`'s (its repository under another remote, or from before mon derived owners from the repository), claim them without rewriting anything: `owner = \"{one}\"` in mon.toml, or --owner {one}"
