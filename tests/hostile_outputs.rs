@@ -38,6 +38,11 @@ fn a_saved_plan_cannot_send_a_sync_elsewhere() {
         args.extend_from_slice(flag);
         let out = mon(&etcd, dir.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{flag:?}: {}", text(&out));
+        assert!(
+            text(&out).contains("contradicts the plan"),
+            "{}",
+            text(&out)
+        );
     }
     // The plan's prefix and API pass the flags' checks.
     let saved = std::fs::read_to_string(dir.path().join("plan.json")).unwrap();

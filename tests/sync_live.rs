@@ -258,7 +258,7 @@ fn an_empty_directory_or_a_stray_file_deletes_nothing() {
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(7), "{shown}");
     assert!(
-        shown.contains("refusing to delete 4 of the 4 keys owned by"),
+        shown.contains("refusing to delete 3 of the 3 monitor keys owned by"),
         "{shown}"
     );
     assert_eq!(etcd.dump("2", "/"), before, "nothing was written");

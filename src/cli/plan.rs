@@ -113,9 +113,16 @@ fn build_in(
     json.set(format == PlanFormat::Json);
     let opts = match req.saved {
         // The reviewed plan's settings, not today's flags.
-        Some(saved) => saved
-            .settings(&mut options.api, &mut prefix)
-            .map_err(usage)?,
+        Some(saved) => {
+            let flags = (
+                req.owner.owner.as_deref(),
+                req.etcd.prefix.as_deref(),
+                req.etcd.etcd_api,
+            );
+            saved
+                .apply(flags, &mut options.api, &mut prefix)
+                .map_err(usage)?
+        }
         None => fresh(&req, &input)?,
     };
     let prepared = rt
@@ -135,14 +142,8 @@ fn build_in(
     if !mon::report::sync::unmatched(&prepared.plan, verb, &mut std::io::stderr()) {
         return Err(Exit::Usage);
     }
-    for w in &prepared.other_settings {
-        eprintln!("warning: {w}");
-    }
-    for key in &prepared.plan.unreadable {
-        eprintln!(
-            "warning: {key:?} is not a UTF-8 key; mon cannot address it and leaves it alone (9volt cannot read it either: delete it with etcdctl)"
-        );
-    }
+    let err = &mut std::io::stderr();
+    mon::report::sync::warn(&prepared.plan, &prepared.other_settings, err);
     Ok(Planned {
         prepared,
         options: opts,

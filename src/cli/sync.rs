@@ -56,7 +56,7 @@ pub struct Args {
     #[arg(long, value_name = "SECTION/NAME", num_args = 0..=1, require_equals = true, default_missing_value = "*/*")]
     pub replace: Vec<String>,
     /// Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["nosync", "replace", "only", "exclude", "prune_unowned", "take_over", "owner", "prefix", "etcd_api"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["nosync", "replace", "only", "exclude", "prune_unowned", "take_over"])]
     pub plan: Option<PathBuf>,
     /// Refuse to delete more than this many keys without --force
     #[arg(long, default_value_t = 20, value_name = "N")]

@@ -524,6 +524,43 @@ pub struct SavedChange {
 pub const SAVED_FORMAT: u32 = 1;
 
 impl Saved {
+    /// The options, API and prefix a plan is applied with, after `agrees`
+    /// with the flags (owner, prefix, API) given beside it.
+    pub fn apply(
+        &self,
+        (owner, prefix_flag, api_flag): (Option<&str>, Option<&str>, Option<crate::etcd::Api>),
+        api: &mut crate::etcd::Api,
+        prefix: &mut String,
+    ) -> Result<PlanOptions, String> {
+        self.agrees(owner, prefix_flag, api_flag)?;
+        self.settings(api, prefix)
+    }
+
+    /// Refuses a flag given beside the plan that says otherwise than the
+    /// plan: the plan is applied as reviewed, never quietly elsewhere.
+    pub fn agrees(
+        &self,
+        owner: Option<&str>,
+        prefix: Option<&str>,
+        api: Option<crate::etcd::Api>,
+    ) -> Result<(), String> {
+        let differs = |flag: &str, given: &str, saved: &str| {
+            Err(format!(
+                "{flag} {given} contradicts the plan, which is for {saved}; drop the flag or make a new plan with `mon diff --out`"
+            ))
+        };
+        if let Some(o) = owner.filter(|o| *o != self.owner) {
+            return differs("--owner", o, &self.owner);
+        }
+        if let Some(p) = prefix.filter(|p| p.trim_matches('/') != self.prefix) {
+            return differs("--prefix", p, &self.prefix);
+        }
+        if let Some(a) = api.filter(|a| a.as_str() != self.api) {
+            return differs("--etcd-api", a.as_str(), &self.api);
+        }
+        Ok(())
+    }
+
     /// Writes the plan as pretty JSON: to a new file beside `path`, then
     /// renamed over it, so a symlink there is replaced, not followed, and
     /// a named pipe never blocks the write.

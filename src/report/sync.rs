@@ -454,3 +454,17 @@ pub fn unmatched(plan: &crate::plan::Plan, verb: &str, err: &mut dyn Write) -> b
     }
     ok
 }
+
+/// What the operator should know about a plan that is still usable: keys
+/// mon cannot address, and settings files that are not read.
+pub fn warn(plan: &crate::plan::Plan, other_settings: &[String], err: &mut dyn Write) {
+    for w in other_settings {
+        say!(err, "warning: {w}");
+    }
+    for key in &plan.unreadable {
+        say!(
+            err,
+            "warning: {key:?} is not a UTF-8 key; mon cannot address it and leaves it alone (9volt cannot read it either: delete it with etcdctl)"
+        );
+    }
+}
