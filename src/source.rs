@@ -254,6 +254,25 @@ pub fn io_message(e: &std::io::Error) -> String {
     }
 }
 
+/// A file mon reads beside the definitions (a CA bundle, a template): a
+/// regular file (a pipe would block, a device never end) of at most
+/// `limit` bytes.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if !meta.is_file() {
+        return Err("not a regular file (a pipe, device or socket is never read)".into());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_message(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("larger than {} KiB", limit / 1024));
+    }
+    Ok(bytes)
+}
+
 /// Why a file's content could not be used. The loader turns it into a
 /// finding in that file, so the output names the file like any other finding.
 pub struct ReadFailure {

@@ -158,3 +158,50 @@ fn naming_one_file_cannot_delete_every_alerter() {
     assert!(text(&out).contains("/9volt/alerter/a1"), "{}", text(&out));
     assert_eq!(etcd.dump("2", "/9volt").len(), 14);
 }
+
+#[test]
+fn a_pipe_or_a_device_named_as_a_ca_file_or_template_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("defs.yaml"), MONITORS).unwrap();
+    let fifo = support::fifo(&dir.path().join("ca.pem"));
+    for ca in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let start = std::time::Instant::now();
+        let out = support::mon_in(
+            support::repo(dir.path()),
+            None,
+            &["diff", "--endpoints", "https://127.0.0.1:1", "--cacert", ca],
+        );
+        assert_eq!(out.status.code(), Some(5), "{ca}: {}", text(&out));
+        assert!(text(&out).contains("not a regular file"), "{}", text(&out));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "{ca} hung"
+        );
+    }
+    // A template directory whose entry is a pipe.
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    support::fifo(&templates.join("collectd.conf.j2"));
+    std::fs::write(
+        dir.path().join("collectd.yaml"),
+        "mqtt:\n  main: {host: \"broker.example.com:1883\"}\ncollectd:\n  web1: {broker: main, interval: 10}\n",
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let out = support::mon_in(
+        dir.path(),
+        None,
+        &[
+            "render",
+            "collectd",
+            ".",
+            "--out",
+            "rendered",
+            "--templates",
+            "templates",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("not a regular file"), "{}", text(&out));
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+}

@@ -1043,6 +1043,27 @@ fn send_config_deploys_each_hosts_own_rendered_config() {
         "{said}"
     );
     assert_eq!(seen_db1.lock().unwrap().len(), 1, "nothing more sent");
+    // collectd takes the last Hostname: a file that names db1 first and
+    // web1 last would make db1 report as web1.
+    let web1 = std::fs::read_to_string(dir.path().join("out/collectd/web1/collectd.conf")).unwrap();
+    let two = format!("Hostname \"db1\"\n{web1}");
+    std::fs::write(dir.path().join("two-names.conf"), two).unwrap();
+    let wrong = mon(
+        dir.path(),
+        &["send-config", "--file", "two-names.conf", "--node", "db1"],
+    );
+    assert_eq!(
+        wrong.status.code(),
+        Some(2),
+        "{}",
+        support::output_text(&wrong)
+    );
+    assert!(
+        support::output_text(&wrong).contains("sets Hostname \"web1\""),
+        "{}",
+        support::output_text(&wrong)
+    );
+    assert_eq!(seen_db1.lock().unwrap().len(), 1, "nothing more sent");
     let forced = mon(
         dir.path(),
         &[

@@ -292,11 +292,7 @@ where
 
 #[cfg(feature = "net")]
 pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| {
-        Error::Connect(format!(
-            "cannot read {what} {}: {}",
-            path.display(),
-            crate::source::io_message(&e)
-        ))
-    })
+    // A certificate bundle is small; a pipe or /dev/zero here would hang.
+    crate::source::read_bounded(path, 1024 * 1024)
+        .map_err(|e| Error::Connect(format!("cannot read {what} {}: {e}", path.display())))
 }

@@ -155,13 +155,8 @@ fn qos(q: u8) -> QoS {
 fn transport(tls: &Tls) -> Result<Transport, String> {
     let mut roots = rustls::RootCertStore::empty();
     if let Some(ca) = &tls.cafile {
-        let pem = std::fs::read(ca).map_err(|e| {
-            format!(
-                "cannot read CA file {}: {}",
-                ca.display(),
-                crate::source::io_message(&e)
-            )
-        })?;
+        let pem = crate::source::read_bounded(ca, 1024 * 1024)
+            .map_err(|e| format!("cannot read CA file {}: {e}", ca.display()))?;
         return Ok(Transport::tls_with_config(TlsConfiguration::Simple {
             ca: pem,
             alpn: None,

@@ -503,7 +503,8 @@ fn looks_like_collectd_conf(text: &str, name: &str) -> Result<(), TargetError> {
 /// A file whose `Hostname` names another host would make this host report
 /// as that one.
 fn hostname_matches(text: &str, name: &str, h: &Host) -> Result<(), TargetError> {
-    let written = text.lines().find_map(|l| {
+    // collectd takes the last Hostname it reads (a later one overrides).
+    let written = text.lines().rev().find_map(|l| {
         let (key, rest) = l.trim().split_once(char::is_whitespace)?;
         key.eq_ignore_ascii_case("hostname")
             .then(|| rest.trim().trim_matches('"').to_string())

@@ -81,13 +81,8 @@ impl Templates {
         env.add_filter("sh", |s: String| shell_quote(&s));
         for (name, text) in super::TEMPLATES {
             let source = match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
-                Some(p) => std::fs::read_to_string(&p).map_err(|e| {
-                    format!(
-                        "template {}: {}",
-                        p.display(),
-                        crate::source::io_message(&e)
-                    )
-                })?,
+                Some(p) => crate::source::read(&p)
+                    .map_err(|e| format!("template {}: {}", p.display(), e.message))?,
                 None => text.to_string(),
             };
             env.add_template_owned(name.to_string(), source)
