@@ -205,3 +205,27 @@ fn a_pipe_or_a_device_named_as_a_ca_file_or_template_is_refused_at_once() {
     assert!(text(&out).contains("not a regular file"), "{}", text(&out));
     assert!(start.elapsed() < std::time::Duration::from_secs(10));
 }
+
+#[test]
+fn a_hook_command_holding_a_nul_is_refused_where_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cluster.yaml"),
+        "cluster:\n  ha:\n    nodes: {a: {}, b: {}}\n    resources:\n      r:\n        commands: {start: \"rm -rf /var/lib/app/cache\\0/*\", stop: \"true\", status: \"true\"}\n        primary: a\n        secondary: [b]\n",
+    )
+    .unwrap();
+    let out = support::mon_in(dir.path(), None, &["validate", "--format", "short", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("cluster.yaml:6:") && text(&out).contains("NUL"),
+        "{}",
+        text(&out)
+    );
+    let out = support::mon_in(
+        dir.path(),
+        None,
+        &["render", "hastmon", ".", "--out", "rendered"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!dir.path().join("rendered").exists());
+}

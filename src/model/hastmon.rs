@@ -314,11 +314,22 @@ pub fn build(d: &Def, cx: &mut Cx) -> Option<Cluster> {
         let rname = ResourceName::read(r.value, r.span, "resource name", cx);
         let exec = rf.opt::<ExecPath>(cx, "exec");
         let commands = rf.object(cx, "commands").map(|c| {
-            (
-                c.req::<String>(cx, "start"),
-                c.req::<String>(cx, "stop"),
-                c.req::<String>(cx, "status"),
-            )
+            // sh reads a script up to a NUL differently than it was
+            // written: the command run would not be the one shown.
+            let mut cmd = |key| {
+                c.req::<String>(cx, key).filter(|v| {
+                    let ok = !v.value.contains('\0');
+                    if !ok {
+                        cx.out.push(Diagnostic::error(
+                            Code::BadFormat,
+                            v.span,
+                            format!("the `{key}` command holds a NUL character, which the hook script's shell cannot hold; remove it"),
+                        ));
+                    }
+                    ok
+                })
+            };
+            (cmd("start"), cmd("stop"), cmd("status"))
         });
         let hook = match (&exec, commands) {
             (Some(e), None) => Some(Hook::Exec(e.clone())),
