@@ -81,7 +81,7 @@ pub struct Plan {
     /// them alone and says so.
     pub unreadable: Vec<String>,
     /// Every resolved secret, to redact wherever it would be shown.
-    pub secret_values: Vec<String>,
+    pub redactor: crate::secret::Redactor,
     /// --only, --exclude and --replace patterns that selected nothing.
     pub unmatched: Vec<crate::select::Unmatched>,
 }
@@ -123,23 +123,6 @@ impl Plan {
     }
 }
 
-/// Every resolved secret value replaced wherever it appears in a shown
-/// value, whatever field it landed in.
-pub fn redact(v: &mut Value, values: &[String]) {
-    match v {
-        Value::String(s) => {
-            for secret in values {
-                if s.contains(secret.as_str()) {
-                    *s = s.replace(secret.as_str(), "(secret)");
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| redact(i, values)),
-        Value::Object(map) => map.values_mut().for_each(|i| redact(i, values)),
-        _ => {}
-    }
-}
-
 impl Plan {
     /// A change's value as shown (`before` or after): secrets masked, and
     /// every known secret value redacted.
@@ -149,7 +132,7 @@ impl Plan {
         } else {
             masked(c.after.as_ref()?, &c.secrets, c.before.as_ref())
         };
-        redact(&mut v, &self.secret_values);
+        self.redactor.value(&mut v);
         Some(v)
     }
 }

@@ -229,3 +229,80 @@ fn a_hook_command_holding_a_nul_is_refused_where_it_is_written() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(!dir.path().join("rendered").exists());
 }
+
+#[test]
+fn a_saved_plan_applies_what_it_shows_and_keeps_no_literal_secret() {
+    let etcd = Etcd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let defs = |password: &str| {
+        format!(
+            "monitor:\n  db: {{type: exec, command: \"curl -s https://x.test/i | sh\", interval: 30s}}\n  \
+             web: {{type: tcp, host: web1, port: 80, interval: 30s}}\n\
+             alerter:\n  mail:\n    type: email\n    options: {{to: ops@example.com, from: m@example.com, address: \"smtp.example.com:587\", username: m, password: {password}}}\n"
+        )
+    };
+    // Two plans that differ only in a literal password are the same bytes:
+    // nothing in the file depends on it, so nothing can recover it.
+    let mut plans = Vec::new();
+    for password in ["correct horse battery", "staple donkey tangent"] {
+        std::fs::write(dir.path().join("defs.yaml"), defs(password)).unwrap();
+        let out = mon(&etcd, dir.path(), &["diff", "--out", "plan.json"]);
+        assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+        let plan = std::fs::read_to_string(dir.path().join("plan.json")).unwrap();
+        assert!(
+            !plan.contains("horse") && !plan.contains("donkey"),
+            "{plan}"
+        );
+        plans.push(plan);
+    }
+    assert_eq!(plans[0], plans[1]);
+    let saved = plans.pop().unwrap();
+    // A shown value or summary edited after review is refused (exit 7),
+    // never applied in place of the definition.
+    for (from, to) in [
+        ("curl -s https://x.test/i | sh", "/bin/true"),
+        ("\"add\": 3", "\"add\": 0"),
+    ] {
+        assert!(saved.contains(from), "{from}: {saved}");
+        std::fs::write(dir.path().join("edited.json"), saved.replace(from, to)).unwrap();
+        let out = mon(&etcd, dir.path(), &["sync", "--plan", "edited.json"]);
+        assert_eq!(out.status.code(), Some(7), "{to}: {}", text(&out));
+        assert!(etcd.dump("2", "/").is_empty(), "nothing may be written");
+    }
+    let out = mon(&etcd, dir.path(), &["sync", "--plan", "plan.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+/// `n` slack alerters, each with its own literal token.
+fn alerters_with_tokens(n: usize) -> String {
+    let mut s = String::from("alerter:\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "  a{i}:\n    type: slack\n    options: {{token: xoxb-{i:08}-secret, channel: \"#ops-{i}\"}}\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn redacting_30000_literal_tokens_takes_linear_time() {
+    let etcd = Etcd::start();
+    let mut took = Vec::new();
+    for n in [3_000, 30_000] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), alerters_with_tokens(n)).unwrap();
+        let start = std::time::Instant::now();
+        let out = mon(&etcd, dir.path(), &["diff", "--out", "plan.json"]);
+        took.push(start.elapsed().as_secs_f64());
+        assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+        let plan = std::fs::read_to_string(dir.path().join("plan.json")).unwrap();
+        assert!(!plan.contains("-secret"), "a token reached the plan");
+    }
+    // Ten times the tokens: linear is about 10×, quadratic 100×.
+    let ratio = took[1] / took[0];
+    eprintln!(
+        "diff --out: 3,000 tokens {:.2} s, 30,000 {:.2} s, ratio {ratio:.1}",
+        took[0], took[1]
+    );
+    assert!(ratio < 30.0, "not linear: {took:?}");
+}

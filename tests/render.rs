@@ -788,3 +788,74 @@ fn orphaned_directories_are_reported_and_pruned_only_when_all_ours() {
     assert_eq!(code, Some(0), "{said}");
     assert!(said.contains("0 orphaned"), "{said}");
 }
+
+/// collectd's lexer reads every byte of a quoted string but NUL as written,
+/// line breaks included: such values are accepted, rendered, and read back
+/// exactly by collectd's own parser; a NUL is refused.
+#[test]
+fn collectd_reads_back_control_characters_exactly_and_a_nul_is_refused() {
+    let defs = tempfile::tempdir().unwrap();
+    let hosts = "mqtt:\n  m: {host: broker}\ncollectd:\n  web:\n    broker: m\n    hostname: \"web\\r\\n1\\u001b\"\n    plugins: {df: {MountPoint: \"/a\\tb\\\\\\n\\\"c\"}}\n    network:\n      servers:\n        - {host: metrics.example.com, username: u, password: {env: NET_PASSWORD}, security_level: Sign}\n";
+    std::fs::write(defs.path().join("hosts.yaml"), hosts).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("mon")
+            .unwrap()
+            .args(["render", "collectd"])
+            .arg(defs.path())
+            .arg("--out")
+            .arg(out.path())
+            .args(extra)
+            .env("NET_PASSWORD", "pa\rss\nword")
+            .output()
+            .unwrap()
+    };
+    let r = run(&["--check"]);
+    assert_eq!(r.status.code(), Some(0), "{}", support::output_text(&r));
+    let tree = support::collectd_tree(&read(out.path().join("collectd/web/collectd.conf")));
+    assert_eq!(
+        find(&tree, "Hostname")[0]["values"],
+        serde_json::json!(["web\r\n1\u{1b}"])
+    );
+    let plugin = |name: &str| {
+        find(&tree, "Plugin")
+            .into_iter()
+            .find(|p| p["values"] == serde_json::json!([name]))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        plugin("df")["children"][0]["values"],
+        serde_json::json!(["/a\tb\\\n\"c"])
+    );
+    let server = &plugin("network")["children"][0];
+    let password = server["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "Password")
+        .unwrap();
+    assert_eq!(password["values"], serde_json::json!(["pa\rss\nword"]));
+    // Shown on a terminal, the ESC is escaped, never sent.
+    std::fs::remove_dir_all(out.path().join("collectd")).unwrap();
+    let shown = run(&["--diff", "--dry-run", "--show-secrets"]);
+    assert!(
+        !shown.stdout.contains(&0x1b),
+        "{}",
+        support::output_text(&shown)
+    );
+    assert!(
+        support::output_text(&shown).contains("web\\r"),
+        "{}",
+        support::output_text(&shown)
+    );
+    // A NUL ends collectd's C string: refused where it is written.
+    std::fs::write(
+        defs.path().join("hosts.yaml"),
+        hosts.replace("\\r\\n1", "\\0"),
+    )
+    .unwrap();
+    let r = render_collectd(defs.path(), out.path(), &[]);
+    assert_eq!(r.status.code(), Some(1), "{}", support::output_text(&r));
+    assert!(support::output_text(&r).contains("contains a NUL"));
+}

@@ -227,7 +227,7 @@ pub fn host(catalog: &Catalog, h: &Host, out: &mut Vec<Diagnostic>) {
 pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
     use std::collections::BTreeMap;
     // (broker address, topic) -> the first host using it, and how.
-    let mut first: BTreeMap<(&str, String), (&Host, &'static str)> = BTreeMap::new();
+    let mut first: BTreeMap<((String, u16), String), (&Host, &'static str)> = BTreeMap::new();
     for h in model.hosts.values() {
         let Some(b) = model.brokers.get(h.broker.as_str()) else {
             continue;
@@ -245,7 +245,8 @@ pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
             ),
         ];
         for (how, topic, span) in uses {
-            match first.get(&(b.host.as_str(), topic.clone())) {
+            let key = (b.address(), topic);
+            match first.get(&key) {
                 Some((other, other_how)) if other.name != h.name => {
                     let at = |x: &Host, s: Option<Span>| s.unwrap_or(x.name_span);
                     let other_span = match *other_how {
@@ -257,8 +258,8 @@ pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
                             Code::TopicShared,
                             at(h, span),
                             format!(
-                                "collectd `{}` uses `{topic}` as its {how}, and `{}` on the same broker ({}) as its {other_how}",
-                                h.name, other.name, b.host.as_str()
+                                "collectd `{}` uses `{}` as its {how}, and `{}` on the same broker ({}:{}) as its {other_how}",
+                                h.name, key.1, other.name, key.0 .0, key.0 .1
                             ),
                         )
                         .with_related(at(other, other_span), format!("`{}` uses it here", other.name))
@@ -267,7 +268,7 @@ pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
                 }
                 Some(_) => {}
                 None => {
-                    first.insert((b.host.as_str(), topic), (h, how));
+                    first.insert(key, (h, how));
                 }
             }
         }

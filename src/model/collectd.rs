@@ -42,6 +42,32 @@ impl Broker {
     pub fn secure(&self) -> bool {
         self.secure.as_ref().is_some_and(|s| s.value)
     }
+
+    /// The broker as a connection reaches it: host names compare without
+    /// case or a trailing dot, and no port means luamqtt's default (1883,
+    /// 8883 when secure). `mqtt.example.com`, `MQTT.Example.COM:1883` and
+    /// `mqtt.example.com.` are one broker.
+    pub fn address(&self) -> (String, u16) {
+        let (host, port) = host_port(&self.host.value, self.secure())
+            .unwrap_or_else(|_| (self.host.value.clone(), 0));
+        (host.trim_end_matches('.').to_ascii_lowercase(), port)
+    }
+}
+
+/// `host[:port]`, with MQTT's default ports.
+pub fn host_port(s: &str, tls: bool) -> Result<(String, u16), String> {
+    let default = if tls { 8883 } else { 1883 };
+    match s.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => {
+            let port = p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("`{p}` is not a port"))?;
+            Ok((h.to_string(), port))
+        }
+        _ => Ok((s.to_string(), default)),
+    }
 }
 
 pub fn broker(d: &Def, cx: &mut Cx) -> Option<Broker> {

@@ -326,8 +326,11 @@ impl std::fmt::Display for ConfKey {
     }
 }
 
-/// A string collectd.conf can hold inside quotes: no control character but
-/// tab (collectd's lexer joins or splits lines at them).
+/// A string collectd.conf can hold inside quotes: anything but NUL.
+/// collectd's lexer reads every other byte of a quoted string as written,
+/// line breaks and escapes included (each of U+0001..U+001F, U+007F and
+/// U+0085 checked with `collectd -T` and read back through the csv plugin);
+/// a NUL ends its C string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct ConfString(String);
@@ -336,19 +339,25 @@ impl ConfString {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Why collectd.conf cannot hold `s` as written, if it cannot.
+    pub fn refusal(s: &str) -> Option<&'static str> {
+        s.contains('\0')
+            .then_some("a NUL, which ends the string where collectd reads it")
+    }
 }
 
 impl FromNode for ConfString {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let s = node.as_str()?;
-        if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\t') {
+        if let Some(why) = ConfString::refusal(s) {
             cx.push(
                 Diagnostic::error(
                     Code::CollectdUnsafe,
                     node.span,
-                    format!("{} contains the control character {c:?}, which collectd.conf cannot hold safely", cx.what()),
+                    format!("{} contains {why}", cx.what()),
                 )
-                .with_hint("collectd's parser joins or splits lines at such characters; remove it"),
+                .with_hint("collectd would read another value than the one written; remove it"),
             );
             return None;
         }

@@ -22,7 +22,7 @@ use crate::model::Model;
 use crate::section::Section;
 use crate::select::Selection;
 
-pub use crate::plan::{masked, redact, Action, Change, Plan, PrepareError};
+pub use crate::plan::{masked, Action, Change, Plan, PrepareError};
 
 /// The sections that live in etcd, and their directory names there.
 pub const SYNCED: [Section; 2] = [Section::Alerter, Section::Monitor];
@@ -64,6 +64,22 @@ fn digest(v: &Value) -> String {
         .collect()
 }
 
+/// What a saved plan pins an alerter by: its definition as written, with
+/// each literal credential replaced. A digest over the literal would let
+/// anyone holding the plan test guesses against it, with every other field
+/// shown beside it; a reference (`{env: NAME}`) is no secret and stays.
+fn pinned(written: &Value, a: &crate::model::ninevolt::Alerter) -> Value {
+    let mut v = written.clone();
+    for (k, secret) in &a.options {
+        if !secret.reference.is_reference() && SECRET_OPTIONS.contains(&k.as_str()) {
+            if let Some(o) = v.get_mut("options").and_then(|o| o.get_mut(k.as_str())) {
+                *o = Value::String("(secret)".into());
+            }
+        }
+    }
+    v
+}
+
 /// Builds what etcd should hold from the model: each monitor and alerter as
 /// the JSON the user wrote, alerter secret references resolved. Errors name
 /// the definition and the secret that could not be resolved.
@@ -72,7 +88,7 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
     let mut errors = Vec::new();
     for a in model.alerters.values() {
         let mut value = a.written.to_json();
-        let written = digest(&value);
+        let written = digest(&pinned(&value, a));
         let mut secrets = Vec::new();
         for (k, secret) in &a.options {
             let is_ref = secret.reference.is_reference();
@@ -313,16 +329,14 @@ pub fn plan(
     // Short values would redact ordinary words; options named as secrets
     // are masked by field anyway.
     // Old values too: the credential etcd holds now may appear elsewhere.
-    let mut secret_values: Vec<String> = changes
-        .iter()
-        .flat_map(|c| [c.after.as_ref(), c.before.as_ref()].map(|v| (c, v)))
-        .filter_map(|(c, v)| v.map(|v| (c, v)))
-        .flat_map(|(c, v)| c.secrets.iter().filter_map(|p| v.pointer(p)?.as_str()))
-        .filter(|s| s.len() >= 6)
-        .map(str::to_string)
-        .collect();
-    secret_values.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secret_values.dedup();
+    let redactor = crate::secret::Redactor::new(
+        changes
+            .iter()
+            .flat_map(|c| [c.after.as_ref(), c.before.as_ref()].map(|v| (c, v)))
+            .filter_map(|(c, v)| v.map(|v| (c, v)))
+            .flat_map(|(c, v)| c.secrets.iter().filter_map(|p| v.pointer(p)?.as_str())),
+        6,
+    );
     Plan {
         prefix: prefix.to_string(),
         owner: opts.owner.clone(),
@@ -330,7 +344,7 @@ pub fn plan(
         owned,
         owned_in,
         unreadable,
-        secret_values,
+        redactor,
         unmatched,
     }
 }
@@ -679,8 +693,8 @@ fn saved_changes(plan: &Plan) -> Vec<SavedChange> {
         .collect()
 }
 
-pub fn save(plan: &Plan, api: &str, opts: &PlanOptions) -> Saved {
-    let summary = [
+fn save_summary(plan: &Plan) -> BTreeMap<String, usize> {
+    [
         Action::Add,
         Action::Change,
         Action::Delete,
@@ -690,7 +704,11 @@ pub fn save(plan: &Plan, api: &str, opts: &PlanOptions) -> Saved {
     ]
     .into_iter()
     .map(|a| (a.as_str().to_string(), plan.count(a)))
-    .collect();
+    .collect()
+}
+
+pub fn save(plan: &Plan, api: &str, opts: &PlanOptions) -> Saved {
+    let summary = save_summary(plan);
     Saved {
         mon_plan: SAVED_FORMAT,
         prefix: plan.prefix.clone(),
@@ -711,6 +729,15 @@ pub fn differences(saved: &Saved, fresh: &Plan) -> Vec<String> {
     let then: BTreeMap<&str, &SavedChange> =
         saved.changes.iter().map(|c| (c.key.as_str(), c)).collect();
     let mut out = Vec::new();
+    // The summary a reviewer read must be the one applied.
+    for (action, n) in save_summary(fresh) {
+        let shown = saved.summary.get(&action).copied().unwrap_or(0);
+        if action != Action::LeftAlone.as_str() && shown != n {
+            out.push(format!(
+                "the plan file's summary says {shown} {action}, but applying it would {action} {n}"
+            ));
+        }
+    }
     for (key, was) in &then {
         match now.get(*key) {
             None => out.push(format!(
@@ -728,6 +755,11 @@ pub fn differences(saved: &Saved, fresh: &Plan) -> Vec<String> {
             Some(is) if is.action != was.action => out.push(format!(
                 "{key}: the plan would {} it, but now it is to {} (a secret's value or etcd changed)",
                 was.action, is.action
+            )),
+            // What the file shows is what was reviewed: an edited value is
+            // not applied in its place, and not applied at all.
+            Some(is) if is.before != was.before || is.after != was.after => out.push(format!(
+                "{key}: the plan file shows another value than applying it would write (the file was edited, or a secret's state changed)"
             )),
             Some(_) => {}
         }

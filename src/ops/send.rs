@@ -64,21 +64,7 @@ impl TargetError {
     }
 }
 
-/// `host[:port]`, with MQTT's default ports.
-pub fn host_port(s: &str, tls: bool) -> Result<(String, u16), String> {
-    let default = if tls { 8883 } else { 1883 };
-    match s.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') => {
-            let port = p
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p > 0)
-                .ok_or_else(|| format!("`{p}` is not a port"))?;
-            Ok((h.to_string(), port))
-        }
-        _ => Ok((s.to_string(), default)),
-    }
-}
+pub use crate::model::collectd::host_port;
 
 fn tls(secure: bool, cafile: &Option<PathBuf>, insecure: bool) -> Option<Tls> {
     (secure || cafile.is_some() || insecure).then(|| Tls {
@@ -379,12 +365,13 @@ pub async fn run(req: Request) -> Result<Vec<(Target, Outcome)>, TargetError> {
         req.ignored,
     )
     .await;
-    let secrets: Vec<String> = results
-        .iter()
-        .filter_map(|(t, _)| t.password.as_ref())
-        .map(|p| p.expose().to_string())
-        .filter(|p| p.len() >= 6)
-        .collect();
+    let secrets = crate::secret::Redactor::new(
+        results
+            .iter()
+            .filter_map(|(t, _)| t.password.as_ref())
+            .map(|p| p.expose().to_string()),
+        6,
+    );
     Ok(results
         .into_iter()
         .map(|(t, o)| (t, redact(o, &secrets)))
@@ -520,10 +507,10 @@ fn hostname_matches(text: &str, name: &str, h: &Host) -> Result<(), TargetError>
     }
 }
 
-fn redact(mut o: Outcome, secrets: &[String]) -> Outcome {
+fn redact(mut o: Outcome, secrets: &crate::secret::Redactor) -> Outcome {
     if let Outcome::Result { message, .. } = &mut o {
-        for s in secrets {
-            *message = message.replace(s.as_str(), "(secret)");
+        if let Some(r) = secrets.text(message) {
+            *message = r;
         }
     }
     o

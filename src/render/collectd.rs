@@ -10,11 +10,10 @@ use super::{Context, Output};
 use crate::section::Section;
 use crate::model::collectd::{Condition, Host};
 
-/// A secret resolved into collectd.conf: a quoted string with no control
-/// character (collectd's lexer splits lines at them).
+/// A secret resolved into collectd.conf: what a quoted string can hold.
 fn conf_secret(v: &str) -> Result<String, String> {
-    match v.chars().find(|c| c.is_control() && *c != '\t') {
-        Some(_) => Err("it contains a control character collectd.conf cannot hold".into()),
+    match crate::model::types::ConfString::refusal(v) {
+        Some(why) => Err(format!("it contains {why}")),
         None => Ok(v.to_string()),
     }
 }

@@ -153,12 +153,22 @@ pub fn failed(code: crate::exit::Exit, out: &mut dyn std::io::Write) -> std::io:
 /// etcd or a definition can neither run terminal sequences nor forge a
 /// second line.
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    escaped(s, |_| false)
+}
+
+/// Lines of text (a diff, a program's messages) safe to show: as `shown`,
+/// but tabs and line ends stay.
+pub fn shown_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    escaped(s, |c| c == '\n' || c == '\t')
+}
+
+fn escaped(s: &str, keep: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && !keep(c)) {
         return std::borrow::Cow::Borrowed(s);
     }
     s.chars()
         .map(|c| {
-            if c.is_control() {
+            if c.is_control() && !keep(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()

@@ -9,7 +9,8 @@ use crate::render::{FileReport, Status};
 pub fn write(reports: &[FileReport], out_dir: &Path, out: &mut dyn Write) -> std::io::Result<()> {
     for r in reports {
         if let Some(d) = &r.diff {
-            write!(out, "{d}")?;
+            // Rendered values may hold any character collectd reads (ESC too).
+            write!(out, "{}", super::shown_lines(d))?;
         }
         let what = match &r.status {
             Status::Written => "written",
@@ -24,7 +25,7 @@ pub fn write(reports: &[FileReport], out_dir: &Path, out: &mut dyn Write) -> std
         match &r.status {
             Status::CheckFailed(m) => {
                 for line in m.lines() {
-                    writeln!(out, "              {line}")?;
+                    writeln!(out, "              {}", super::shown(line))?;
                 }
             }
             Status::HeldBack(conf) => writeln!(

@@ -177,14 +177,19 @@ impl Builder<'_> {
                         Some(ix) => ix.get(&k).map(|&i| &entries[i]),
                         None => entries.iter().find(|e| e.key == k),
                     };
-                    if let Some(first) = existing.filter(|_| k != "<<") {
+                    // Two `<<` are refused as well: a reader keeps one of them.
+                    if let Some(first) = existing {
                         let d = Diagnostic::error(
                             Code::DuplicateKey,
                             key_span,
                             format!("duplicate key `{k}` in this mapping"),
                         )
                         .with_related(first.key_span, "first defined here")
-                        .with_hint("remove one of them; YAML readers silently keep only one");
+                        .with_hint(if k == "<<" {
+                            "merge several mappings with one key, `<<: [*a, *b]`; YAML readers silently keep only one `<<`"
+                        } else {
+                            "remove one of them; YAML readers silently keep only one"
+                        });
                         self.diagnostics.push(d);
                     } else {
                         if let Some(ix) = index {
