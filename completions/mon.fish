@@ -78,7 +78,7 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -l cacert -d 'CA bundle to
 complete -c mon -n "__fish_mon_using_subcommand diff" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
-complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand diff" -l command-timeout -d 'Longest mon waits for etcd to answer, retries and fail-over included [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand diff" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
@@ -115,7 +115,7 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -l cacert -d 'CA bundle to
 complete -c mon -n "__fish_mon_using_subcommand sync" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
-complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand sync" -l command-timeout -d 'Longest mon waits for etcd to answer, retries and fail-over included [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand sync" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
@@ -144,7 +144,7 @@ complete -c mon -n "__fish_mon_using_subcommand status" -l cacert -d 'CA bundle 
 complete -c mon -n "__fish_mon_using_subcommand status" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand status" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand status" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
-complete -c mon -n "__fish_mon_using_subcommand status" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand status" -l command-timeout -d 'Longest mon waits for etcd to answer, retries and fail-over included [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
 complete -c mon -n "__fish_mon_using_subcommand status" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand status" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand status" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
@@ -243,7 +243,7 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l command-timeout -d 'Longest mon waits for etcd to answer, retries and fail-over included [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
@@ -292,7 +292,7 @@ complete -c mon -n "__fish_mon_using_subcommand config" -l cacert -d 'CA bundle 
 complete -c mon -n "__fish_mon_using_subcommand config" -l cert -d 'Client certificate [env: ETCDCTL_CERT, ETCDCTL_CERT_FILE] [mon.toml: etcd.cert]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l key -d 'Client key [env: ETCDCTL_KEY, ETCDCTL_KEY_FILE] [mon.toml: etcd.key]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l dial-timeout -d 'Time allowed to connect [default: 2s] [env: ETCDCTL_DIAL_TIMEOUT] [mon.toml: etcd.dial-timeout]' -r
-complete -c mon -n "__fish_mon_using_subcommand config" -l command-timeout -d 'Time allowed for each request [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
+complete -c mon -n "__fish_mon_using_subcommand config" -l command-timeout -d 'Longest mon waits for etcd to answer, retries and fail-over included [default: 5s] [env: ETCDCTL_COMMAND_TIMEOUT] [mon.toml: etcd.command-timeout]' -r
 complete -c mon -n "__fish_mon_using_subcommand config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r

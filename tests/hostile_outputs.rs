@@ -306,3 +306,40 @@ fn redacting_30000_literal_tokens_takes_linear_time() {
     );
     assert!(ratio < 30.0, "not linear: {took:?}");
 }
+
+/// A v3 prefix over gRPC's 4 MiB default answer (five 1 MB values, as
+/// etcd's own client reads them) is read, not refused.
+#[test]
+fn a_v3_prefix_over_4_mib_is_read() {
+    use std::io::Write;
+    let etcd = Etcd::start();
+    let big = format!(
+        "{{\"type\":\"exec\",\"command\":\"/bin/true\",\"interval\":\"10s\",\"description\":\"{}\"}}",
+        "x".repeat(1_000_000)
+    );
+    for i in 0..5 {
+        let mut put = std::process::Command::new(support::require("etcdctl"))
+            .env("ETCDCTL_API", "3")
+            .args(["--endpoints", &etcd.endpoint(), "put"])
+            .arg(format!("/9volt/monitor/big-{i}"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        put.stdin.take().unwrap().write_all(big.as_bytes()).unwrap();
+        assert!(put.wait().unwrap().success());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("defs.yaml"), MONITORS).unwrap();
+    let out = mon(
+        &etcd,
+        dir.path(),
+        &["diff", "--etcd-api", "v3", "--format", "short"],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(
+        text(&out).contains("5 not written by these definitions"),
+        "{}",
+        text(&out)
+    );
+}

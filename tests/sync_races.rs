@@ -311,7 +311,7 @@ fn a_stalled_etcd_costs_one_command_timeout(api: Api) {
     let dir = defs(1500);
     let paths = mon::ops::validate::Scope::of(vec![PathBuf::from(dir.path())]);
     let mut o = options(&etcd.borrow(), api);
-    o.command_timeout = Duration::from_secs(1);
+    o.command_timeout = Duration::from_secs(3);
     let rt = rt();
     let mut prepared = rt
         .block_on(plan::prepare(&paths, &o, "9volt", &plan_options()))
@@ -331,8 +331,9 @@ fn a_stalled_etcd_costs_one_command_timeout(api: Api) {
         "{:?}",
         report.error
     );
-    // One timeout for the requests in flight, not one per request or batch.
-    assert!(waited < Duration::from_millis(2500), "waited {waited:?}");
+    // The whole stall within the command timeout and half a second: not
+    // one timeout per request or batch, nor another for the fail-over.
+    assert!(waited < Duration::from_millis(3500), "waited {waited:?}");
 }
 
 #[test]

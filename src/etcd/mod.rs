@@ -253,8 +253,9 @@ impl Store {
 #[cfg(feature = "net")]
 /// After a lost connection: try every endpoint, the next ones first and the
 /// one that failed last (an election makes a live member refuse for a
-/// moment), with a growing pause, until one answers `probe` or `budget` (the
-/// command timeout, counted from the failure) runs out.
+/// moment), with a growing pause, until one answers `probe` or `budget` (what
+/// is left of the command timeout, counted from the unanswered request) runs
+/// out.
 pub(crate) async fn recover<F, Fut>(
     count: usize,
     current: usize,
@@ -278,9 +279,8 @@ where
                 Ok(Ok(())) => return Ok(i),
                 Ok(Err(e)) => last = e,
                 Err(_) => {
-                    last = Error::Connect(format!(
-                        "no etcd endpoint answered within --command-timeout ({budget:?})"
-                    ))
+                    last =
+                        Error::Connect("no etcd endpoint answered within --command-timeout".into())
                 }
             }
         }

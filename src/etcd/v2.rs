@@ -98,8 +98,9 @@ enum Outcome {
 /// What one op came to in one round.
 enum Attempt {
     Finished(Outcome),
-    /// The request failed; it may or may not have reached etcd.
-    Failed(Error),
+    /// The request failed; it may or may not have reached etcd. With when
+    /// the op began: a stall counts from there.
+    Failed(Error, tokio::time::Instant),
     /// Not sent, because an earlier failure stopped the round.
     NotStarted,
 }
@@ -167,12 +168,14 @@ impl Client {
     }
 
     /// Moves to an endpoint that answers, within the command timeout.
-    async fn fail_over(&mut self) -> Result<(), Error> {
+    /// Another endpoint (or this one again) within what is `left` of the
+    /// command timeout.
+    async fn fail_over(&mut self, left: std::time::Duration) -> Result<(), Error> {
         let http = &self.http;
         let bases = &self.bases;
         // /health is false while the cluster has no leader (an election
         // after the member we used died): writes would only block until then.
-        self.current = super::recover(bases.len(), self.current, self.budget, |i, _| async move {
+        self.current = super::recover(bases.len(), self.current, left, |i, _| async move {
             let r = http
                 .get(format!("{}/health", bases[i]))
                 .send()
@@ -434,11 +437,12 @@ impl Client {
                 if stop.load(Ordering::Relaxed) {
                     return (op, Attempt::NotStarted);
                 }
+                let began = tokio::time::Instant::now();
                 let attempt = match client.one(&op).await {
                     Ok(outcome) => Attempt::Finished(outcome),
                     Err(e) => {
                         stop.store(true, Ordering::Relaxed);
-                        Attempt::Failed(e)
+                        Attempt::Failed(e, began)
                     }
                 };
                 (op, attempt)
@@ -463,6 +467,7 @@ impl Client {
             let mut failed = Vec::new();
             let mut not_started = Vec::new();
             let mut error = None;
+            let mut stalled = None;
             let before = pending.len();
             for (op, attempt) in self.round(std::mem::take(&mut pending)).await {
                 match attempt {
@@ -473,8 +478,10 @@ impl Client {
                         result.applied.push(op.key().into())
                     }
                     Attempt::Finished(Outcome::Conflict) => result.conflicts.push(op.key().into()),
-                    Attempt::Failed(e) => {
+                    Attempt::Failed(e, began) => {
                         error.get_or_insert(e);
+                        stalled =
+                            Some(stalled.map_or(began, |s: tokio::time::Instant| s.min(began)));
                         failed.push(op);
                     }
                     Attempt::NotStarted => not_started.push(op),
@@ -485,12 +492,14 @@ impl Client {
                 // Some went through: a fresh streak of trouble, if any.
                 unreachable_since = None;
             }
-            let since = *unreachable_since.get_or_insert_with(tokio::time::Instant::now);
+            let since = *unreachable_since
+                .get_or_insert_with(|| stalled.unwrap_or_else(tokio::time::Instant::now));
+            let left = self.budget.saturating_sub(since.elapsed());
             // Only a lost connection is worth another endpoint; and every
             // retried op first settles whether its last attempt landed.
             if matches!(e, Error::Connect(_))
-                && since.elapsed() <= self.budget
-                && self.fail_over().await.is_ok()
+                && !left.is_zero()
+                && self.fail_over(left).await.is_ok()
             {
                 pending = failed.into_iter().chain(not_started).collect();
                 continue;

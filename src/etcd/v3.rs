@@ -189,6 +189,9 @@ pub struct Client {
 
 const PAGE: i64 = 5_000;
 
+/// The largest answer read: etcd clientv3's `MaxCallRecvMsgSize` default.
+const MAX_RESPONSE: usize = i32::MAX as usize;
+
 fn classify(e: CallError, endpoints: &str) -> Error {
     let s = match e {
         CallError::Transport(t) => {
@@ -330,7 +333,12 @@ impl Client {
                 CallError::Transport(why)
             })?;
             let mut conn = Conn {
-                grpc: tonic::client::Grpc::new(channel),
+                // gRPC's 4 MiB default would stop a page of five 1 MB
+                // values; etcd's own client takes up to i32::MAX, as the
+                // server sends.
+                grpc: tonic::client::Grpc::new(channel)
+                    .max_decoding_message_size(MAX_RESPONSE)
+                    .max_encoding_message_size(MAX_RESPONSE),
                 token: None,
             };
             if let Some((name, password)) = &co.user {
@@ -361,10 +369,12 @@ impl Client {
     }
 
     /// Moves to an endpoint that serves requests, within the command timeout.
-    async fn fail_over(&mut self) -> Result<(), Error> {
+    /// Another endpoint (or this one again) within what is `left` of the
+    /// command timeout.
+    async fn fail_over(&mut self, left: std::time::Duration) -> Result<(), Error> {
         let found = std::sync::Mutex::new(None);
         let (all, co) = (&self.all, &self.co);
-        let i = super::recover(all.len(), self.current, self.budget, |i, left| {
+        let i = super::recover(all.len(), self.current, left, |i, left| {
             let found = &found;
             async move {
                 let inner = Self::try_connect(&all[i], co, left).await?;
@@ -504,6 +514,8 @@ impl Client {
         // leaves it unknown: either way read the keys back, keep what is
         // done or conflicting, and try the rest again.
         while !ops.is_empty() {
+            // A stall counts from the request etcd left unanswered.
+            let sent_at = tokio::time::Instant::now();
             let sent = match self.inner.txn(Self::txn(&ops)).await {
                 Ok(resp) if resp.succeeded => {
                     result
@@ -519,9 +531,9 @@ impl Client {
             };
             if let Some(e) = sent {
                 let lost = matches!(e, Error::Connect(_));
-                let since = *unreachable_since.get_or_insert_with(tokio::time::Instant::now);
-                let exhausted = since.elapsed() > self.budget;
-                if !lost || exhausted || self.fail_over().await.is_err() {
+                let since = *unreachable_since.get_or_insert(sent_at);
+                let left = self.budget.saturating_sub(since.elapsed());
+                if !lost || left.is_zero() || self.fail_over(left).await.is_err() {
                     if lost {
                         result.unknown = ops.iter().map(|o| o.key().to_string()).collect();
                     } else {
@@ -538,6 +550,7 @@ impl Client {
                 ));
                 break;
             }
+            let settle_at = tokio::time::Instant::now();
             match self.settle(ops.clone()).await {
                 Ok(s) => {
                     result.applied.extend(s.done);
@@ -547,9 +560,10 @@ impl Client {
                 Err(e) => {
                     // The read-back lost its connection: reconnect and try
                     // the transaction again (its guards make that safe).
-                    let since = *unreachable_since.get_or_insert_with(tokio::time::Instant::now);
+                    let since = *unreachable_since.get_or_insert(settle_at);
+                    let left = self.budget.saturating_sub(since.elapsed());
                     let lost = matches!(e, Error::Connect(_));
-                    if lost && since.elapsed() <= self.budget && self.fail_over().await.is_ok() {
+                    if lost && !left.is_zero() && self.fail_over(left).await.is_ok() {
                         continue;
                     }
                     result.unknown = ops.iter().map(|o| o.key().to_string()).collect();

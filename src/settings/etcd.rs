@@ -105,7 +105,7 @@ pub struct EtcdFlags {
           help = DIAL_TIMEOUT.help("Time allowed to connect [default: 2s]"))]
     pub dial_timeout: Option<Duration>,
     #[arg(long = COMMAND_TIMEOUT.flag, value_parser = duration::positive,
-          help = COMMAND_TIMEOUT.help("Time allowed for each request [default: 5s]"))]
+          help = COMMAND_TIMEOUT.help("Longest mon waits for etcd to answer, retries and fail-over included [default: 5s]"))]
     pub command_timeout: Option<Duration>,
 }
 
