@@ -33,6 +33,9 @@ fn main() -> std::process::ExitCode {
             .args([
                 "sync",
                 "--yes",
+                // A scratch directory is no git repository: name the owner.
+                "--owner",
+                "bench",
                 "--endpoints",
                 &etcd.endpoint(),
                 "--etcd-api",

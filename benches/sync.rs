@@ -33,6 +33,8 @@ fn mon_sync(etcd: &Etcd, dir: &std::path::Path, api: &str) -> Run {
     let run = measure(
         Command::new(env!("CARGO_BIN_EXE_mon"))
             .args(["sync", "--endpoints", &etcd.endpoint(), "--etcd-api", api])
+            // A scratch directory is no git repository: name the owner.
+            .args(["--owner", "bench"])
             .arg(dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
@@ -69,7 +71,7 @@ fn redaction(etcd: &Etcd) -> (Run, Run) {
     let diff = |args: &[&str]| {
         let run = measure(
             Command::new(env!("CARGO_BIN_EXE_mon"))
-                .args(["diff", "--endpoints", &etcd.endpoint()])
+                .args(["diff", "--endpoints", &etcd.endpoint(), "--owner", "bench"])
                 .args(args)
                 .arg(dir.path())
                 .current_dir(dir.path())

@@ -859,3 +859,41 @@ fn collectd_reads_back_control_characters_exactly_and_a_nul_is_refused() {
     assert_eq!(r.status.code(), Some(1), "{}", support::output_text(&r));
     assert!(support::output_text(&r).contains("contains a NUL"));
 }
+
+/// A render takes a lock on its output directory: a rerun after a killed
+/// one (however recent) removes every temporary it left, and a render while
+/// another holds the lock writes nothing and says why.
+#[test]
+fn a_rerun_removes_every_temporary_of_a_killed_render_and_a_concurrent_one_waits() {
+    use std::os::fd::AsRawFd;
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(render(out.path(), &[]).status.code(), Some(0));
+    // What `kill -9` mid-write leaves: fresh temporaries beside the targets.
+    let left: Vec<PathBuf> = ["collectd/web1", "hastmon/node-a", "dozor/web1-agent"]
+        .iter()
+        .filter(|d| out.path().join(d).is_dir())
+        .map(|d| out.path().join(d).join(".mon-a1b2c3"))
+        .collect();
+    assert!(!left.is_empty());
+    for f in &left {
+        std::fs::write(f, "half").unwrap();
+    }
+    // Another render holds the lock: this one refuses and touches nothing.
+    let lock = std::fs::File::open(out.path().join(".mon-render.lock")).unwrap();
+    // SAFETY: flock on a descriptor the test holds open.
+    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let r = render(out.path(), &[]);
+    let said = support::output_text(&r);
+    assert_eq!(r.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("another `mon render` is writing into"),
+        "{said}"
+    );
+    assert!(left.iter().all(|f| f.exists()));
+    drop(lock);
+    let r = render(out.path(), &[]);
+    assert_eq!(r.status.code(), Some(0), "{}", support::output_text(&r));
+    for f in &left {
+        assert!(!f.exists(), "{} is still there", f.display());
+    }
+}

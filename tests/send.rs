@@ -171,7 +171,7 @@ fn string_task_ids_duplicates_and_other_tasks_results_are_handled() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("ignored on t/res: (not JSON) not json at all"),
+        stderr.contains("ignored on t/res: (not a JSON object) not json at all"),
         "{stderr}"
     );
 }
@@ -945,7 +945,7 @@ fn a_duplicate_delivery_is_reported_and_the_real_result_awaited() {
 fn the_connection_ends_with_a_disconnect_at_every_qos() {
     let broker = Mosquitto::start();
     responder(broker.port, "t/cmd", "t/res", Behaviour::hello());
-    for qos in ["0", "1", "2"] {
+    for (qos, code) in [("0", 5), ("1", 0), ("2", 0)] {
         let id = format!("mon-disconnect-test-{qos}");
         let out = send_explicit(
             &broker,
@@ -1227,5 +1227,85 @@ fn a_task_queued_behind_another_is_still_awaited() {
     assert!(
         took[1] >= Duration::from_millis(1400),
         "the second waited for the first: {took:?}"
+    );
+}
+
+/// A foreign message on the result topic is read for a result's fields
+/// only: a 32 MiB JSON array (16 million values) costs mon about its bytes,
+/// not the gigabyte its parsed values would take.
+#[test]
+fn a_huge_foreign_message_costs_its_bytes_not_its_values() {
+    use std::os::unix::process::ExitStatusExt;
+    let broker = Mosquitto::start();
+    let mut b = Behaviour::hello();
+    b.big_array_before = Some(32 << 20);
+    responder(broker.port, "t/cmd", "t/res", b);
+    let dir = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = vec!["send-command".into(), "hello".into(), "exec".into()];
+    args.extend(explicit(&broker));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mon"))
+        .current_dir(dir.path())
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // wait4: this child's own peak memory, not the test process's others.
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid out-parameter.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, writing into the two locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let code = std::process::ExitStatus::from_raw(status).code();
+    let peak_mib = usage.ru_maxrss / 1024;
+    assert_eq!(code, Some(0));
+    eprintln!("mon's peak RSS with a 32 MiB foreign array: {peak_mib} MiB");
+    assert!(peak_mib < 200, "peak RSS {peak_mib} MiB");
+}
+
+/// The broker's connection drops on the task's PUBLISH, before the broker
+/// has it: mon reconnects, subscribes again and sends the task again (the
+/// clean session forgot it), instead of waiting out --timeout and blaming
+/// the host. At QoS 0 (at most once) it is not sent again, and the exit
+/// says the broker connection, not the host.
+#[test]
+fn a_task_the_broker_never_acknowledged_is_sent_again() {
+    let broker = Mosquitto::start();
+    let seen = responder(broker.port, "t/cmd", "t/res", Behaviour::hello());
+    for (qos, code) in [("0", 5), ("1", 0), ("2", 0)] {
+        let proxy = support::mqtt::dropping_proxy(broker.port);
+        let dir = tempfile::tempdir().unwrap();
+        let host = format!("127.0.0.1:{proxy}");
+        let out = mon(
+            dir.path(),
+            &[
+                "send-command",
+                "hello",
+                "exec",
+                "--host",
+                &host,
+                "--topic",
+                "t/cmd",
+                "--result-topic",
+                "t/res",
+                "--qos",
+                qos,
+                "--timeout",
+                "4s",
+            ],
+        );
+        let text = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(code), "QoS {qos}: {text}");
+        if code == 0 {
+            assert!(text.contains("Hello World!"), "{text}");
+        } else {
+            assert!(text.contains("at most once"), "{text}");
+        }
+    }
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        2,
+        "each task sent again arrived once"
     );
 }

@@ -6,6 +6,8 @@ mod codes;
 mod time;
 
 pub use codes::meaning;
+mod reply;
+use reply::Reply;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,7 +17,7 @@ use rumqttc::{
     AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Outgoing, Packet, QoS,
     SubscribeReasonCode, TlsConfiguration, Transport,
 };
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Where and how to reach one host's broker, and its topics.
 #[derive(Clone, Debug)]
@@ -100,25 +102,16 @@ pub fn new_task_id() -> u64 {
     rand::random_range(1..=(1u64 << 32))
 }
 
-/// Whether a result payload answers our task; the plugin may send the id as
-/// a number or, from its systemd path, as a numeric string.
-fn matches(v: &Value, task_id: u64) -> bool {
-    match v.get("task_id") {
-        Some(Value::Number(n)) => n.as_u64() == Some(task_id) || n.as_f64() == Some(task_id as f64),
-        Some(Value::String(s)) => s.trim().parse::<u64>() == Ok(task_id),
-        _ => false,
+/// The start of a message mon ignores, for `-v`: a foreign message may
+/// be as large as MQTT allows (256 MB).
+fn preview(payload: &[u8]) -> String {
+    const SHOWN: usize = 1024;
+    let text = String::from_utf8_lossy(&payload[..payload.len().min(SHOWN)]).into_owned();
+    if payload.len() > SHOWN {
+        format!("{text}... ({} bytes)", payload.len())
+    } else {
+        text
     }
-}
-
-/// A result's code as a number: `0`, `0.0` and `-0` alike (remote.lua's
-/// JSON encoder may write any of them); a fraction or a string is no code.
-pub fn code_of(v: &Value) -> Option<i64> {
-    let n = v.get("code")?.as_number()?;
-    n.as_i64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15)
-            .map(|f| f as i64)
-    })
 }
 
 /// A result larger than this is reported by its size, with its start.
@@ -263,8 +256,62 @@ struct Job {
     qos: QoS,
     payload: String,
     published: Option<Instant>,
+    /// The broker has it: PUBACK (QoS 1), PUBREC (QoS 2), or written (QoS 0).
+    acked: bool,
+    /// QoS 0 only: written, then the connection dropped before a result.
+    /// At most once means it is not sent again, and may never have arrived.
+    lost: bool,
     duplicates: u32,
     outcome: Option<Outcome>,
+}
+
+/// Which job each publish in flight carries, to know which the broker
+/// acknowledged. A clean session forgets what it had not acknowledged when
+/// the connection drops (rumqttc drops its queue on a session that is not
+/// present), so those tasks are sent again after the reconnect; remote.lua
+/// answers a task id it already has with 0x1100, so a repeat is harmless.
+#[derive(Default)]
+struct Outbox {
+    /// Jobs published, in order, not yet written to the network.
+    queued: std::collections::VecDeque<usize>,
+    /// Packet id -> job, written and awaiting the broker's acknowledgement.
+    unacked: std::collections::HashMap<u16, usize>,
+}
+
+impl Outbox {
+    /// Publishes every job without a result that the broker does not have.
+    async fn publish(&mut self, client: &AsyncClient, jobs: &mut [Job]) {
+        self.queued.clear();
+        self.unacked.clear();
+        for (i, j) in jobs.iter_mut().enumerate() {
+            if j.outcome.is_some() || j.acked {
+                continue;
+            }
+            j.published.get_or_insert_with(Instant::now);
+            self.queued.push_back(i);
+            let _ = client
+                .publish(j.topic.clone(), j.qos, false, j.payload.clone())
+                .await;
+        }
+    }
+
+    /// A publish went out with packet id `pkid` (0 for QoS 0, which has
+    /// no acknowledgement: written is as far as it can be known).
+    fn written(&mut self, pkid: u16, jobs: &mut [Job]) {
+        if let Some(i) = self.queued.pop_front() {
+            if jobs[i].qos == QoS::AtMostOnce {
+                jobs[i].acked = true;
+            } else {
+                self.unacked.insert(pkid, i);
+            }
+        }
+    }
+
+    fn acked(&mut self, pkid: u16, jobs: &mut [Job]) {
+        if let Some(i) = self.unacked.remove(&pkid) {
+            jobs[i].acked = true;
+        }
+    }
 }
 
 /// Unacknowledged QoS 1/2 publishes at a time (mosquitto's default limit).
@@ -325,6 +372,8 @@ pub async fn send_many(
                 result_topic: t.result_topic,
                 qos: qos(t.qos),
                 published: None,
+                acked: false,
+                lost: false,
                 duplicates: 0,
                 outcome: None,
             }
@@ -363,6 +412,7 @@ pub async fn send_many(
     // a timeout of the host.
     let mut connected = false;
     let mut published = false;
+    let mut outbox = Outbox::default();
     let mut subacks = 0;
     let failure: Option<String> = loop {
         if pending == 0 {
@@ -386,6 +436,9 @@ pub async fn send_many(
                 connected_once = true;
                 connected = true;
                 subacks = 0;
+                // What the broker had not acknowledged is gone with the
+                // session: sent again once subscribed.
+                published = false;
                 // Clean sessions forget subscriptions: (re)subscribe on every connect.
                 let mut refused_request = None;
                 for b in &batches {
@@ -413,42 +466,39 @@ pub async fn send_many(
                 subacks += 1;
                 if subacks == batches.len() && !published {
                     published = true;
-                    for j in jobs.iter_mut() {
-                        j.published = Some(Instant::now());
-                        let _ = client
-                            .publish(j.topic.clone(), j.qos, false, j.payload.clone())
-                            .await;
-                    }
+                    outbox.publish(&client, &mut jobs).await;
                 }
             }
+            Ok(Event::Outgoing(Outgoing::Publish(pkid))) => outbox.written(pkid, &mut jobs),
+            Ok(Event::Incoming(Packet::PubAck(ack))) => outbox.acked(ack.pkid, &mut jobs),
+            Ok(Event::Incoming(Packet::PubRec(rec))) => outbox.acked(rec.pkid, &mut jobs),
             Ok(Event::Incoming(Packet::Publish(p))) => {
-                let text = String::from_utf8_lossy(&p.payload);
-                let Ok(v) = serde_json::from_slice::<Value>(&p.payload) else {
-                    ignored(&p.topic, &format!("(not JSON) {text}"));
+                let Some(v) = Reply::parse(&p.payload) else {
+                    ignored(
+                        &p.topic,
+                        &format!("(not a JSON object) {}", preview(&p.payload)),
+                    );
                     continue;
                 };
                 let mine = waiting.get(p.topic.as_str()).and_then(|w| {
                     w.iter()
                         .copied()
-                        .find(|&i| jobs[i].outcome.is_none() && matches(&v, jobs[i].task_id))
+                        .find(|&i| jobs[i].outcome.is_none() && v.answers(jobs[i].task_id))
                 });
                 let Some(i) = mine else {
-                    ignored(&p.topic, &text);
+                    ignored(&p.topic, &preview(&p.payload));
                     continue;
                 };
                 let job = &mut jobs[i];
                 // remote.lua answers a task id it is still running with
                 // 0x1100 and that id; the real result follows (reference §4.3).
-                if code_of(&v) == Some(DUPLICATE_TASK) {
+                if v.code() == Some(DUPLICATE_TASK) {
                     job.duplicates += 1;
                     ignored(&p.topic, &format!("duplicate delivery of task {}: the host is still running it (0x1100); waiting for its result", job.task_id));
                     continue;
                 }
-                let mut message = v
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
+                let code = v.code();
+                let mut message = v.message();
                 if p.payload.len() > MAX_RESULT_BYTES {
                     let mut cut = 64 * 1024;
                     while !message.is_char_boundary(cut.min(message.len())) {
@@ -463,7 +513,7 @@ pub async fn send_many(
                 }
                 job.outcome = Some(Outcome::Result {
                     task_id: job.task_id,
-                    code: code_of(&v),
+                    code,
                     message,
                     latency: job.published.map_or(Duration::ZERO, |t| t.elapsed()),
                     duplicates: job.duplicates,
@@ -483,6 +533,9 @@ pub async fn send_many(
                 }
                 // Connected before: the broker went away. Keep trying until the deadline.
                 connected = false;
+                for j in jobs.iter_mut() {
+                    j.lost |= j.qos == QoS::AtMostOnce && j.acked && j.outcome.is_none();
+                }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
@@ -504,6 +557,10 @@ pub async fn send_many(
         .map(|j| match (j.outcome, &failure) {
             (Some(o), _) => o,
             (None, Some(m)) => Outcome::Unreachable(m.clone()),
+            (None, None) if j.lost => Outcome::Unreachable(format!(
+                "the connection to broker {}:{} dropped after the task was sent at QoS 0 (at most once): it may never have reached the host, and is not sent again (--qos 1 or 2 sends it again)",
+                conn.host, conn.port
+            )),
             (None, None) => Outcome::Timeout {
                 task_id: j.task_id,
                 waited: j.published.map_or(opts.timeout, |t| t.elapsed()),

@@ -4,7 +4,7 @@
 //! unified diff against what is on disk, and collectd's own check first.
 
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -180,20 +180,55 @@ pub fn write(
     Ok(reports)
 }
 
-/// Temporary files a killed run left beside its targets (`.mon-*`, older
-/// than a minute so a run under way elsewhere keeps its own).
+/// The lock file in the output directory: held while a render writes, so
+/// another render waits for nothing and takes every `.mon-*` it finds as
+/// left by a killed run.
+pub const LOCK: &str = ".mon-render.lock";
+
+/// An exclusive hold on an output directory, released when dropped (or
+/// when the process dies, however it dies: it is an `flock`).
+pub struct Lock(#[allow(dead_code)] std::fs::File);
+
+impl Lock {
+    pub fn take(out_dir: &Path) -> Result<Lock, String> {
+        use std::os::fd::AsRawFd;
+        let fail = |e: std::io::Error| format!("{}: {e}; nothing was written", out_dir.display());
+        std::fs::create_dir_all(out_dir).map_err(fail)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(out_dir.join(LOCK))
+            .map_err(fail)?;
+        // SAFETY: flock takes any open descriptor; `file` outlives the call.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let e = std::io::Error::last_os_error();
+            return Err(if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+                format!(
+                    "another `mon render` is writing into {}; nothing was written (run again when it ends)",
+                    out_dir.display()
+                )
+            } else {
+                fail(e)
+            });
+        }
+        Ok(Lock(file))
+    }
+}
+
+/// Temporary files a killed run left beside its targets (`.mon-*`). Called
+/// under the output directory's lock, so no run under way owns any of them.
 fn remove_stale(dirs: &std::collections::BTreeSet<PathBuf>) {
-    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
     for d in dirs {
         let Ok(entries) = std::fs::read_dir(d) else {
             continue;
         };
         for e in entries.flatten() {
-            let stale = e.file_name().to_string_lossy().starts_with(".mon-")
-                && e.file_type().is_ok_and(|t| t.is_file())
-                && e.metadata()
-                    .and_then(|m| m.modified())
-                    .is_ok_and(|t| t < minute_ago);
+            let name = e.file_name();
+            let stale = name.to_string_lossy().starts_with(".mon-")
+                && name != LOCK
+                && e.file_type().is_ok_and(|t| t.is_file());
             if stale {
                 let _ = std::fs::remove_file(e.path());
             }
@@ -279,6 +314,12 @@ pub fn run(req: Request) -> Result<Vec<FileReport>, Error> {
             .map_err(|e| Error::Io(format!("{e}; nothing was written")))?;
         outputs.extend(o);
     }
+    // Writing and pruning under the lock; comparing (--dry-run) needs none.
+    let _lock = if req.write.dry_run {
+        None
+    } else {
+        Some(Lock::take(req.out_dir).map_err(Error::Io)?)
+    };
     let mut reports = write(&outputs, req.out_dir, &req.write).map_err(Error::Io)?;
     reports.extend(orphans(&req, &outputs).map_err(Error::Io)?);
     Ok(reports)

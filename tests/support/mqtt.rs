@@ -197,6 +197,9 @@ pub struct Behaviour {
     pub code_as_float: bool,
     /// Publish a foreign message of this many bytes before the result.
     pub big_noise_before: Option<usize>,
+    /// Publish a foreign JSON array of this many bytes (`[0,0,...]`)
+    /// before the result.
+    pub big_array_before: Option<usize>,
 }
 
 impl Behaviour {
@@ -354,6 +357,17 @@ async fn answer(client: &AsyncClient, result_topic: &str, task: &Value, b: &Beha
             .publish(result_topic, QoS::ExactlyOnce, false, big)
             .await;
     }
+    if let Some(n) = b.big_array_before {
+        let mut big = String::with_capacity(n + 2);
+        big.push('[');
+        while big.len() < n {
+            big.push_str("0,");
+        }
+        big.push_str("0]");
+        let _ = client
+            .publish(result_topic, QoS::ExactlyOnce, false, big)
+            .await;
+    }
     if b.noise_before {
         let _ = client
             .publish(result_topic, QoS::ExactlyOnce, false, other(7))
@@ -386,4 +400,70 @@ async fn answer(client: &AsyncClient, result_topic: &str, task: &Value, b: &Beha
             .publish(result_topic, QoS::ExactlyOnce, false, other(8))
             .await;
     }
+}
+
+/// A TCP proxy to a broker that drops the first connection on which the
+/// client sends a PUBLISH, before the broker sees it (as a broker that
+/// restarts or cuts the client at that moment does), and forwards every
+/// later connection whole. Returns its port.
+pub fn dropping_proxy(broker_port: u16) -> u16 {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dropped = Arc::new(AtomicBool::new(false));
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(upstream) = TcpStream::connect(("127.0.0.1", broker_port)) else {
+                continue;
+            };
+            let (mut up_r, mut down_w) =
+                (upstream.try_clone().unwrap(), client.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut up_r, &mut down_w);
+                let _ = down_w.shutdown(Shutdown::Both);
+            });
+            let dropped = dropped.clone();
+            std::thread::spawn(move || {
+                let (mut from, mut to) = (client, upstream);
+                // Packet by packet: a fixed header byte, the remaining
+                // length (a varint), then the rest.
+                loop {
+                    let mut head = [0u8; 1];
+                    if from.read_exact(&mut head).is_err() {
+                        break;
+                    }
+                    let mut len_bytes = Vec::new();
+                    let (mut len, mut shift) = (0usize, 0);
+                    loop {
+                        let mut b = [0u8; 1];
+                        if from.read_exact(&mut b).is_err() {
+                            return;
+                        }
+                        len_bytes.push(b[0]);
+                        len |= ((b[0] & 0x7f) as usize) << shift;
+                        shift += 7;
+                        if b[0] & 0x80 == 0 {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0u8; len];
+                    if from.read_exact(&mut body).is_err() {
+                        break;
+                    }
+                    if head[0] >> 4 == 3 && !dropped.swap(true, Ordering::SeqCst) {
+                        break;
+                    }
+                    let packet = [&head[..], &len_bytes, &body].concat();
+                    if to.write_all(&packet).is_err() {
+                        break;
+                    }
+                }
+                let _ = from.shutdown(Shutdown::Both);
+                let _ = to.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    port
 }
