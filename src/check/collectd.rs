@@ -227,7 +227,9 @@ pub fn host(catalog: &Catalog, h: &Host, out: &mut Vec<Diagnostic>) {
 pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
     use std::collections::BTreeMap;
     // (broker address, topic) -> the first host using it, and how.
-    let mut first: BTreeMap<((String, u16), String), (&Host, &'static str)> = BTreeMap::new();
+    // ((broker host, port), topic)
+    type Use = ((String, u16), String);
+    let mut first: BTreeMap<Use, (&Host, &'static str)> = BTreeMap::new();
     for h in model.hosts.values() {
         let Some(b) = model.brokers.get(h.broker.as_str()) else {
             continue;

@@ -4,7 +4,7 @@
 
 use super::Def;
 use super::read::{Cx, FromNode, Spanned};
-use super::types::{ConfKey, ConfString, PathSegment, Secret};
+use super::types::{ConfKey, ConfString, PathSegment, Secret, ShellLine};
 use crate::diagnostic::Span;
 use serde::Serialize;
 
@@ -122,7 +122,7 @@ pub struct Plugin {
 #[derive(Clone, Debug, Serialize)]
 pub struct Command {
     pub name: String,
-    pub line: Spanned<String>,
+    pub line: Spanned<ShellLine>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -140,8 +140,8 @@ pub struct Replacer {
     pub lua_path: Option<String>,
     pub log_device: Option<String>,
     pub log_level: Option<String>,
-    pub start: Option<Spanned<String>>,
-    pub stop: Option<Spanned<String>>,
+    pub start: Option<Spanned<ShellLine>>,
+    pub stop: Option<Spanned<ShellLine>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -340,7 +340,7 @@ pub fn host(d: &Def, cx: &mut Cx) -> Option<Host> {
                 span: n.span,
             },
             commands: s
-                .named_values::<String>(cx, "commands")
+                .named_values::<ShellLine>(cx, "commands")
                 .into_iter()
                 .map(|(k, v)| Command {
                     name: k.value,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Def;
 use super::read::{Cx, Fields, FromNode, Spanned};
 use super::types::{
+    ShellLine,
     Address, ExecPath, HastSecret, NodeName, PathSegment, ResourceName, Secret, SecretRef, MAX_EXEC,
 };
 use super::Place;
@@ -132,9 +133,9 @@ pub enum Hook {
     Commands {
         path: ExecPath,
         file: PathSegment,
-        start: String,
-        stop: String,
-        status: String,
+        start: ShellLine,
+        stop: ShellLine,
+        status: ShellLine,
     },
 }
 
@@ -314,21 +315,7 @@ pub fn build(d: &Def, cx: &mut Cx) -> Option<Cluster> {
         let rname = ResourceName::read(r.value, r.span, "resource name", cx);
         let exec = rf.opt::<ExecPath>(cx, "exec");
         let commands = rf.object(cx, "commands").map(|c| {
-            // sh reads a script up to a NUL differently than it was
-            // written: the command run would not be the one shown.
-            let mut cmd = |key| {
-                c.req::<String>(cx, key).filter(|v| {
-                    let ok = !v.value.contains('\0');
-                    if !ok {
-                        cx.out.push(Diagnostic::error(
-                            Code::BadFormat,
-                            v.span,
-                            format!("the `{key}` command holds a NUL character, which the hook script's shell cannot hold; remove it"),
-                        ));
-                    }
-                    ok
-                })
-            };
+            let mut cmd = |key| c.req::<ShellLine>(cx, key);
             (cmd("start"), cmd("stop"), cmd("status"))
         });
         let hook = match (&exec, commands) {

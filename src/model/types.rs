@@ -210,6 +210,45 @@ impl std::fmt::Display for EnvValue {
     }
 }
 
+/// A command line a shell runs: from a hastmon hook script, or through
+/// remote.lua's `io.popen` (a C string). Anything a shell reads but NUL,
+/// where the C string or the script's reader stops: the command run would
+/// not be the one written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ShellLine(String);
+
+impl ShellLine {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for ShellLine {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromNode for ShellLine {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let s = node.as_str()?;
+        if s.contains('\0') {
+            cx.push(Diagnostic::error(
+                Code::BadFormat,
+                node.span,
+                format!(
+                    "{} holds a NUL character, where the shell's input ends: the command run would be another than the one written; remove it",
+                    cx.what()
+                ),
+            ));
+            return None;
+        }
+        Some(ShellLine(s.to_string()))
+    }
+}
+
 /// NAME_MAX on every file system mon writes to.
 pub const NAME_MAX: usize = 255;
 
