@@ -918,3 +918,50 @@ fn collectd_conf_settings_mon_cannot_express_are_named_with_their_line() {
         .unwrap()
         .contains("net-SECRET-9"));
 }
+
+/// What etcd holds is data: an alerter option planted as `{"env": ...}` or
+/// `{"file": ...}` is left out, never imported as a live secret reference
+/// (the next sync would resolve it from the operator's environment and
+/// store it in etcd in clear); a numeric password goes to secrets.env like
+/// any credential, and secrets.env is kept out of git.
+#[test]
+fn alerter_options_from_etcd_are_data_never_references() {
+    let etcd = Etcd::start();
+    etcd.ctl(
+        "2",
+        &[
+            "set",
+            "/9volt/alerter/mail",
+            r#"{"type":"email","options":{"to":"ops@example.com","from":"m@example.com","address":"smtp.example.com:587","username":"m","password":93817264}}"#,
+        ],
+    );
+    etcd.ctl(
+        "2",
+        &[
+            "set",
+            "/9volt/alerter/slack",
+            r#"{"type":"slack","options":{"token":{"env":"TEST_PD_TOKEN"},"channel":{"file":"/etc/shadow"},"username":"x"}}"#,
+        ],
+    );
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("defs");
+    let o = import(&etcd, "2", &out, &[]);
+    let text = support::output_text(&o);
+    assert!(!text.contains("93817264"), "{text}");
+    let alerters = std::fs::read_to_string(out.join("alerters.yaml")).unwrap();
+    assert!(!alerters.contains("93817264"), "{alerters}");
+    assert!(
+        !alerters.contains("TEST_PD_TOKEN") && !alerters.contains("shadow"),
+        "{alerters}"
+    );
+    assert!(
+        text.contains("left out: /9volt/alerter/slack/options/token: an object"),
+        "{text}"
+    );
+    assert!(support::secrets_env(&out, "ALERTER_")
+        .iter()
+        .any(|(k, v)| k == "ALERTER_MAIL_PASSWORD" && v == "93817264"));
+    let ignore = std::fs::read_to_string(out.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/secrets.env"), "{ignore}");
+    assert!(text.contains("kept out of git by"), "{text}");
+}

@@ -94,17 +94,7 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
             None => unowned += 1,
         }
         if let Some(Value::Object(options)) = fields.get_mut("options") {
-            for opt in SECRET_OPTIONS {
-                if let Some(Value::String(v)) = options.get(*opt) {
-                    let var = secret_var(&["alerter", &name, opt], &mut taken);
-                    imp.secrets.push(Secret {
-                        var: var.clone(),
-                        value: v.clone(),
-                        source: format!("{}/options/{opt}", e.key),
-                    });
-                    options.insert(opt.to_string(), serde_json::json!({ "env": var }));
-                }
-            }
+            options_as_data(&e.key, &name, options, &mut taken, &mut imp);
         }
         alerter_defs.push((name, Value::Object(fields)));
     }
@@ -143,6 +133,59 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
         imp.files.push(f);
     }
     imp
+}
+
+/// An alerter's options as 9volt holds them (strings: reference 9volt.md
+/// §alerters), read as data. A credential goes to secrets.env, whatever its
+/// JSON type. Anything else that is not a string is something 9volt cannot
+/// load: a number or boolean becomes its string, and an object or list is
+/// left out, so that `{"env": "X"}` planted in etcd never becomes a live
+/// secret reference that the next sync resolves from the operator's
+/// environment. Notes never quote a value.
+fn options_as_data(
+    key: &str,
+    name: &str,
+    options: &mut Map<String, Value>,
+    taken: &mut BTreeSet<String>,
+    imp: &mut Import,
+) {
+    let names: Vec<String> = options.keys().cloned().collect();
+    for opt in names {
+        let source = format!("{key}/options/{opt}");
+        let text = match &options[&opt] {
+            Value::String(v) => Some(v.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        let Some(text) = text else {
+            options.remove(&opt);
+            imp.notes.push(Note {
+                source,
+                message: "an object, list or null where 9volt holds a string (it cannot load this alerter); left out, and never read as a secret reference".into(),
+                left_out: true,
+            });
+            continue;
+        };
+        if !options[&opt].is_string() {
+            imp.notes.push(Note {
+                source: source.clone(),
+                message: "not a string, which 9volt cannot load; written as its text".into(),
+                left_out: false,
+            });
+        }
+        if SECRET_OPTIONS.contains(&opt.as_str()) {
+            let var = secret_var(&["alerter", name, &opt], taken);
+            imp.secrets.push(Secret {
+                var: var.clone(),
+                value: text,
+                source,
+            });
+            options.insert(opt, serde_json::json!({ "env": var }));
+        } else {
+            options.insert(opt, Value::String(text));
+        }
+    }
 }
 
 fn name_of(key: &str) -> String {

@@ -152,6 +152,46 @@ pub fn write(out: &Path, files: &[File], force: bool) -> Result<Vec<PathBuf>, Wr
     Ok(targets)
 }
 
+/// The line in `<out>/.gitignore` that keeps the secrets file out of
+/// version control, beside the definitions the operator is about to commit.
+pub const GITIGNORE_LINE: &str = "/secrets.env";
+
+/// Adds `GITIGNORE_LINE` to `<out>/.gitignore` unless it is there (a file
+/// the operator keeps gains one line; none is made with it). Returns the
+/// file when it was changed.
+fn keep_out_of_git(out: &Path) -> Result<Option<PathBuf>, String> {
+    let path = out.join(".gitignore");
+    let fail = |e: String| format!("{}: {e}", path.display());
+    let now = match std::fs::symlink_metadata(&path) {
+        Ok(_) => crate::source::read(&path).map_err(|e| fail(e.message))?,
+        Err(_) => String::new(),
+    };
+    let listed = now
+        .lines()
+        .map(str::trim)
+        .any(|l| l == GITIGNORE_LINE || l == SECRETS_FILE);
+    if listed {
+        return Ok(None);
+    }
+    let mut next = now;
+    if !next.is_empty() && !next.ends_with('\n') {
+        next.push('\n');
+    }
+    next.push_str("# Credentials taken out by `mon import`: never committed.\n");
+    next.push_str(GITIGNORE_LINE);
+    next.push('\n');
+    let file = File {
+        path: ".gitignore".into(),
+        content: next,
+        mode: 0o644,
+    };
+    write(out, &[file], true).map_err(|e| match e {
+        WriteError::Io(m) => m,
+        WriteError::Exists(p) => format!("{} exists", p[0].display()),
+    })?;
+    Ok(Some(path))
+}
+
 /// What an import wrote, and what `mon validate` says of it.
 pub struct Outcome {
     pub written: Vec<PathBuf>,
@@ -170,7 +210,10 @@ pub fn finish(
     if keep_secrets {
         files.extend(imp.secrets_file());
     }
-    let written = write(out, &files, force)?;
+    let mut written = write(out, &files, force)?;
+    if keep_secrets && !imp.secrets.is_empty() {
+        written.extend(keep_out_of_git(out).map_err(WriteError::Io)?);
+    }
     let loaded =
         crate::ops::validate::load(&crate::ops::validate::Scope::of(vec![out.to_path_buf()]))
             .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
@@ -209,9 +252,10 @@ pub fn tell(
         match keep_secrets {
             true => say!(
             err,
-                "{} credentials are in {} (mode 0600); load it before `mon diff`/`mon sync`: set -a; . {}; set +a",
+                "{} credentials are in {} (mode 0600, kept out of git by {}); load it before `mon diff`/`mon sync`: set -a; . {}; set +a",
                 imp.secrets.len(),
                 out.join(SECRETS_FILE).display(),
+                out.join(".gitignore").display(),
                 out.join(SECRETS_FILE).display()
             ),
             false => {
