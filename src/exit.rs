@@ -31,6 +31,8 @@ pub enum Exit {
     /// deleted one still referenced, a check on two members, or a restart
     /// of 9volt during the sync.
     NotTakenUp = 11,
+    /// send-command/send-config: ^C ended the wait; what had arrived was shown.
+    Interrupted = 130,
 }
 
 impl Exit {

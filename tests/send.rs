@@ -19,6 +19,18 @@ fn defs(dir: &Path, broker_host: &str, hosts: &[&str]) {
     std::fs::write(dir.join("hosts.yaml"), text).unwrap();
 }
 
+/// `--format json` output: one JSON object per line, a host's each, as
+/// results come; the summary object last.
+fn ndjson(stdout: &[u8]) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let mut lines: Vec<serde_json::Value> = String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let summary = lines.pop().expect("a summary line");
+    assert!(summary.get("summary").is_some(), "{summary}");
+    (lines, summary)
+}
+
 fn mon(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("mon")
         .unwrap()
@@ -161,8 +173,10 @@ fn string_task_ids_duplicates_and_other_tasks_results_are_handled() {
     responder(broker.port, "t/cmd", "t/res", b);
     let out = send_explicit(&broker, "hello", "exec", &["-v", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 1);
+    let (v, summary) = ndjson(&out.stdout);
+    assert_eq!(v.len(), 1);
+    assert_eq!(summary["summary"]["ok"], 1);
+    assert_eq!(summary["exit_code"], 0);
     assert_eq!(v[0]["outcome"], "ok");
     assert_eq!(v[0]["message"], "Hello World!");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -240,17 +254,41 @@ fn a_broker_with_passwords_gets_them_from_flags_environment_files_and_definition
     };
     responder(broker.port, "t/cmd", "t/res", b);
     let dir = tempfile::tempdir().unwrap();
-    let hint = "check --user and --password";
-
-    for creds in [&[][..], &["--user", "collectd", "--password", "wrong"][..]] {
+    // A refusal names the account tried and where it came from, never
+    // its password.
+    for (creds, says) in [
+        (&[][..], "without a user name (give --user"),
+        (
+            &["--user", "collectd", "--password", "wrong"][..],
+            "for user `collectd` (from flag --user, with a password; check its password",
+        ),
+    ] {
         let start = Instant::now();
         let out = send_explicit(&broker, "hello", "exec", creds);
         let text = support::output_text(&out);
         assert_eq!(out.status.code(), Some(5), "{text}");
         assert!(text.contains("refused the connection"), "{text}");
-        assert!(text.contains(hint), "{text}");
+        assert!(text.contains(says), "{text}");
+        assert!(!text.contains("wrong"), "{text}");
         assert!(start.elapsed() < Duration::from_secs(3), "{text}");
     }
+    // A password exported without a user is not used, and said so.
+    let mut args = vec!["send-command", "hello", "exec"];
+    let flags = explicit(&broker);
+    args.extend(flags.iter().map(String::as_str));
+    let out = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("MON_MQTT_PASSWORD", "s3cret")
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        support::output_text(&out).contains("warning: MON_MQTT_PASSWORD is set but no --user"),
+        "{}",
+        support::output_text(&out)
+    );
 
     let ok = |out: std::process::Output| {
         assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
@@ -314,8 +352,13 @@ fn a_broker_with_passwords_gets_them_from_flags_environment_files_and_definition
         support::output_text(&wrong)
     );
     assert!(
-        support::output_text(&wrong).contains("the broker's user and password in the definitions")
+        support::output_text(&wrong).contains(
+            "for user `collectd` (from broker `main` in the definitions, with a password"
+        ),
+        "{}",
+        support::output_text(&wrong)
     );
+    assert!(!support::output_text(&wrong).contains("nope"));
     let unset = by_node(None);
     assert_eq!(
         unset.status.code(),
@@ -918,7 +961,7 @@ fn a_duplicate_delivery_is_reported_and_the_real_result_awaited() {
     assert!(stdout.contains("delivered twice"), "{stdout}");
     assert!(stdout.contains("Hello World!"), "{stdout}");
     let out = send_explicit(&broker, "hello", "exec", &["--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, _) = ndjson(&out.stdout);
     assert_eq!(v[0]["outcome"], "ok");
     assert_eq!(v[0]["duplicates"], 1);
 
@@ -1174,9 +1217,11 @@ fn hosts_on_one_broker_share_one_connection() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
     assert_eq!(seen.lock().unwrap().len(), 200);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let all = v.as_array().unwrap();
+    let (mut all, summary) = ndjson(&out.stdout);
     assert_eq!(all.len(), 200);
+    assert_eq!(summary["summary"]["ok"], 200);
+    // In the order results came; every host once.
+    all.sort_by_key(|r| names.iter().position(|n| r["node"] == n.as_str()));
     let mut ids = std::collections::BTreeSet::new();
     for (r, name) in all.iter().zip(&names) {
         assert_eq!(r["node"], name.as_str());

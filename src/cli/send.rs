@@ -1,13 +1,13 @@
 //! Flags and output shared by `send-command` and `send-config`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mon::exit::Exit;
 use mon::mqtt::Task;
-use mon::ops::send::{self, Explicit, Selection};
-use mon::report::send::Format;
+use mon::ops::send::{self, Explicit, Progress, Selection};
+use mon::report::send::{Format, Live};
 
 #[derive(clap::Args)]
 #[command(next_help_heading = "Target")]
@@ -50,9 +50,12 @@ pub struct TargetArgs {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Show messages that were ignored (other tasks' results, malformed payloads)
+    /// Show messages that were ignored (other tasks' results, malformed payloads), and collectd's info lines of --check
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Do everything but publish: make and check each task, connect, log in and subscribe, then say what would be sent where and as whom
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub input: mon::settings::input::InputFlags,
 }
@@ -63,12 +66,11 @@ pub fn selection(a: &TargetArgs, mut paths: Vec<PathBuf>) -> Result<Selection, E
     let input = super::input(&a.input, paths)?;
     let account = a
         .account
-        .resolve(input.cfg.as_ref())
+        .resolve(input.cfg.as_ref(), &mut |w| eprintln!("warning: {w}"))
         .map_err(super::setting_failed)?;
     let explicit = a.host.as_ref().map(|h| Explicit {
         host: h.clone(),
-        user: account.as_ref().map(|(u, _)| u.clone()),
-        password: account.as_ref().and_then(|(_, p)| p.clone()),
+        account: account.clone(),
         topic: a.topic.clone().unwrap_or_default(),
         result_topic: a.result_topic.clone().unwrap_or_default(),
     });
@@ -85,8 +87,8 @@ pub fn selection(a: &TargetArgs, mut paths: Vec<PathBuf>) -> Result<Selection, E
     })
 }
 
-/// Resolves targets, sends, prints one result per target, and returns the
-/// exit code of the worst outcome.
+/// Resolves targets, sends, shows each result as it arrives, and returns
+/// the exit code of the worst outcome (130 after ^C).
 pub fn run(
     a: &TargetArgs,
     paths: Vec<PathBuf>,
@@ -104,7 +106,17 @@ pub fn run(
             text: String::new(),
         },
     };
-    let fail = |code| super::failed_json(a.format == Format::Json, code);
+    let json = a.format == Format::Json;
+    let fail = |code: Exit| {
+        if json {
+            // One line, as every other line of this NDJSON stream.
+            println!(
+                "{}",
+                serde_json::json!({"outcome": {"status": "failed", "exit_code": code.code()}})
+            );
+        }
+        code
+    };
     let sel = match selection(a, paths) {
         Ok(s) => s,
         Err(code) => return fail(code),
@@ -119,22 +131,55 @@ pub fn run(
             );
         }
     });
+    let status = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb");
+    let live = Arc::new(Mutex::new(Some(Live::new(
+        a.format,
+        task,
+        color.stdout,
+        status,
+        timeout,
+        a.dry_run,
+    ))));
+    let shown = live.clone();
+    let progress: send::OnProgress = Arc::new(move |p: Progress<'_>| {
+        let mut guard = shown.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(l) = guard.as_mut() else { return };
+        match p {
+            Progress::Prepared { target, bytes, how } => l.prepared(target, bytes, how),
+            Progress::Sending { targets } => l.sending(targets),
+            Progress::Outcome(t, o) => l.outcome(t, o),
+        }
+    });
     let req = send::Request {
         selection: sel,
         what,
         timeout,
         client_id: a.client_id.clone(),
+        dry_run: a.dry_run,
         ignored,
+        progress,
     };
-    let results = match mon::etcd::runtime(1).block_on(send::run(req)) {
-        Ok(r) => r,
-        Err(e) => return fail(e.report(color.stderr, &mut std::io::stderr())),
+    let ran = mon::etcd::runtime(1).block_on(async {
+        tokio::select! {
+            r = send::run(req) => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    let interrupted = match ran {
+        Some(Ok(_)) => false,
+        Some(Err(e)) => return fail(e.report(color.stderr, &mut std::io::stderr())),
+        None => true,
     };
-    let color = color.stdout;
-    let printed =
-        super::emit(|out| mon::report::send::write(a.format, &task, &results, color, out));
-    match printed {
-        Ok(()) => mon::report::send::worst(&results),
-        Err(code) => code,
+    let Some(l) = live.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+        return Exit::Io;
+    };
+    match l.finish(interrupted) {
+        Ok(code) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            Exit::Io
+        }
     }
 }

@@ -28,6 +28,9 @@ pub struct Target {
     pub port: u16,
     pub user: Option<String>,
     pub password: Option<crate::secret::Secret>,
+    /// Where the user name came from (`flag --user`, a broker definition),
+    /// for the message when the broker refuses it.
+    pub user_from: Option<String>,
     pub tls: Option<Tls>,
     pub topic: String,
     pub result_topic: String,
@@ -47,13 +50,29 @@ pub enum Task {
     Config { text: String },
 }
 
+impl Task {
+    /// What the task carries: a config's text, a command's two names.
+    pub fn bytes(&self) -> usize {
+        match self {
+            Task::Command { service, command } => service.len() + command.len(),
+            Task::Config { text } => text.len(),
+        }
+    }
+}
+
 pub struct SendOptions {
     pub timeout: Duration,
     pub client_id: Option<String>,
+    /// Connect, authenticate and subscribe, then publish nothing.
+    pub dry_run: bool,
 }
 
+/// Told each job's outcome (by its index in the jobs given) the moment it
+/// is known, so results are shown as they arrive.
+pub type OnOutcome<'a> = &'a (dyn Fn(usize, &Outcome) + Send + Sync);
+
 /// What came back for one target.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Outcome {
     /// The host's result for our task. `code` is None when the host sent none
     /// (the plugin drops it for several failures).
@@ -74,6 +93,9 @@ pub enum Outcome {
     },
     /// The broker could not be reached or refused us.
     Unreachable(String),
+    /// `--dry-run`: connected, authenticated and subscribed; the task of
+    /// this many bytes would have been published.
+    Ready { bytes: usize },
 }
 
 /// remote.lua's answer to a task id it is still running.
@@ -235,10 +257,15 @@ fn refused(target: &Target, code: ConnectReturnCode) -> String {
         ConnectReturnCode::ServiceUnavailable => ("service unavailable", false),
         ConnectReturnCode::Success => ("no reason given", false),
     };
-    let hint = if hint {
-        " (check --user and --password, MON_MQTT_PASSWORD or --password-file; with --node, the broker's user and password in the definitions)"
-    } else {
-        ""
+    let hint = match (hint, &target.user, &target.user_from) {
+        (false, ..) => String::new(),
+        (true, Some(u), from) => format!(
+            " for user `{}` (from {}, with {}; check its password: --password, MON_MQTT_PASSWORD, --password-file, or the broker's password in the definitions)",
+            printable(u),
+            from.as_deref().unwrap_or("the command line"),
+            if target.password.is_some() { "a password" } else { "no password" }
+        ),
+        (true, None, _) => " without a user name (give --user, [mqtt] user in mon.toml, or the broker's user in the definitions)".into(),
     };
     format!(
         "broker {}:{} refused the connection: {why}{hint}",
@@ -329,6 +356,7 @@ pub async fn send_many(
     jobs: Vec<(Target, Task)>,
     opts: &SendOptions,
     ignored: Ignored,
+    told: OnOutcome<'_>,
 ) -> Vec<Outcome> {
     let deadline = tokio::time::Instant::now() + opts.timeout;
     let client_id = opts
@@ -466,6 +494,17 @@ pub async fn send_many(
                 subacks += 1;
                 if subacks == batches.len() && !published {
                     published = true;
+                    if opts.dry_run {
+                        // Everything a send does up to here; nothing goes out.
+                        for (i, j) in jobs.iter_mut().enumerate() {
+                            let o = Outcome::Ready {
+                                bytes: j.payload.len(),
+                            };
+                            told(i, &o);
+                            j.outcome = Some(o);
+                        }
+                        break None;
+                    }
                     outbox.publish(&client, &mut jobs).await;
                 }
             }
@@ -511,13 +550,15 @@ pub async fn send_many(
                         MAX_RESULT_BYTES
                     ));
                 }
-                job.outcome = Some(Outcome::Result {
+                let o = Outcome::Result {
                     task_id: job.task_id,
                     code,
                     message,
                     latency: job.published.map_or(Duration::ZERO, |t| t.elapsed()),
                     duplicates: job.duplicates,
-                });
+                };
+                told(i, &o);
+                job.outcome = Some(o);
                 pending -= 1;
             }
             Ok(_) => {}
@@ -553,7 +594,8 @@ pub async fn send_many(
         }
     })
     .await;
-    jobs.into_iter()
+    let outcomes: Vec<Outcome> = jobs
+        .into_iter()
         .map(|j| match (j.outcome, &failure) {
             (Some(o), _) => o,
             (None, Some(m)) => Outcome::Unreachable(m.clone()),
@@ -567,5 +609,11 @@ pub async fn send_many(
                 duplicates: j.duplicates,
             },
         })
-        .collect()
+        .collect();
+    for (i, o) in outcomes.iter().enumerate() {
+        if !matches!(o, Outcome::Result { .. } | Outcome::Ready { .. }) {
+            told(i, o);
+        }
+    }
+    outcomes
 }

@@ -14,8 +14,7 @@ use crate::ops::validate::{self, Loaded};
 /// Connection given on the command line, as the reference senders take it.
 pub struct Explicit {
     pub host: String,
-    pub user: Option<String>,
-    pub password: Option<crate::secret::Secret>,
+    pub account: Option<crate::settings::mqtt::Account>,
     pub topic: String,
     pub result_topic: String,
 }
@@ -25,7 +24,7 @@ pub struct Selection {
     pub explicit: Option<Explicit>,
     /// The operator's own account (user, password), used instead of the
     /// brokers' (which are the hosts' accounts) when given.
-    pub account: Option<(String, Option<crate::secret::Secret>)>,
+    pub account: Option<crate::settings::mqtt::Account>,
     pub defs: crate::ops::validate::Scope,
     pub nodes: Vec<String>,
     pub all: bool,
@@ -125,8 +124,9 @@ fn targets_unchecked(
             name: x.host.clone(),
             host,
             port,
-            user: x.user.clone(),
-            password: x.password.clone(),
+            user: x.account.as_ref().map(|a| a.user.clone()),
+            password: x.account.as_ref().and_then(|a| a.password.clone()),
+            user_from: x.account.as_ref().map(|a| a.from.clone()),
             tls,
             topic: x.topic.clone(),
             result_topic: x.result_topic.clone(),
@@ -212,10 +212,11 @@ fn target(
         .or_else(|| b.cafile.as_ref().map(PathBuf::from));
     let tls = tls(secure, &cafile, sel.insecure);
     let (host, port) = host_port(&b.host, tls.is_some()).map_err(TargetError::Mismatch)?;
-    if let Some((user, password)) = &sel.account {
+    if let Some(a) = &sel.account {
         return Ok(Target {
-            user: Some(user.clone()),
-            password: password.clone(),
+            user: Some(a.user.clone()),
+            password: a.password.clone(),
+            user_from: Some(a.from.clone()),
             ..target_on(h, host, port, tls, sel)
         });
     }
@@ -228,6 +229,10 @@ fn target(
     Ok(Target {
         user: b.user.clone(),
         password,
+        user_from: b
+            .user
+            .as_ref()
+            .map(|_| format!("broker `{broker_name}` in the definitions")),
         ..target_on(h, host, port, tls, sel)
     })
 }
@@ -240,6 +245,7 @@ fn target_on(h: &Host, host: String, port: u16, tls: Option<Tls>, sel: &Selectio
         port,
         user: None,
         password: None,
+        user_from: None,
         tls,
         topic: h.command_topic(),
         result_topic: h.result_topic(),
@@ -255,15 +261,25 @@ fn list(names: &[&str]) -> String {
     }
 }
 
+/// How tasks go out, and who is told what as it happens.
+pub struct Sending {
+    pub timeout: Duration,
+    pub client_id: Option<String>,
+    /// Connect, authenticate and subscribe, then publish nothing.
+    pub dry_run: bool,
+    /// Told about messages on a result topic that are not this task's result.
+    pub ignored: Ignored,
+    /// Told each target's outcome the moment it is known.
+    pub told: Told,
+}
+
+/// Told one target's outcome, as it arrives.
+pub type Told = std::sync::Arc<dyn Fn(&Target, &Outcome) + Send + Sync>;
+
 /// Sends every target its task, results in target order. Targets on one
 /// broker with one account share one connection (one subscription per
 /// result topic, one publish per task); brokers are reached concurrently.
-pub async fn send_all(
-    targets: Vec<(Target, Task)>,
-    timeout: Duration,
-    client_id: Option<String>,
-    ignored: Ignored,
-) -> Vec<(Target, Outcome)> {
+pub async fn send_all(targets: Vec<(Target, Task)>, how: &Sending) -> Vec<(Target, Outcome)> {
     // Connection key -> (index in `targets`, target, task).
     type Group = Vec<(usize, Target, Task)>;
     let mut groups: Vec<(String, Group)> = Vec::new();
@@ -283,19 +299,25 @@ pub async fn send_all(
     }
     let mut set = tokio::task::JoinSet::new();
     for (n, (_, group)) in groups.into_iter().enumerate() {
-        let ignored = ignored.clone();
+        let ignored = how.ignored.clone();
+        let told = how.told.clone();
         // Several connections cannot share one client id on one broker.
-        let client_id = client_id
-            .clone()
-            .map(|c| if n == 0 { c } else { format!("{c}-{n}") });
+        let options = SendOptions {
+            timeout: how.timeout,
+            client_id: how
+                .client_id
+                .clone()
+                .map(|c| if n == 0 { c } else { format!("{c}-{n}") }),
+            dry_run: how.dry_run,
+        };
         set.spawn(async move {
             let conn = group[0].1.clone();
             let jobs: Vec<(Target, Task)> = group
                 .iter()
                 .map(|(_, t, k)| (t.clone(), k.clone()))
                 .collect();
-            let outcomes =
-                mqtt::send_many(&conn, jobs, &SendOptions { timeout, client_id }, ignored).await;
+            let tell = |i: usize, o: &Outcome| told(&group[i].1, o);
+            let outcomes = mqtt::send_many(&conn, jobs, &options, ignored, &tell).await;
             group
                 .into_iter()
                 .zip(outcomes)
@@ -341,14 +363,36 @@ pub struct Request {
     pub what: What,
     pub timeout: Duration,
     pub client_id: Option<String>,
+    /// Everything but the publish.
+    pub dry_run: bool,
     /// Told about messages on a result topic that are not this task's result.
     pub ignored: Ignored,
+    /// Told how the send goes, as it goes.
+    pub progress: OnProgress,
 }
 
+/// How a send goes, as it goes.
+pub enum Progress<'a> {
+    /// A host's task is ready: its size, and for a config, how it was made
+    /// and checked.
+    Prepared {
+        target: &'a Target,
+        bytes: usize,
+        how: Option<&'a str>,
+    },
+    /// Every task is ready: they go out now (or, dry run, would).
+    Sending { targets: &'a [Target] },
+    /// One host's outcome, secrets redacted.
+    Outcome(&'a Target, &'a Outcome),
+}
+
+pub type OnProgress = std::sync::Arc<dyn Fn(Progress<'_>) + Send + Sync>;
+
 /// Resolves the targets and each one's task, sends them all and returns one
-/// outcome per target, in target order. Nothing is sent unless every task
-/// could be made. The passwords mon resolved are redacted from the hosts'
-/// messages, even when a host echoes one back.
+/// outcome per target, in target order; `progress` hears of each as it
+/// comes. Nothing is sent unless every task could be made. The passwords
+/// mon resolved are redacted from the hosts' messages, even when a host
+/// echoes one back.
 pub async fn run(req: Request) -> Result<Vec<(Target, Outcome)>, TargetError> {
     let command = match &req.what {
         What::Command { service, command } if req.selection.explicit.is_none() => {
@@ -358,39 +402,56 @@ pub async fn run(req: Request) -> Result<Vec<(Target, Outcome)>, TargetError> {
     };
     let (targets, loaded) = targets(&req.selection, command)?;
     let tasks = tasks(&req.what, &targets, loaded.as_deref())?;
-    let results = send_all(
-        targets.into_iter().zip(tasks).collect(),
-        req.timeout,
-        req.client_id,
-        req.ignored,
-    )
-    .await;
-    let secrets = crate::secret::Redactor::new(
-        results
+    for (t, (task, how)) in targets.iter().zip(&tasks) {
+        (req.progress)(Progress::Prepared {
+            target: t,
+            bytes: task.bytes(),
+            how: how.as_deref(),
+        });
+    }
+    (req.progress)(Progress::Sending { targets: &targets });
+    let secrets = std::sync::Arc::new(crate::secret::Redactor::new(
+        targets
             .iter()
-            .filter_map(|(t, _)| t.password.as_ref())
+            .filter_map(|t| t.password.as_ref())
             .map(|p| p.expose().to_string()),
         6,
-    );
+    ));
+    let progress = req.progress.clone();
+    let redactor = secrets.clone();
+    let how = Sending {
+        timeout: req.timeout,
+        client_id: req.client_id,
+        dry_run: req.dry_run,
+        ignored: req.ignored,
+        told: std::sync::Arc::new(move |t: &Target, o: &Outcome| {
+            progress(Progress::Outcome(t, &redact(o.clone(), &redactor)))
+        }),
+    };
+    let tasks: Vec<Task> = tasks.into_iter().map(|(t, _)| t).collect();
+    let results = send_all(targets.into_iter().zip(tasks).collect(), &how).await;
     Ok(results
         .into_iter()
         .map(|(t, o)| (t, redact(o, &secrets)))
         .collect())
 }
 
-/// One task per target.
+/// One task per target, with how it was made (for a config).
 fn tasks(
     what: &What,
     targets: &[Target],
     loaded: Option<&Loaded>,
-) -> Result<Vec<Task>, TargetError> {
+) -> Result<Vec<(Task, Option<String>)>, TargetError> {
     let model = loaded.map(|l| &l.model);
     match what {
         What::Command { service, command } => Ok(vec![
-            Task::Command {
-                service: service.clone(),
-                command: command.clone(),
-            };
+            (
+                Task::Command {
+                    service: service.clone(),
+                    command: command.clone(),
+                },
+                None
+            );
             targets.len()
         ]),
         What::ConfigFile { path, check, force } => {
@@ -410,7 +471,15 @@ fn tasks(
             if *check {
                 checked(&text, &shown)?;
             }
-            Ok(vec![Task::Config { text }; targets.len()])
+            let how = format!(
+                "read from {shown}{}",
+                if *check {
+                    ", checked by collectd -T"
+                } else {
+                    ""
+                }
+            );
+            Ok(vec![(Task::Config { text }, Some(how)); targets.len()])
         }
         What::Rendered { templates } => {
             let Some(model) = model else {
@@ -428,7 +497,8 @@ fn tasks(
                         &text,
                         &format!("collectd/{}/collectd.conf (rendered)", t.name),
                     )?;
-                    Ok(Task::Config { text })
+                    let how = "rendered from the definitions, checked by collectd -T";
+                    Ok((Task::Config { text }, Some(how.to_string())))
                 })
                 .collect()
         }
@@ -508,6 +578,7 @@ fn hostname_matches(text: &str, name: &str, h: &Host) -> Result<(), TargetError>
 }
 
 fn redact(mut o: Outcome, secrets: &crate::secret::Redactor) -> Outcome {
+    // Only a host's message can carry a password back.
     if let Outcome::Result { message, .. } = &mut o {
         if let Some(r) = secrets.text(message) {
             *message = r;

@@ -34,16 +34,36 @@ pub struct AccountFlags {
     pub password_file: Option<PathBuf>,
 }
 
+/// The operator's own account, and where its user name came from (for the
+/// message when a broker refuses it; never the password).
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub user: String,
+    pub password: Option<Secret>,
+    pub from: String,
+}
+
 impl AccountFlags {
     /// The account: --user, its password from the flag, the environment or
     /// --password-file, else `[mqtt]` in mon.toml. A password exported for
-    /// another occasion, with no user to go with it, is not used.
-    pub fn resolve(&self, cfg: Option<&Loaded>) -> Result<Option<(String, Option<Secret>)>, Error> {
+    /// another occasion, with no user to go with it, is not used; `warn`
+    /// hears of it.
+    pub fn resolve(
+        &self,
+        cfg: Option<&Loaded>,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<Option<Account>, Error> {
         let user = USER.text(self.user.clone(), in_file(cfg, |f| f.mqtt.user.clone()), "");
         if user.value.is_empty() {
             if self.password.is_some() || self.password_file.is_some() {
                 return Err(Error::Usage(
                     "a password needs --user (or [mqtt] user in mon.toml)".into(),
+                ));
+            }
+            if PASSWORD.env.iter().any(|v| std::env::var_os(v).is_some()) {
+                warn(format!(
+                    "{} is set but no --user (or [mqtt] user in mon.toml) goes with it, so it is not used",
+                    PASSWORD.env.join(", ")
                 ));
             }
             return Ok(None);
@@ -58,6 +78,14 @@ impl AccountFlags {
                 None => None,
             },
         };
-        Ok(Some((user.value, password.map(Secret::new))))
+        let from = match &user.source {
+            super::Source::File(p) => format!("[mqtt] user in {}", p.display()),
+            other => other.to_string(),
+        };
+        Ok(Some(Account {
+            user: user.value,
+            password: password.map(Secret::new),
+            from,
+        }))
     }
 }

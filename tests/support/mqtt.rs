@@ -101,7 +101,7 @@ impl Mosquitto {
     fn launch(&mut self) {
         let d = self.dir.path();
         let mut conf = format!(
-            "per_listener_settings false\nallow_anonymous {}\npersistence false\nset_tcp_nodelay {}\nlistener {} 127.0.0.1\n",
+            "per_listener_settings false\nallow_anonymous {}\npersistence false\nset_tcp_nodelay {}\nlog_type all\nlistener {} 127.0.0.1\n",
             self.users.is_empty(),
             self.nodelay,
             self.port
