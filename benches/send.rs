@@ -23,12 +23,22 @@ use support::mqtt::{responder, Behaviour, Mosquitto};
 const TASK: &str =
     r#"{"task_id":1,"timestamp":"2026-11-21T00:00:00Z","service":"hello","command":"exec"}"#;
 
-/// mon, mosquitto_rr --nodelay, mosquitto_rr: one command line each.
-fn tools(rr: &Path, port: u16, qos: &str) -> [(&'static str, Command); 3] {
-    let mut mon = Command::new(env!("CARGO_BIN_EXE_mon"));
-    mon.args(["send-command", "hello", "exec", "--host"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["--topic", "t/cmd", "--result-topic", "t/res", "--qos", qos]);
+/// Another build of mon to compare with (`MON_BASELINE=$(bench/baseline REV)`).
+fn baseline() -> Option<std::path::PathBuf> {
+    std::env::var_os("MON_BASELINE").map(std::path::PathBuf::from)
+}
+
+/// mon, mosquitto_rr --nodelay, mosquitto_rr (and the baseline mon, last,
+/// when set): one command line each.
+fn tools(rr: &Path, port: u16, qos: &str) -> Vec<(&'static str, Command)> {
+    let mon_at = |bin: &Path| {
+        let mut mon = Command::new(bin);
+        mon.args(["send-command", "hello", "exec", "--host"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["--topic", "t/cmd", "--result-topic", "t/res", "--qos", qos]);
+        mon
+    };
+    let mon = mon_at(Path::new(env!("CARGO_BIN_EXE_mon")));
     let plain = || {
         let mut c = Command::new(rr);
         c.args(["-h", "127.0.0.1", "-p", &port.to_string()]).args([
@@ -38,11 +48,15 @@ fn tools(rr: &Path, port: u16, qos: &str) -> [(&'static str, Command); 3] {
     };
     let mut fast = plain();
     fast.arg("--nodelay");
-    [
+    let mut all = vec![
         ("mon", mon),
         ("mosquitto_rr --nodelay", fast),
         ("mosquitto_rr", plain()),
-    ]
+    ];
+    if let Some(b) = baseline() {
+        all.push(("mon (baseline)", mon_at(&b)));
+    }
+    all
 }
 
 /// Medians of `rounds` interleaved runs (after one warm-up round).
@@ -162,20 +176,24 @@ fn fan_out(rr: &Path) -> bool {
         ));
     }
     std::fs::write(dir.path().join("hosts.yaml"), defs).unwrap();
-    let mut runs = Vec::new();
-    for _ in 0..4 {
-        let r = measure(
-            Command::new(env!("CARGO_BIN_EXE_mon"))
-                .args(["send-command", "hello", "exec", "--all", "--timeout", "30s"])
-                .current_dir(dir.path())
-                .stdout(Stdio::null()),
-        );
-        assert_eq!(r.status, 0, "mon send-command --all failed");
-        runs.push(r);
-    }
-    runs.remove(0); // warm-up
-    runs.sort_by_key(|r| r.wall);
-    let mon = runs.swap_remove(1);
+    let all = |bin: &Path| {
+        let mut runs = Vec::new();
+        for _ in 0..4 {
+            let r = measure(
+                Command::new(bin)
+                    .args(["send-command", "hello", "exec", "--all", "--timeout", "30s"])
+                    .current_dir(dir.path())
+                    .stdout(Stdio::null()),
+            );
+            assert_eq!(r.status, 0, "mon send-command --all failed");
+            runs.push(r);
+        }
+        runs.remove(0); // warm-up
+        runs.sort_by_key(|r| r.wall);
+        runs.swap_remove(1)
+    };
+    let mon = all(Path::new(env!("CARGO_BIN_EXE_mon")));
+    let before = baseline().map(|b| all(&b));
     let start = std::time::Instant::now();
     let mut rr_peak = 0;
     for i in 0..HOSTS {
@@ -212,6 +230,14 @@ fn fan_out(rr: &Path) -> bool {
         mib(rr_peak),
         rr_wall.as_secs_f64() / mon.wall.as_secs_f64()
     );
+    if let Some(b) = before {
+        println!(
+            "  baseline mon --all (median of 3):      {:>9}   peak RSS {}   (this build {:.2}x its time)",
+            ms(b.wall),
+            mib(b.max_rss_kib),
+            mon.wall.as_secs_f64() / b.wall.as_secs_f64()
+        );
+    }
     let fast = mon.wall < Duration::from_secs(1);
     println!("  mon under 1 s:  {}", verdict(fast));
     fast

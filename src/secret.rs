@@ -214,6 +214,11 @@ impl Redactor {
         )
     }
 
+    /// Whether `s` holds any of the secrets.
+    pub fn finds(&self, s: &str) -> bool {
+        self.0.as_ref().is_some_and(|ac| ac.is_match(s))
+    }
+
     /// The text with each secret replaced by `(secret)`.
     pub fn text(&self, s: &str) -> Option<String> {
         let ac = self.0.as_ref()?;

@@ -716,6 +716,19 @@ fn send_config_check_uses_collectds_own_parser() {
         said.contains("Could not find plugin \"nosuchplugin\""),
         "{said}"
     );
+    // A file that loads other plugins before the bad one: the error, not
+    // collectd's "[info] plugin ... successfully loaded" lines (-v has them).
+    std::fs::write(
+        dir.path().join("mixed.conf"),
+        "LoadPlugin cpu\nLoadPlugin load\nLoadPlugin nosuchplugin\n",
+    )
+    .unwrap();
+    let args = ["send-config", "--file", "mixed.conf", "--node", "web1", "--check"];
+    let quiet = support::output_text(&mon(dir.path(), &args));
+    assert!(quiet.contains("nosuchplugin") && !quiet.contains("successfully loaded"), "{quiet}");
+    assert!(!quiet.contains("/tmp") && !quiet.contains(".tmp"), "{quiet}");
+    let verbose = support::output_text(&mon(dir.path(), &[&args[..], &["-v"]].concat()));
+    assert!(verbose.contains("plugin \"cpu\" successfully loaded"), "{verbose}");
     assert_eq!(
         seen.lock().unwrap().len(),
         1,

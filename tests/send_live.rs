@@ -225,3 +225,79 @@ fn a_dry_run_connects_and_subscribes_but_publishes_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", support::output_text(&out));
 }
+
+/// A broker that requires client certificates (`require_certificate true`):
+/// the right one works from the flags and from the broker definition; one
+/// from another CA, an expired one and a missing key are each refused with
+/// a clear message and exit 5.
+#[test]
+fn client_certificates_against_a_broker_that_requires_them() {
+    let (broker, clients) = Mosquitto::start_requiring_client_certs();
+    responder(broker.port, "t/cmd", "t/res", Behaviour::hello());
+    let dir = tempfile::tempdir().unwrap();
+    let ca = broker.dir.path().join("ca.pem");
+    let write = |name: &str, (cert, key): &(String, String)| {
+        let c = dir.path().join(format!("{name}.pem"));
+        let k = dir.path().join(format!("{name}.key"));
+        std::fs::write(&c, cert).unwrap();
+        std::fs::write(&k, key).unwrap();
+        (c, k)
+    };
+    let good = write("good", &clients.good);
+    let expired = write("expired", &clients.expired);
+    let stranger = write("stranger", &clients.stranger);
+    let host = format!("127.0.0.1:{}", broker.tls_port.unwrap());
+    let send = |cert: &Path, key: &Path| {
+        mon_cmd(
+            dir.path(),
+            &[
+                "send-command", "hello", "exec", "--host", &host, "--topic", "t/cmd",
+                "--result-topic", "t/res", "--timeout", "5s", "--cafile",
+                ca.to_str().unwrap(), "--cert", cert.to_str().unwrap(), "--key",
+                key.to_str().unwrap(),
+            ],
+        )
+        .output()
+        .unwrap()
+    };
+    let out = send(&good.0, &good.1);
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+    for (what, (cert, key), says) in [
+        ("another CA", &stranger, "refused the client certificate"),
+        ("expired", &expired, "refused the client certificate"),
+    ] {
+        let out = send(cert, key);
+        let text = support::output_text(&out);
+        assert_eq!(out.status.code(), Some(5), "{what}: {text}");
+        assert!(text.contains(says), "{what}: {text}");
+    }
+    let out = send(&good.0, &dir.path().join("missing.key"));
+    let text = support::output_text(&out);
+    assert_eq!(out.status.code(), Some(5), "{text}");
+    assert!(text.contains("cannot read client key"), "{text}");
+    // Without a certificate at all: refused as well.
+    let out = mon_cmd(
+        dir.path(),
+        &[
+            "send-command", "hello", "exec", "--host", &host, "--topic", "t/cmd",
+            "--result-topic", "t/res", "--timeout", "5s", "--cafile", ca.to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", support::output_text(&out));
+    // From a broker definition: cert as a path, key as a secret reference.
+    std::fs::write(
+        dir.path().join("hosts.yaml"),
+        format!(
+            "mqtt:\n  main:\n    host: \"{host}\"\n    cafile: {}\n    cert: {}\n    key: {{file: good.key}}\ncollectd:\n  web1:\n    broker: main\n    command_topic: t/cmd\n    result_topic: t/res\n    services:\n      hello: {{commands: {{exec: /bin/echo hi}}}}\n",
+            ca.display(),
+            good.0.display()
+        ),
+    )
+    .unwrap();
+    let out = mon_cmd(dir.path(), &["send-command", "hello", "exec", "--node", "web1", "--timeout", "5s"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
+}

@@ -53,9 +53,7 @@ fuzz_target!(|data: &[u8]| {
         mon::report::plan_json::write(&p, "v2", None, None, &mut out).unwrap();
         out.extend(serde_json::to_vec(&saved).unwrap());
         let shown = String::from_utf8_lossy(&out);
-        for secret in &p.secret_values {
-            assert!(!shown.contains(secret.as_str()), "a secret was shown");
-        }
+        assert!(!p.redactor.finds(&shown), "a secret was shown");
     }
 });
 

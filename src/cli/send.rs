@@ -41,6 +41,12 @@ pub struct TargetArgs {
     /// Do not verify the broker's certificate (implies TLS)
     #[arg(long)]
     pub insecure: bool,
+    /// Client certificate (PEM) for a broker that requires one (implies TLS; with --key)
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Private key (PEM) of --cert
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
     /// QoS for the subscription and the task: 0, 1 or 2 [default: the host's, else 2]
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
     pub qos: Option<u8>,
@@ -84,6 +90,8 @@ pub fn selection(a: &TargetArgs, mut paths: Vec<PathBuf>) -> Result<Selection, E
         secure: a.secure,
         cafile: a.cafile.clone(),
         insecure: a.insecure,
+        cert: a.cert.clone(),
+        key: a.key.clone(),
     })
 }
 
@@ -157,6 +165,7 @@ pub fn run(
         timeout,
         client_id: a.client_id.clone(),
         dry_run: a.dry_run,
+        verbose: a.verbose,
         ignored,
         progress,
     };

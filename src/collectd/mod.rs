@@ -85,6 +85,10 @@ pub fn for_stock_collectd(text: &str, lua_dir: &Path) -> std::io::Result<String>
     Ok(out)
 }
 
+/// Tags of collectd's lines that say how it went, not what is wrong: shown
+/// only with `-v`.
+const QUIET: &[&str] = &["[info]", "[notice]", "[debug]", "successfully loaded"];
+
 /// Lines of collectd's output that only repeat that something failed; the
 /// line before them says what.
 const GENERIC: &[&str] = &[
@@ -123,7 +127,9 @@ fn as_users(line: &str, scratch: &str, name: &str) -> String {
 /// Checks a collectd.conf with `collectd -T` in a scratch directory, without
 /// network access where possible (it really connects and runs programs).
 /// Messages name the file `name` and its own line numbers.
-pub fn check_config(text: &str, name: &str) -> Result<(), CheckError> {
+/// `info`: show collectd's `[info]` and `[notice]` lines among the reasons
+/// too (`-v`); by default only what says what is wrong.
+pub fn check_config(text: &str, name: &str, info: bool) -> Result<(), CheckError> {
     let binary = collectd_binary().ok_or_else(|| {
         CheckError::Unavailable(
             "collectd is not installed (apt-get install collectd-core liblua5.3-0)".into(),
@@ -189,7 +195,10 @@ pub fn check_config(text: &str, name: &str) -> Result<(), CheckError> {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .filter(|l| !NOISE.iter().any(|n| l.contains(n)))
+        .filter(|l| info || !QUIET.iter().any(|q| l.contains(q)))
         .map(|l| as_users(l, &scratch, name))
+        // Any other path of the scratch directory (BaseDir, the Lua stubs).
+        .map(|l| l.replace(&dir.path().display().to_string(), "(mon's check)"))
         .collect();
     let reasons: Vec<&str> = said
         .iter()

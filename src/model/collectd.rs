@@ -36,6 +36,11 @@ pub struct Broker {
     pub password: Option<Secret>,
     pub secure: Option<Spanned<bool>>,
     pub cafile: Option<String>,
+    /// A client certificate mon presents (its PEM file) and its key (a
+    /// secret); the collectd hosts present none.
+    pub cert: Option<String>,
+    #[serde(skip)]
+    pub key: Option<Secret>,
 }
 
 impl Broker {
@@ -79,6 +84,8 @@ pub fn broker(d: &Def, cx: &mut Cx) -> Option<Broker> {
         password: f.opt(cx, "password").map(|s| place.secret(cx, s)),
         secure: f.opt(cx, "secure"),
         cafile: f.value::<String>(cx, "cafile"),
+        cert: f.value::<String>(cx, "cert"),
+        key: f.opt(cx, "key").map(|s| place.secret(cx, s)),
         host: f.req(cx, "host")?,
     })
 }

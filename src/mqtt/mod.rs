@@ -42,6 +42,23 @@ pub struct Tls {
     pub cafile: Option<PathBuf>,
     /// Accept any certificate (as the collectd plugin itself does).
     pub insecure: bool,
+    /// A client certificate (PEM chain) and its key, for brokers that
+    /// require one (mosquitto's `require_certificate true`).
+    pub client: Option<ClientCert>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientCert {
+    pub cert: PathBuf,
+    pub key: ClientKey,
+}
+
+/// Where a client key comes from: a file named on the command line, or a
+/// broker definition's `key`, a secret resolved like any other.
+#[derive(Clone, Debug)]
+pub enum ClientKey {
+    File(PathBuf),
+    Pem(crate::secret::Secret),
 }
 
 #[derive(Clone, Debug)]
@@ -168,34 +185,80 @@ fn qos(q: u8) -> QoS {
 }
 
 fn transport(tls: &Tls) -> Result<Transport, String> {
-    let mut roots = rustls::RootCertStore::empty();
-    if let Some(ca) = &tls.cafile {
-        let pem = crate::source::read_bounded(ca, 1024 * 1024)
-            .map_err(|e| format!("cannot read CA file {}: {e}", ca.display()))?;
-        return Ok(Transport::tls_with_config(TlsConfiguration::Simple {
-            ca: pem,
-            alpn: None,
-            client_auth: None,
-        }));
-    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?;
-    let config = if tls.insecure {
+    let builder = if tls.insecure {
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
-            .with_no_client_auth()
     } else {
-        for cert in rustls_native_certs::load_native_certs().certs {
-            let _ = roots.add(cert);
+        let mut roots = rustls::RootCertStore::empty();
+        match &tls.cafile {
+            Some(ca) => {
+                for cert in pem_certs(ca, "CA file")? {
+                    roots
+                        .add(cert)
+                        .map_err(|e| format!("CA file {}: {e}", ca.display()))?;
+                }
+            }
+            None => {
+                for cert in rustls_native_certs::load_native_certs().certs {
+                    let _ = roots.add(cert);
+                }
+            }
         }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        builder.with_root_certificates(roots)
+    };
+    let config = match &tls.client {
+        None => builder.with_no_client_auth(),
+        Some(c) => {
+            let chain = pem_certs(&c.cert, "client certificate")?;
+            let key = client_key(&c.key)?;
+            builder.with_client_auth_cert(chain, key).map_err(|e| {
+                format!(
+                    "client certificate {} and its key do not go together: {e}",
+                    c.cert.display()
+                )
+            })?
+        }
     };
     Ok(Transport::tls_with_config(TlsConfiguration::Rustls(
         Arc::new(config),
     )))
+}
+
+/// The certificates of a PEM file, read as a bounded regular file.
+fn pem_certs(
+    path: &std::path::Path,
+    what: &str,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
+    use rustls::pki_types::pem::PemObject;
+    let pem = crate::source::read_bounded(path, 1024 * 1024)
+        .map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
+    let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{what} {} is not PEM: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{what} {} holds no certificate", path.display()));
+    }
+    Ok(certs)
+}
+
+/// A client key from its file or a resolved secret; errors never quote it.
+fn client_key(key: &ClientKey) -> Result<rustls::pki_types::PrivateKeyDer<'static>, String> {
+    use rustls::pki_types::pem::PemObject;
+    let (pem, named) = match key {
+        ClientKey::File(p) => (
+            crate::source::read_bounded(p, 1024 * 1024)
+                .map_err(|e| format!("cannot read client key {}: {e}", p.display()))?,
+            p.display().to_string(),
+        ),
+        ClientKey::Pem(s) => (s.expose().as_bytes().to_vec(), "(the broker's key)".into()),
+    };
+    rustls::pki_types::PrivateKeyDer::from_pem_slice(&pem)
+        .map_err(|_| format!("client key {named} holds no PEM private key"))
 }
 
 /// `--insecure`: the same trust the collectd plugin gives its broker.
@@ -242,6 +305,37 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
     }
+}
+
+/// A TLS alert the broker sent about our certificate, said plainly: the
+/// bare rustls error ("received fatal alert: UnknownCA") does not say
+/// whose certificate or what to do.
+fn tls_refusal(e: &str, target: &Target) -> Option<String> {
+    const ABOUT_OURS: &[&str] = &[
+        "UnknownCA",
+        "BadCertificate",
+        "CertificateExpired",
+        "CertificateRequired",
+        "CertificateRevoked",
+        "CertificateUnknown",
+        "UnsupportedCertificate",
+        "AccessDenied",
+        "HandshakeFailure",
+    ];
+    let alert = e.split("received fatal alert: ").nth(1)?.trim();
+    if !ABOUT_OURS.iter().any(|a| alert.starts_with(a)) {
+        return None;
+    }
+    let client = target.tls.as_ref().and_then(|t| t.client.as_ref());
+    Some(match client {
+        None => format!(
+            "the broker requires a client certificate (TLS alert {alert}): give --cert and --key, or cert and key in the broker's definition"
+        ),
+        Some(c) => format!(
+            "the broker refused the client certificate {} (TLS alert {alert}): check that a CA the broker trusts signed it and that it has not expired",
+            c.cert.display()
+        ),
+    })
 }
 
 /// Why the broker said no to CONNECT, and what to look at.
@@ -386,7 +480,13 @@ pub async fn send_many(
             Ok(t) => {
                 mo.set_transport(t);
             }
-            Err(e) => return all_unreachable(jobs.len(), e),
+            Err(e) => {
+                let all: Vec<Outcome> = all_unreachable(jobs.len(), e);
+                for (i, o) in all.iter().enumerate() {
+                    told(i, o);
+                }
+                return all;
+            }
         }
     }
     let mut jobs: Vec<Job> = jobs
@@ -567,9 +667,12 @@ pub async fn send_many(
             }
             Err(e) => {
                 if !connected_once {
+                    let e = e.to_string();
                     break Some(format!(
-                        "cannot connect to broker {}:{}: {e}",
-                        conn.host, conn.port
+                        "cannot connect to broker {}:{}: {}",
+                        conn.host,
+                        conn.port,
+                        tls_refusal(&e, conn).unwrap_or(e)
                     ));
                 }
                 // Connected before: the broker went away. Keep trying until the deadline.

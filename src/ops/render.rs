@@ -34,7 +34,7 @@ fn check(outputs: &[Output]) -> Result<Vec<(PathBuf, String)>, String> {
             let name = o.path.display().to_string();
             (
                 o.path.clone(),
-                crate::collectd::check_config(&o.content, &name),
+                crate::collectd::check_config(&o.content, &name, false),
             )
         })
         .collect();

@@ -32,6 +32,9 @@ pub struct Selection {
     pub secure: bool,
     pub cafile: Option<PathBuf>,
     pub insecure: bool,
+    /// `--cert` and `--key`: a client certificate and its key.
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
 }
 
 pub enum TargetError {
@@ -65,10 +68,26 @@ impl TargetError {
 
 pub use crate::model::collectd::host_port;
 
-fn tls(secure: bool, cafile: &Option<PathBuf>, insecure: bool) -> Option<Tls> {
-    (secure || cafile.is_some() || insecure).then(|| Tls {
+/// TLS when anything asks for it: `secure`, a CA file, `insecure`, or a
+/// client certificate.
+fn tls(
+    secure: bool,
+    cafile: &Option<PathBuf>,
+    insecure: bool,
+    client: Option<mqtt::ClientCert>,
+) -> Option<Tls> {
+    (secure || cafile.is_some() || insecure || client.is_some()).then(|| Tls {
         cafile: cafile.clone(),
         insecure,
+        client,
+    })
+}
+
+/// `--cert`/`--key` from the command line (clap requires both or neither).
+fn flag_client(sel: &Selection) -> Option<mqtt::ClientCert> {
+    Some(mqtt::ClientCert {
+        cert: sel.cert.clone()?,
+        key: mqtt::ClientKey::File(sel.key.clone()?),
     })
 }
 
@@ -117,7 +136,7 @@ fn targets_unchecked(
     command: Option<(&str, &str)>,
 ) -> Result<(Vec<Target>, Option<Box<Loaded>>), TargetError> {
     if let Some(x) = &sel.explicit {
-        let tls = tls(sel.secure, &sel.cafile, sel.insecure);
+        let tls = tls(sel.secure, &sel.cafile, sel.insecure, flag_client(sel));
         let (host, port) = host_port(&x.host, tls.is_some())
             .map_err(|e| TargetError::Mismatch(format!("--host: {e}")))?;
         let t = Target {
@@ -210,7 +229,18 @@ fn target(
         .cafile
         .clone()
         .or_else(|| b.cafile.as_ref().map(PathBuf::from));
-    let tls = tls(secure, &cafile, sel.insecure);
+    // The command line's certificate, else the broker definition's.
+    let client = match (flag_client(sel), &b.cert, &b.key) {
+        (Some(c), ..) => Some(c),
+        (None, Some(cert), Some(key)) => Some(mqtt::ClientCert {
+            cert: PathBuf::from(cert),
+            key: mqtt::ClientKey::Pem(crate::secret::Secret::new(key.resolve().map_err(
+                |e| TargetError::Io(format!("broker `{broker_name}` key: {e}")),
+            )?)),
+        }),
+        _ => None,
+    };
+    let tls = tls(secure, &cafile, sel.insecure, client);
     let (host, port) = host_port(&b.host, tls.is_some()).map_err(TargetError::Mismatch)?;
     if let Some(a) = &sel.account {
         return Ok(Target {
@@ -365,6 +395,8 @@ pub struct Request {
     pub client_id: Option<String>,
     /// Everything but the publish.
     pub dry_run: bool,
+    /// collectd's info lines too, when `--check` refuses a config.
+    pub verbose: bool,
     /// Told about messages on a result topic that are not this task's result.
     pub ignored: Ignored,
     /// Told how the send goes, as it goes.
@@ -401,7 +433,7 @@ pub async fn run(req: Request) -> Result<Vec<(Target, Outcome)>, TargetError> {
         _ => None,
     };
     let (targets, loaded) = targets(&req.selection, command)?;
-    let tasks = tasks(&req.what, &targets, loaded.as_deref())?;
+    let tasks = tasks(&req.what, &targets, loaded.as_deref(), req.verbose)?;
     for (t, (task, how)) in targets.iter().zip(&tasks) {
         (req.progress)(Progress::Prepared {
             target: t,
@@ -441,6 +473,7 @@ fn tasks(
     what: &What,
     targets: &[Target],
     loaded: Option<&Loaded>,
+    info: bool,
 ) -> Result<Vec<(Task, Option<String>)>, TargetError> {
     let model = loaded.map(|l| &l.model);
     match what {
@@ -469,7 +502,7 @@ fn tasks(
                 }
             }
             if *check {
-                checked(&text, &shown)?;
+                checked(&text, &shown, info)?;
             }
             let how = format!(
                 "read from {shown}{}",
@@ -496,6 +529,7 @@ fn tasks(
                     checked(
                         &text,
                         &format!("collectd/{}/collectd.conf (rendered)", t.name),
+                        info,
                     )?;
                     let how = "rendered from the definitions, checked by collectd -T";
                     Ok((Task::Config { text }, Some(how.to_string())))
@@ -527,8 +561,8 @@ fn rendered_conf(
         .ok_or_else(|| TargetError::Mismatch(format!("`{host}` renders no collectd.conf")))
 }
 
-fn checked(text: &str, name: &str) -> Result<(), TargetError> {
-    crate::collectd::check_config(text, name).map_err(|e| match e {
+fn checked(text: &str, name: &str, info: bool) -> Result<(), TargetError> {
+    crate::collectd::check_config(text, name, info).map_err(|e| match e {
         crate::collectd::CheckError::Rejected(m) => {
             TargetError::Rejected(format!("collectd rejects {name}:\n{m}"))
         }

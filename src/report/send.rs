@@ -192,6 +192,9 @@ impl Live {
             .collect();
         let code = if interrupted {
             Exit::Interrupted
+        } else if !waiting.is_empty() {
+            // Every host is told an outcome; one that was not is a fault.
+            Exit::Unreachable
         } else {
             worst(&known)
         };

@@ -18,31 +18,69 @@ pub struct Certs {
     pub key_pem: String,
 }
 
-/// A CA and a server certificate for 127.0.0.1 / localhost signed by it.
-pub fn certs() -> Certs {
+/// Client certificates for a broker that requires one: signed by the
+/// broker's CA and valid, signed by it and expired, and signed by another CA.
+pub struct ClientCerts {
+    pub good: (String, String),
+    pub expired: (String, String),
+    pub stranger: (String, String),
+}
+
+fn test_ca(name: &str) -> (String, rcgen::Issuer<'static, rcgen::KeyPair>) {
     use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    // Distinct subjects: OpenSSL takes a leaf named like its issuer for self-signed.
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "mon test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
     let key = KeyPair::generate().unwrap();
-    let params =
-        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
-    let mut params = params;
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(rcgen::DnType::CommonName, name);
+    let cert = params.self_signed(&key).unwrap();
+    (cert.pem(), Issuer::new(params, key))
+}
+
+fn client_cert(issuer: &rcgen::Issuer<'_, rcgen::KeyPair>, expired: bool) -> (String, String) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "mon-operator");
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
+    let cert = params.signed_by(&key, issuer).unwrap();
+    (cert.pem(), key.serialize_pem())
+}
+
+/// A CA, a server certificate for 127.0.0.1 / localhost signed by it, and
+/// client certificates (see `ClientCerts`).
+pub fn certs_with_clients() -> (Certs, ClientCerts) {
+    let (ca_pem, issuer) = test_ca("mon test CA");
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap();
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "localhost");
     let cert = params.signed_by(&key, &issuer).unwrap();
-    Certs {
-        ca_pem: ca_cert.pem(),
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-    }
+    let (_, other) = test_ca("another CA");
+    let clients = ClientCerts {
+        good: client_cert(&issuer, false),
+        expired: client_cert(&issuer, true),
+        stranger: client_cert(&other, false),
+    };
+    (
+        Certs {
+            ca_pem,
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+        },
+        clients,
+    )
+}
+
+/// A CA and a server certificate for 127.0.0.1 / localhost signed by it.
+pub fn certs() -> Certs {
+    certs_with_clients().0
 }
 
 pub struct Mosquitto {
@@ -55,6 +93,8 @@ pub struct Mosquitto {
     pub nodelay: bool,
     /// Only these users may connect (a mosquitto_passwd file); empty: anyone.
     users: Vec<(String, String)>,
+    /// The TLS listener requires a client certificate signed by its CA.
+    require_certificate: bool,
 }
 
 impl Mosquitto {
@@ -72,9 +112,32 @@ impl Mosquitto {
     pub fn start_with_users(users: &[(&str, &str)]) -> Mosquitto {
         Self::launch_new(false, true, users)
     }
+    /// A TLS listener that takes only clients with a certificate signed by
+    /// its CA (`require_certificate true`); the client certificates to try.
+    pub fn start_requiring_client_certs() -> (Mosquitto, ClientCerts) {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, clients) = certs_with_clients();
+        std::fs::write(dir.path().join("ca.pem"), &c.ca_pem).unwrap();
+        std::fs::write(dir.path().join("server.pem"), &c.cert_pem).unwrap();
+        std::fs::write(dir.path().join("server.key"), &c.key_pem).unwrap();
+        let mut m = Mosquitto {
+            child: None,
+            dir,
+            port: free_port(),
+            tls_port: Some(free_port()),
+            certs: Some(c),
+            nodelay: true,
+            users: Vec::new(),
+            require_certificate: true,
+        };
+        m.launch();
+        (m, clients)
+    }
+
     fn launch_new(tls: bool, nodelay: bool, users: &[(&str, &str)]) -> Mosquitto {
         let dir = tempfile::tempdir().unwrap();
         let mut m = Mosquitto {
+            require_certificate: false,
             child: None,
             dir,
             port: free_port(),
@@ -122,8 +185,9 @@ impl Mosquitto {
         }
         if let Some(p) = self.tls_port {
             conf.push_str(&format!(
-                "listener {p} 127.0.0.1\ncafile {0}/ca.pem\ncertfile {0}/server.pem\nkeyfile {0}/server.key\n",
-                d.display()
+                "listener {p} 127.0.0.1\ncafile {0}/ca.pem\ncertfile {0}/server.pem\nkeyfile {0}/server.key\nrequire_certificate {1}\n",
+                d.display(),
+                self.require_certificate
             ));
         }
         std::fs::write(d.join("mosquitto.conf"), conf).unwrap();
