@@ -162,10 +162,12 @@ complete -c mon -n "__fish_mon_using_subcommand send-command" -l user -d 'Your o
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l password -d 'Password of --user (better from the environment or --password-file) [env: MON_MQTT_PASSWORD] [mon.toml: mqtt.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l password-file -d 'Read the password of --user from this file' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l cert -d 'Client certificate (PEM) for a broker that requires one (implies TLS; with --key)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r
-complete -c mon -n "__fish_mon_using_subcommand send-command" -s f -l format -d 'Output format' -r -f -a "text\t'A line per host, then a summary'
-json\t'One JSON array, an object per host'"
+complete -c mon -n "__fish_mon_using_subcommand send-command" -s f -l format -d 'Output format' -r -f -a "text\t'A line per host as its result comes, then a summary'
+json\t'One JSON object per line (NDJSON) as results come, then a summary object'"
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
@@ -175,7 +177,8 @@ never\t''"
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
-complete -c mon -n "__fish_mon_using_subcommand send-command" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads), and collectd\'s info lines of --check'
+complete -c mon -n "__fish_mon_using_subcommand send-command" -l dry-run -d 'Do everything but publish: make and check each task, connect, log in and subscribe, then say what would be sent where and as whom'
 complete -c mon -n "__fish_mon_using_subcommand send-command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l file -d 'The collectd.conf to send (UTF-8, at most 1 MiB) [default: each host\'s own, rendered from the definitions]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l templates -d 'Templates that replace the embedded ones, for rendering without FILE [default: [render] templates in mon.toml, as `mon render` uses them]' -r -F
@@ -189,10 +192,12 @@ complete -c mon -n "__fish_mon_using_subcommand send-config" -l user -d 'Your ow
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l password -d 'Password of --user (better from the environment or --password-file) [env: MON_MQTT_PASSWORD] [mon.toml: mqtt.password]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l password-file -d 'Read the password of --user from this file' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l cafile -d 'CA bundle that signs the broker\'s certificate (implies TLS)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l cert -d 'Client certificate (PEM) for a broker that requires one (implies TLS; with --key)' -r -F
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l qos -d 'QoS for the subscription and the task: 0, 1 or 2 [default: the host\'s, else 2]' -r
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l client-id -d 'MQTT client id [default: mon-<pid>-<random>]' -r
-complete -c mon -n "__fish_mon_using_subcommand send-config" -s f -l format -d 'Output format' -r -f -a "text\t'A line per host, then a summary'
-json\t'One JSON array, an object per host'"
+complete -c mon -n "__fish_mon_using_subcommand send-config" -s f -l format -d 'Output format' -r -f -a "text\t'A line per host as its result comes, then a summary'
+json\t'One JSON object per line (NDJSON) as results come, then a summary object'"
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
@@ -204,7 +209,8 @@ complete -c mon -n "__fish_mon_using_subcommand send-config" -l force -d 'Send F
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l all -d 'Send to every collectd host in the definitions'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l secure -d 'Connect with TLS'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -l insecure -d 'Do not verify the broker\'s certificate (implies TLS)'
-complete -c mon -n "__fish_mon_using_subcommand send-config" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads)'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -s v -l verbose -d 'Show messages that were ignored (other tasks\' results, malformed payloads), and collectd\'s info lines of --check'
+complete -c mon -n "__fish_mon_using_subcommand send-config" -l dry-run -d 'Do everything but publish: make and check each task, connect, log in and subscribe, then say what would be sent where and as whom'
 complete -c mon -n "__fish_mon_using_subcommand send-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand render" -s o -l out -d 'Directory to write into [default: [render] out in mon.toml]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand render" -l only -d 'Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*' -r

@@ -723,12 +723,28 @@ fn send_config_check_uses_collectds_own_parser() {
         "LoadPlugin cpu\nLoadPlugin load\nLoadPlugin nosuchplugin\n",
     )
     .unwrap();
-    let args = ["send-config", "--file", "mixed.conf", "--node", "web1", "--check"];
+    let args = [
+        "send-config",
+        "--file",
+        "mixed.conf",
+        "--node",
+        "web1",
+        "--check",
+    ];
     let quiet = support::output_text(&mon(dir.path(), &args));
-    assert!(quiet.contains("nosuchplugin") && !quiet.contains("successfully loaded"), "{quiet}");
-    assert!(!quiet.contains("/tmp") && !quiet.contains(".tmp"), "{quiet}");
+    assert!(
+        quiet.contains("nosuchplugin") && !quiet.contains("successfully loaded"),
+        "{quiet}"
+    );
+    assert!(
+        !quiet.contains("/tmp") && !quiet.contains(".tmp"),
+        "{quiet}"
+    );
     let verbose = support::output_text(&mon(dir.path(), &[&args[..], &["-v"]].concat()));
-    assert!(verbose.contains("plugin \"cpu\" successfully loaded"), "{verbose}");
+    assert!(
+        verbose.contains("plugin \"cpu\" successfully loaded"),
+        "{verbose}"
+    );
     assert_eq!(
         seen.lock().unwrap().len(),
         1,

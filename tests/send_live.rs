@@ -251,9 +251,22 @@ fn client_certificates_against_a_broker_that_requires_them() {
         mon_cmd(
             dir.path(),
             &[
-                "send-command", "hello", "exec", "--host", &host, "--topic", "t/cmd",
-                "--result-topic", "t/res", "--timeout", "5s", "--cafile",
-                ca.to_str().unwrap(), "--cert", cert.to_str().unwrap(), "--key",
+                "send-command",
+                "hello",
+                "exec",
+                "--host",
+                &host,
+                "--topic",
+                "t/cmd",
+                "--result-topic",
+                "t/res",
+                "--timeout",
+                "5s",
+                "--cafile",
+                ca.to_str().unwrap(),
+                "--cert",
+                cert.to_str().unwrap(),
+                "--key",
                 key.to_str().unwrap(),
             ],
         )
@@ -279,8 +292,19 @@ fn client_certificates_against_a_broker_that_requires_them() {
     let out = mon_cmd(
         dir.path(),
         &[
-            "send-command", "hello", "exec", "--host", &host, "--topic", "t/cmd",
-            "--result-topic", "t/res", "--timeout", "5s", "--cafile", ca.to_str().unwrap(),
+            "send-command",
+            "hello",
+            "exec",
+            "--host",
+            &host,
+            "--topic",
+            "t/cmd",
+            "--result-topic",
+            "t/res",
+            "--timeout",
+            "5s",
+            "--cafile",
+            ca.to_str().unwrap(),
         ],
     )
     .output()
@@ -296,8 +320,19 @@ fn client_certificates_against_a_broker_that_requires_them() {
         ),
     )
     .unwrap();
-    let out = mon_cmd(dir.path(), &["send-command", "hello", "exec", "--node", "web1", "--timeout", "5s"])
-        .output()
-        .unwrap();
+    let out = mon_cmd(
+        dir.path(),
+        &[
+            "send-command",
+            "hello",
+            "exec",
+            "--node",
+            "web1",
+            "--timeout",
+            "5s",
+        ],
+    )
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
 }

@@ -1,13 +1,11 @@
 //! Flags and output shared by `send-command` and `send-config`.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mon::exit::Exit;
-use mon::mqtt::Task;
-use mon::ops::send::{self, Explicit, Progress, Selection};
-use mon::report::send::{Format, Live};
+use mon::ops::send::{self, Explicit, Selection};
+use mon::report::send::{Format, Live, Shared};
 
 #[derive(clap::Args)]
 #[command(next_help_heading = "Target")]
@@ -104,61 +102,20 @@ pub fn run(
     timeout: Duration,
     color: super::Colors,
 ) -> Exit {
-    // The kind of task, for explaining result codes.
-    let task = match &what {
-        send::What::Command { service, command } => Task::Command {
-            service: service.clone(),
-            command: command.clone(),
-        },
-        _ => Task::Config {
-            text: String::new(),
-        },
-    };
-    let json = a.format == Format::Json;
-    let fail = |code: Exit| {
-        if json {
-            // One line, as every other line of this NDJSON stream.
-            println!(
-                "{}",
-                serde_json::json!({"outcome": {"status": "failed", "exit_code": code.code()}})
-            );
-        }
-        code
-    };
     let sel = match selection(a, paths) {
         Ok(s) => s,
-        Err(code) => return fail(code),
+        Err(code) => return mon::report::send::failed(a.format, code),
     };
-    let verbose = a.verbose;
-    let ignored: mon::mqtt::Ignored = Arc::new(move |topic: &str, payload: &str| {
-        if verbose {
-            eprintln!(
-                "ignored on {}: {}",
-                mon::mqtt::printable(topic),
-                mon::mqtt::printable(payload)
-            );
-        }
-    });
     let status = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var("TERM").map_or(true, |t| t != "dumb");
-    let live = Arc::new(Mutex::new(Some(Live::new(
+    let live = Shared::new(Live::new(
         a.format,
-        task,
+        what.task_kind(),
         color.stdout,
         status,
         timeout,
         a.dry_run,
-    ))));
-    let shown = live.clone();
-    let progress: send::OnProgress = Arc::new(move |p: Progress<'_>| {
-        let mut guard = shown.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(l) = guard.as_mut() else { return };
-        match p {
-            Progress::Prepared { target, bytes, how } => l.prepared(target, bytes, how),
-            Progress::Sending { targets } => l.sending(targets),
-            Progress::Outcome(t, o) => l.outcome(t, o),
-        }
-    });
+    ));
     let req = send::Request {
         selection: sel,
         what,
@@ -166,29 +123,14 @@ pub fn run(
         client_id: a.client_id.clone(),
         dry_run: a.dry_run,
         verbose: a.verbose,
-        ignored,
-        progress,
+        ignored: mon::mqtt::shown_if(a.verbose),
+        progress: live.progress(),
     };
-    let ran = mon::etcd::runtime(1).block_on(async {
-        tokio::select! {
-            r = send::run(req) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+    match send::run_until_interrupted(req) {
+        Some(Ok(_)) => live.finish(false),
+        Some(Err(e)) => {
+            mon::report::send::failed(a.format, e.report(color.stderr, &mut std::io::stderr()))
         }
-    });
-    let interrupted = match ran {
-        Some(Ok(_)) => false,
-        Some(Err(e)) => return fail(e.report(color.stderr, &mut std::io::stderr())),
-        None => true,
-    };
-    let Some(l) = live.lock().unwrap_or_else(|e| e.into_inner()).take() else {
-        return Exit::Io;
-    };
-    match l.finish(interrupted) {
-        Ok(code) => code,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            Exit::Io
-        }
+        None => live.finish(true),
     }
 }

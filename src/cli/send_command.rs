@@ -13,11 +13,14 @@ use mon::model::duration::positive as go_duration;
   mon send-command nginx reload defs/ --node web1 --node web2
   mon send-command nginx reload --all --timeout 1m --format json
   mon send-command hello exec --host broker:1883 --topic test-topic --result-topic test-result-topic
+  mon send-command nginx reload --all --dry-run   # connect, log in, subscribe; publish nothing
 
 The service and command are checked against the host's definitions before anything is sent.
 Only the result with this task's id counts; others on the result topic are ignored (-v shows them).
-Exit codes: 0 ok, 8 the host reported a failure, 9 result without a code, 10 timeout,
-5 broker unreachable, 2 unknown host/service/command, 1 invalid definitions.")]
+Each host's line is printed as its result arrives; on a terminal a status line says who is awaited.
+Exit codes: 0 ok (or all ready, with --dry-run), 8 the host reported a failure, 9 result without a
+code, 10 timeout, 5 broker unreachable or login refused, 2 unknown host/service/command, 1 invalid
+definitions, 130 interrupted (what had arrived is shown).")]
 pub struct Args {
     /// Service, as defined under the host's `services:`
     pub service: String,

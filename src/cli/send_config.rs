@@ -26,9 +26,10 @@ a collectd restart.
 The host dry-runs the file, stops collectd, swaps the file and starts collectd again; the final
 result comes from the restarted collectd, up to about two minutes later, hence the long default
 timeout. Codes 0x2000-0x200a are explained in the output.
-Exit codes: 0 replaced, 8 the host reported a failure, 9 result without a code, 10 timeout,
-5 broker unreachable, 3 unreadable, non-UTF-8 or oversized file, 2 a file for another host or not a
-collectd.conf, 1 invalid definitions or collectd refused the file.")]
+Exit codes: 0 replaced (or all ready, with --dry-run), 8 the host reported a failure, 9 result
+without a code, 10 timeout, 5 broker unreachable or login refused, 3 unreadable, non-UTF-8 or
+oversized file, 2 a file for another host or not a collectd.conf, 1 invalid definitions or collectd
+refused the file, 130 interrupted (what had arrived is shown).")]
 pub struct Args {
     /// Definition files or directories [default: . or paths in mon.toml]
     pub paths: Vec<PathBuf>,

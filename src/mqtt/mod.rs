@@ -121,6 +121,15 @@ pub const DUPLICATE_TASK: i64 = 0x1100;
 /// Messages we saw and ignored (another task's result, malformed payloads).
 pub type Ignored = Arc<dyn Fn(&str, &str) + Send + Sync>;
 
+/// Ignored messages printed to stderr when `verbose` (`-v`), escaped.
+pub fn shown_if(verbose: bool) -> Ignored {
+    Arc::new(move |topic: &str, payload: &str| {
+        if verbose {
+            eprintln!("ignored on {}: {}", printable(topic), printable(payload));
+        }
+    })
+}
+
 /// The task message exactly as remote.lua validates it.
 pub fn task_message(task: &Task, task_id: u64) -> String {
     let timestamp = time::utc_now();

@@ -234,9 +234,10 @@ fn target(
         (Some(c), ..) => Some(c),
         (None, Some(cert), Some(key)) => Some(mqtt::ClientCert {
             cert: PathBuf::from(cert),
-            key: mqtt::ClientKey::Pem(crate::secret::Secret::new(key.resolve().map_err(
-                |e| TargetError::Io(format!("broker `{broker_name}` key: {e}")),
-            )?)),
+            key: mqtt::ClientKey::Pem(crate::secret::Secret::new(
+                key.resolve()
+                    .map_err(|e| TargetError::Io(format!("broker `{broker_name}` key: {e}")))?,
+            )),
         }),
         _ => None,
     };
@@ -385,6 +386,32 @@ pub enum What {
     Rendered {
         templates: Option<std::path::PathBuf>,
     },
+}
+
+impl What {
+    /// The kind of task, for explaining result codes.
+    pub fn task_kind(&self) -> Task {
+        match self {
+            What::Command { service, command } => Task::Command {
+                service: service.clone(),
+                command: command.clone(),
+            },
+            _ => Task::Config {
+                text: String::new(),
+            },
+        }
+    }
+}
+
+/// `run` on a runtime of its own, until it ends or ^C (None): what had
+/// arrived by then was already told to `progress`.
+pub fn run_until_interrupted(req: Request) -> Option<Result<Vec<(Target, Outcome)>, TargetError>> {
+    crate::etcd::runtime(1).block_on(async {
+        tokio::select! {
+            r = run(req) => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    })
 }
 
 /// What to send where, and how long to wait.

@@ -236,6 +236,63 @@ impl Live {
     }
 }
 
+/// A `Live` shared with the send that tells it how things go.
+#[derive(Clone)]
+pub struct Shared(std::sync::Arc<std::sync::Mutex<Option<Live>>>);
+
+impl Shared {
+    pub fn new(live: Live) -> Shared {
+        Shared(std::sync::Arc::new(std::sync::Mutex::new(Some(live))))
+    }
+
+    fn with(&self, f: impl FnOnce(&mut Live)) {
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(l) = guard.as_mut() {
+            f(l)
+        }
+    }
+
+    /// What the send calls as it goes.
+    pub fn progress(&self) -> crate::ops::send::OnProgress {
+        use crate::ops::send::Progress;
+        let me = self.clone();
+        std::sync::Arc::new(move |p: Progress<'_>| {
+            me.with(|l| match p {
+                Progress::Prepared { target, bytes, how } => l.prepared(target, bytes, how),
+                Progress::Sending { targets } => l.sending(targets),
+                Progress::Outcome(t, o) => l.outcome(t, o),
+            })
+        })
+    }
+
+    /// The summary; the exit code (3 when the output cannot be written).
+    pub fn finish(&self, interrupted: bool) -> Exit {
+        let Some(l) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            return Exit::Io;
+        };
+        match l.finish(interrupted) {
+            Ok(code) => code,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+            Err(e) => {
+                eprintln!("error: cannot write output: {e}");
+                Exit::Io
+            }
+        }
+    }
+}
+
+/// A send that stopped before it had anything to show: with
+/// `--format json`, one line saying so (as every line of the stream is).
+pub fn failed(format: Format, code: Exit) -> Exit {
+    if format == Format::Json {
+        println!(
+            "{}",
+            json!({"outcome": {"status": "failed", "exit_code": code.code()}})
+        );
+    }
+    code
+}
+
 /// The exit code of the worst outcome.
 pub fn worst(results: &[(Target, Outcome)]) -> Exit {
     results
