@@ -965,3 +965,44 @@ fn alerter_options_from_etcd_are_data_never_references() {
     assert!(ignore.lines().any(|l| l == "/secrets.env"), "{ignore}");
     assert!(text.contains("kept out of git by"), "{text}");
 }
+
+/// An empty prefix is an error that names where mon looked and what etcd
+/// holds instead, and writes nothing (not "imported nothing", exit 0).
+#[test]
+fn the_wrong_prefix_says_what_etcd_holds() {
+    let etcd = Etcd::start();
+    for api in ["2", "3"] {
+        let work = tempfile::tempdir().unwrap();
+        let out = work.path().join("defs");
+        let o = import(&etcd, api, &out, &[]);
+        let text = support::output_text(&o);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        assert!(
+            text.contains("no key under /9volt/monitor/ or /9volt/alerter/ at http://"),
+            "{text}"
+        );
+        assert!(text.contains("etcd holds no keys at all"), "{text}");
+        assert!(!out.exists(), "nothing written");
+    }
+    etcd.ctl(
+        "2",
+        &[
+            "set",
+            "/stage/monitor/web",
+            r#"{"type":"tcp","host":"w","port":80,"interval":"10s"}"#,
+        ],
+    );
+    etcd.ctl("3", &["put", "/prod/monitor/web", "{}"]);
+    for (api, holds) in [
+        ("2", "etcd holds /stage there"),
+        ("3", "etcd holds /prod there"),
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        let out = work.path().join("defs");
+        let o = import(&etcd, api, &out, &[]);
+        let text = support::output_text(&o);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        assert!(text.contains(holds), "{api}: {text}");
+        assert!(text.contains("--prefix"), "{text}");
+    }
+}

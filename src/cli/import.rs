@@ -215,9 +215,13 @@ fn etcd(args: EtcdImport, color: super::Colors) -> Exit {
     });
     let imp = match imported {
         Ok(i) => i,
-        Err(e) => {
+        Err(import::etcd::FromStoreError::Etcd(e)) => {
             eprintln!("error: {e}");
             return Exit::Unreachable;
+        }
+        Err(import::etcd::FromStoreError::Empty(m)) => {
+            eprintln!("error: {m}; nothing was written");
+            return Exit::Usage;
         }
     };
     finish(&imp, &args.output, color)

@@ -216,6 +216,19 @@ impl Store {
         Ok(entries)
     }
 
+    /// What the keyspace holds at its top (`/9volt`, `/stage`), sorted and
+    /// without repeats: for saying where else to look. Over v3, from the
+    /// first 10,000 keys.
+    pub async fn top_level(&mut self) -> Result<Vec<String>, Error> {
+        let mut names = match self {
+            Store::V2(c) => c.top_level().await?,
+            Store::V3(c) => c.top_level(10_000).await?,
+        };
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
     /// Applies ops. v3 applies a batch atomically, retrying without keys that
     /// changed underneath; v2 applies key by key.
     pub async fn apply(&mut self, ops: Vec<Op>) -> Applied {

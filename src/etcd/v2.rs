@@ -308,6 +308,19 @@ impl Client {
         }
     }
 
+    /// The names under the root of the v2 keyspace, directories and keys.
+    pub async fn top_level(&mut self) -> Result<Vec<String>, Error> {
+        let req = self.request(Method::GET, "/").query(&[("quorum", "true")]);
+        let node = match self.send(req).await? {
+            Ok(r) => r.node,
+            Err(KEY_NOT_FOUND) => None,
+            Err(code) => return Err(Error::Request(format!("etcd error {code} listing /"))),
+        };
+        Ok(node
+            .map(|n| n.nodes.into_iter().filter_map(|n| n.key).collect())
+            .unwrap_or_default())
+    }
+
     pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
         let req = self
             .request(Method::GET, dir.trim_end_matches('/'))

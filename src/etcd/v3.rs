@@ -31,6 +31,8 @@ mod pb {
         pub range_end: Vec<u8>,
         #[prost(int64, tag = "3")]
         pub limit: i64,
+        #[prost(bool, tag = "8")]
+        pub keys_only: bool,
     }
     #[derive(Clone, PartialEq, prost::Message)]
     pub struct RangeResponse {
@@ -391,6 +393,30 @@ impl Client {
         Ok(())
     }
 
+    /// The first path segments of the first `sample` keys (keys only).
+    pub async fn top_level(&mut self, sample: i64) -> Result<Vec<String>, Error> {
+        let req = pb::RangeRequest {
+            key: vec![0],
+            range_end: vec![0],
+            limit: sample,
+            keys_only: true,
+        };
+        let resp = self
+            .inner
+            .range(req)
+            .await
+            .map_err(|e| classify(e, &self.endpoints))?;
+        Ok(resp
+            .kvs
+            .iter()
+            .map(|kv| {
+                let k = String::from_utf8_lossy(&kv.key);
+                let k = k.trim_start_matches('/');
+                format!("/{}", k.split('/').next().unwrap_or_default())
+            })
+            .collect())
+    }
+
     pub async fn list(&mut self, dir: &str) -> Result<Vec<Entry>, Error> {
         let end = prefix_end(dir);
         let mut start = dir.as_bytes().to_vec();
@@ -400,6 +426,7 @@ impl Client {
                 key: start.clone(),
                 range_end: end.clone(),
                 limit: PAGE,
+                keys_only: false,
             };
             let resp = self
                 .inner

@@ -330,15 +330,60 @@ fn settings(
 }
 
 #[cfg(feature = "net")]
-/// Reads both directories and imports them.
+/// Why `import etcd` imported nothing.
+pub enum FromStoreError {
+    Etcd(crate::etcd::Error),
+    /// Nothing under the prefix: where mon looked, and what etcd holds.
+    Empty(String),
+}
+
+#[cfg(feature = "net")]
+impl From<crate::etcd::Error> for FromStoreError {
+    fn from(e: crate::etcd::Error) -> Self {
+        FromStoreError::Etcd(e)
+    }
+}
+
+#[cfg(feature = "net")]
+/// Reads both directories and imports them. A prefix with neither is an
+/// error that names it and lists what the keyspace holds instead: an empty
+/// import is almost always the wrong prefix or API.
 pub async fn from_store(
     store: &mut crate::etcd::Store,
     origin: &Origin<'_>,
-) -> Result<Import, crate::etcd::Error> {
+) -> Result<Import, FromStoreError> {
     use crate::ops::plan::dir;
     use crate::section::Section;
-    let monitors = store.list(&dir(origin.prefix, Section::Monitor)).await?;
-    let alerters = store.list(&dir(origin.prefix, Section::Alerter)).await?;
+    let (m, a) = (
+        dir(origin.prefix, Section::Monitor),
+        dir(origin.prefix, Section::Alerter),
+    );
+    let monitors = store.list(&m).await?;
+    let alerters = store.list(&a).await?;
+    if monitors.is_empty() && alerters.is_empty() {
+        let there = store.top_level().await?;
+        let holds = if there.is_empty() {
+            format!(
+                "etcd holds no keys at all through {} (etcd's v2 and v3 keyspaces are separate: try the other --etcd-api)",
+                origin.api
+            )
+        } else {
+            let shown: Vec<String> = there
+                .iter()
+                .take(20)
+                .map(|t| crate::report::shown(t).into_owned())
+                .collect();
+            format!(
+                "etcd holds {}{} there; give the right one with --prefix (or [etcd] prefix in mon.toml)",
+                shown.join(", "),
+                if there.len() > 20 { ", ..." } else { "" }
+            )
+        };
+        return Err(FromStoreError::Empty(format!(
+            "nothing to import: no key under {m} or {a} at {}; {holds}",
+            origin.describe
+        )));
+    }
     Ok(import(&monitors, &alerters, origin))
 }
 
