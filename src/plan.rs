@@ -23,6 +23,10 @@ pub enum Action {
     /// Defined here, but the key belongs to another definitions directory:
     /// not written unless taken over.
     OwnedElsewhere,
+    /// etcd holds the definition's value (9volt's own representation
+    /// counts as the same), without mon's mark: written once to add the
+    /// mark, shown as one line, never as a diff.
+    Adopt,
 }
 
 impl Action {
@@ -34,11 +38,15 @@ impl Action {
             Action::Unchanged => "unchanged",
             Action::LeftAlone => "left_alone",
             Action::OwnedElsewhere => "owned_elsewhere",
+            Action::Adopt => "adopt",
         }
     }
     /// Whether this action writes or deletes.
     pub fn writes(self) -> bool {
-        matches!(self, Action::Add | Action::Change | Action::Delete)
+        matches!(
+            self,
+            Action::Add | Action::Change | Action::Delete | Action::Adopt
+        )
     }
 }
 
@@ -108,6 +116,7 @@ impl Plan {
             self.count(Action::Unchanged)
         );
         for (action, what) in [
+            (Action::Adopt, "to adopt"),
             (Action::OwnedElsewhere, "owned by other definitions"),
             (
                 Action::LeftAlone,

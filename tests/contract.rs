@@ -441,5 +441,5 @@ fn an_import_of_unmarked_keys_records_whose_they_now_are() {
     // The adopted estate is this repository's: nothing to change but the mark.
     let out = mon(&etcd, &repo, &["diff", "imported", "--format", "short"]);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out));
-    assert!(text(&out).contains("1 to change"), "{}", text(&out));
+    assert!(text(&out).contains("1 to adopt"), "{}", text(&out));
 }

@@ -316,14 +316,23 @@ both_apis!(
             .contains("password: {env: ALERTER_MAIL_PASSWORD}"));
 
         // The only difference mon diff reports is the ownership mark it adds:
-        // nothing 9volt reads changes.
+        // nothing 9volt reads changes, so every key is "to adopt", one line
+        // each, never a JSON diff (30000000000 against "30s" is no change).
+        let text = diff(&etcd, api, &out, &[]);
+        let shown = String::from_utf8_lossy(&text.stdout);
+        assert!(shown.contains("5 to adopt"), "{shown}");
+        assert!(shown.contains("will be adopted"), "{shown}");
+        assert!(
+            !shown.contains("60000000000") && !shown.contains("- "),
+            "{shown}"
+        );
         let d = diff(&etcd, api, &out, &["--format", "json"]);
         assert_eq!(d.status.code(), Some(4), "{}", support::output_text(&d));
         let plan: Value = serde_json::from_slice(&d.stdout).unwrap();
         let changes = plan["changes"].as_array().unwrap();
         assert_eq!(changes.len(), 5);
         for c in changes {
-            assert_eq!(c["action"], "change", "{c}");
+            assert_eq!(c["action"], "adopt", "{c}");
             let mut after = c["after"].clone();
             assert!(after.as_object_mut().unwrap().remove("mon-owner").is_some());
             let section = match c["section"].as_str().unwrap() {

@@ -246,10 +246,20 @@ pub fn plan(
                         .replace
                         .as_ref()
                         .is_some_and(|r| r.contains(d.section, &d.name));
+                    // Unmarked, and the same once marked: only the mark to add.
+                    let adopt = owner.is_none() && !replace && {
+                        let mut marked = v.clone();
+                        if let Value::Object(f) = &mut marked {
+                            f.insert(OWNER_FIELD.into(), Value::String(opts.owner.clone()));
+                        }
+                        equivalent(&marked, &d.value, d.section)
+                    };
                     let action = if elsewhere && !opts.take_over {
                         Action::OwnedElsewhere
                     } else if same && !replace {
                         Action::Unchanged
+                    } else if adopt {
+                        Action::Adopt
                     } else {
                         Action::Change
                     };
@@ -697,6 +707,7 @@ fn save_summary(plan: &Plan) -> BTreeMap<String, usize> {
     [
         Action::Add,
         Action::Change,
+        Action::Adopt,
         Action::Delete,
         Action::Unchanged,
         Action::LeftAlone,

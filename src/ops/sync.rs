@@ -247,7 +247,7 @@ fn op(c: &Change) -> Option<Op> {
         None => Guard::Absent,
     };
     match c.action {
-        Action::Add | Action::Change => Some(Op::Put {
+        Action::Add | Action::Change | Action::Adopt => Some(Op::Put {
             key: c.key.clone(),
             value: c.value_to_write()?,
             guard,

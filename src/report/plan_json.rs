@@ -45,6 +45,7 @@ pub fn write(
         "summary": {
             "add": plan.count(Action::Add),
             "change": plan.count(Action::Change),
+            "adopt": plan.count(Action::Adopt),
             "delete": plan.count(Action::Delete),
             "unchanged": plan.count(Action::Unchanged),
             "left_alone": plan.count(Action::LeftAlone),

@@ -11,6 +11,7 @@ pub fn write(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         let sign = match c.action {
             Action::Add => "+",
             Action::Change => "~",
+            Action::Adopt => "=",
             Action::Delete => "-",
             Action::OwnedElsewhere => "!",
             Action::Unchanged | Action::LeftAlone => continue,

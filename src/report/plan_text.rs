@@ -72,7 +72,25 @@ pub fn write(
             )
         )?;
     }
-    for c in plan.changes.iter().filter(|c| c.action.writes()) {
+    for c in plan.changes.iter().filter(|c| c.action == Action::Adopt) {
+        writeln!(
+            out,
+            "{} {}",
+            paint(GREEN, "="),
+            paint(
+                BOLD,
+                &format!(
+                    "{} will be adopted: etcd holds the definition; only mon's mark is added",
+                    shown(&c.key)
+                )
+            )
+        )?;
+    }
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.action.writes() && c.action != Action::Adopt)
+    {
         let (sign, code, verb) = match c.action {
             Action::Add => ("+", GREEN, "will be added"),
             Action::Change => ("~", YELLOW, "will be changed"),

@@ -72,15 +72,16 @@ fn applied(report: Report, err: &mut dyn Write) -> (Value, Exit) {
     let count = |a| report.applied.get(&a).copied().unwrap_or(0);
     say!(
         err,
-        "applied: {} added, {} changed, {} deleted",
+        "applied: {} added, {} changed, {} deleted, {} adopted",
         count(Action::Add),
         count(Action::Change),
-        count(Action::Delete)
+        count(Action::Delete),
+        count(Action::Adopt)
     );
     let (pace_json, taken_up) = followed(&report, err);
     let mut outcome = json!({
         "status": "applied",
-        "applied": {"add": count(Action::Add), "change": count(Action::Change), "delete": count(Action::Delete)},
+        "applied": {"add": count(Action::Add), "change": count(Action::Change), "delete": count(Action::Delete), "adopt": count(Action::Adopt)},
         "conflicts": report.conflicts,
         "not_applied": report.not_applied,
         "unknown": report.unknown,
