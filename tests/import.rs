@@ -1015,3 +1015,90 @@ fn the_wrong_prefix_says_what_etcd_holds() {
         assert!(text.contains("--prefix"), "{text}");
     }
 }
+
+/// Imports add to one directory: a second host on the same broker reuses
+/// it (one broker, no E0204/E0609), secrets.env keeps the earlier import's
+/// credentials and gains the new ones, and the result validates as is. A
+/// variable secrets.env holds with another value is refused (exit 3),
+/// nothing written, unless --force.
+#[test]
+fn imports_merge_into_one_directory() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render");
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("estate");
+    let run = |args: &[&str]| {
+        let o = mon(work.path(), args);
+        let text = support::output_text(&o);
+        assert!(!text.contains("mqtt-password"), "{text}");
+        (o.status.code(), text)
+    };
+    let outs = out.to_str().unwrap();
+    for host in ["web1", "db1"] {
+        let json = root.join(format!("collectd/{host}/config.json"));
+        let (code, text) = run(&[
+            "import",
+            "collectd",
+            json.to_str().unwrap(),
+            "--node",
+            host,
+            "--out",
+            outs,
+        ]);
+        assert_eq!(code, Some(0), "{host}: {text}");
+    }
+    let db1 = std::fs::read_to_string(out.join("collectd-db1.yaml")).unwrap();
+    assert!(!db1.contains("mqtt:"), "the broker is reused: {db1}");
+    let conf = root.join("hastmon/queue-ha/hastmon.conf");
+    let (code, text) = run(&["import", "hastmon", conf.to_str().unwrap(), "--out", outs]);
+    assert_eq!(code, Some(0), "{text}");
+    let vars: Vec<String> = support::secrets_env(&out, "")
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert!(vars.iter().any(|v| v.starts_with("MQTT_")), "{vars:?}");
+    assert!(vars.iter().any(|v| v.starts_with("HASTMON_")), "{vars:?}");
+    let (code, text) = run(&["validate", outs]);
+    assert_eq!(code, Some(0), "{text}");
+    // Another value for a variable secrets.env holds: refused, unless --force.
+    let env = std::fs::read_to_string(out.join("secrets.env")).unwrap();
+    let var = vars.iter().find(|v| v.starts_with("MQTT_")).unwrap();
+    let edited: String = env
+        .lines()
+        .map(|l| {
+            if l.starts_with(&format!("{var}=")) {
+                format!("{var}='rotated'\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(out.join("secrets.env"), &edited).unwrap();
+    std::fs::remove_file(out.join("collectd-web1.yaml")).unwrap();
+    let web1 = root.join("collectd/web1/config.json");
+    let again = [
+        "import",
+        "collectd",
+        web1.to_str().unwrap(),
+        "--node",
+        "web1",
+        "--out",
+        outs,
+    ];
+    let (code, text) = run(&again);
+    // web1's file defined the broker and is gone: web1 defines it again,
+    // with a password other than the one secrets.env now holds.
+    assert_eq!(code, Some(3), "{text}");
+    assert!(
+        text.contains(&format!(
+            "secrets.env already holds {var} with another value"
+        )),
+        "{text}"
+    );
+    assert!(!out.join("collectd-web1.yaml").exists(), "nothing written");
+    assert_eq!(
+        std::fs::read_to_string(out.join("secrets.env")).unwrap(),
+        edited
+    );
+    let (code, text) = run(&[&again[..], &["--force"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+}

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use mon::exit::Exit;
-use mon::ops::import::{self, Import, WriteError};
+use mon::ops::import::{self, Import};
 use mon::report::{self, Format, Report};
 
 use mon::settings::etcd::EtcdFlags;
@@ -178,9 +178,11 @@ fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
         Ok(f) => f,
         Err(code) => return code,
     };
+    let brokers = import::known_brokers(&args.output.out);
     let extra = import::collectd::Extra {
         conf: conf.as_ref().map(|(t, s)| (t.as_str(), s.as_str())),
         triggers: &triggers,
+        brokers: &brokers,
     };
     match import::collectd::import(&text, &source, &args.node, args.broker.as_deref(), extra) {
         Ok(imp) => finish(&imp, &args.output, color),
@@ -232,17 +234,7 @@ fn finish(imp: &Import, output: &Output, color: super::Colors) -> Exit {
     let (out, force, keep_secrets) = (output.out.as_path(), output.force, !output.no_secrets);
     let outcome = match import::finish(imp, out, force, keep_secrets) {
         Ok(o) => o,
-        Err(WriteError::Exists(paths)) => {
-            for p in &paths {
-                eprintln!("error: {} exists already", p.display());
-            }
-            eprintln!("nothing was written: choose an empty --out directory, or pass --force to replace these files");
-            return Exit::Io;
-        }
-        Err(WriteError::Io(m)) => {
-            eprintln!("error: {m}");
-            return Exit::Io;
-        }
+        Err(e) => return e.report(&mut std::io::stderr()),
     };
     import::tell(imp, &outcome, out, keep_secrets, &mut std::io::stderr());
     let loaded = &outcome.loaded;

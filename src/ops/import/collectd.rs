@@ -47,6 +47,9 @@ fn broker_name(host: &str) -> String {
 pub struct Extra<'a> {
     pub conf: Option<(&'a str, &'a str)>,
     pub triggers: &'a [(String, String)],
+    /// Brokers defined already (in `--out`, or earlier in a fleet), by
+    /// address: one at the same address is reused, not defined again.
+    pub brokers: &'a [(String, (String, u16))],
 }
 
 pub fn import(
@@ -77,15 +80,28 @@ pub fn import(
         Some(Value::String(h)) => h,
         _ => return Err(format!("{source}: `Host` (the broker) is missing or not a string; remote.lua cannot connect without it")),
     };
-    let bname = broker
-        .map(str::to_string)
+    let secure = matches!(
+        top.get("Secure"),
+        Some(Value::Bool(true)) | Some(Value::Object(_))
+    );
+    let reached = crate::model::collectd::host_port(&address, secure)
+        .map(|(h, p)| (h.trim_end_matches('.').to_ascii_lowercase(), p))
+        .ok();
+    let reused = extra
+        .brokers
+        .iter()
+        .find(|(_, a)| Some(a) == reached.as_ref())
+        .map(|(n, _)| n.clone());
+    let bname = reused
+        .clone()
+        .or_else(|| broker.map(str::to_string))
         .unwrap_or_else(|| broker_name(&address));
     let mut b = Map::new();
     b.insert("host".into(), Value::String(address));
     if let Some(u) = top.remove("User") {
         b.insert("user".into(), u);
     }
-    if let Some(p) = top.remove("Password") {
+    if let Some(p) = top.remove("Password").filter(|_| reused.is_none()) {
         match p {
             Value::String(v) => {
                 let var = secret_var(&["mqtt", &bname, "password"], &mut taken);
@@ -257,9 +273,18 @@ pub fn import(
         );
     }
     yaml::comment(&mut text, 0, &header);
-    text.push_str("mqtt:\n");
-    text.push_str(&format!("  {}:\n", yaml::string(&bname)));
-    yaml::block(&mut text, 4, &Value::Object(b));
+    match &reused {
+        Some(name) => imp.notes.push(Note {
+            source: format!("{source}: Host"),
+            message: format!("broker `{name}` at the same address is defined already; the host uses it (its user and password are kept as they are)"),
+            left_out: false,
+        }),
+        None => {
+            text.push_str("mqtt:\n");
+            text.push_str(&format!("  {}:\n", yaml::string(&bname)));
+            yaml::block(&mut text, 4, &Value::Object(b));
+        }
+    }
     text.push_str("collectd:\n");
     text.push_str(&format!("  {}:\n", yaml::string(host)));
     for first in ["broker", "command_topic", "result_topic"] {
@@ -304,7 +329,9 @@ pub fn import(
         content: text,
         mode: 0o644,
     });
-    imp.counts.insert("brokers", 1);
+    if reused.is_none() {
+        imp.counts.insert("brokers", 1);
+    }
     imp.counts.insert("collectd hosts", 1);
     Ok(imp)
 }

@@ -4,6 +4,13 @@
 //! as it was. Writing refuses to replace files unless asked, and is atomic
 //! per file; secrets go to a mode-0600 env file, never into definitions.
 
+/// A line to the operator; a closed stderr is no reason to stop.
+macro_rules! say {
+    ($w:expr, $($t:tt)*) => {{
+        let _ = writeln!($w, $($t)*);
+    }};
+}
+
 pub mod collectd;
 pub mod collectd_conf;
 pub mod etcd;
@@ -84,8 +91,9 @@ pub fn secret_var(parts: &[&str], taken: &mut std::collections::BTreeSet<String>
 
 impl Import {
     /// The env file for `set -a; . ./secrets.env; set +a` (and systemd's
-    /// `EnvironmentFile=`): one single-quoted assignment per secret.
-    pub fn secrets_file(&self) -> Option<File> {
+    /// `EnvironmentFile=`): one single-quoted assignment per secret, after
+    /// those of `existing` (a secrets.env an earlier import wrote).
+    pub fn secrets_file(&self, existing: &[(String, String)]) -> Option<File> {
         if self.secrets.is_empty() {
             return None;
         }
@@ -93,8 +101,12 @@ impl Import {
             "# Secrets taken out of the imported definitions, which name them as {env: NAME}.\n\
              # Keep this file out of version control; load it with: set -a; . ./secrets.env; set +a\n",
         );
-        for s in &self.secrets {
-            content.push_str(&format!("{}='{}'\n", s.var, s.value.replace('\'', "'\\''")));
+        let new = self.secrets.iter().map(|s| (&s.var, &s.value));
+        let mut seen = std::collections::BTreeSet::new();
+        for (var, value) in existing.iter().map(|(k, v)| (k, v)).chain(new) {
+            if seen.insert(var.clone()) {
+                content.push_str(&format!("{var}='{}'\n", value.replace('\'', "'\\''")));
+            }
         }
         Some(File {
             path: PathBuf::from(SECRETS_FILE),
@@ -104,11 +116,67 @@ impl Import {
     }
 }
 
+/// The assignments of a secrets.env mon wrote (`NAME='value'`, `'\''` for
+/// a quote; comments and blank lines skipped). A line in another form is
+/// an error with its number: mon does not guess at a file of credentials.
+pub fn read_secrets(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parsed = line.split_once('=').and_then(|(name, rest)| {
+            let named =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let inner = rest.strip_prefix('\'')?.strip_suffix('\'')?;
+            // Any quote but the `'\''` escape would end the word early.
+            let escaped = "'\\''";
+            (named && !inner.replace(escaped, "").contains('\''))
+                .then(|| (name.to_string(), inner.replace(escaped, "'")))
+        });
+        match parsed {
+            Some(p) => out.push(p),
+            None => {
+                return Err(format!(
+                    "line {} is not NAME='value' as mon writes it",
+                    n + 1
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl WriteError {
+    /// Says why nothing was written; the exit code (3).
+    pub fn report(&self, err: &mut dyn std::io::Write) -> crate::exit::Exit {
+        match self {
+            WriteError::Exists(paths) => {
+                for p in paths {
+                    say!(err, "error: {} exists already", p.display());
+                }
+                say!(err, "nothing was written: choose another --out directory (an import adds new files to one), or pass --force to replace these files");
+            }
+            WriteError::SecretsDiffer(vars) => say!(
+                err,
+                "error: secrets.env already holds {} with another value; nothing was written (pass --force to replace those values)",
+                vars.join(", ")
+            ),
+            WriteError::Io(m) => say!(err, "error: {m}"),
+        }
+        crate::exit::Exit::Io
+    }
+}
+
 /// Why the files were not written.
 #[derive(Debug)]
 pub enum WriteError {
     /// Files that exist already (without `force`): nothing was written.
     Exists(Vec<PathBuf>),
+    /// Variables secrets.env already holds with another value (without
+    /// `force`): nothing was written.
+    SecretsDiffer(Vec<String>),
     Io(String),
 }
 
@@ -152,6 +220,41 @@ pub fn write(out: &Path, files: &[File], force: bool) -> Result<Vec<PathBuf>, Wr
     Ok(targets)
 }
 
+/// The brokers the definitions already in `out` define, by the address a
+/// connection reaches (`Broker::address`): an import reuses one of them
+/// rather than defining the same broker twice (E0204, E0609).
+pub fn known_brokers(out: &Path) -> Vec<(String, (String, u16))> {
+    if !out.is_dir() {
+        return Vec::new();
+    }
+    let scope = crate::ops::validate::Scope::of(vec![out.to_path_buf()]);
+    match crate::ops::validate::load(&scope) {
+        Ok(loaded) => loaded
+            .model
+            .brokers
+            .values()
+            .map(|b| (b.name.clone(), b.address()))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The secrets an earlier import left in `<out>/secrets.env`, if any.
+fn existing_secrets(out: &Path) -> Result<Vec<(String, String)>, WriteError> {
+    let path = out.join(SECRETS_FILE);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(Vec::new());
+    }
+    let text = crate::source::read(&path)
+        .map_err(|e| WriteError::Io(format!("{}: {}", path.display(), e.message)))?;
+    read_secrets(&text).map_err(|e| {
+        WriteError::Io(format!(
+            "{}: {e}; nothing was written (fix or move it, then import again)",
+            path.display()
+        ))
+    })
+}
+
 /// The line in `<out>/.gitignore` that keeps the secrets file out of
 /// version control, beside the definitions the operator is about to commit.
 pub const GITIGNORE_LINE: &str = "/secrets.env";
@@ -187,7 +290,7 @@ fn keep_out_of_git(out: &Path) -> Result<Option<PathBuf>, String> {
     };
     write(out, &[file], true).map_err(|e| match e {
         WriteError::Io(m) => m,
-        WriteError::Exists(p) => format!("{} exists", p[0].display()),
+        other => format!("{other:?}"),
     })?;
     Ok(Some(path))
 }
@@ -206,11 +309,31 @@ pub fn finish(
     force: bool,
     keep_secrets: bool,
 ) -> Result<Outcome, WriteError> {
-    let mut files = imp.files.clone();
-    if keep_secrets {
-        files.extend(imp.secrets_file());
+    let files = imp.files.clone();
+    let mut merged = None;
+    if keep_secrets && !imp.secrets.is_empty() {
+        // Imports add to a directory: an earlier import's credentials stay.
+        let existing = existing_secrets(out)?;
+        let differ: Vec<String> = imp
+            .secrets
+            .iter()
+            .filter(|s| existing.iter().any(|(k, v)| *k == s.var && *v != s.value))
+            .map(|s| s.var.clone())
+            .collect();
+        if !differ.is_empty() && !force {
+            return Err(WriteError::SecretsDiffer(differ));
+        }
+        // With --force the new values win.
+        let kept: Vec<(String, String)> = existing
+            .into_iter()
+            .filter(|(k, _)| !imp.secrets.iter().any(|s| s.var == *k))
+            .collect();
+        merged = imp.secrets_file(&kept);
     }
     let mut written = write(out, &files, force)?;
+    if let Some(f) = merged {
+        written.extend(write(out, &[f], true)?);
+    }
     if keep_secrets && !imp.secrets.is_empty() {
         written.extend(keep_out_of_git(out).map_err(WriteError::Io)?);
     }
@@ -218,13 +341,6 @@ pub fn finish(
         crate::ops::validate::load(&crate::ops::validate::Scope::of(vec![out.to_path_buf()]))
             .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
     Ok(Outcome { written, loaded })
-}
-
-/// A line to the operator; a closed stderr is no reason to stop.
-macro_rules! say {
-    ($w:expr, $($t:tt)*) => {{
-        let _ = writeln!($w, $($t)*);
-    }};
 }
 
 /// What the import wrote, noted and took out as credentials, for the
