@@ -1102,3 +1102,56 @@ fn imports_merge_into_one_directory() {
     let (code, text) = run(&[&again[..], &["--force"]].concat());
     assert_eq!(code, Some(0), "{text}");
 }
+
+/// A fleet in one call: a tree as `mon render collectd` writes it imports
+/// every host (config.json, collectd.conf, local triggers), with one broker
+/// for the hosts that share it; rendered again, the files are the same.
+#[test]
+fn a_rendered_collectd_tree_imports_in_one_call_into_a_fixed_point() {
+    let estate = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate");
+    let work = tempfile::tempdir().unwrap();
+    let first = work.path().join("first");
+    let env = [
+        ("MQTT_PASSWORD", "mqtt-password"),
+        ("NETWORK_PASSWORD", "net-password"),
+        ("HASTMON_QUEUE_SECRET", "x"),
+    ];
+    let render = |defs: &Path, out: &Path, extra: &[(String, String)]| {
+        let o = Command::cargo_bin("mon")
+            .unwrap()
+            .args(["render", "collectd"])
+            .arg(defs)
+            .arg("--out")
+            .arg(out)
+            .envs(env)
+            .envs(extra.iter().cloned())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
+    };
+    render(&estate, &first, &[]);
+    let defs = work.path().join("defs");
+    let o = mon(
+        work.path(),
+        &["import", "collectd", first.to_str().unwrap(), "--out", defs.to_str().unwrap()],
+    );
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("imported 1 brokers and 2 collectd hosts"), "{text}");
+    let second = work.path().join("second");
+    let secrets = support::secrets_env(&defs, "");
+    render(&defs, &second, &secrets);
+    for host in ["web1", "db1"] {
+        for f in ["collectd.conf", "config.json", &format!("local/{host}.lua")] {
+            let a = first.join("collectd").join(host).join(f);
+            let b = second.join("collectd").join(host).join(f);
+            if a.exists() {
+                assert_eq!(
+                    std::fs::read_to_string(&a).unwrap(),
+                    std::fs::read_to_string(&b).unwrap(),
+                    "{host}/{f}"
+                );
+            }
+        }
+    }
+}

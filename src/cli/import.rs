@@ -62,6 +62,7 @@ pub struct HastmonImport {
   mon import collectd /etc/collectd/monitor/config.json --node web1 --out defs
   mon import collectd config.json --node web1 --broker main --out defs
   mon import collectd config.json /etc/collectd/collectd.conf --triggers local/web1.lua --node web1 --out defs
+  mon import collectd rendered/collectd --out defs      # every host of a tree as `mon render collectd` writes it
 
 Writes collectd-<host>.yaml with an `mqtt` broker (named after its address, or --broker) and the
 `collectd` host: topics, QoS, clean session, reconnect interval, logging, paths, services and
@@ -73,16 +74,16 @@ Keys the plugin does not read, and settings mon cannot express, are listed with 
 Exit codes: 0 imported and valid, 1 imported but the definitions need fixing (listed), 2 usage
 error, 3 the file cannot be read, is not JSON, or a file exists in DIR.")]
 pub struct CollectdImport {
-    /// lua-collectd-monitor's config.json
+    /// lua-collectd-monitor's config.json, or a tree as `mon render collectd` writes it (every host)
     pub config_json: PathBuf,
     /// The host's collectd.conf: Hostname, Interval, plugins, network, the lua plugin's paths
     pub collectd_conf: Option<PathBuf>,
     /// A local trigger file in the form mon renders (repeatable)
     #[arg(long, value_name = "FILE")]
     pub triggers: Vec<PathBuf>,
-    /// Name of the collectd host definition (as --node names one in send-command)
+    /// Name of the collectd host definition (as --node names one in send-command); a tree's are its directories'
     #[arg(long = "node", value_name = "NODE")]
-    pub node: String,
+    pub node: Option<String>,
     /// Name of the broker definition [default: from its address]
     #[arg(long, value_name = "NAME")]
     pub broker: Option<String>,
@@ -153,10 +154,8 @@ fn read(p: &std::path::Path) -> Result<(String, String), Exit> {
 
 fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
     let imported = read(&args.file).and_then(|(text, source)| {
-        import::hastmon::import(&text, &source, args.cluster.as_deref()).map_err(|e| {
-            eprintln!("error: {e}");
-            Exit::Io
-        })
+        import::hastmon::import(&text, &source, args.cluster.as_deref())
+            .map_err(|e| super::failed_with(Exit::Io, &e))
     });
     match imported {
         Ok(imp) => finish(&imp, &args.output, color),
@@ -165,6 +164,20 @@ fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
 }
 
 fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
+    let brokers = import::known_brokers(&args.output.out);
+    if args.config_json.is_dir() {
+        let fleet = import::collectd::fleet(&args.config_json, args.broker.as_deref(), &brokers);
+        return match fleet {
+            Ok(imp) => finish(&imp, &args.output, color),
+            Err(e) => super::failed_with(Exit::Io, &e),
+        };
+    }
+    let Some(node) = args.node.as_deref() else {
+        return super::failed_with(
+            Exit::Usage,
+            "one config.json needs --node NAME for its host",
+        );
+    };
     let files = read(&args.config_json).and_then(|json| {
         let conf = args.collectd_conf.as_deref().map(read).transpose()?;
         let triggers: Vec<(String, String)> = args
@@ -178,18 +191,14 @@ fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
         Ok(f) => f,
         Err(code) => return code,
     };
-    let brokers = import::known_brokers(&args.output.out);
     let extra = import::collectd::Extra {
         conf: conf.as_ref().map(|(t, s)| (t.as_str(), s.as_str())),
         triggers: &triggers,
         brokers: &brokers,
     };
-    match import::collectd::import(&text, &source, &args.node, args.broker.as_deref(), extra) {
+    match import::collectd::import(&text, &source, node, args.broker.as_deref(), extra) {
         Ok(imp) => finish(&imp, &args.output, color),
-        Err(e) => {
-            eprintln!("error: {e}");
-            Exit::Io
-        }
+        Err(e) => super::failed_with(Exit::Io, &e),
     }
 }
 
@@ -218,12 +227,10 @@ fn etcd(args: EtcdImport, color: super::Colors) -> Exit {
     let imp = match imported {
         Ok(i) => i,
         Err(import::etcd::FromStoreError::Etcd(e)) => {
-            eprintln!("error: {e}");
-            return Exit::Unreachable;
+            return super::failed_with(Exit::Unreachable, &e.to_string())
         }
         Err(import::etcd::FromStoreError::Empty(m)) => {
-            eprintln!("error: {m}; nothing was written");
-            return Exit::Usage;
+            return super::failed_with(Exit::Usage, &format!("{m}; nothing was written"))
         }
     };
     finish(&imp, &args.output, color)

@@ -121,6 +121,12 @@ pub fn failed_json(json: bool, code: Exit) -> Exit {
     code
 }
 
+/// Says `error: message` on stderr and returns `code`.
+pub fn failed_with(code: Exit, message: &str) -> Exit {
+    eprintln!("error: {message}");
+    code
+}
+
 /// Writes to stdout, ending quietly when the reader has gone (`| head`).
 pub fn emit(f: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), Exit> {
     let stdout = std::io::stdout();

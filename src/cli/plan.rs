@@ -42,8 +42,7 @@ pub struct Planned {
 }
 
 fn usage(e: String) -> Exit {
-    eprintln!("error: {e}");
-    Exit::Usage
+    super::failed_with(Exit::Usage, &e)
 }
 
 /// The plan options from today's flags and settings.
@@ -179,10 +178,9 @@ pub fn print(
 /// Writes the plan for review, without secrets (`mon diff --out`).
 pub fn save(p: &Planned, path: &std::path::Path) -> Result<(), Exit> {
     let saved = mon::ops::plan::save(&p.prepared.plan, p.api, &p.options);
-    saved.write_to(path).map_err(|e| {
-        eprintln!("error: {e}");
-        Exit::Io
-    })
+    saved
+        .write_to(path)
+        .map_err(|e| super::failed_with(Exit::Io, &e))
 }
 
 /// Reads a plan written by `mon diff --out`.

@@ -88,13 +88,8 @@ fn parts(args: &Args, cfg: &Option<mon::config::Loaded>) -> Result<Parts, Exit> 
         .cloned()
         .chain(args.node.iter().map(|h| format!("collectd/{h}")))
         .collect();
-    let selection = match mon::select::Selection::new(&only, &args.exclude) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(Exit::Usage);
-        }
-    };
+    let selection = mon::select::Selection::new(&only, &args.exclude)
+        .map_err(|e| super::failed_with(Exit::Usage, &e))?;
     let targets: Vec<Target> = match args.target.as_str() {
         "all" => Target::ALL.to_vec(),
         word => Target::ALL

@@ -335,3 +335,114 @@ pub fn import(
     imp.counts.insert("collectd hosts", 1);
     Ok(imp)
 }
+
+/// A host directory of a tree `mon render collectd` writes, read: its
+/// config.json, and its collectd.conf and `local/*.lua` trigger files when
+/// there. Each is a bounded regular file.
+struct HostFiles {
+    name: String,
+    json: (String, String),
+    conf: Option<(String, String)>,
+    triggers: Vec<(String, String)>,
+}
+
+fn read_file(p: &std::path::Path) -> Result<(String, String), String> {
+    let shown = p.display().to_string();
+    crate::source::read(p)
+        .map(|t| (t, shown.clone()))
+        .map_err(|e| format!("{shown}: {}", e.message))
+}
+
+fn host_files(dir: &std::path::Path) -> Result<Option<HostFiles>, String> {
+    let json = dir.join("config.json");
+    if !json.is_file() {
+        return Ok(None);
+    }
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let conf = dir.join("collectd.conf");
+    let conf = conf.is_file().then(|| read_file(&conf)).transpose()?;
+    let mut triggers = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("local")) {
+        let mut paths: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "lua"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            triggers.push(read_file(&p)?);
+        }
+    }
+    Ok(Some(HostFiles {
+        name,
+        json: read_file(&json)?,
+        conf,
+        triggers,
+    }))
+}
+
+/// Every host of a tree laid out as `mon render collectd` writes it
+/// (`DIR/<host>/config.json`, `collectd.conf`, `local/<host>.lua`; DIR may
+/// be the render's output with `collectd/` under it), in one import: hosts
+/// on one broker share one definition (as do hosts on a broker `known`
+/// holds already), and their secrets one secrets.env.
+pub fn fleet(
+    dir: &std::path::Path,
+    broker: Option<&str>,
+    known: &[(String, (String, u16))],
+) -> Result<Import, String> {
+    let root = if dir.join("collectd").is_dir() {
+        dir.join("collectd")
+    } else {
+        dir.to_path_buf()
+    };
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .map_err(|e| format!("{}: {}", root.display(), crate::source::io_message(&e)))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut brokers = known.to_vec();
+    let mut all = Import::default();
+    for d in dirs {
+        let Some(h) = host_files(&d)? else { continue };
+        let extra = Extra {
+            conf: h.conf.as_ref().map(|(t, s)| (t.as_str(), s.as_str())),
+            triggers: &h.triggers,
+            brokers: &brokers,
+        };
+        let one = import(&h.json.0, &h.json.1, &h.name, broker, extra)?;
+        // The broker this host defined, for the hosts after it.
+        if let Some(b) = defined_broker(&h.json.0) {
+            brokers.push(b);
+        }
+        all.merge(one)?;
+    }
+    if all.files.is_empty() {
+        return Err(format!(
+            "{}: no <host>/config.json under it; give a tree as `mon render collectd` writes it, or one config.json with --node",
+            root.display()
+        ));
+    }
+    Ok(all)
+}
+
+/// The name and address of the broker a config.json names, as `import`
+/// names it when no other is reused.
+fn defined_broker(text: &str) -> Option<(String, (String, u16))> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    let host = v.get("Host")?.as_str()?;
+    let secure = matches!(
+        v.get("Secure"),
+        Some(Value::Bool(true)) | Some(Value::Object(_))
+    );
+    let (h, p) = crate::model::collectd::host_port(host, secure).ok()?;
+    Some((
+        broker_name(host),
+        (h.trim_end_matches('.').to_ascii_lowercase(), p),
+    ))
+}

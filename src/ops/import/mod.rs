@@ -61,6 +61,37 @@ pub struct Import {
     pub counts: std::collections::BTreeMap<&'static str, usize>,
 }
 
+impl Import {
+    /// Another import's files, notes, secrets and counts added to this
+    /// one's. A secret variable both name with different values, or a file
+    /// both write, is an error.
+    pub fn merge(&mut self, other: Import) -> Result<(), String> {
+        for s in other.secrets {
+            match self.secrets.iter().find(|m| m.var == s.var) {
+                Some(m) if m.value != s.value => {
+                    return Err(format!(
+                        "{} and {} both need the variable {} with different values",
+                        m.source, s.source, s.var
+                    ))
+                }
+                Some(_) => {}
+                None => self.secrets.push(s),
+            }
+        }
+        for f in other.files {
+            if self.files.iter().any(|m| m.path == f.path) {
+                return Err(format!("two hosts would both write {}", f.path.display()));
+            }
+            self.files.push(f);
+        }
+        self.notes.extend(other.notes);
+        for (k, n) in other.counts {
+            *self.counts.entry(k).or_default() += n;
+        }
+        Ok(())
+    }
+}
+
 /// The env file holding the secrets taken out of the definitions.
 pub const SECRETS_FILE: &str = "secrets.env";
 
