@@ -35,7 +35,9 @@ fn tools(rr: &Path, port: u16, qos: &str) -> Vec<(&'static str, Command)> {
         let mut mon = Command::new(bin);
         mon.args(["send-command", "hello", "exec", "--host"])
             .arg(format!("127.0.0.1:{port}"))
-            .args(["--topic", "t/cmd", "--result-topic", "t/res", "--qos", qos]);
+            .args(["--topic", "t/cmd", "--result-topic", "t/res", "--qos", qos])
+            // What mon is doing goes to stderr; the figures are about stdout.
+            .stderr(Stdio::null());
         mon
     };
     let mon = mon_at(Path::new(env!("CARGO_BIN_EXE_mon")));
@@ -183,7 +185,8 @@ fn fan_out(rr: &Path) -> bool {
                 Command::new(bin)
                     .args(["send-command", "hello", "exec", "--all", "--timeout", "30s"])
                     .current_dir(dir.path())
-                    .stdout(Stdio::null()),
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
             );
             assert_eq!(r.status, 0, "mon send-command --all failed");
             runs.push(r);
