@@ -1133,11 +1133,20 @@ fn a_rendered_collectd_tree_imports_in_one_call_into_a_fixed_point() {
     let defs = work.path().join("defs");
     let o = mon(
         work.path(),
-        &["import", "collectd", first.to_str().unwrap(), "--out", defs.to_str().unwrap()],
+        &[
+            "import",
+            "collectd",
+            first.to_str().unwrap(),
+            "--out",
+            defs.to_str().unwrap(),
+        ],
     );
     let text = support::output_text(&o);
     assert_eq!(o.status.code(), Some(0), "{text}");
-    assert!(text.contains("imported 1 brokers and 2 collectd hosts"), "{text}");
+    assert!(
+        text.contains("imported 1 brokers and 2 collectd hosts"),
+        "{text}"
+    );
     let second = work.path().join("second");
     let secrets = support::secrets_env(&defs, "");
     render(&defs, &second, &secrets);

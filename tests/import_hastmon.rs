@@ -452,3 +452,33 @@ fn a_resource_without_priorities_is_ordered_by_its_sections() {
         "{yaml}"
     );
 }
+
+/// A key's secret is never quoted: not by the note on a `#` that cuts it,
+/// nor by the syntax error a secret of two words causes.
+#[test]
+fn a_secret_is_never_quoted_by_a_note_or_an_error() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("cut.conf"),
+        "key { algorithm SHA256 secret ab-SECRET-#cd\n}\nresource r {\n exec /x\n on a { remote b }\n on b { remote a }\n}\n",
+    )
+    .unwrap();
+    let o = import(work.path(), "cut.conf", &[]);
+    let text = support::output_text(&o);
+    assert!(
+        text.contains("so hastmon reads the secret up to it"),
+        "{text}"
+    );
+    std::fs::write(
+        work.path().join("two.conf"),
+        "key { algorithm SHA256 secret first -SECRET-half }\n",
+    )
+    .unwrap();
+    let o = import(work.path(), "two.conf", &["--force"]);
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("the word after a key's secret, not shown"),
+        "{text}"
+    );
+}

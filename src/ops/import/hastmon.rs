@@ -67,11 +67,18 @@ fn lex(text: &str, source: &str, notes: &mut Vec<Note>) -> Vec<(Tok, usize)> {
         for c in line.chars() {
             match c {
                 '#' => {
+                    // A key's secret is never quoted, cut or not.
+                    let secret = matches!(toks.last(), Some((Tok::Kw("secret"), _)));
                     if !word.is_empty() {
+                        let read = if secret {
+                            "the secret up to it (a shorter secret than written)".to_string()
+                        } else {
+                            format!("`{word}`")
+                        };
                         notes.push(note(
                             source,
                             n,
-                            format!("`#` starts a comment inside a word, so hastmon reads `{word}`; imported as hastmon reads it"),
+                            format!("`#` starts a comment inside a word, so hastmon reads {read}; imported as hastmon reads it"),
                             false,
                         ));
                     }
@@ -223,11 +230,19 @@ impl Parser<'_> {
         t
     }
     fn syntax(&self, why: &str) -> String {
+        // A secret written as two words: what follows it is part of it.
+        let after_secret = self.pos >= 2
+            && matches!(self.peek(), Tok::Str(_))
+            && matches!(self.toks.get(self.pos - 2), Some((Tok::Kw("secret"), _)));
+        let near = if after_secret {
+            "(the word after a key's secret, not shown: a secret is one word)".to_string()
+        } else {
+            format!("`{}`", self.peek())
+        };
         format!(
-            "{}:{}: hastmon cannot parse the file near `{}` ({why}); it refuses it on every node",
+            "{}:{}: hastmon cannot parse the file near {near} ({why}); it refuses it on every node",
             self.source,
             self.line(),
-            self.peek()
         )
     }
     fn word(&mut self, what: &str) -> Result<At<String>, String> {
