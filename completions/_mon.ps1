@@ -292,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
         }
         'mon;import;collectd' {
             [CompletionResult]::new('--triggers', '--triggers', [CompletionResultType]::ParameterName, 'A local trigger file in the form mon renders (repeatable)')
-            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Name of the collectd host definition (as --node names one in send-command)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Name of the collectd host definition (as --node names one in send-command); a tree''s are its directories''')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Name of the broker definition [default: from its address]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')

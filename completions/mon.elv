@@ -279,7 +279,7 @@ set edit:completion:arg-completer[mon] = {|@words|
         }
         &'mon;import;collectd'= {
             cand --triggers 'A local trigger file in the form mon renders (repeatable)'
-            cand --node 'Name of the collectd host definition (as --node names one in send-command)'
+            cand --node 'Name of the collectd host definition (as --node names one in send-command); a tree''s are its directories'''
             cand --broker 'Name of the broker definition [default: from its address]'
             cand -o 'Directory to write the definitions into'
             cand --out 'Directory to write the definitions into'

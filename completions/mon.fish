@@ -258,7 +258,7 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l triggers -d 'A local trigger file in the form mon renders (repeatable)' -r -F
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l node -d 'Name of the collectd host definition (as --node names one in send-command)' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l node -d 'Name of the collectd host definition (as --node names one in send-command); a tree\'s are its directories\'' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l broker -d 'Name of the broker definition [default: from its address]' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -s o -l out -d 'Directory to write the definitions into' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from collectd" -l color -d 'When to color output' -r -f -a "auto\t''

@@ -1164,3 +1164,61 @@ fn a_rendered_collectd_tree_imports_in_one_call_into_a_fixed_point() {
         }
     }
 }
+
+/// A credential in a plugin block (`<Plugin nginx> Password`) goes to
+/// secrets.env, never into the 0644 definition or the output; the
+/// definition names it as `{env: NAME}`, and rendering puts it back
+/// (collectd.conf then mode 0600), as collectd's own parser reads it.
+#[test]
+fn plugin_credentials_go_to_secrets_env_and_render_back() {
+    let work = tempfile::tempdir().unwrap();
+    let web1 = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render/collectd/web1");
+    let conf = "Hostname \"web1\"\nLoadPlugin nginx\n<Plugin nginx>\n  URL \"http://localhost/status\"\n  User \"stats\"\n  Password \"ng-SECRET-1\"\n</Plugin>\nLoadPlugin notify_email\n<Plugin notify_email>\n  SMTPPassword \"mail-SECRET-2\"\n</Plugin>\n";
+    std::fs::write(work.path().join("collectd.conf"), conf).unwrap();
+    let out = work.path().join("defs");
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "collectd",
+            web1.join("config.json").to_str().unwrap(),
+            "collectd.conf",
+            "--node",
+            "web1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let text = support::output_text(&o);
+    assert!(!text.contains("SECRET"), "{text}");
+    let def = std::fs::read_to_string(out.join("collectd-web1.yaml")).unwrap();
+    assert!(!def.contains("SECRET"), "{def}");
+    assert!(
+        def.contains("Password: {env: COLLECTD_WEB1_NGINX_PASSWORD}"),
+        "{def}"
+    );
+    let env = support::secrets_env(&out, "");
+    assert!(
+        env.iter()
+            .any(|(k, v)| k == "COLLECTD_WEB1_NGINX_PASSWORD" && v == "ng-SECRET-1"),
+        "{env:?}"
+    );
+    let rendered = work.path().join("rendered");
+    render_collectd(&out, &rendered, &env);
+    let path = rendered.join("collectd/web1/collectd.conf");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let tree = support::collectd_tree(&std::fs::read_to_string(&path).unwrap());
+    let shown = tree.to_string();
+    assert!(
+        shown.contains("\"Password\",\"values\":[\"ng-SECRET-1\"]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\"SMTPPassword\",\"values\":[\"mail-SECRET-2\"]"),
+        "{shown}"
+    );
+}

@@ -4,7 +4,7 @@
 
 use super::Def;
 use super::read::{Cx, FromNode, Spanned};
-use super::types::{ConfKey, ConfString, PathSegment, Secret, ShellLine};
+use super::types::{ConfKey, ConfString, PathSegment, Secret, SecretRef, ShellLine};
 use crate::diagnostic::Span;
 use serde::Serialize;
 
@@ -90,7 +90,9 @@ pub fn broker(d: &Def, cx: &mut Cx) -> Option<Broker> {
     })
 }
 
-/// A collectd option value: quoted string, plain number or bare boolean.
+/// A collectd option value: quoted string, plain number or bare boolean,
+/// or a secret reference (`Password: {env: NGINX_PASSWORD}`), resolved
+/// only when rendered.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ConfValue {
@@ -98,6 +100,21 @@ pub enum ConfValue {
     Int(i64),
     Float(f64),
     Bool(bool),
+    Secret(OptionSecret),
+}
+
+/// A plugin option's secret: serialised as `{"secret": true}`, never its
+/// value, so that the template takes the resolved value from elsewhere.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionSecret(pub Secret);
+
+impl Serialize for OptionSecret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("secret", &true)?;
+        m.end()
+    }
 }
 
 impl FromNode for ConfValue {
@@ -403,9 +420,18 @@ pub fn host(d: &Def, cx: &mut Cx) -> Option<Host> {
             .entries(cx)
             .iter()
             .filter_map(|o| {
+                // A mapping is a secret reference; the schema allows no other.
+                let one = |cx: &mut Cx, n: &Node| match n.value {
+                    Value::Map(_) => Spanned::<SecretRef>::from_node(n, cx)
+                        .map(|r| ConfValue::Secret(OptionSecret(place.secret(cx, r)))),
+                    _ => ConfValue::from_node(n, cx),
+                };
                 let values = match &o.value.value {
-                    Value::Seq(_) => Vec::<ConfValue>::from_node(&o.value, cx)?,
-                    _ => vec![ConfValue::from_node(&o.value, cx)?],
+                    Value::Seq(items) => items
+                        .iter()
+                        .map(|n| one(cx, n))
+                        .collect::<Option<Vec<_>>>()?,
+                    _ => vec![one(cx, &o.value)?],
                 };
                 let key = ConfKey::read(&o.key, o.key_span, "the option", cx);
                 Some(PluginOption { key: key?, values })

@@ -34,9 +34,24 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
                 None => None,
             });
         }
+        // Plugin options' secrets, by `plugin/option/index`.
+        let mut option_secrets = std::collections::BTreeMap::new();
+        for p in &h.plugins {
+            for o in &p.options {
+                for (i, v) in o.values.iter().enumerate() {
+                    if let crate::model::collectd::ConfValue::Secret(s) = v {
+                        let what = format!("plugin {} option {}", p.name.value, o.key.value);
+                        let value = s.0.resolve_as(&what, conf_secret)?;
+                        option_secrets.insert(format!("{}/{}/{i}", p.name.value, o.key.value), value);
+                    }
+                }
+            }
+        }
+        let credentials = h.has_network_secret() || !option_secrets.is_empty();
         let conf = ctx.templates.render(
             "collectd.conf.j2",
             context! {
+                option_secrets => option_secrets,
                 def => h,
                 host => &h.name,
                 hostname => h.hostname(),
@@ -50,7 +65,7 @@ pub fn render(ctx: &Context) -> Result<Vec<Output>, String> {
         outputs.push(Output {
             path: dir.join("collectd.conf"),
             content: conf,
-            mode: if h.has_network_secret() { 0o600 } else { 0o644 },
+            mode: if credentials { 0o600 } else { 0o644 },
             collectd_conf: true,
         });
         outputs.push(Output {

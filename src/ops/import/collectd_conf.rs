@@ -203,6 +203,19 @@ const LOGFILE: &[(&str, &str)] = &[
     ("PrintSeverity", "true"),
 ];
 
+/// Whether a plugin option holds a credential, by its name as collectd's
+/// plugins name them (collectd.conf(5)): `Password` (apache, nginx, mysql,
+/// postgresql, curl_json, ...), `SMTPPassword` (notify_email), the SNMP
+/// `Community` and v3 `AuthPassphrase`/`PrivacyPassphrase`, and any
+/// `*Secret`, `*Token`, `*ApiKey`.
+pub fn is_credential(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["password", "passphrase", "secret", "token", "apikey"]
+        .iter()
+        .any(|end| k.ends_with(end))
+        || k == "community"
+}
+
 /// Reads `items` into the host map `h` (and the network password into
 /// `imp`'s secrets); returns the plugins in file order, and notes the rest.
 pub fn import(
@@ -307,10 +320,23 @@ pub fn import(
                         note(imp, source, c.line, format!("`{}` in `<Plugin {name}>` has {} values; mon writes one value per line; left out", c.key, c.values.len()), true);
                         continue;
                     };
+                    // A credential goes to secrets.env, never into the definition.
+                    let v = match v {
+                        Value::String(text) if is_credential(&c.key) => {
+                            let var = secret_var(&["collectd", host, name, &c.key], taken);
+                            imp.secrets.push(Secret {
+                                var: var.clone(),
+                                value: text.clone(),
+                                source: format!("{source}:{}: <Plugin {name}> {}", c.line, c.key),
+                            });
+                            json!({ "env": var })
+                        }
+                        v => v.clone(),
+                    };
                     match options.iter_mut().find(|(k, _)| *k == c.key) {
-                        Some((_, Value::Array(a))) => a.push(v.clone()),
-                        Some((_, other)) => *other = json!([other.clone(), v.clone()]),
-                        None => options.push((c.key.clone(), v.clone())),
+                        Some((_, Value::Array(a))) => a.push(v),
+                        Some((_, other)) => *other = json!([other.clone(), v]),
+                        None => options.push((c.key.clone(), v)),
                     }
                 }
                 plugins.push((name.clone(), options));
