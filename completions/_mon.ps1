@@ -259,6 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
             [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
+            [CompletionResult]::new('conveyer', 'conveyer', [CompletionResultType]::ParameterValue, 'Conveyer daemons, from the files `mon render conveyer` writes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -314,10 +315,22 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mon;import;conveyer' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the definition, for one directory [default: the directory''s name]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write the definitions into')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that exist already')
+            [CompletionResult]::new('--no-secrets', '--no-secrets', [CompletionResultType]::ParameterName, 'Do not write secrets.env: only list the variables the definitions name')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mon;import;help' {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
             [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
+            [CompletionResult]::new('conveyer', 'conveyer', [CompletionResultType]::ParameterValue, 'Conveyer daemons, from the files `mon render conveyer` writes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -328,6 +341,9 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;import;help;hastmon' {
+            break
+        }
+        'mon;import;help;conveyer' {
             break
         }
         'mon;import;help;help' {
@@ -431,6 +447,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
             [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
+            [CompletionResult]::new('conveyer', 'conveyer', [CompletionResultType]::ParameterValue, 'Conveyer daemons, from the files `mon render conveyer` writes')
             break
         }
         'mon;help;import;etcd' {
@@ -440,6 +457,9 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;help;import;hastmon' {
+            break
+        }
+        'mon;help;import;conveyer' {
             break
         }
         'mon;help;schema' {

@@ -103,6 +103,9 @@ _mon() {
             mon__subcmd__help__subcmd__import,collectd)
                 cmd="mon__subcmd__help__subcmd__import__subcmd__collectd"
                 ;;
+            mon__subcmd__help__subcmd__import,conveyer)
+                cmd="mon__subcmd__help__subcmd__import__subcmd__conveyer"
+                ;;
             mon__subcmd__help__subcmd__import,etcd)
                 cmd="mon__subcmd__help__subcmd__import__subcmd__etcd"
                 ;;
@@ -111,6 +114,9 @@ _mon() {
                 ;;
             mon__subcmd__import,collectd)
                 cmd="mon__subcmd__import__subcmd__collectd"
+                ;;
+            mon__subcmd__import,conveyer)
+                cmd="mon__subcmd__import__subcmd__conveyer"
                 ;;
             mon__subcmd__import,etcd)
                 cmd="mon__subcmd__import__subcmd__etcd"
@@ -123,6 +129,9 @@ _mon() {
                 ;;
             mon__subcmd__import__subcmd__help,collectd)
                 cmd="mon__subcmd__import__subcmd__help__subcmd__collectd"
+                ;;
+            mon__subcmd__import__subcmd__help,conveyer)
+                cmd="mon__subcmd__import__subcmd__help__subcmd__conveyer"
                 ;;
             mon__subcmd__import__subcmd__help,etcd)
                 cmd="mon__subcmd__import__subcmd__help__subcmd__etcd"
@@ -514,7 +523,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__import)
-            opts="etcd collectd hastmon"
+            opts="etcd collectd hastmon conveyer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,6 +537,20 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__import__subcmd__collectd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__help__subcmd__import__subcmd__conveyer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -682,7 +705,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import)
-            opts="-h --color --help etcd collectd hastmon help"
+            opts="-h --color --help etcd collectd hastmon conveyer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -715,6 +738,36 @@ _mon() {
                     return 0
                     ;;
                 --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__import__subcmd__conveyer)
+            opts="-o -h --name --out --force --no-secrets --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -866,7 +919,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__help)
-            opts="etcd collectd hastmon help"
+            opts="etcd collectd hastmon conveyer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -880,6 +933,20 @@ _mon() {
             return 0
             ;;
         mon__subcmd__import__subcmd__help__subcmd__collectd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__import__subcmd__help__subcmd__conveyer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -248,6 +248,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
             cand hastmon 'A hastmon.conf, as a cluster definition'
+            cand conveyer 'Conveyer daemons, from the files `mon render conveyer` writes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mon;import;etcd'= {
@@ -299,10 +300,21 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'mon;import;conveyer'= {
+            cand --name 'Name of the definition, for one directory [default: the directory''s name]'
+            cand -o 'Directory to write the definitions into'
+            cand --out 'Directory to write the definitions into'
+            cand --color 'When to color output'
+            cand --force 'Replace files that exist already'
+            cand --no-secrets 'Do not write secrets.env: only list the variables the definitions name'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'mon;import;help'= {
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
             cand hastmon 'A hastmon.conf, as a cluster definition'
+            cand conveyer 'Conveyer daemons, from the files `mon render conveyer` writes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mon;import;help;etcd'= {
@@ -310,6 +322,8 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;import;help;collectd'= {
         }
         &'mon;import;help;hastmon'= {
+        }
+        &'mon;import;help;conveyer'= {
         }
         &'mon;import;help;help'= {
         }
@@ -398,12 +412,15 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
             cand hastmon 'A hastmon.conf, as a cluster definition'
+            cand conveyer 'Conveyer daemons, from the files `mon render conveyer` writes'
         }
         &'mon;help;import;etcd'= {
         }
         &'mon;help;import;collectd'= {
         }
         &'mon;help;import;hastmon'= {
+        }
+        &'mon;help;import;conveyer'= {
         }
         &'mon;help;schema'= {
         }

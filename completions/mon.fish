@@ -229,14 +229,15 @@ complete -c mon -n "__fish_mon_using_subcommand render" -l dry-run -d 'Write not
 complete -c mon -n "__fish_mon_using_subcommand render" -l check -d 'Check each collectd.conf with collectd\'s own parser before installing it'
 complete -c mon -n "__fish_mon_using_subcommand render" -l prune -d 'Remove the directories of definitions that no longer exist (only those holding nothing but files mon writes there)'
 complete -c mon -n "__fish_mon_using_subcommand render" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -l color -d 'When to color output' -r -f -a "auto\t''
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -s h -l help -d 'Print help'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "conveyer" -d 'Conveyer daemons, from the files `mon render conveyer` writes'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s o -l out -d 'Directory to write the definitions into' -r -F
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -l etcd-api -d 'Which etcd API to use: v2 is the keyspace 9volt reads (ETCDCTL_API is not read: etcdctl users often export ETCDCTL_API=3, which 9volt never sees) [default: v2] [env: MON_ETCD_API] [mon.toml: etcd.api]' -r -f -a "v2\t''
@@ -275,9 +276,18 @@ never\t''"
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l force -d 'Replace files that exist already'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from hastmon" -s h -l help -d 'Print help'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from conveyer" -l name -d 'Name of the definition, for one directory [default: the directory\'s name]' -r
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from conveyer" -s o -l out -d 'Directory to write the definitions into' -r -F
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from conveyer" -l color -d 'When to color output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from conveyer" -l force -d 'Replace files that exist already'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from conveyer" -l no-secrets -d 'Do not write secrets.env: only list the variables the definitions name'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from conveyer" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "conveyer" -d 'Conveyer daemons, from the files `mon render conveyer` writes'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every schema file into this directory instead of printing one' -r -F
 complete -c mon -n "__fish_mon_using_subcommand schema" -l color -d 'When to color output' -r -f -a "auto\t''
@@ -337,3 +347,4 @@ complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcom
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
+complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "conveyer" -d 'Conveyer daemons, from the files `mon render conveyer` writes'

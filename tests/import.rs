@@ -1222,3 +1222,74 @@ fn plugin_credentials_go_to_secrets_env_and_render_back() {
         "{shown}"
     );
 }
+
+/// Conveyer back from what `mon render conveyer` writes: the estate's
+/// daemons, and a generated fleet with non-default settings, import into
+/// definitions that render the same bytes.
+#[test]
+fn conveyer_files_import_into_a_fixed_point() {
+    let work = tempfile::tempdir().unwrap();
+    let mut defs = String::new();
+    for i in 0..20 {
+        let extra = match i % 4 {
+            0 => String::new(),
+            1 => "\n  host: 10.0.0.7\n  port: 10200".into(),
+            2 => "\n  logstash: {tag: metric_2, pool_max: 3}".into(),
+            _ => "\n  host: logs.internal\n  logstash: {pool_max: 2}".into(),
+        };
+        defs.push_str(&format!(
+            "  c{i}:\n    logs: /var/log/c{i}/metrics.log\n    plugin:\n      state_file: /var/lib/c{i}/state.json\n      metrics: [m{i}.count, errors.count]{}\n",
+            extra.replace("\n  ", "\n    ")
+        ));
+    }
+    let first_defs = work.path().join("first-defs");
+    std::fs::create_dir_all(&first_defs).unwrap();
+    std::fs::write(first_defs.join("c.yaml"), format!("conveyer:\n{defs}")).unwrap();
+    let estate = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate/conveyer.toml");
+    std::fs::copy(estate, first_defs.join("conveyer.toml")).unwrap();
+    let render = |defs: &Path, out: &Path| {
+        let o = Command::cargo_bin("mon")
+            .unwrap()
+            .args(["render", "conveyer"])
+            .arg(defs)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
+    };
+    let first = work.path().join("first");
+    render(&first_defs, &first);
+    let imported = work.path().join("imported");
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "conveyer",
+            first.to_str().unwrap(),
+            "--out",
+            imported.to_str().unwrap(),
+        ],
+    );
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("imported 21 conveyer daemons"), "{text}");
+    let second = work.path().join("second");
+    render(&imported, &second);
+    let files = |root: &Path| {
+        let mut v: Vec<(String, String)> = Vec::new();
+        for d in std::fs::read_dir(root.join("conveyer")).unwrap() {
+            let d = d.unwrap().path();
+            for f in std::fs::read_dir(&d).unwrap() {
+                let f = f.unwrap().path();
+                v.push((
+                    f.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read_to_string(&f).unwrap(),
+                ));
+            }
+        }
+        v.sort();
+        v
+    };
+    assert_eq!(files(&first), files(&second));
+}

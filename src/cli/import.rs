@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use mon::exit::Exit;
 use mon::ops::import::{self, Import};
-use mon::report::{self, Format, Report};
+use mon::report::{self, Format};
 
 use mon::settings::etcd::EtcdFlags;
 use mon::settings::input::ConfigFlag;
@@ -28,6 +28,26 @@ pub enum Source {
     Etcd(EtcdImport),
     Collectd(CollectdImport),
     Hastmon(HastmonImport),
+    Conveyer(ConveyerImport),
+}
+
+/// Conveyer daemons, from the files `mon render conveyer` writes
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  mon import conveyer rendered/conveyer --out defs          # every daemon of a rendered tree
+  mon import conveyer /srv/conveyer/logs1 --name logs1 --out defs
+
+Reads each daemon directory's conveyer.env, agent.env, conveyer-plugin.json and logstash-output.conf
+into conveyer-<name>.yaml, which renders the same files. Exit codes: 0 imported and valid, 1 needs
+fixing (listed), 3 a file cannot be read.")]
+pub struct ConveyerImport {
+    /// A daemon's rendered directory, or a tree of them
+    pub dir: PathBuf,
+    /// Name of the definition, for one directory [default: the directory's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// A hastmon.conf, as a cluster definition
@@ -137,6 +157,10 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         Source::Etcd(a) => etcd(a, color),
         Source::Collectd(a) => collectd(a, color),
         Source::Hastmon(a) => hastmon(a, color),
+        Source::Conveyer(a) => match import::conveyer::import(&a.dir, a.name.as_deref()) {
+            Ok(imp) => finish(&imp, &a.output, color),
+            Err(e) => super::failed_with(Exit::Io, &e),
+        },
     }
 }
 
@@ -146,10 +170,7 @@ fn read(p: &std::path::Path) -> Result<(String, String), Exit> {
     let source = p.display().to_string();
     mon::source::read(p)
         .map(|t| (t, source.clone()))
-        .map_err(|e| {
-            eprintln!("error: {source}: {}", e.message);
-            Exit::Io
-        })
+        .map_err(|e| super::failed_with(Exit::Io, &format!("{source}: {}", e.message)))
 }
 
 fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
@@ -238,26 +259,8 @@ fn etcd(args: EtcdImport, color: super::Colors) -> Exit {
 
 /// Writes, reports what was noted and what validation says, and exits.
 fn finish(imp: &Import, output: &Output, color: super::Colors) -> Exit {
-    let (out, force, keep_secrets) = (output.out.as_path(), output.force, !output.no_secrets);
-    let outcome = match import::finish(imp, out, force, keep_secrets) {
-        Ok(o) => o,
-        Err(e) => return e.report(&mut std::io::stderr()),
-    };
-    import::tell(imp, &outcome, out, keep_secrets, &mut std::io::stderr());
-    let loaded = &outcome.loaded;
-    if loaded.errors() + loaded.warnings() > 0 {
-        let report = Report::of(loaded);
-        if let Err(code) = super::emit(|o| report::write(Format::Text, &report, o, color.stdout)) {
-            return code;
-        }
-    }
-    import::summary(imp, out, &mut std::io::stderr());
-    if loaded.errors() > 0 {
-        eprintln!(
-            "{} errors in the imported definitions (above): fix them before `mon sync`",
-            loaded.errors()
-        );
-        return Exit::Invalid;
-    }
-    Exit::Ok
+    let (out, force, keep) = (output.out.as_path(), output.force, !output.no_secrets);
+    import::run(imp, out, (force, keep), &mut |report| {
+        super::emit(|o| report::write(Format::Text, report, o, color.stdout))
+    })
 }

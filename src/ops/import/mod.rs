@@ -13,6 +13,7 @@ macro_rules! say {
 
 pub mod collectd;
 pub mod collectd_conf;
+pub mod conveyer;
 pub mod etcd;
 pub mod hastmon;
 pub mod yaml;
@@ -415,6 +416,41 @@ pub fn tell(
             }
         }
     }
+}
+
+/// The whole of an import once read: write (adding to `out`), say what
+/// was noted and taken out, show validation's findings through `show`,
+/// and the exit code: 3 nothing written, 1 written but invalid, 0.
+pub fn run(
+    imp: &Import,
+    out: &Path,
+    (force, keep_secrets): (bool, bool),
+    show: &mut dyn FnMut(&crate::report::Report) -> Result<(), crate::exit::Exit>,
+) -> crate::exit::Exit {
+    use crate::exit::Exit;
+    use std::io::Write as _;
+    let mut err = std::io::stderr();
+    let outcome = match finish(imp, out, force, keep_secrets) {
+        Ok(o) => o,
+        Err(e) => return e.report(&mut err),
+    };
+    tell(imp, &outcome, out, keep_secrets, &mut err);
+    let loaded = &outcome.loaded;
+    if loaded.errors() + loaded.warnings() > 0 {
+        if let Err(code) = show(&crate::report::Report::of(loaded)) {
+            return code;
+        }
+    }
+    summary(imp, out, &mut err);
+    if loaded.errors() > 0 {
+        say!(
+            err,
+            "{} errors in the imported definitions (above): fix them before `mon sync`",
+            loaded.errors()
+        );
+        return Exit::Invalid;
+    }
+    Exit::Ok
 }
 
 /// The last line: what was imported where, and what was left out.
