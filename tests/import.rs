@@ -1293,3 +1293,39 @@ fn conveyer_files_import_into_a_fixed_point() {
     };
     assert_eq!(files(&first), files(&second));
 }
+
+/// What a killed import left (`.mon-import-<pid>-...` of a process that is
+/// gone) is removed by the next import; a live import's own stays.
+#[test]
+fn a_killed_imports_temporaries_go_with_the_next_import() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("defs");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut dead = std::process::Command::new("true").spawn().unwrap();
+    let pid = dead.id();
+    dead.wait().unwrap();
+    let left = out.join(format!(".mon-import-{pid}-killed"));
+    let live = out.join(format!(".mon-import-{}-running", std::process::id()));
+    std::fs::write(&left, "half").unwrap();
+    std::fs::write(&live, "half").unwrap();
+    let json =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render/collectd/web1/config.json");
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "collectd",
+            json.to_str().unwrap(),
+            "--node",
+            "web1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
+    assert!(
+        !left.exists(),
+        "the killed import's temporary is still there"
+    );
+    assert!(live.exists(), "a running import's temporary was removed");
+}

@@ -73,7 +73,7 @@ pub fn import(
             left_out,
         })
     };
-    let mut taken = std::collections::BTreeSet::new();
+    let mut taken = super::Taken::default();
 
     // The broker: Host, User, Password, Secure.
     let address = match top.remove("Host") {

@@ -49,6 +49,9 @@ fn bare(w: &str) -> Value {
 }
 
 /// The statements of collectd.conf `text`, or why collectd cannot read it.
+/// Deepest block nesting read.
+const MAX_DEPTH: usize = 64;
+
 pub fn parse(text: &str, source: &str) -> Result<Vec<Item>, String> {
     // collectd joins a line ending in a backslash with the next.
     let mut stack: Vec<Item> = vec![Item {
@@ -97,6 +100,14 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Item>, String> {
                 .expect("the root is never popped")
                 .push(done);
         } else if let Some(key) = first.strip_prefix('<') {
+            // Bounded, so nothing after the parse (dropping the tree
+            // included) recurses deeper than this: a million nested blocks
+            // overflowed the stack.
+            if stack.len() > MAX_DEPTH {
+                return Err(format!(
+                    "{source}:{n}: blocks nested more than {MAX_DEPTH} deep; collectd's plugins nest a few levels, so this is not a collectd.conf to import"
+                ));
+            }
             stack.push(Item {
                 key: key.to_string(),
                 values,
@@ -224,7 +235,7 @@ pub fn import(
     host: &str,
     h: &mut Map<String, Value>,
     imp: &mut Import,
-    taken: &mut std::collections::BTreeSet<String>,
+    taken: &mut super::Taken,
 ) -> Vec<Plugin> {
     let mut loaded: Vec<String> = Vec::new();
     let mut blocks: Vec<&Item> = Vec::new();
@@ -311,6 +322,9 @@ pub fn import(
             "lua" => lua(&children, source, &mut paths, imp),
             _ => {
                 let mut options: Vec<(String, Value)> = Vec::new();
+                // Option -> its place in `options`: a scan per option was
+                // quadratic in a block of 100,000 options.
+                let mut at: std::collections::HashMap<String, usize> = Default::default();
                 for c in &children {
                     if c.children.is_some() {
                         note(imp, source, c.line, format!("the block `<{}>` in `<Plugin {name}>`: mon writes only simple options; left out", c.key), true);
@@ -333,10 +347,13 @@ pub fn import(
                         }
                         v => v.clone(),
                     };
-                    match options.iter_mut().find(|(k, _)| *k == c.key) {
-                        Some((_, Value::Array(a))) => a.push(v),
-                        Some((_, other)) => *other = json!([other.clone(), v]),
-                        None => options.push((c.key.clone(), v)),
+                    match at.get(&c.key).map(|&i| &mut options[i].1) {
+                        Some(Value::Array(a)) => a.push(v),
+                        Some(other) => *other = json!([other.clone(), v]),
+                        None => {
+                            at.insert(c.key.clone(), options.len());
+                            options.push((c.key.clone(), v));
+                        }
                     }
                 }
                 plugins.push((name.clone(), options));
@@ -360,7 +377,7 @@ fn network(
     source: &str,
     h: &mut Map<String, Value>,
     imp: &mut Import,
-    taken: &mut std::collections::BTreeSet<String>,
+    taken: &mut super::Taken,
 ) {
     let mut net = Map::new();
     let mut servers = Vec::new();

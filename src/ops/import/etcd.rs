@@ -5,7 +5,7 @@
 //! become Go duration strings, alerter credentials become `{env: NAME}`
 //! references, and mon's ownership mark moves to `mon.toml`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
@@ -85,7 +85,7 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
             .or_default()
             .push((name, Value::Object(fields)));
     }
-    let mut taken = BTreeSet::new();
+    let mut taken = super::Taken::default();
     let mut alerter_defs = Vec::new();
     for (e, mut fields) in read(alerters, &mut imp.notes) {
         let name = name_of(&e.key);
@@ -146,7 +146,7 @@ fn options_as_data(
     key: &str,
     name: &str,
     options: &mut Map<String, Value>,
-    taken: &mut BTreeSet<String>,
+    taken: &mut super::Taken,
     imp: &mut Import,
 ) {
     let names: Vec<String> = options.keys().cloned().collect();

@@ -124,6 +124,36 @@ fn lex(text: &str, source: &str, notes: &mut Vec<Note>) -> Vec<(Tok, usize)> {
     toks
 }
 
+/// What a resource's `on` sections list: each one's remotes, and every
+/// name any of them lists (for `owner`, built once per resource).
+struct Listed<'r> {
+    per_on: Vec<std::collections::HashSet<&'r str>>,
+    by_name: std::collections::HashSet<&'r str>,
+}
+
+impl<'r> Listed<'r> {
+    fn of(r: &'r Resource) -> Listed<'r> {
+        let per_on: Vec<std::collections::HashSet<&str>> = r
+            .ons
+            .iter()
+            .map(|o| o.remotes.iter().map(|(x, _)| x.as_str()).collect())
+            .collect();
+        let by_name = per_on.iter().flatten().copied().collect();
+        Listed { per_on, by_name }
+    }
+}
+
+/// Up to ten names of a list of `len`, for a note: a note per node that
+/// listed every node would be quadratic in size.
+fn shown_list<'s>(names: impl Iterator<Item = &'s str>, len: usize) -> String {
+    let first: Vec<&str> = names.take(10).collect();
+    if len > first.len() {
+        format!("{} ... ({len} in all)", first.join(" "))
+    } else {
+        first.join(" ")
+    }
+}
+
 fn note(source: &str, line: usize, message: String, left_out: bool) -> Note {
     Note {
         source: format!("{source}:{line}"),
@@ -183,6 +213,8 @@ struct Resource {
     key: Option<Key>,
     tuning: Tuning,
     ons: Vec<On>,
+    /// Node -> its place in `ons`, to merge a repeated block.
+    on_at: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Debug, Default)]
@@ -195,7 +227,7 @@ struct Conf {
     tuning: Tuning,
     nodes: Vec<(String, NodeSection)>,
     /// Every node name in the order the file first names it.
-    seen: Vec<String>,
+    seen: Seen,
     resources: Vec<Resource>,
 }
 
@@ -438,12 +470,7 @@ impl Parser<'_> {
         }
     }
 
-    fn resource(
-        &mut self,
-        name: String,
-        line: usize,
-        all: &mut Vec<String>,
-    ) -> Result<Resource, String> {
+    fn resource(&mut self, name: String, line: usize, all: &mut Seen) -> Result<Resource, String> {
         let mut r = Resource {
             name,
             line,
@@ -469,9 +496,10 @@ impl Parser<'_> {
                     seen(all, &node);
                     self.open()?;
                     // hastmon merges repeated blocks: remotes append, the later value wins.
-                    let at = match r.ons.iter().position(|o| o.node == node) {
-                        Some(i) => i,
+                    let at = match r.on_at.get(&node) {
+                        Some(&i) => i,
                         None => {
+                            r.on_at.insert(node.clone(), r.ons.len());
                             r.ons.push(On {
                                 node,
                                 line,
@@ -519,9 +547,26 @@ impl Parser<'_> {
     }
 }
 
-fn seen(all: &mut Vec<String>, name: &str) {
-    if !all.iter().any(|n| n == name) {
-        all.push(name.to_string());
+fn seen(all: &mut Seen, name: &str) {
+    if all.set.insert(name.to_string()) {
+        all.order.push(name.to_string());
+    }
+}
+
+/// Node names in the order first seen, with a set for the lookups (a scan
+/// per name was quadratic in 20,000 `on` sections).
+#[derive(Debug, Default, Clone)]
+struct Seen {
+    order: Vec<String>,
+    set: std::collections::HashSet<String>,
+}
+
+impl Seen {
+    fn contains(&self, n: &str) -> bool {
+        self.set.contains(n)
+    }
+    fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.order.iter()
     }
 }
 
@@ -541,9 +586,13 @@ fn mistyped(word: &str) -> Option<&'static str> {
         }
         row[b.len()]
     };
+    // Two edits change the length by two at most: most words (addresses)
+    // are ruled out without computing a distance.
+    let len = word.chars().count();
     HAST_KEYWORDS
         .iter()
-        .find(|k| k.len() > 3 && distance(word, k) <= 2)
+        .filter(|k| k.len() > 3 && k.len().abs_diff(len) <= 2)
+        .find(|k| distance(word, k) <= 2)
         .copied()
 }
 
@@ -607,8 +656,9 @@ pub fn import(text: &str, source: &str, cluster: Option<&str>) -> Result<Import,
         name: &name,
         conf: &conf,
         imp: &mut imp,
-        taken: BTreeSet::new(),
+        taken: super::Taken::default(),
         address: BTreeMap::new(),
+        by_address: Default::default(),
     }
     .run(head.map(|h| h.1).unwrap_or_default());
     Ok(imp)
@@ -619,9 +669,11 @@ struct Build<'a> {
     name: &'a str,
     conf: &'a Conf,
     imp: &'a mut Import,
-    taken: BTreeSet<String>,
+    taken: super::Taken,
     /// Each node's address, where the file shows one other than its name.
     address: BTreeMap<String, String>,
+    /// The same, address -> node, for the lookups per remote.
+    by_address: std::collections::HashMap<String, String>,
 }
 
 /// One resource's roles as the file shows them.
@@ -638,6 +690,11 @@ impl<'a> Build<'a> {
             .push(note(self.source, line, message, left_out));
     }
 
+    fn set_address(&mut self, node: &str, a: &str) {
+        self.address.insert(node.to_string(), a.to_string());
+        self.by_address.insert(a.to_string(), node.to_string());
+    }
+
     fn addr_of(&self, node: &str) -> String {
         self.address
             .get(node)
@@ -646,55 +703,51 @@ impl<'a> Build<'a> {
     }
 
     /// Which node an address in a remote list reaches.
-    fn owner(&self, a: &str, r: &'a Resource) -> Option<String> {
+    fn owner(&self, a: &str, r: &'a Resource, ix: &Listed) -> Option<String> {
         let nodes = &self.conf.seen;
-        if nodes.iter().any(|n| n == a) {
+        if nodes.contains(a) {
             return Some(a.to_string());
         }
-        if let Some((n, _)) = self.address.iter().find(|(_, v)| *v == a) {
+        if let Some(n) = self.by_address.get(a) {
             return Some(n.clone());
         }
         let host = host_of(a);
-        if nodes.iter().any(|n| n == host) {
+        if nodes.contains(host) {
             return Some(host.to_string());
         }
         if mistyped(a).is_some() {
             return None;
         }
         // The one node of the resource that does not list it (nobody
-        // reaches itself), whose address is not known yet.
-        let candidates: Vec<&On> = r
-            .ons
-            .iter()
-            .filter(|o| !o.remotes.iter().any(|(x, _)| x == a))
-            .filter(|o| {
-                !self.address.contains_key(&o.node)
-                    && !r
-                        .ons
-                        .iter()
-                        .any(|x| x.remotes.iter().any(|(y, _)| y == &o.node))
-            })
-            .collect();
-        match candidates.as_slice() {
-            [one] => Some(one.node.clone()),
+        // reaches itself), whose address is not known yet. Two are enough
+        // to say there is no one; each node passed over lists `a`, so the
+        // scans add up to the remotes' size.
+        let mut candidates = r.ons.iter().enumerate().filter(|(i, o)| {
+            !ix.by_name.contains(o.node.as_str())
+                && !self.address.contains_key(&o.node)
+                && !ix.per_on[*i].contains(a)
+        });
+        match (candidates.next(), candidates.next()) {
+            (Some((_, one)), None) => Some(one.node.clone()),
             _ => None,
         }
     }
 
     fn roles(&mut self, r: &'a Resource) -> Roles<'a> {
+        let ix = Listed::of(r);
         let mut reached: BTreeSet<String> = BTreeSet::new();
         for o in &r.ons {
             for (a, line) in &o.remotes {
                 if a == "none" {
                     continue;
                 }
-                match self.owner(a, r) {
+                match self.owner(a, r, &ix) {
                     Some(n) => {
                         if n != *a {
                             match self.address.get(&n) {
                                 Some(prev) if prev != a => self.note(*line, format!("node `{n}` is reached as `{prev}` elsewhere and as `{a}` here; mon gives a node one address, `{prev}`"), false),
                                 Some(_) => {}
-                                None => drop(self.address.insert(n.clone(), a.clone())),
+                                None => self.set_address(&n, a),
                             }
                         }
                         reached.insert(n);
@@ -778,7 +831,7 @@ impl<'a> Build<'a> {
             .collect();
         for w in &unknown {
             if let Some((a, _)) = free.iter().find(|(a, _)| host_of(a) == w.node) {
-                self.address.insert(w.node.clone(), a.clone());
+                self.set_address(&w.node.clone(), &a.clone());
             }
         }
         let unknown: Vec<&&On> = unknown
@@ -787,12 +840,12 @@ impl<'a> Build<'a> {
             .collect();
         let free: Vec<&&At<String>> = free
             .iter()
-            .filter(|(a, _)| !self.address.values().any(|v| v == a))
+            .filter(|(a, _)| !self.by_address.contains_key(a))
             .collect();
         if !unknown.is_empty() && free.len() >= unknown.len() {
             let tail = &free[free.len() - unknown.len()..];
             for (w, (a, line)) in unknown.iter().zip(tail.iter().map(|x| (&x.0, x.1))) {
-                self.address.insert(w.node.clone(), a.clone());
+                self.set_address(&w.node.clone(), &a.clone());
                 self.note(line, format!("watchdog `{}` is taken to have the address `{a}` (a friend of `{}` no node claims); set its `address` if it is another", w.node, r.name), false);
             }
         }
@@ -815,10 +868,15 @@ impl<'a> Build<'a> {
     fn run(mut self, order: Vec<String>) {
         let c = self.conf;
         // Nodes in mon's order when its header names them, else the file's.
-        let mut nodes: Vec<String> = order.into_iter().filter(|n| c.seen.contains(n)).collect();
-        for n in &c.seen {
-            seen(&mut nodes, n);
+        let mut ordered = Seen::default();
+        for n in order
+            .iter()
+            .filter(|n| c.seen.contains(n))
+            .chain(c.seen.iter())
+        {
+            seen(&mut ordered, n);
         }
+        let nodes = ordered.order;
         if let Some((_, l)) = &c.exec {
             self.note(
                 *l,
@@ -854,12 +912,14 @@ impl<'a> Build<'a> {
         out.push_str("cluster:\n");
         out.push_str(&format!("  {}:\n", yaml::string(self.name)));
         out.push_str("    nodes:\n");
+        let sections: std::collections::HashMap<&String, &NodeSection> =
+            c.nodes.iter().map(|(x, s)| (x, s)).collect();
         for n in &nodes {
             let mut m = Map::new();
             if let Some(a) = self.address.get(n) {
                 m.insert("address".into(), json!(a));
             }
-            if let Some((_, s)) = c.nodes.iter().find(|(x, _)| x == n) {
+            if let Some(s) = sections.get(n) {
                 for (k, v) in [("control", &s.control), ("listen", &s.listen)] {
                     if let Some((v, _)) = v {
                         m.insert(k.into(), json!(v));
@@ -868,13 +928,13 @@ impl<'a> Build<'a> {
             }
             yaml::entry(&mut out, 6, n, &Value::Object(m));
         }
+        let in_some: std::collections::HashSet<&str> = c
+            .resources
+            .iter()
+            .flat_map(|r| r.ons.iter().map(|o| o.node.as_str()))
+            .collect();
         for (n, s) in &c.nodes {
-            if !c
-                .resources
-                .iter()
-                .any(|r| r.ons.iter().any(|o| o.node == *n))
-                && !c.resources.is_empty()
-            {
+            if !in_some.contains(n.as_str()) && !c.resources.is_empty() {
                 self.note(
                     s.line,
                     format!("node `{n}` is in no resource: hastmon on it refuses the whole file"),
@@ -1022,10 +1082,12 @@ impl<'a> Build<'a> {
             }
         }
         // role_on_start: each node in its own role is mon's `role`.
+        let secondaries: std::collections::HashSet<*const On> =
+            roles.secondary.iter().map(|s| *s as *const On).collect();
         let own = |o: &On| -> &str {
             if roles.primary.is_some_and(|p| std::ptr::eq(p, o)) {
                 "primary"
-            } else if roles.secondary.iter().any(|s| std::ptr::eq(*s, o)) {
+            } else if secondaries.contains(&(o as *const On)) {
                 "secondary"
             } else {
                 "watchdog"
@@ -1052,25 +1114,41 @@ impl<'a> Build<'a> {
         // What mon renders for remotes: every other service node for a
         // service node, every service node for a watchdog.
         let service_addr: Vec<String> = service.iter().map(|o| self.addr_of(&o.node)).collect();
+        let service_set: std::collections::HashSet<&String> = service_addr.iter().collect();
+        let watchdogs: std::collections::HashSet<*const On> =
+            roles.watchdog.iter().map(|w| *w as *const On).collect();
         for o in &r.ons {
             let me = self.addr_of(&o.node);
-            let is_watchdog = roles.watchdog.iter().any(|w| std::ptr::eq(*w, o));
-            let mut want: Vec<String> = service_addr
-                .iter()
-                .filter(|a| is_watchdog || **a != me)
-                .cloned()
-                .collect();
-            if want.is_empty() {
-                want.push("none".into());
-            }
-            let have: Vec<String> = o.remotes.iter().map(|x| x.0.clone()).collect();
-            if have != want {
+            let is_watchdog = watchdogs.contains(&(o as *const On));
+            // Compared without building the list: n nodes would make it
+            // n lists of n names.
+            let want = || {
+                service_addr
+                    .iter()
+                    .filter(|a| is_watchdog || **a != me)
+                    .map(String::as_str)
+            };
+            let want_len =
+                service_addr.len() - usize::from(!is_watchdog && service_set.contains(&me));
+            let same = if want_len == 0 {
+                o.remotes.len() == 1 && o.remotes[0].0 == "none"
+            } else {
+                o.remotes.len() == want_len && o.remotes.iter().map(|x| x.0.as_str()).eq(want())
+            };
+            if !same {
+                let have = shown_list(o.remotes.iter().map(|x| x.0.as_str()), o.remotes.len());
+                let want = if want_len == 0 {
+                    "none".to_string()
+                } else {
+                    shown_list(want(), want_len)
+                };
                 let line = o.remotes.first().map_or(o.line, |x| x.1);
-                self.note(line, format!("`on {}` in resource `{}` has remotes `{}`; mon renders `{}` (a service node reaches the other service nodes, a watchdog all of them)", o.node, r.name, have.join(" "), want.join(" ")), false);
+                self.note(line, format!("`on {}` in resource `{}` has remotes `{}`; mon renders `{}` (a service node reaches the other service nodes, a watchdog all of them)", o.node, r.name, have, want), false);
             }
         }
+        let on: std::collections::HashSet<&str> = r.ons.iter().map(|o| o.node.as_str()).collect();
         for n in nodes {
-            if !r.ons.iter().any(|o| o.node == *n) {
+            if !on.contains(n.as_str()) {
                 self.note(r.line, format!("resource `{}` has no `on {n}` section: hastmon on `{n}` refuses the whole file", r.name), false);
             }
         }
