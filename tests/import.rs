@@ -491,16 +491,38 @@ const PLUGIN_EXAMPLE: &str = r#"{
 }"#;
 
 fn render_collectd(defs: &Path, out: &Path, env: &[(String, String)]) {
+    render_target("collectd", defs, out, env);
+}
+
+/// `mon render TARGET DEFS --out OUT`, which must succeed.
+fn render_target(target: &str, defs: &Path, out: &Path, env: &[(String, String)]) {
     let o = Command::cargo_bin("mon")
         .unwrap()
         .envs(env.iter().cloned())
-        .args(["render", "collectd"])
+        .args(["render", target])
         .arg(defs)
         .arg("--out")
         .arg(out)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
+}
+
+/// `mon import KIND FROM --out OUT` in `dir`, which must succeed; its output.
+fn import_into(dir: &Path, kind: &str, from: &Path, out: &Path) -> String {
+    let o = mon(
+        dir,
+        &[
+            "import",
+            kind,
+            from.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    text
 }
 
 #[test]
@@ -1116,33 +1138,16 @@ fn a_rendered_collectd_tree_imports_in_one_call_into_a_fixed_point() {
         ("NETWORK_PASSWORD", "net-password"),
         ("HASTMON_QUEUE_SECRET", "x"),
     ];
+    let base: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let render = |defs: &Path, out: &Path, extra: &[(String, String)]| {
-        let o = Command::cargo_bin("mon")
-            .unwrap()
-            .args(["render", "collectd"])
-            .arg(defs)
-            .arg("--out")
-            .arg(out)
-            .envs(env)
-            .envs(extra.iter().cloned())
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
+        render_target("collectd", defs, out, &[&base[..], extra].concat());
     };
     render(&estate, &first, &[]);
     let defs = work.path().join("defs");
-    let o = mon(
-        work.path(),
-        &[
-            "import",
-            "collectd",
-            first.to_str().unwrap(),
-            "--out",
-            defs.to_str().unwrap(),
-        ],
-    );
-    let text = support::output_text(&o);
-    assert_eq!(o.status.code(), Some(0), "{text}");
+    let text = import_into(work.path(), "collectd", &first, &defs);
     assert!(
         text.contains("imported 1 brokers and 2 collectd hosts"),
         "{text}"
@@ -1247,32 +1252,11 @@ fn conveyer_files_import_into_a_fixed_point() {
     std::fs::write(first_defs.join("c.yaml"), format!("conveyer:\n{defs}")).unwrap();
     let estate = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate/conveyer.toml");
     std::fs::copy(estate, first_defs.join("conveyer.toml")).unwrap();
-    let render = |defs: &Path, out: &Path| {
-        let o = Command::cargo_bin("mon")
-            .unwrap()
-            .args(["render", "conveyer"])
-            .arg(defs)
-            .arg("--out")
-            .arg(out)
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
-    };
+    let render = |defs: &Path, out: &Path| render_target("conveyer", defs, out, &[]);
     let first = work.path().join("first");
     render(&first_defs, &first);
     let imported = work.path().join("imported");
-    let o = mon(
-        work.path(),
-        &[
-            "import",
-            "conveyer",
-            first.to_str().unwrap(),
-            "--out",
-            imported.to_str().unwrap(),
-        ],
-    );
-    let text = support::output_text(&o);
-    assert_eq!(o.status.code(), Some(0), "{text}");
+    let text = import_into(work.path(), "conveyer", &first, &imported);
     assert!(text.contains("imported 21 conveyer daemons"), "{text}");
     let second = work.path().join("second");
     render(&imported, &second);

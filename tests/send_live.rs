@@ -247,31 +247,34 @@ fn client_certificates_against_a_broker_that_requires_them() {
     let expired = write("expired", &clients.expired);
     let stranger = write("stranger", &clients.stranger);
     let host = format!("127.0.0.1:{}", broker.tls_port.unwrap());
+    // Every send here: the TLS listener, its CA, and `extra`.
+    let base = |extra: &[&str]| {
+        let ca = ca.to_str().unwrap();
+        let mut args = vec![
+            "send-command",
+            "hello",
+            "exec",
+            "--host",
+            &host,
+            "--topic",
+            "t/cmd",
+            "--result-topic",
+            "t/res",
+            "--timeout",
+            "5s",
+            "--cafile",
+            ca,
+        ];
+        args.extend_from_slice(extra);
+        mon_cmd(dir.path(), &args).output().unwrap()
+    };
     let send = |cert: &Path, key: &Path| {
-        mon_cmd(
-            dir.path(),
-            &[
-                "send-command",
-                "hello",
-                "exec",
-                "--host",
-                &host,
-                "--topic",
-                "t/cmd",
-                "--result-topic",
-                "t/res",
-                "--timeout",
-                "5s",
-                "--cafile",
-                ca.to_str().unwrap(),
-                "--cert",
-                cert.to_str().unwrap(),
-                "--key",
-                key.to_str().unwrap(),
-            ],
-        )
-        .output()
-        .unwrap()
+        base(&[
+            "--cert",
+            cert.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ])
     };
     let out = send(&good.0, &good.1);
     assert_eq!(out.status.code(), Some(0), "{}", support::output_text(&out));
@@ -289,26 +292,7 @@ fn client_certificates_against_a_broker_that_requires_them() {
     assert_eq!(out.status.code(), Some(5), "{text}");
     assert!(text.contains("cannot read client key"), "{text}");
     // Without a certificate at all: refused as well.
-    let out = mon_cmd(
-        dir.path(),
-        &[
-            "send-command",
-            "hello",
-            "exec",
-            "--host",
-            &host,
-            "--topic",
-            "t/cmd",
-            "--result-topic",
-            "t/res",
-            "--timeout",
-            "5s",
-            "--cafile",
-            ca.to_str().unwrap(),
-        ],
-    )
-    .output()
-    .unwrap();
+    let out = base(&[]);
     assert_eq!(out.status.code(), Some(5), "{}", support::output_text(&out));
     // From a broker definition: cert as a path, key as a secret reference.
     std::fs::write(
