@@ -149,14 +149,18 @@ impl Live {
         self.status();
     }
 
-    fn status(&self) {
-        let Some(b) = &self.bar else { return };
-        let waiting: Vec<&str> = self
-            .hosts
+    /// The hosts whose outcome has not come.
+    fn waiting(&self) -> Vec<&str> {
+        self.hosts
             .iter()
             .filter(|(_, o)| o.is_none())
             .map(|(t, _)| t.name.as_str())
-            .collect();
+            .collect()
+    }
+
+    fn status(&self) {
+        let Some(b) = &self.bar else { return };
+        let waiting = self.waiting();
         let answered = self.hosts.len() - waiting.len();
         let mut names = waiting
             .iter()
@@ -184,12 +188,7 @@ impl Live {
             .iter()
             .filter_map(|(t, o)| Some((t.clone(), o.clone()?)))
             .collect();
-        let waiting: Vec<&str> = self
-            .hosts
-            .iter()
-            .filter(|(_, o)| o.is_none())
-            .map(|(t, _)| t.name.as_str())
-            .collect();
+        let waiting: Vec<String> = self.waiting().into_iter().map(str::to_string).collect();
         let code = if interrupted {
             Exit::Interrupted
         } else if !waiting.is_empty() {
