@@ -737,6 +737,9 @@ impl<'a> Build<'a> {
         let ix = Listed::of(r);
         let mut reached: BTreeSet<String> = BTreeSet::new();
         for o in &r.ons {
+            // Addresses no node has, said once per section (a note each
+            // made 800,000 addresses 800,000 lines).
+            let mut nowhere: Vec<&str> = Vec::new();
             for (a, line) in &o.remotes {
                 if a == "none" {
                     continue;
@@ -752,21 +755,36 @@ impl<'a> Build<'a> {
                         }
                         reached.insert(n);
                     }
-                    None => {
-                        let why = match mistyped(a) {
-                            Some(k) => format!("it looks like `{k}` mistyped, which hastmon's greedy list reads as an address"),
-                            None => "no node of the file has that address".to_string(),
-                        };
-                        self.note(
+                    None => match mistyped(a) {
+                        Some(k) => self.note(
                             *line,
                             format!(
-                                "remote `{a}` (resource `{}`, `on {}`): {why}; left out",
+                                "remote `{a}` (resource `{}`, `on {}`): it looks like `{k}` mistyped, which hastmon's greedy list reads as an address; left out",
                                 r.name, o.node
                             ),
                             true,
-                        )
-                    }
+                        ),
+                        None => nowhere.push(a),
+                    },
                 }
+            }
+            if let (Some(first), Some((_, line))) = (nowhere.first(), o.remotes.first()) {
+                let what = if nowhere.len() == 1 {
+                    format!("remote `{first}`")
+                } else {
+                    format!(
+                        "remotes `{}`",
+                        shown_list(nowhere.iter().copied(), nowhere.len())
+                    )
+                };
+                self.note(
+                    *line,
+                    format!(
+                        "{what} (resource `{}`, `on {}`): no node of the file has that address; left out",
+                        r.name, o.node
+                    ),
+                    true,
+                );
             }
         }
         let mut service: Vec<&On> = r.ons.iter().filter(|o| reached.contains(&o.node)).collect();
