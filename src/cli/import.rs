@@ -12,11 +12,11 @@ use mon::settings::input::ConfigFlag;
 #[command(after_help = "Examples:
   mon import etcd --out defs                                   # 9volt's monitors and alerters
   mon import hastmon /etc/hastmon.conf --cluster ha --out defs  # a hastmon cluster
-  mon import collectd config.json --node web1 --out defs        # a host's lua-collectd-monitor config
+  mon import collectd rendered/collectd --out defs; mon import conveyer rendered/conveyer --out defs
 
-Each writes definition files into --out (never replacing one without --force), puts credentials into
-DIR/secrets.env (mode 0600) as {env: NAME} references, lists what it could not carry over, and
-validates what it wrote. See `mon import SOURCE --help`.")]
+Each adds definition files to --out (never replacing one without --force; a broker defined there is
+reused), puts credentials into DIR/secrets.env (mode 0600, kept out of git) as {env: NAME}
+references, lists what it could not carry over, and validates. See `mon import SOURCE --help`.")]
 pub struct Args {
     #[command(subcommand)]
     pub source: Source,
