@@ -1234,18 +1234,52 @@ fn plugin_credentials_go_to_secrets_env_and_render_back() {
 #[test]
 fn conveyer_files_import_into_a_fixed_point() {
     let work = tempfile::tempdir().unwrap();
+    // Generated daemons: every optional field present or not, values drawn
+    // from what each field takes.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(25);
+    let word = |rng: &mut rand::rngs::StdRng| -> String {
+        let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789_.-";
+        let n = rng.random_range(1..12);
+        (0..n)
+            .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+            .collect()
+    };
     let mut defs = String::new();
     for i in 0..20 {
-        let extra = match i % 4 {
-            0 => String::new(),
-            1 => "\n  host: 10.0.0.7\n  port: 10200".into(),
-            2 => "\n  logstash: {tag: metric_2, pool_max: 3}".into(),
-            _ => "\n  host: logs.internal\n  logstash: {pool_max: 2}".into(),
+        let config = if rng.random_bool(0.3) {
+            format!("      config_path: /etc/conveyer/{}.json\n", word(&mut rng))
+        } else {
+            String::new()
         };
-        defs.push_str(&format!(
-            "  c{i}:\n    logs: /var/log/c{i}/metrics.log\n    plugin:\n      state_file: /var/lib/c{i}/state.json\n      metrics: [m{i}.count, errors.count]{}\n",
-            extra.replace("\n  ", "\n    ")
-        ));
+        let mut d = format!(
+            "  c{i}:\n    logs: /var/log/{}/m.log\n    plugin:\n{config}      state_file: /var/lib/c{i}/{}.json\n      metrics: [m{i}.{}, e{i}.{}]\n",
+            word(&mut rng).trim_matches('.'),
+            word(&mut rng),
+            word(&mut rng),
+            word(&mut rng)
+        );
+        if rng.random_bool(0.5) {
+            let host =
+                ["127.0.0.1", "10.0.0.7", "logs.internal", "localhost"][rng.random_range(0..4)];
+            d.push_str(&format!("    host: {host}\n"));
+        }
+        if rng.random_bool(0.5) {
+            d.push_str(&format!("    port: {}\n", rng.random_range(1..=65535)));
+        }
+        let (tag, pool) = (rng.random_bool(0.5), rng.random_bool(0.5));
+        if tag || pool {
+            d.push_str("    logstash:\n");
+            if tag {
+                d.push_str(&format!(
+                    "      tag: t_{}\n",
+                    word(&mut rng).replace('-', "_")
+                ));
+            }
+            if pool {
+                d.push_str(&format!("      pool_max: {}\n", rng.random_range(1..50)));
+            }
+        }
+        defs.push_str(&d);
     }
     let first_defs = work.path().join("first-defs");
     std::fs::create_dir_all(&first_defs).unwrap();
