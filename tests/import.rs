@@ -1347,3 +1347,45 @@ fn a_killed_imports_temporaries_go_with_the_next_import() {
     );
     assert!(live.exists(), "a running import's temporary was removed");
 }
+
+/// A quoted value holding line breaks, which collectd reads as written and
+/// mon therefore renders, imports back as the same value: the reader
+/// splits lines only outside quotes (and outside comments).
+#[test]
+fn collectd_conf_values_with_line_breaks_import_as_written() {
+    let work = tempfile::tempdir().unwrap();
+    let defs = work.path().join("defs");
+    std::fs::create_dir_all(&defs).unwrap();
+    std::fs::write(
+        defs.join("h.yaml"),
+        "mqtt:\n  m: {host: broker}\ncollectd:\n  web1:\n    broker: m\n    hostname: \"web\\r\\n1 # not a comment\"\n    plugins: {df: {MountPoint: \"/a\\nb\\\\\", IgnoreSelected: true}}\n",
+    )
+    .unwrap();
+    let first = work.path().join("first");
+    render_target("collectd", &defs, &first, &[]);
+    let dir = first.join("collectd/web1");
+    // A comment with a quote in it must not open a string.
+    let conf = std::fs::read_to_string(dir.join("collectd.conf")).unwrap() + "# a \"stray quote\n";
+    std::fs::write(work.path().join("c.conf"), conf).unwrap();
+    let out = work.path().join("imported");
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "collectd",
+            dir.join("config.json").to_str().unwrap(),
+            "c.conf",
+            "--node",
+            "web1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", support::output_text(&o));
+    let second = work.path().join("second");
+    render_target("collectd", &out, &second, &support::secrets_env(&out, ""));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("collectd.conf")).unwrap(),
+        std::fs::read_to_string(second.join("collectd/web1/collectd.conf")).unwrap()
+    );
+}

@@ -52,27 +52,60 @@ fn bare(w: &str) -> Value {
 /// Deepest block nesting read.
 const MAX_DEPTH: usize = 64;
 
+/// The logical lines of a collectd.conf with the line each starts on:
+/// a line ending in a backslash joins the next, a CR before a line end is
+/// dropped, and a line break inside a quoted string is part of the string
+/// (collectd's lexer reads it as written, so mon renders such values).
+fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut line, mut first) = (1, 1);
+    let (mut quoted, mut escaped, mut comment) = (false, false, false);
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            if quoted && !comment {
+                escaped = false;
+                cur.push(c);
+                continue;
+            }
+            comment = false;
+            if cur.ends_with('\r') {
+                cur.pop();
+            }
+            if cur.ends_with('\\') {
+                cur.pop();
+                continue;
+            }
+            out.push((first, std::mem::take(&mut cur)));
+            first = line;
+            continue;
+        }
+        match (comment, quoted, escaped, c) {
+            (true, ..) => {}
+            (false, true, true, _) => escaped = false,
+            (false, true, false, '\\') => escaped = true,
+            (false, true, false, '"') => quoted = false,
+            (false, false, _, '"') => quoted = true,
+            (false, false, _, '#') => comment = true,
+            _ => {}
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        out.push((first, cur));
+    }
+    out
+}
+
 pub fn parse(text: &str, source: &str) -> Result<Vec<Item>, String> {
-    // collectd joins a line ending in a backslash with the next.
     let mut stack: Vec<Item> = vec![Item {
         key: String::new(),
         values: Vec::new(),
         children: Some(Vec::new()),
         line: 0,
     }];
-    let mut logical = String::new();
-    let mut first_line = 1;
-    for (i, raw) in text.split('\n').enumerate() {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        if logical.is_empty() {
-            first_line = i + 1;
-        }
-        if let Some(joined) = raw.strip_suffix('\\') {
-            logical.push_str(joined);
-            continue;
-        }
-        logical.push_str(raw);
-        let line = std::mem::take(&mut logical);
+    for (first_line, line) in logical_lines(text) {
         let words = words(&line).map_err(|e| format!("{source}:{first_line}: {e}"))?;
         let Some((first, rest)) = words.split_first() else {
             continue;
