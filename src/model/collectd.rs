@@ -53,10 +53,16 @@ impl Broker {
     /// 8883 when secure). `mqtt.example.com`, `MQTT.Example.COM:1883` and
     /// `mqtt.example.com.` are one broker.
     pub fn address(&self) -> (String, u16) {
-        let (host, port) = host_port(&self.host.value, self.secure())
-            .unwrap_or_else(|_| (self.host.value.clone(), 0));
-        (host.trim_end_matches('.').to_ascii_lowercase(), port)
+        broker_address(&self.host.value, self.secure())
+            .unwrap_or_else(|| (self.host.value.clone(), 0))
     }
+}
+
+/// `host[:port]` as a connection reaches it: the host without case or a
+/// trailing dot, the port luamqtt's default when none is given.
+pub fn broker_address(s: &str, secure: bool) -> Option<(String, u16)> {
+    let (host, port) = host_port(s, secure).ok()?;
+    Some((host.trim_end_matches('.').to_ascii_lowercase(), port))
 }
 
 /// `host[:port]`, with MQTT's default ports.

@@ -80,13 +80,8 @@ pub fn import(
         Some(Value::String(h)) => h,
         _ => return Err(format!("{source}: `Host` (the broker) is missing or not a string; remote.lua cannot connect without it")),
     };
-    let secure = matches!(
-        top.get("Secure"),
-        Some(Value::Bool(true)) | Some(Value::Object(_))
-    );
-    let reached = crate::model::collectd::host_port(&address, secure)
-        .map(|(h, p)| (h.trim_end_matches('.').to_ascii_lowercase(), p))
-        .ok();
+    let secure = tls(top.get("Secure"));
+    let reached = crate::model::collectd::broker_address(&address, secure);
     let reused = extra
         .brokers
         .iter()
@@ -431,18 +426,20 @@ pub fn fleet(
     Ok(all)
 }
 
+/// Whether config.json's `Secure` means TLS to the plugin: `true`, or an
+/// object of luasec parameters.
+fn tls(secure: Option<&Value>) -> bool {
+    matches!(secure, Some(Value::Bool(true)) | Some(Value::Object(_)))
+}
+
 /// The name and address of the broker a config.json names, as `import`
 /// names it when no other is reused.
 fn defined_broker(text: &str) -> Option<(String, (String, u16))> {
     let v: Value = serde_json::from_str(text).ok()?;
     let host = v.get("Host")?.as_str()?;
-    let secure = matches!(
-        v.get("Secure"),
-        Some(Value::Bool(true)) | Some(Value::Object(_))
-    );
-    let (h, p) = crate::model::collectd::host_port(host, secure).ok()?;
+    let secure = tls(v.get("Secure"));
     Some((
         broker_name(host),
-        (h.trim_end_matches('.').to_ascii_lowercase(), p),
+        crate::model::collectd::broker_address(host, secure)?,
     ))
 }
