@@ -1,6 +1,8 @@
 //! The published schemas: valid draft 2020-12, consistent with each other,
 //! and agreeing with `mon validate` on the example estate.
 
+mod support;
+
 use assert_cmd::Command;
 use jsonschema::Registry;
 
@@ -94,65 +96,6 @@ fn unknown_schema_name_is_a_usage_error() {
         .code(2);
 }
 
-/// Every property path of a section's schema (`cluster/resources/*/exec`),
-/// following `$ref`s, `allOf`, `oneOf` and `if/then`; `anyOf` marks a value
-/// of several forms (a secret, a collectd option), a leaf.
-fn schema_paths(section: &str) -> std::collections::BTreeSet<String> {
-    fn load(name: &str) -> serde_json::Value {
-        serde_json::from_str(mon::schema::text(name).unwrap()).unwrap()
-    }
-    fn walk(
-        v: &serde_json::Value,
-        file: &serde_json::Value,
-        path: &str,
-        out: &mut std::collections::BTreeSet<String>,
-    ) {
-        if let Some(r) = v.get("$ref").and_then(|r| r.as_str()) {
-            let (doc, pointer) = r.split_once('#').unwrap();
-            let other = if doc.is_empty() {
-                file.clone()
-            } else {
-                load(doc)
-            };
-            let target = other.pointer(pointer).unwrap().clone();
-            return walk(&target, &other, path, out);
-        }
-        if let Some(props) = v.get("properties").and_then(|p| p.as_object()) {
-            for (k, sub) in props {
-                let p = format!("{path}/{k}");
-                out.insert(p.clone());
-                walk(sub, file, &p, out);
-            }
-        }
-        if let Some(extra) = v.get("additionalProperties").filter(|a| a.is_object()) {
-            let p = format!("{path}/*");
-            out.insert(p.clone());
-            walk(extra, file, &p, out);
-        }
-        if let Some(items) = v.get("items").filter(|i| i.get("properties").is_some()) {
-            walk(items, file, &format!("{path}/*"), out);
-        }
-        for key in ["allOf", "oneOf"] {
-            for sub in v.get(key).and_then(|a| a.as_array()).into_iter().flatten() {
-                walk(sub, file, path, out);
-            }
-        }
-        if let Some(then) = v.get("then") {
-            walk(then, file, path, out);
-        }
-    }
-    let mut out = std::collections::BTreeSet::new();
-    let root = load(section);
-    walk(&root, &root, section, &mut out);
-    // A named property beside `*` (an option `then` names) is one of the `*`.
-    let all = out.clone();
-    out.retain(|p| {
-        let parent = p.rsplit_once('/').map_or("", |(a, _)| a);
-        p.ends_with("/*") || !all.contains(&format!("{parent}/*"))
-    });
-    out
-}
-
 #[test]
 fn every_schema_property_is_a_model_field_and_back() {
     let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/model/full.yaml");
@@ -165,7 +108,7 @@ fn every_schema_property_is_a_model_field_and_back() {
     assert!(found.is_empty(), "{found:?}");
     let mut schema = std::collections::BTreeSet::new();
     for s in mon::section::Section::ALL {
-        schema.extend(schema_paths(s.key()));
+        schema.extend(support::schema::paths(s.key()));
     }
     let only_schema: Vec<_> = schema.difference(&read).collect();
     let only_model: Vec<_> = read.difference(&schema).collect();

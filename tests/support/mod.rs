@@ -13,6 +13,7 @@ pub mod env;
 pub mod hastmon;
 pub mod mqtt;
 pub mod ninevolt;
+pub mod schema;
 
 /// YAML double-quoted scalar holding exactly `s` (JSON strings are YAML).
 pub fn q(s: &str) -> String {
