@@ -258,7 +258,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
-            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
+            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, or a rendered tree of them, as cluster definitions')
             [CompletionResult]::new('conveyer', 'conveyer', [CompletionResultType]::ParameterValue, 'Conveyer daemons, from the files `mon render conveyer` writes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -329,7 +329,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
         'mon;import;help' {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
-            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
+            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, or a rendered tree of them, as cluster definitions')
             [CompletionResult]::new('conveyer', 'conveyer', [CompletionResultType]::ParameterValue, 'Conveyer daemons, from the files `mon render conveyer` writes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -446,7 +446,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
         'mon;help;import' {
             [CompletionResult]::new('etcd', 'etcd', [CompletionResultType]::ParameterValue, 'Every monitor and alerter 9volt has in etcd, as definitions')
             [CompletionResult]::new('collectd', 'collectd', [CompletionResultType]::ParameterValue, 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host')
-            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, as a cluster definition')
+            [CompletionResult]::new('hastmon', 'hastmon', [CompletionResultType]::ParameterValue, 'A hastmon.conf, or a rendered tree of them, as cluster definitions')
             [CompletionResult]::new('conveyer', 'conveyer', [CompletionResultType]::ParameterValue, 'Conveyer daemons, from the files `mon render conveyer` writes')
             break
         }

@@ -247,7 +247,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand --help 'Print help'
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
-            cand hastmon 'A hastmon.conf, as a cluster definition'
+            cand hastmon 'A hastmon.conf, or a rendered tree of them, as cluster definitions'
             cand conveyer 'Conveyer daemons, from the files `mon render conveyer` writes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -313,7 +313,7 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;import;help'= {
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
-            cand hastmon 'A hastmon.conf, as a cluster definition'
+            cand hastmon 'A hastmon.conf, or a rendered tree of them, as cluster definitions'
             cand conveyer 'Conveyer daemons, from the files `mon render conveyer` writes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -411,7 +411,7 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;help;import'= {
             cand etcd 'Every monitor and alerter 9volt has in etcd, as definitions'
             cand collectd 'A host''s lua-collectd-monitor config.json, as a broker and a collectd host'
-            cand hastmon 'A hastmon.conf, as a cluster definition'
+            cand hastmon 'A hastmon.conf, or a rendered tree of them, as cluster definitions'
             cand conveyer 'Conveyer daemons, from the files `mon render conveyer` writes'
         }
         &'mon;help;import;etcd'= {

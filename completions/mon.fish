@@ -235,7 +235,7 @@ never\t''"
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
-complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
+complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "hastmon" -d 'A hastmon.conf, or a rendered tree of them, as cluster definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "conveyer" -d 'Conveyer daemons, from the files `mon render conveyer` writes'
 complete -c mon -n "__fish_mon_using_subcommand import; and not __fish_seen_subcommand_from etcd collectd hastmon conveyer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from etcd" -s o -l out -d 'Directory to write the definitions into' -r -F
@@ -286,7 +286,7 @@ complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcomma
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from conveyer" -s h -l help -d 'Print help'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
-complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
+complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "hastmon" -d 'A hastmon.conf, or a rendered tree of them, as cluster definitions'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "conveyer" -d 'Conveyer daemons, from the files `mon render conveyer` writes'
 complete -c mon -n "__fish_mon_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand schema" -l write -d 'Write every schema file into this directory instead of printing one' -r -F
@@ -346,5 +346,5 @@ complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcom
 complete -c mon -n "__fish_mon_using_subcommand help; and not __fish_seen_subcommand_from validate diff sync status send-command send-config render import schema config completions man explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "etcd" -d 'Every monitor and alerter 9volt has in etcd, as definitions'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "collectd" -d 'A host\'s lua-collectd-monitor config.json, as a broker and a collectd host'
-complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "hastmon" -d 'A hastmon.conf, as a cluster definition'
+complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "hastmon" -d 'A hastmon.conf, or a rendered tree of them, as cluster definitions'
 complete -c mon -n "__fish_mon_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "conveyer" -d 'Conveyer daemons, from the files `mon render conveyer` writes'

@@ -1389,3 +1389,124 @@ fn collectd_conf_values_with_line_breaks_import_as_written() {
         std::fs::read_to_string(second.join("collectd/web1/collectd.conf")).unwrap()
     );
 }
+
+/// The README's "Adopting a whole estate" block, run as it is written
+/// against an etcd holding the example estate's keys as `9volt cfg` wrote
+/// them (the values mon would write, without its mark): every import
+/// succeeds, the result validates, and `mon diff` has only keys to adopt.
+#[test]
+fn the_readme_adopts_the_whole_example_estate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| *l != "```sh adopt")
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .collect();
+    assert!(block.len() >= 6, "{block:?}");
+
+    let etcd = Etcd::start();
+    let work = tempfile::tempdir().unwrap();
+    support::repository(work.path());
+    std::os::unix::fs::symlink(root.join("fixtures"), work.path().join("fixtures")).unwrap();
+    let secrets = [
+        ("PAGERDUTY_TOKEN", "pd-SECRET-1"),
+        ("SMTP_PASSWORD", "smtp-SECRET-2"),
+        ("HASTMON_QUEUE_SECRET", "queue-SECRET-3"),
+        ("MQTT_PASSWORD", "mqtt-SECRET-4"),
+    ];
+    let planned = Command::cargo_bin("mon")
+        .unwrap()
+        .current_dir(work.path())
+        .envs(secrets)
+        .args([
+            "diff",
+            "fixtures/estate",
+            "--format",
+            "json",
+            "--owner",
+            "9volt-cfg",
+        ])
+        .args(["--endpoints", &etcd.endpoint(), "--etcd-api", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        planned.status.code(),
+        Some(4),
+        "{}",
+        support::output_text(&planned)
+    );
+    let plan: Value = serde_json::from_slice(&planned.stdout).unwrap();
+    let changes = plan["changes"].as_array().unwrap();
+    for c in changes {
+        let mut value = c["after"].clone();
+        value.as_object_mut().unwrap().remove("mon-owner");
+        etcd.ctl(
+            "2",
+            &["set", c["key"].as_str().unwrap(), &value.to_string()],
+        );
+    }
+
+    // Each `mon` line must exit as its comment says; the others are shell.
+    let mut script = String::from("set -u\n");
+    for line in &block {
+        let (cmd, comment) = line.split_once(" # ").unwrap_or((line, ""));
+        let code = comment
+            .split("(exit ")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .map_or(0, |n| n.parse::<i32>().unwrap());
+        let cmd = cmd.trim();
+        if cmd.starts_with("mon ") {
+            script.push_str(&format!(
+                "{cmd}\nrc=$?; [ $rc -eq {code} ] || {{ echo \"exit $rc, not {code}: {}\" >&2; exit 90; }}\n",
+                cmd.replace(['"', '$', '`', '\\'], "")
+            ));
+        } else {
+            script.push_str(cmd);
+            script.push('\n');
+        }
+    }
+    let bin = Path::new(env!("CARGO_BIN_EXE_mon")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(work.path())
+        .env("PATH", path)
+        .env("ETCDCTL_ENDPOINTS", etcd.endpoint())
+        .env_remove("ETCDCTL_API")
+        .env_remove("MON_OWNER")
+        .env_remove("MON_ETCD_API")
+        .output()
+        .unwrap();
+    let text = support::output_text(&out);
+    assert_eq!(out.status.code(), Some(0), "{script}\n{text}");
+    assert!(!text.contains("SECRET"), "{text}");
+    let n = changes.len();
+    assert!(
+        text.contains(&format!(
+            "Plan: 0 to add, 0 to change, 0 to delete, 0 unchanged, {n} to adopt."
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("will be adopted").count(),
+        n,
+        "one line per key: {text}"
+    );
+    assert!(block.iter().any(|l| l.contains(&format!("{n} to adopt"))));
+    // Every system mon imports is in the one directory.
+    for f in [
+        "mon.toml",
+        "alerters.yaml",
+        "cluster-queue-ha.yaml",
+        "cluster-storage-ha.yaml",
+        "collectd-web1.yaml",
+        "collectd-db1.yaml",
+        "conveyer-logs1.yaml",
+    ] {
+        assert!(work.path().join("adopted").join(f).is_file(), "{f}");
+    }
+}

@@ -50,11 +50,12 @@ pub struct ConveyerImport {
     pub output: Output,
 }
 
-/// A hastmon.conf, as a cluster definition
+/// A hastmon.conf, or a rendered tree of them, as cluster definitions
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   mon import hastmon /etc/hastmon.conf --cluster storage --out defs
   mon import hastmon rendered/hastmon/queue-ha/hastmon.conf --out defs   # mon's header names the cluster
+  mon import hastmon rendered --out defs   # every <cluster>/hastmon.conf `mon render hastmon` wrote
 
 The file is read as hastmon 0.3.4's parser reads it: `#` starts a comment anywhere, even inside a
 word; characters hastmon does not read are dropped as separators; address lists are greedy;
@@ -67,7 +68,7 @@ Writes cluster-<name>.yaml.
 Exit codes: 0 imported and valid, 1 imported but the definition needs fixing (listed), 2 usage
 error, 3 the file cannot be read, hastmon cannot parse it, or a file exists in DIR.")]
 pub struct HastmonImport {
-    /// The hastmon.conf to read
+    /// The hastmon.conf to read, or a directory of <cluster>/hastmon.conf
     pub file: PathBuf,
     /// Name of the cluster definition [default: from mon's header, else the file name]
     #[arg(long, value_name = "NAME")]
@@ -174,13 +175,9 @@ fn read(p: &std::path::Path) -> Result<(String, String), Exit> {
 }
 
 fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
-    let imported = read(&args.file).and_then(|(text, source)| {
-        import::hastmon::import(&text, &source, args.cluster.as_deref())
-            .map_err(|e| super::failed_with(Exit::Io, &e))
-    });
-    match imported {
+    match import::hastmon::from_path(&args.file, args.cluster.as_deref()) {
         Ok(imp) => finish(&imp, &args.output, color),
-        Err(code) => code,
+        Err(e) => super::failed_with(Exit::Io, &e),
     }
 }
 

@@ -625,6 +625,57 @@ fn header(text: &str) -> Option<(String, Vec<String>)> {
 
 /// The cluster in hastmon.conf `text` (read from `source`), named
 /// `cluster`, or as mon's header names it, or after the file.
+/// A hastmon.conf, or every cluster of a tree as `mon render hastmon`
+/// writes it (`<cluster>/hastmon.conf`, maybe under `hastmon/`), into one
+/// import. In a tree, a file without mon's header is named after its
+/// directory; `cluster` names a single file's cluster.
+pub fn from_path(path: &std::path::Path, cluster: Option<&str>) -> Result<Import, String> {
+    let read = |p: &std::path::Path| {
+        crate::source::read(p).map_err(|e| format!("{}: {}", p.display(), e.message))
+    };
+    if !path.is_dir() {
+        return import(&read(path)?, &path.display().to_string(), cluster);
+    }
+    let root = if path.join("hastmon").is_dir() {
+        path.join("hastmon")
+    } else {
+        path.to_path_buf()
+    };
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .map_err(|e| format!("{}: {}", root.display(), crate::source::io_message(&e)))?
+        .flatten()
+        .map(|e| e.path().join("hastmon.conf"))
+        .filter(|f| f.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "{}: no <cluster>/hastmon.conf under it; give a tree as `mon render hastmon` writes it, or one hastmon.conf",
+            root.display()
+        ));
+    }
+    if cluster.is_some() && files.len() > 1 {
+        return Err(format!(
+            "{}: --cluster names one cluster, and this tree has {}",
+            root.display(),
+            files.len()
+        ));
+    }
+    let mut all = Import::default();
+    for f in files {
+        let text = read(&f)?;
+        let dir = f
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|n| n.to_string_lossy().into_owned());
+        let name = cluster
+            .map(str::to_string)
+            .or(header(&text).is_none().then_some(dir).flatten());
+        all.merge(import(&text, &f.display().to_string(), name.as_deref())?)?;
+    }
+    Ok(all)
+}
+
 pub fn import(text: &str, source: &str, cluster: Option<&str>) -> Result<Import, String> {
     let mut notes = Vec::new();
     let toks = lex(text, source, &mut notes);

@@ -290,6 +290,14 @@ pub fn write(out: &Path, files: &[File], force: bool) -> Result<Vec<PathBuf>, Wr
     Ok(targets)
 }
 
+/// What `mon validate OUT` reads: the directory, with its own mon.toml (an
+/// etcd import writes one) as the settings in use.
+fn scope_of(out: &Path) -> crate::ops::validate::Scope {
+    let mut scope = crate::ops::validate::Scope::of(vec![out.to_path_buf()]);
+    scope.settings = Some(out.join("mon.toml")).filter(|t| t.is_file());
+    scope
+}
+
 /// The brokers the definitions already in `out` define, by the address a
 /// connection reaches (`Broker::address`): an import reuses one of them
 /// rather than defining the same broker twice (E0204, E0609).
@@ -297,8 +305,7 @@ pub fn known_brokers(out: &Path) -> Vec<(String, (String, u16))> {
     if !out.is_dir() {
         return Vec::new();
     }
-    let scope = crate::ops::validate::Scope::of(vec![out.to_path_buf()]);
-    match crate::ops::validate::load(&scope) {
+    match crate::ops::validate::load(&scope_of(out)) {
         Ok(loaded) => loaded
             .model
             .brokers
@@ -407,9 +414,8 @@ pub fn finish(
     if keep_secrets && !imp.secrets.is_empty() {
         written.extend(keep_out_of_git(out).map_err(WriteError::Io)?);
     }
-    let loaded =
-        crate::ops::validate::load(&crate::ops::validate::Scope::of(vec![out.to_path_buf()]))
-            .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
+    let loaded = crate::ops::validate::load(&scope_of(out))
+        .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
     Ok(Outcome { written, loaded })
 }
 
