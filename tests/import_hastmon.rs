@@ -482,3 +482,40 @@ fn a_secret_is_never_quoted_by_a_note_or_an_error() {
         "{text}"
     );
 }
+
+/// A file of 200 nodes whose remotes all differ from what mon renders, and
+/// whose names clash (`n1` is a prefix of `n10`...), says so in one note per
+/// resource and counts the findings instead of rendering each: the output
+/// stays short however large the file is.
+#[test]
+fn many_findings_are_counted_not_listed() {
+    let work = tempfile::tempdir().unwrap();
+    let mut conf = String::from("resource r {\n exec /x\n");
+    for i in 0..200 {
+        conf.push_str(&format!(" on n{i} {{ remote n{} }}\n", i + 1));
+    }
+    conf.push_str("}\n");
+    std::fs::write(work.path().join("big.conf"), conf).unwrap();
+    let o = import(work.path(), "big.conf", &["--cluster", "big"]);
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("200 `on` sections of resource `r` (lines 3 4 5 6 7 8 9 10 11 12 ... (200 in all)) have remotes other than"),
+        "{text}"
+    );
+    assert!(!text.contains("`on n5` in resource"), "{text}");
+    let validate = mon(work.path(), &["validate", "--format", "short", "defs"], &[]);
+    let errors = support::output_text(&validate)
+        .lines()
+        .filter(|l| l.contains("error"))
+        .count();
+    assert!(errors > 100, "{errors}");
+    assert!(
+        text.contains(&format!(
+            "{errors} errors in the imported definitions (`mon validate defs` lists them)"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("E0503"), "findings were rendered: {text}");
+    assert!(text.lines().count() < 12, "{text}");
+}

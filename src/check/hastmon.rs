@@ -2,8 +2,6 @@
 //! per-node checks would refuse on some node, and what would run but never
 //! fail over. Words, numbers and lengths are the model's types' business.
 
-use std::collections::BTreeMap;
-
 use super::suggest;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::model::hastmon::{Cluster, Resource, Role};
@@ -18,7 +16,7 @@ pub fn cluster(c: &Cluster, out: &mut Vec<Diagnostic>) {
     // starts with the host's first label (reference hastmon.md §4), so no
     // node name may start with another node's first label. Names are at
     // most 63 bytes: looking up each prefix keeps this linear in nodes.
-    let labels: std::collections::HashMap<&str, &str> = names
+    let labels: foldhash::HashMap<&str, &str> = names
         .iter()
         .map(|(n, _)| (n.split('.').next().unwrap_or(n), *n))
         .collect();
@@ -60,9 +58,10 @@ fn resource(out: &mut Vec<Diagnostic>, names: &[(&str, Span)], r: &Resource) {
         _ => {}
     }
 
-    let mut seen: BTreeMap<&str, (Role, Span)> = BTreeMap::new();
+    let mut seen: foldhash::HashMap<&str, (Role, Span)> =
+        foldhash::HashMap::with_capacity_and_hasher(names.len(), Default::default());
     // A set, not a scan per member: 20,000 members were quadratic.
-    let known: std::collections::HashSet<&str> = names.iter().map(|(m, _)| *m).collect();
+    let known: foldhash::HashSet<&str> = names.iter().map(|(m, _)| *m).collect();
     for (n, role) in r.members() {
         let role_word = role.word();
         if !known.contains(n.as_str()) {
@@ -119,7 +118,7 @@ fn resource(out: &mut Vec<Diagnostic>, names: &[(&str, Span)], r: &Resource) {
         }
     }
     let prios = r.priorities();
-    let mut first: std::collections::HashMap<_, &str> = std::collections::HashMap::new();
+    let mut first: foldhash::HashMap<_, &str> = Default::default();
     for (a, pa, at) in prios.iter() {
         if let Some(b) = first.get(pa).copied().or_else(|| {
             first.insert(*pa, a);

@@ -127,13 +127,13 @@ fn lex(text: &str, source: &str, notes: &mut Vec<Note>) -> Vec<(Tok, usize)> {
 /// What a resource's `on` sections list: each one's remotes, and every
 /// name any of them lists (for `owner`, built once per resource).
 struct Listed<'r> {
-    per_on: Vec<std::collections::HashSet<&'r str>>,
-    by_name: std::collections::HashSet<&'r str>,
+    per_on: Vec<foldhash::HashSet<&'r str>>,
+    by_name: foldhash::HashSet<&'r str>,
 }
 
 impl<'r> Listed<'r> {
     fn of(r: &'r Resource) -> Listed<'r> {
-        let per_on: Vec<std::collections::HashSet<&str>> = r
+        let per_on: Vec<foldhash::HashSet<&str>> = r
             .ons
             .iter()
             .map(|o| o.remotes.iter().map(|(x, _)| x.as_str()).collect())
@@ -153,6 +153,9 @@ fn shown_list<'s>(names: impl Iterator<Item = &'s str>, len: usize) -> String {
         first.join(" ")
     }
 }
+
+/// Past this many notes of one kind on one resource, one note says how many.
+const MANY_NOTES: usize = 10;
 
 fn note(source: &str, line: usize, message: String, left_out: bool) -> Note {
     Note {
@@ -214,7 +217,7 @@ struct Resource {
     tuning: Tuning,
     ons: Vec<On>,
     /// Node -> its place in `ons`, to merge a repeated block.
-    on_at: std::collections::HashMap<String, usize>,
+    on_at: foldhash::HashMap<String, usize>,
 }
 
 #[derive(Debug, Default)]
@@ -558,7 +561,7 @@ fn seen(all: &mut Seen, name: &str) {
 #[derive(Debug, Default, Clone)]
 struct Seen {
     order: Vec<String>,
-    set: std::collections::HashSet<String>,
+    set: foldhash::HashSet<String>,
 }
 
 impl Seen {
@@ -588,10 +591,13 @@ fn mistyped(word: &str) -> Option<&'static str> {
     };
     // Two edits change the length by two at most: most words (addresses)
     // are ruled out without computing a distance.
+    // And each edit brings in at most one character the keyword lacks, so
+    // an address (`10.0.1.7`) is ruled out without allocating.
     let len = word.chars().count();
     HAST_KEYWORDS
         .iter()
         .filter(|k| k.len() > 3 && k.len().abs_diff(len) <= 2)
+        .filter(|k| word.chars().filter(|c| !k.contains(*c)).nth(2).is_none())
         .find(|k| distance(word, k) <= 2)
         .copied()
 }
@@ -724,7 +730,7 @@ struct Build<'a> {
     /// Each node's address, where the file shows one other than its name.
     address: BTreeMap<String, String>,
     /// The same, address -> node, for the lookups per remote.
-    by_address: std::collections::HashMap<String, String>,
+    by_address: foldhash::HashMap<String, String>,
 }
 
 /// One resource's roles as the file shows them.
@@ -981,7 +987,7 @@ impl<'a> Build<'a> {
         out.push_str("cluster:\n");
         out.push_str(&format!("  {}:\n", yaml::string(self.name)));
         out.push_str("    nodes:\n");
-        let sections: std::collections::HashMap<&String, &NodeSection> =
+        let sections: foldhash::HashMap<&String, &NodeSection> =
             c.nodes.iter().map(|(x, s)| (x, s)).collect();
         for n in &nodes {
             let mut m = Map::new();
@@ -997,7 +1003,7 @@ impl<'a> Build<'a> {
             }
             yaml::entry(&mut out, 6, n, &Value::Object(m));
         }
-        let in_some: std::collections::HashSet<&str> = c
+        let in_some: foldhash::HashSet<&str> = c
             .resources
             .iter()
             .flat_map(|r| r.ons.iter().map(|o| o.node.as_str()))
@@ -1151,7 +1157,7 @@ impl<'a> Build<'a> {
             }
         }
         // role_on_start: each node in its own role is mon's `role`.
-        let secondaries: std::collections::HashSet<*const On> =
+        let secondaries: foldhash::HashSet<*const On> =
             roles.secondary.iter().map(|s| *s as *const On).collect();
         let own = |o: &On| -> &str {
             if roles.primary.is_some_and(|p| std::ptr::eq(p, o)) {
@@ -1183,9 +1189,12 @@ impl<'a> Build<'a> {
         // What mon renders for remotes: every other service node for a
         // service node, every service node for a watchdog.
         let service_addr: Vec<String> = service.iter().map(|o| self.addr_of(&o.node)).collect();
-        let service_set: std::collections::HashSet<&String> = service_addr.iter().collect();
-        let watchdogs: std::collections::HashSet<*const On> =
+        let service_set: foldhash::HashSet<&String> = service_addr.iter().collect();
+        let watchdogs: foldhash::HashSet<*const On> =
             roles.watchdog.iter().map(|w| *w as *const On).collect();
+        // Each differing section, or (past a few) one note for the resource:
+        // a note per section of a 100,000-node resource helps nobody.
+        let mut differ: Vec<(usize, String)> = Vec::new();
         for o in &r.ons {
             let me = self.addr_of(&o.node);
             let is_watchdog = watchdogs.contains(&(o as *const On));
@@ -1204,20 +1213,43 @@ impl<'a> Build<'a> {
             } else {
                 o.remotes.len() == want_len && o.remotes.iter().map(|x| x.0.as_str()).eq(want())
             };
-            if !same {
-                let have = shown_list(o.remotes.iter().map(|x| x.0.as_str()), o.remotes.len());
-                let want = if want_len == 0 {
-                    "none".to_string()
-                } else {
-                    shown_list(want(), want_len)
-                };
-                let line = o.remotes.first().map_or(o.line, |x| x.1);
-                self.note(line, format!("`on {}` in resource `{}` has remotes `{}`; mon renders `{}` (a service node reaches the other service nodes, a watchdog all of them)", o.node, r.name, have, want), false);
+            if same {
+                continue;
+            }
+            let have = shown_list(o.remotes.iter().map(|x| x.0.as_str()), o.remotes.len());
+            let line = o.remotes.first().map_or(o.line, |x| x.1);
+            if differ.len() >= MANY_NOTES {
+                differ.push((line, String::new()));
+                continue;
+            }
+            let want = if want_len == 0 {
+                "none".to_string()
+            } else {
+                shown_list(want(), want_len)
+            };
+            differ.push((line, format!("`on {}` in resource `{}` has remotes `{}`; mon renders `{}` (a service node reaches the other service nodes, a watchdog all of them)", o.node, r.name, have, want)));
+        }
+        if differ.len() > MANY_NOTES {
+            let first: Vec<String> = differ.iter().take(10).map(|(l, _)| l.to_string()).collect();
+            let lines = shown_list(first.iter().map(String::as_str), differ.len());
+            let line = differ[0].0;
+            self.note(line, format!("{} `on` sections of resource `{}` (lines {lines}) have remotes other than the ones mon renders, where a service node reaches the other service nodes and a watchdog all of them; the first: {}", differ.len(), r.name, differ[0].1), false);
+        } else {
+            for (line, message) in differ {
+                self.note(line, message, false);
             }
         }
-        let on: std::collections::HashSet<&str> = r.ons.iter().map(|o| o.node.as_str()).collect();
-        for n in nodes {
-            if !on.contains(n.as_str()) {
+        let on: foldhash::HashSet<&str> = r.ons.iter().map(|o| o.node.as_str()).collect();
+        let missing: Vec<&str> = nodes
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !on.contains(n))
+            .collect();
+        if missing.len() > MANY_NOTES {
+            let names = shown_list(missing.iter().copied(), missing.len());
+            self.note(r.line, format!("resource `{}` has no `on` section for {} nodes ({names}): hastmon on each of them refuses the whole file", r.name, missing.len()), false);
+        } else {
+            for n in missing {
                 self.note(r.line, format!("resource `{}` has no `on {n}` section: hastmon on `{n}` refuses the whole file", r.name), false);
             }
         }
@@ -1233,6 +1265,16 @@ mod tests {
         assert_eq!(host_of("tcp4://bolek"), "bolek");
         assert_eq!(host_of("TCP://10.0.0.1:8458"), "10.0.0.1");
         assert_eq!(host_of("bolek:1"), "bolek");
+    }
+
+    #[test]
+    fn mistyped_keywords_are_found_and_addresses_are_not() {
+        assert_eq!(mistyped("prioritty"), Some("priority"));
+        assert_eq!(mistyped("remot3"), Some("remote"));
+        assert_eq!(mistyped("tmeout"), Some("timeout"));
+        assert_eq!(mistyped("10.0.1.7"), None);
+        assert_eq!(mistyped("tcp4://bolek"), None);
+        assert_eq!(mistyped("priority"), Some("priority"));
     }
 
     #[test]

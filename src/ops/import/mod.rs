@@ -462,6 +462,10 @@ pub fn tell(
     }
 }
 
+/// Past this many findings, an import counts them and leaves the list to
+/// `mon validate`: rendering 300,000 of them would outlast the import.
+const SHOWN_FINDINGS: usize = 100;
+
 /// The whole of an import once read: write (adding to `out`), say what
 /// was noted and taken out, show validation's findings through `show`,
 /// and the exit code: 3 nothing written, 1 written but invalid, 0.
@@ -478,9 +482,25 @@ pub fn run(
         Ok(o) => o,
         Err(e) => return e.report(&mut err),
     };
-    tell(imp, &outcome, out, keep_secrets, &mut err);
+    {
+        // Thousands of notes are thousands of writes to an unbuffered stderr.
+        let mut notes = std::io::BufWriter::new(err.lock());
+        tell(imp, &outcome, out, keep_secrets, &mut notes);
+        let _ = notes.flush();
+    }
     let loaded = &outcome.loaded;
-    if loaded.errors() + loaded.warnings() > 0 {
+    let found = loaded.errors() + loaded.warnings();
+    let listed = if found > SHOWN_FINDINGS {
+        format!("`mon validate {}` lists them", out.display())
+    } else {
+        "above".to_string()
+    };
+    if found > SHOWN_FINDINGS && loaded.errors() == 0 {
+        say!(
+            err,
+            "{found} warnings in the imported definitions ({listed})"
+        );
+    } else if found > 0 && found <= SHOWN_FINDINGS {
         if let Err(code) = show(&crate::report::Report::of(loaded)) {
             return code;
         }
@@ -489,7 +509,7 @@ pub fn run(
     if loaded.errors() > 0 {
         say!(
             err,
-            "{} errors in the imported definitions (above): fix them before `mon sync`",
+            "{} errors in the imported definitions ({listed}): fix them before `mon sync`",
             loaded.errors()
         );
         return Exit::Invalid;
