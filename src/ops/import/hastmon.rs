@@ -897,16 +897,22 @@ impl<'a> Build<'a> {
             .iter()
             .filter(|(a, _)| !claimed.contains(a))
             .collect();
+        // Lookups, not scans: many watchdogs beside many friends were quadratic.
+        let friend: foldhash::HashSet<&str> = r.friends.iter().map(|(a, _)| a.as_str()).collect();
         let unknown: Vec<&On> = roles
             .watchdog
             .iter()
             .copied()
             .filter(|w| !self.address.contains_key(&w.node))
-            .filter(|w| !r.friends.iter().any(|(a, _)| *a == w.node))
+            .filter(|w| !friend.contains(w.node.as_str()))
             .collect();
+        let mut by_host: foldhash::HashMap<&str, &str> = foldhash::HashMap::default();
+        for (a, _) in free.iter().rev() {
+            by_host.insert(host_of(a), a);
+        }
         for w in &unknown {
-            if let Some((a, _)) = free.iter().find(|(a, _)| host_of(a) == w.node) {
-                self.set_address(&w.node.clone(), &a.clone());
+            if let Some(a) = by_host.get(w.node.as_str()) {
+                self.set_address(&w.node.clone(), a);
             }
         }
         let unknown: Vec<&&On> = unknown
@@ -1113,14 +1119,16 @@ impl<'a> Build<'a> {
             yaml::entry(out, at, "priority", &Value::Object(prio));
         }
         let mut friends: Vec<String> = r.friends.iter().map(|f| f.0.clone()).collect();
+        // A set beside the list: long friends lists on every node were quadratic.
+        let mut listed: foldhash::HashSet<String> = friends.iter().cloned().collect();
         for (f, _) in &c.friends {
-            if !friends.contains(f) {
+            if listed.insert(f.clone()) {
                 friends.push(f.clone());
             }
         }
         for o in &r.ons {
             for (f, l) in &o.friends {
-                if !friends.contains(f) {
+                if !listed.contains(f) {
                     self.note(*l, format!("friend `{f}` only for `{}` in resource `{}`: mon sets friends per resource, not per node; left out", o.node, r.name), true);
                 }
             }
