@@ -1,6 +1,7 @@
 //! `mon import` on hostile inputs, each at 1 MB and 10 MB: 60,000-line
 //! `LoadPlugin` lists, one `<Plugin>` block of many options, a hastmon
-//! resource of many `on` sections, one `remote` list of many addresses.
+//! resource of many `on` sections, one `remote` list of many addresses,
+//! many watchdogs beside many unclaimed friends.
 //! Time and peak memory must grow linearly (10x the
 //! input within 15x the time); each is meant to take under 2 s at 10 MB.
 //! Then a fleet: 200 collectd hosts rendered by mon, imported in one call.
@@ -33,7 +34,7 @@ fn fill(size: usize, prefix: &str, line: impl Fn(usize) -> String, suffix: &str)
 
 type Shape = (&'static str, &'static str, fn(usize) -> String);
 
-fn shapes() -> [Shape; 4] {
+fn shapes() -> [Shape; 5] {
     [
         ("60,000-line LoadPlugin lists", "collectd", |n| {
             fill(n, "", |i| format!("LoadPlugin p{i}\n"), "")
@@ -61,6 +62,19 @@ fn shapes() -> [Shape; 4] {
                 |i| format!("10.{}.{}.{} ", i / 65536, (i / 256) % 256, i % 256),
                 " }\n on b { remote a }\n}\n",
             )
+        }),
+        ("many watchdogs beside many friends", "hastmon", |n| {
+            // Half the bytes are friends no node claims, half watchdog
+            // sections: each watchdog looks for its address among them.
+            let mut s = fill(
+                n / 2,
+                "resource r {\n exec /x\n on a { remote b }\n on b { remote a }\n friends ",
+                |i| format!("10.{}.{}.{} ", i / 65536, (i / 256) % 256, i % 256),
+                "\n",
+            );
+            let rest = n - s.len();
+            s.push_str(&fill(rest, "", |i| format!(" on w{i} {{ }}\n"), "}\n"));
+            s
         }),
     ]
 }

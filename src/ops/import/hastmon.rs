@@ -925,9 +925,21 @@ impl<'a> Build<'a> {
             .collect();
         if !unknown.is_empty() && free.len() >= unknown.len() {
             let tail = &free[free.len() - unknown.len()..];
+            let many = unknown.len() > MANY_NOTES;
+            let mut shown = Vec::new();
             for (w, (a, line)) in unknown.iter().zip(tail.iter().map(|x| (&x.0, x.1))) {
                 self.set_address(&w.node.clone(), &a.clone());
+                if many {
+                    if shown.len() < 10 {
+                        shown.push((line, format!("{} at {a}", w.node)));
+                    }
+                    continue;
+                }
                 self.note(line, format!("watchdog `{}` is taken to have the address `{a}` (a friend of `{}` no node claims); set its `address` if it is another", w.node, r.name), false);
+            }
+            if many {
+                let names = shown_list(shown.iter().map(|(_, s)| s.as_str()), unknown.len());
+                self.note(shown[0].0, format!("{} watchdogs of `{}` are taken to have the addresses of friends no node claims, in order ({names}); set their `address` if they are others", unknown.len(), r.name), false);
             }
         }
     }
