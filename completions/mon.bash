@@ -1552,11 +1552,11 @@ _mon() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text short json github junit sarif tap" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json github junit sarif tap gitlab" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text short json github junit sarif tap" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json github junit sarif tap gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -49,7 +49,8 @@ json\t'One JSON document with every finding'
 github\t'GitHub Actions annotations'
 junit\t'JUnit XML, one test case per file'
 sarif\t'SARIF 2.1.0 for code scanning'
-tap\t'TAP version 13, one test point per file'"
+tap\t'TAP version 13, one test point per file'
+gitlab\t'GitLab Code Quality report (JSON), for merge requests'"
 complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r

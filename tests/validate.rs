@@ -251,6 +251,58 @@ fn sarif_format_has_rules_results_and_regions() {
     assert!(rules.iter().any(|r| r["id"] == "E0407"));
 }
 
+/// GitLab's Code Quality report (the fields GitLab reads, as ruff writes
+/// them): one issue per finding, with fingerprints that stay the same from
+/// run to run and when the findings move down the file.
+#[test]
+fn gitlab_format_is_a_code_quality_report_with_stable_fingerprints() {
+    let report = |dir: &std::path::Path| -> Vec<serde_json::Value> {
+        let out = mon()
+            .current_dir(dir)
+            .args(["validate", "--format", "gitlab"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let issues = report(&invalid_case("thresholds"));
+    assert_eq!(issues.len(), 2);
+    let i = &issues[0];
+    assert_eq!(i["check_name"], "E0407");
+    assert_eq!(i["severity"], "major");
+    assert!(i["description"].as_str().unwrap().starts_with("E0407: "));
+    assert_eq!(i["location"]["lines"]["begin"], 6);
+    assert!(i["location"]["path"].as_str().unwrap().ends_with(".yaml"));
+    let prints = |v: &[serde_json::Value]| -> Vec<String> {
+        v.iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        prints(&issues),
+        prints(&report(&invalid_case("thresholds")))
+    );
+    assert_ne!(issues[0]["fingerprint"], issues[1]["fingerprint"]);
+
+    // The same findings three lines further down keep their fingerprints.
+    let work = tempfile::tempdir().unwrap();
+    let src = invalid_case("thresholds");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(
+                work.path().join(p.file_name().unwrap()),
+                format!("# a\n# b\n# c\n{text}"),
+            )
+            .unwrap();
+        }
+    }
+    let moved = report(work.path());
+    assert_eq!(moved[0]["location"]["lines"]["begin"], 9);
+    assert_eq!(prints(&moved), prints(&issues));
+}
+
 #[test]
 fn exit_codes_are_distinct() {
     // 0: valid, with warnings allowed by default.

@@ -3,6 +3,7 @@
 
 pub mod color;
 mod github;
+mod gitlab;
 mod json;
 mod junit;
 pub mod plan_json;
@@ -43,6 +44,8 @@ pub enum Format {
     Sarif,
     /// TAP version 13, one test point per file
     Tap,
+    /// GitLab Code Quality report (JSON), for merge requests
+    Gitlab,
 }
 
 /// How `mon diff` and `mon sync` print the plan (`--format`, `[plan] format`).
@@ -121,6 +124,7 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) 
         Format::Junit => junit::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Tap => tap::write(report, out),
+        Format::Gitlab => gitlab::write(report, out),
     }
 }
 
