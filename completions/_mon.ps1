@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what 9volt runs against what the definitions say, from etcd alone')
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
             [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a plan `mon diff --out` saved, as `mon diff` showed it')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing estate into definition files')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
@@ -232,6 +233,13 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'mon;show' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'mon;render' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write into [default: [render] out in mon.toml]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write into [default: [render] out in mon.toml]')
@@ -412,6 +420,7 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what 9volt runs against what the definitions say, from etcd alone')
             [CompletionResult]::new('send-command', 'send-command', [CompletionResultType]::ParameterValue, 'Run a service command on collectd hosts over MQTT and wait for its result')
             [CompletionResult]::new('send-config', 'send-config', [CompletionResultType]::ParameterValue, 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a plan `mon diff --out` saved, as `mon diff` showed it')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write hastmon, collectd, Conveyer and Dozor files from the definitions')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing estate into definition files')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schemas of the definition format (for editors and other tools)')
@@ -438,6 +447,9 @@ Register-ArgumentCompleter -Native -CommandName 'mon' -ScriptBlock {
             break
         }
         'mon;help;send-config' {
+            break
+        }
+        'mon;help;show' {
             break
         }
         'mon;help;render' {

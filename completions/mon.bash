@@ -49,6 +49,9 @@ _mon() {
             mon,send-config)
                 cmd="mon__subcmd__send__subcmd__config"
                 ;;
+            mon,show)
+                cmd="mon__subcmd__show"
+                ;;
             mon,status)
                 cmd="mon__subcmd__status"
                 ;;
@@ -90,6 +93,9 @@ _mon() {
                 ;;
             mon__subcmd__help,send-config)
                 cmd="mon__subcmd__help__subcmd__send__subcmd__config"
+                ;;
+            mon__subcmd__help,show)
+                cmd="mon__subcmd__help__subcmd__show"
                 ;;
             mon__subcmd__help,status)
                 cmd="mon__subcmd__help__subcmd__status"
@@ -149,7 +155,7 @@ _mon() {
 
     case "${cmd}" in
         mon)
-            opts="-h -V --color --help --version validate diff sync status send-command send-config render import schema config completions man explain help"
+            opts="-h -V --color --help --version validate diff sync status send-command send-config show render import schema config completions man explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,7 +445,7 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help)
-            opts="validate diff sync status send-command send-config render import schema config completions man explain help"
+            opts="validate diff sync status send-command send-config show render import schema config completions man explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,6 +655,20 @@ _mon() {
             return 0
             ;;
         mon__subcmd__help__subcmd__send__subcmd__config)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1279,6 +1299,28 @@ _mon() {
                     ;;
                 --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mon__subcmd__show)
+            opts="-h --format --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -29,6 +29,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand status 'Show what 9volt runs against what the definitions say, from etcd alone'
             cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
             cand send-config 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE'
+            cand show 'Print a plan `mon diff --out` saved, as `mon diff` showed it'
             cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
             cand import 'Turn an existing estate into definition files'
             cand schema 'Print the JSON Schemas of the definition format (for editors and other tools)'
@@ -222,6 +223,12 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'mon;show'= {
+            cand --format 'Output format'
+            cand --color 'When to color output'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'mon;render'= {
             cand -o 'Directory to write into [default: [render] out in mon.toml]'
             cand --out 'Directory to write into [default: [render] out in mon.toml]'
@@ -385,6 +392,7 @@ set edit:completion:arg-completer[mon] = {|@words|
             cand status 'Show what 9volt runs against what the definitions say, from etcd alone'
             cand send-command 'Run a service command on collectd hosts over MQTT and wait for its result'
             cand send-config 'Replace collectd.conf on collectd hosts over MQTT: each host''s own, rendered from the definitions, or a FILE'
+            cand show 'Print a plan `mon diff --out` saved, as `mon diff` showed it'
             cand render 'Write hastmon, collectd, Conveyer and Dozor files from the definitions'
             cand import 'Turn an existing estate into definition files'
             cand schema 'Print the JSON Schemas of the definition format (for editors and other tools)'
@@ -405,6 +413,8 @@ set edit:completion:arg-completer[mon] = {|@words|
         &'mon;help;send-command'= {
         }
         &'mon;help;send-config'= {
+        }
+        &'mon;help;show'= {
         }
         &'mon;help;render'= {
         }

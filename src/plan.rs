@@ -41,6 +41,20 @@ impl Action {
             Action::Adopt => "adopt",
         }
     }
+    /// The action `as_str` names.
+    pub fn parse(word: &str) -> Option<Action> {
+        [
+            Action::Add,
+            Action::Change,
+            Action::Delete,
+            Action::Unchanged,
+            Action::LeftAlone,
+            Action::OwnedElsewhere,
+            Action::Adopt,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == word)
+    }
     /// Whether this action writes or deletes.
     pub fn writes(self) -> bool {
         matches!(
@@ -92,11 +106,17 @@ pub struct Plan {
     pub redactor: crate::secret::Redactor,
     /// --only, --exclude and --replace patterns that selected nothing.
     pub unmatched: Vec<crate::select::Unmatched>,
+    /// The counts a saved plan recorded: it keeps only the keys it writes,
+    /// so the unchanged and left-alone ones are counted, not listed.
+    pub counts: Option<std::collections::BTreeMap<Action, usize>>,
 }
 
 impl Plan {
     pub fn count(&self, a: Action) -> usize {
-        self.changes.iter().filter(|c| c.action == a).count()
+        match &self.counts {
+            Some(counts) => counts.get(&a).copied().unwrap_or(0),
+            None => self.changes.iter().filter(|c| c.action == a).count(),
+        }
     }
     /// Keys the sync would write or delete.
     pub fn pending(&self) -> usize {

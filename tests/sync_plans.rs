@@ -494,3 +494,62 @@ fn no_secret_reaches_a_plan_in_any_format() {
     }
     assert!(shown.contains("(secret"), "{shown}");
 }
+
+/// `mon show` prints a saved plan as `mon diff` printed it when it saved
+/// it, in text and short, with the counts of keys the plan does not list;
+/// it reads nothing but the file: no etcd, no secret.
+#[test]
+fn show_prints_a_saved_plan_as_diff_did() {
+    let etcd = Etcd::start();
+    let dir = defs(DEFS);
+    assert_eq!(mon(&etcd, dir.path(), &["sync", "--yes"]).0, Some(0));
+    // A change, a deletion and unchanged keys.
+    let changed = DEFS
+        .replace(
+            "status-code: 200, interval: 10s}",
+            "status-code: 301, interval: 10s}",
+        )
+        .replace(
+            "  db: {type: tcp, host: db1, port: 5432, interval: 30s}\n",
+            "",
+        );
+    std::fs::write(dir.path().join("defs.yaml"), changed).unwrap();
+    let plan = dir.path().join("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    for format in ["text", "short"] {
+        let (code, diff, err) = mon(
+            &etcd,
+            dir.path(),
+            &["diff", "--format", format, "--out", plan_arg],
+        );
+        assert_eq!(code, Some(4), "{diff}{err}");
+        // Nothing but the file: no endpoint (a dead one), no token.
+        let (code, shown, err) = run(cmd(dir.path())
+            .env_remove("TEST_PD_TOKEN")
+            .env("ETCDCTL_ENDPOINTS", "http://127.0.0.1:9")
+            .args(["show", plan_arg, "--format", format]));
+        assert_eq!(code, Some(0), "{shown}{err}");
+        assert_eq!(shown, diff, "{format}");
+        assert!(!shown.contains(TOKEN));
+    }
+    let (_, text, _) = run(cmd(dir.path()).args(["show", plan_arg]));
+    assert!(
+        text.contains("Plan: 0 to add, 1 to change, 1 to delete, 2 unchanged."),
+        "{text}"
+    );
+    let (code, json, _) = run(cmd(dir.path()).args(["show", plan_arg, "--format", "json"]));
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["changes"].as_array().unwrap().len(), 2, "{v}");
+
+    // Not a plan, or not there: exit 3, said plainly.
+    std::fs::write(&plan, "{\"changes\": 1}").unwrap();
+    let (code, _, err) = run(cmd(dir.path()).args(["show", plan_arg]));
+    assert_eq!(code, Some(3));
+    assert!(
+        err.contains("is not a plan written by `mon diff --out`"),
+        "{err}"
+    );
+    let (code, _, err) = run(cmd(dir.path()).args(["show", "missing.json"]));
+    assert_eq!(code, Some(3), "{err}");
+}

@@ -165,15 +165,6 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
     }
 }
 
-/// A file to import, as text and as it is named: a regular UTF-8 file
-/// within the definition files' size limit.
-fn read(p: &std::path::Path) -> Result<(String, String), Exit> {
-    let source = p.display().to_string();
-    mon::source::read(p)
-        .map(|t| (t, source.clone()))
-        .map_err(|e| super::failed_with(Exit::Io, &format!("{source}: {}", e.message)))
-}
-
 fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
     match import::hastmon::from_path(&args.file, args.cluster.as_deref()) {
         Ok(imp) => finish(&imp, &args.output, color),
@@ -181,42 +172,16 @@ fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
     }
 }
 
-fn collectd(args: CollectdImport, color: super::Colors) -> Exit {
-    let brokers = import::known_brokers(&args.output.out);
-    if args.config_json.is_dir() {
-        let fleet = import::collectd::fleet(&args.config_json, args.broker.as_deref(), &brokers);
-        return match fleet {
-            Ok(imp) => finish(&imp, &args.output, color),
-            Err(e) => super::failed_with(Exit::Io, &e),
-        };
-    }
-    let Some(node) = args.node.as_deref() else {
-        return super::failed_with(
-            Exit::Usage,
-            "one config.json needs --node NAME for its host",
-        );
-    };
-    let files = read(&args.config_json).and_then(|json| {
-        let conf = args.collectd_conf.as_deref().map(read).transpose()?;
-        let triggers: Vec<(String, String)> = args
-            .triggers
-            .iter()
-            .map(|p| read(p))
-            .collect::<Result<_, _>>()?;
-        Ok((json, conf, triggers))
-    });
-    let ((text, source), conf, triggers) = match files {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    let extra = import::collectd::Extra {
-        conf: conf.as_ref().map(|(t, s)| (t.as_str(), s.as_str())),
-        triggers: &triggers,
-        brokers: &brokers,
-    };
-    match import::collectd::import(&text, &source, node, args.broker.as_deref(), extra) {
-        Ok(imp) => finish(&imp, &args.output, color),
-        Err(e) => super::failed_with(Exit::Io, &e),
+fn collectd(a: CollectdImport, color: super::Colors) -> Exit {
+    let files = (
+        a.config_json.as_path(),
+        a.collectd_conf.as_deref(),
+        &a.triggers[..],
+    );
+    match import::collectd::from_paths(files, a.node.as_deref(), a.broker.as_deref(), &a.output.out)
+    {
+        Ok(imp) => finish(&imp, &a.output, color),
+        Err((code, e)) => super::failed_with(code, &e),
     }
 }
 

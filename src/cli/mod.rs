@@ -18,6 +18,7 @@ pub mod send;
 pub mod send_command;
 #[cfg(feature = "net")]
 pub mod send_config;
+pub mod show;
 #[cfg(feature = "net")]
 pub mod status;
 #[cfg(feature = "net")]
@@ -59,6 +60,7 @@ pub enum Cmd {
     SendCommand(send_command::Args),
     #[cfg(feature = "net")]
     SendConfig(send_config::Args),
+    Show(show::Args),
     Render(render::Args),
     Import(import::Args),
     Schema(schema::Args),
@@ -97,6 +99,7 @@ pub fn run(cli: Cli) -> Exit {
         Cmd::SendCommand(args) => send_command::run(args, color),
         #[cfg(feature = "net")]
         Cmd::SendConfig(args) => send_config::run(args, color),
+        Cmd::Show(args) => show::run(args, color),
         Cmd::Render(args) => render::run(args, color),
         Cmd::Import(args) => import::run(args, color),
         Cmd::Schema(args) => schema::run(args),

@@ -356,6 +356,7 @@ pub fn plan(
         unreadable,
         redactor,
         unmatched,
+        counts: None,
     }
 }
 
@@ -629,6 +630,70 @@ impl Saved {
                 ),
                 false,
             )
+        })
+    }
+
+    /// A saved plan read from `path`, and the plan it shows (`mon show`).
+    pub fn open(path: &std::path::Path) -> Result<(Saved, Plan), String> {
+        let saved = Saved::read_from(path).map_err(|(e, _)| e)?;
+        let plan = saved.to_plan()?;
+        Ok((saved, plan))
+    }
+
+    /// The plan as `mon diff` showed it when it was saved, for `mon show`:
+    /// its keys with their masked values and its counts. Nothing is read
+    /// from etcd and no secret is resolved.
+    pub fn to_plan(&self) -> Result<Plan, String> {
+        if self.mon_plan != SAVED_FORMAT {
+            return Err(format!(
+                "the plan is of format {}, and this mon reads format {SAVED_FORMAT}",
+                self.mon_plan
+            ));
+        }
+        let value = |v: &Value| Some(v.clone()).filter(|v| !v.is_null());
+        let changes = self
+            .changes
+            .iter()
+            .map(|c| {
+                let mut parts = c.key.rsplit('/');
+                let name = parts.next().unwrap_or_default().to_string();
+                let section = parts.next().and_then(Section::from_key);
+                let (Some(section), Some(action)) = (section, Action::parse(&c.action)) else {
+                    return Err(format!(
+                        "`{}` ({}) is no key and action a plan holds",
+                        c.key, c.action
+                    ));
+                };
+                Ok(Change {
+                    section,
+                    name,
+                    key: c.key.clone(),
+                    action,
+                    before: value(&c.before),
+                    before_raw: None,
+                    after: value(&c.after),
+                    version: c.read,
+                    secrets: Vec::new(),
+                    owner: None,
+                    digest: c.digest.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let counts = self
+            .summary
+            .iter()
+            .filter_map(|(k, n)| Some((Action::parse(k)?, *n)))
+            .collect();
+        Ok(Plan {
+            prefix: self.prefix.clone(),
+            owner: self.owner.clone(),
+            changes,
+            owned: 0,
+            owned_in: BTreeMap::new(),
+            unreadable: Vec::new(),
+            redactor: crate::secret::Redactor::new(std::iter::empty::<&str>(), 6),
+            unmatched: Vec::new(),
+            counts: Some(counts),
         })
     }
 

@@ -4,6 +4,7 @@
 //! cannot express is noted with the key it came from.
 
 use serde_json::{Map, Value};
+use std::path::Path;
 
 use super::{secret_var, yaml, File, Import, Note, Secret};
 
@@ -377,6 +378,45 @@ fn host_files(dir: &std::path::Path) -> Result<Option<HostFiles>, String> {
         conf,
         triggers,
     }))
+}
+
+/// What `mon import collectd` was given: a rendered tree (every host), or
+/// one config.json with the host's collectd.conf and trigger files, which
+/// then needs the host's name. Brokers `out` defines already are reused.
+pub fn from_paths(
+    (json, conf, triggers): (&Path, Option<&Path>, &[std::path::PathBuf]),
+    node: Option<&str>,
+    broker: Option<&str>,
+    out: &Path,
+) -> Result<Import, (crate::exit::Exit, String)> {
+    use crate::exit::Exit;
+    let brokers = super::known_brokers(out);
+    if json.is_dir() {
+        return fleet(json, broker, &brokers).map_err(|e| (Exit::Io, e));
+    }
+    let Some(node) = node else {
+        return Err((
+            Exit::Usage,
+            "one config.json needs --node NAME for its host".into(),
+        ));
+    };
+    // Each a regular UTF-8 file within the definition files' size limit.
+    let read = |p: &Path| {
+        let source = p.display().to_string();
+        crate::source::read(p)
+            .map(|t| (t, source.clone()))
+            .map_err(|e| (Exit::Io, format!("{source}: {}", e.message)))
+    };
+    let (text, source) = read(json)?;
+    let conf = conf.map(read).transpose()?;
+    let triggers: Vec<(String, String)> =
+        triggers.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+    let extra = Extra {
+        conf: conf.as_ref().map(|(t, s)| (t.as_str(), s.as_str())),
+        triggers: &triggers,
+        brokers: &brokers,
+    };
+    import(&text, &source, node, broker, extra).map_err(|e| (Exit::Io, e))
 }
 
 /// Every host of a tree laid out as `mon render collectd` writes it
