@@ -320,11 +320,11 @@ _mon() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json markdown" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1320,7 +1320,7 @@ _mon() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1480,11 +1480,11 @@ _mon() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text short json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json markdown" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1594,11 +1594,11 @@ _mon() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text short json github junit sarif tap gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json github junit sarif tap gitlab markdown" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text short json github junit sarif tap gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text short json github junit sarif tap gitlab markdown" -- "${cur}"))
                     return 0
                     ;;
                 --config)

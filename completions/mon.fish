@@ -51,7 +51,8 @@ github\t'GitHub Actions annotations'
 junit\t'JUnit XML, one test case per file'
 sarif\t'SARIF 2.1.0 for code scanning'
 tap\t'TAP version 13, one test point per file'
-gitlab\t'GitLab Code Quality report (JSON), for merge requests'"
+gitlab\t'GitLab Code Quality report (JSON), for merge requests'
+markdown\t'Markdown: counts and a table of findings, for a pull request'"
 complete -c mon -n "__fish_mon_using_subcommand validate" -l config -d 'Settings file [default: the nearest mon.toml at or above the definitions, else at or above the current directory, up to the git repository\'s root] [env: MON_CONFIG]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l secrets-dir -d 'Another directory `{file: PATH}` secret references may read from (repeatable; by default only the definitions\' own directories) [env: MON_SECRETS_DIR]' -r -F
 complete -c mon -n "__fish_mon_using_subcommand validate" -l ignore -d 'Leave files matching GLOB out of directory walks (repeatable; gitignore syntax, like a line of .monignore)' -r
@@ -66,7 +67,8 @@ complete -c mon -n "__fish_mon_using_subcommand diff" -l only -d 'Only these def
 complete -c mon -n "__fish_mon_using_subcommand diff" -l exclude -d 'Leave out these definitions and keys, as SECTION/NAME globs (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -s f -l format -d 'Output format of the plan [default: text, or [plan] format in mon.toml]' -r -f -a "text\t'Changed keys with unified diffs, for people'
 short\t'One line per key to write or delete, then the summary'
-json\t'The plan as one JSON document (with the outcome, for sync)'"
+json\t'The plan as one JSON document (with the outcome, for sync)'
+markdown\t'Markdown: counts, then each key\'s diff folded, for a pull request'"
 complete -c mon -n "__fish_mon_using_subcommand diff" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the git repository\'s origin remote, e.g. github.com/acme/defs] [env: MON_OWNER] [mon.toml: owner]' -r
 complete -c mon -n "__fish_mon_using_subcommand diff" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
@@ -103,7 +105,8 @@ complete -c mon -n "__fish_mon_using_subcommand sync" -l only -d 'Only these def
 complete -c mon -n "__fish_mon_using_subcommand sync" -l exclude -d 'Leave out these definitions and keys, as SECTION/NAME globs (repeatable)' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -s f -l format -d 'Output format of the plan [default: text, or [plan] format in mon.toml]' -r -f -a "text\t'Changed keys with unified diffs, for people'
 short\t'One line per key to write or delete, then the summary'
-json\t'The plan as one JSON document (with the outcome, for sync)'"
+json\t'The plan as one JSON document (with the outcome, for sync)'
+markdown\t'Markdown: counts, then each key\'s diff folded, for a pull request'"
 complete -c mon -n "__fish_mon_using_subcommand sync" -l context -d 'Lines of unchanged JSON around each change in text diffs [default: all]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -l owner -d 'Name recorded in every value written ("mon-owner"); only keys carrying it are ever deleted [default: the git repository\'s origin remote, e.g. github.com/acme/defs] [env: MON_OWNER] [mon.toml: owner]' -r
 complete -c mon -n "__fish_mon_using_subcommand sync" -s e -l endpoints -l etcd-members -d 'etcd endpoints, comma-separated [default: http://127.0.0.1:2379] [env: ETCDCTL_ENDPOINTS, NINEV_ETCD_MEMBERS] [mon.toml: etcd.endpoints]' -r
@@ -216,7 +219,8 @@ complete -c mon -n "__fish_mon_using_subcommand send-config" -l dry-run -d 'Do e
 complete -c mon -n "__fish_mon_using_subcommand send-config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mon -n "__fish_mon_using_subcommand show" -l format -d 'Output format' -r -f -a "text\t'Changed keys with unified diffs, for people'
 short\t'One line per key to write or delete, then the summary'
-json\t'The plan as one JSON document (with the outcome, for sync)'"
+json\t'The plan as one JSON document (with the outcome, for sync)'
+markdown\t'Markdown: counts, then each key\'s diff folded, for a pull request'"
 complete -c mon -n "__fish_mon_using_subcommand show" -l color -d 'When to color output' -r -f -a "auto\t''
 always\t''
 never\t''"

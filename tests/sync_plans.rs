@@ -553,3 +553,54 @@ fn show_prints_a_saved_plan_as_diff_did() {
     let (code, _, err) = run(cmd(dir.path()).args(["show", "missing.json"]));
     assert_eq!(code, Some(3), "{err}");
 }
+
+/// `--format markdown` for `diff` and `show`: a table of counts and each
+/// key's diff in a fenced block, through a CommonMark parser. Values that
+/// try to close the block or open HTML stay text, and secrets stay masked.
+#[test]
+fn markdown_plans_are_tables_and_fenced_diffs_that_input_cannot_break() {
+    let etcd = Etcd::start();
+    let hostile = DEFS.replace(
+        "host: web2,",
+        "host: web2, description: \"```</details><script>alert(1)</script> | x\",",
+    );
+    let dir = defs(&hostile);
+    let plan = dir.path().join("plan.json");
+    let (code, md, err) = mon(
+        &etcd,
+        dir.path(),
+        &[
+            "diff",
+            "--format",
+            "markdown",
+            "--out",
+            plan.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(4), "{md}{err}");
+    let (code, shown, _) =
+        run(cmd(dir.path()).args(["show", plan.to_str().unwrap(), "--format", "markdown"]));
+    assert_eq!(code, Some(0));
+    assert_eq!(shown, md);
+    assert!(!md.contains(TOKEN));
+    let read = support::markdown::read(&md);
+    assert_eq!(read.tables, 1, "{md}");
+    assert_eq!(read.code.len(), 4, "one diff per key: {md}");
+    assert!(read.code.iter().all(|(info, _)| info == "diff"), "{md}");
+    let web2 = read
+        .code
+        .iter()
+        .find(|(_, body)| body.contains("web2"))
+        .unwrap();
+    assert!(
+        web2.1
+            .contains("+  \"description\": \"```</details><script>alert(1)</script> | x\","),
+        "the value is in its block whole: {md}"
+    );
+    assert!(
+        !read.html_left.contains('<'),
+        "HTML from input: {:?}\n{md}",
+        read.html_left
+    );
+    assert!(read.text.contains("Plan: 4 to add"), "{md}");
+}

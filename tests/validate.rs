@@ -303,6 +303,34 @@ fn gitlab_format_is_a_code_quality_report_with_stable_fingerprints() {
     assert_eq!(prints(&moved), prints(&issues));
 }
 
+/// `--format markdown`: the counts and a table of findings, as a CommonMark
+/// parser reads them; a field name that is HTML stays text.
+#[test]
+fn markdown_format_is_a_table_input_cannot_turn_into_html() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("m.yaml"),
+        "monitor:\n  web:\n    type: http\n    host: web1\n    \"<img src=x onerror=alert(1)>|`\": 1\n",
+    )
+    .unwrap();
+    let out = mon()
+        .current_dir(work.path())
+        .args(["validate", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{md}");
+    let read = support::markdown::read(&md);
+    assert_eq!(read.tables, 1, "{md}");
+    assert!(
+        read.html_left.is_empty(),
+        "HTML from input: {:?}\n{md}",
+        read.html_left
+    );
+    assert!(read.text.contains("<img src=x onerror=alert(1)>|`"), "{md}");
+    assert!(read.text.contains("3 errors, 0 warnings"), "{md}");
+}
+
 #[test]
 fn exit_codes_are_distinct() {
     // 0: valid, with warnings allowed by default.

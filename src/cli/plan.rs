@@ -161,14 +161,9 @@ pub fn print(
 ) -> Result<(), Exit> {
     let plan = &p.prepared.plan;
     let pace = mon::ops::sync::preview(&p.prepared, p.pace);
-    super::emit(|out| match p.format {
-        PlanFormat::Text => mon::report::plan_text::write(plan, out, color.stdout, p.context),
-        PlanFormat::Short => mon::report::plan_short::write(plan, out),
-        PlanFormat::Json => {
-            let pace = pace.as_ref().map(|(v, _)| v);
-            mon::report::plan_json::write(plan, p.api, pace, outcome, out)
-        }
-    })?;
+    let json = (p.api, pace.as_ref().map(|(v, _)| v), outcome);
+    let look = (color.stdout, p.context);
+    super::emit(|out| mon::report::write_plan(p.format, plan, json, look, out))?;
     if let (Some((_, line)), false) = (pace, p.format == PlanFormat::Json) {
         eprintln!("{line}");
     }

@@ -25,11 +25,8 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
         Ok(p) => p,
         Err(e) => return super::failed_with(Exit::Io, &e),
     };
-    super::emit(|out| match args.format {
-        PlanFormat::Text => mon::report::plan_text::write(&plan, out, color.stdout, None),
-        PlanFormat::Short => mon::report::plan_short::write(&plan, out),
-        PlanFormat::Json => mon::report::plan_json::write(&plan, &saved.api, None, None, out),
-    })
-    .err()
-    .unwrap_or(Exit::Ok)
+    let json = (saved.api.as_str(), None, None);
+    super::emit(|out| mon::report::write_plan(args.format, &plan, json, (color.stdout, None), out))
+        .err()
+        .unwrap_or(Exit::Ok)
 }

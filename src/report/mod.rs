@@ -6,7 +6,9 @@ mod github;
 mod gitlab;
 mod json;
 mod junit;
+pub mod markdown;
 pub mod plan_json;
+pub mod plan_markdown;
 pub mod plan_short;
 pub mod plan_text;
 pub mod render;
@@ -46,6 +48,8 @@ pub enum Format {
     Tap,
     /// GitLab Code Quality report (JSON), for merge requests
     Gitlab,
+    /// Markdown: counts and a table of findings, for a pull request
+    Markdown,
 }
 
 /// How `mon diff` and `mon sync` print the plan (`--format`, `[plan] format`).
@@ -58,6 +62,8 @@ pub enum PlanFormat {
     Short,
     /// The plan as one JSON document (with the outcome, for sync)
     Json,
+    /// Markdown: counts, then each key's diff folded, for a pull request
+    Markdown,
 }
 
 pub struct Report<'a> {
@@ -115,6 +121,23 @@ impl<'a> Report<'a> {
     }
 }
 
+/// A plan in `format`. JSON carries the API, and how a sync paces its
+/// writes and what it did, when there is a sync.
+pub fn write_plan(
+    format: PlanFormat,
+    plan: &crate::plan::Plan,
+    (api, pace, outcome): (&str, Option<&serde_json::Value>, Option<&serde_json::Value>),
+    (color, context): (bool, Option<usize>),
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        PlanFormat::Text => plan_text::write(plan, out, color, context),
+        PlanFormat::Short => plan_short::write(plan, out),
+        PlanFormat::Json => plan_json::write(plan, api, pace, outcome, out),
+        PlanFormat::Markdown => plan_markdown::write(plan, out),
+    }
+}
+
 pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     match format {
         Format::Text => text::write(report, out, color),
@@ -125,6 +148,7 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) 
         Format::Sarif => sarif::write(report, out),
         Format::Tap => tap::write(report, out),
         Format::Gitlab => gitlab::write(report, out),
+        Format::Markdown => markdown::write(report, out),
     }
 }
 

@@ -21,7 +21,7 @@ fn json_lines(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).expect("JSON values serialize") + "\n"
 }
 
-fn before_text(plan: &Plan, c: &Change) -> String {
+pub(super) fn before_text(plan: &Plan, c: &Change) -> String {
     match (&c.before, &c.before_raw) {
         (Some(_), _) => json_lines(&plan.shown(c, true).unwrap_or_default()),
         (None, Some(raw)) => format!(
@@ -33,7 +33,7 @@ fn before_text(plan: &Plan, c: &Change) -> String {
 }
 
 /// Only the new side says a secret changed, so the diff shows that line.
-fn after_text(plan: &Plan, c: &Change) -> String {
+pub(super) fn after_text(plan: &Plan, c: &Change) -> String {
     plan.shown(c, false)
         .map_or(String::new(), |v| json_lines(&v))
 }

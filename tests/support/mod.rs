@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 pub mod env;
 pub mod hastmon;
+pub mod markdown;
 pub mod mqtt;
 pub mod ninevolt;
 pub mod schema;
