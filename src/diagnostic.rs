@@ -414,3 +414,27 @@ pub fn did_you_mean<'a>(
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
+
+/// Parses a finding code as typed (any case; `mon explain` suggests the
+/// closest when it is none) and offers every code to shell completion.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeWords;
+
+impl clap::builder::TypedValueParser for CodeWords {
+    type Value = String;
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(Code::ALL.iter().map(|c| {
+            clap::builder::PossibleValue::new(c.id()).help(c.summary())
+        })))
+    }
+}

@@ -11,6 +11,7 @@ use mon::exit::Exit;
 Exit codes: 0 explained, 2 no such code (the closest are suggested).")]
 pub struct Args {
     /// A code as findings print it (E0308, W0307); every code when left out
+    #[arg(value_parser = mon::diagnostic::CodeWords, hide_possible_values = true)]
     pub code: Option<String>,
 }
 
