@@ -66,7 +66,10 @@ fn the_deb_installs_where_debian_looks_and_removes_cleanly() {
         assert_eq!(page.trim(), "/usr/share/man/man1/mon.1.gz");
         // The packaged files are the ones the tests hold to --help.
         let shipped = std::fs::read("/usr/share/bash-completion/completions/mon").unwrap();
-        assert_eq!(shipped, std::fs::read(root.join("completions/mon.bash")).unwrap());
+        assert_eq!(
+            shipped,
+            std::fs::read(root.join("completions/mon.bash")).unwrap()
+        );
         // A fresh bash with bash-completion loads it on demand, as at a TAB,
         // and `mon va<TAB>` becomes `mon validate`.
         let script = r#"source /usr/share/bash-completion/bash_completion

@@ -429,18 +429,7 @@ pub fn fleet(
     broker: Option<&str>,
     known: &[(String, (String, u16))],
 ) -> Result<Import, String> {
-    let root = if dir.join("collectd").is_dir() {
-        dir.join("collectd")
-    } else {
-        dir.to_path_buf()
-    };
-    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
-        .map_err(|e| format!("{}: {}", root.display(), crate::source::io_message(&e)))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let (root, dirs) = super::rendered(dir, "collectd", Path::is_dir)?;
     let mut brokers = known.to_vec();
     let mut all = Import::default();
     for d in dirs {

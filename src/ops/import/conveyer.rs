@@ -172,23 +172,10 @@ fn one(dir: &Path, name: &str, imp: &mut Import) -> Result<(String, Def), String
 /// or the render's output with `conveyer/` under it), into
 /// `conveyer-<name>.yaml` files.
 pub fn import(dir: &Path, name: Option<&str>) -> Result<Import, String> {
-    let root = if dir.join("conveyer").is_dir() {
-        dir.join("conveyer")
-    } else {
-        dir.to_path_buf()
-    };
-    let dirs: Vec<std::path::PathBuf> = if root.join("conveyer.env").is_file() {
-        vec![root.clone()]
-    } else {
-        let mut d: Vec<_> = std::fs::read_dir(&root)
-            .map_err(|e| format!("{}: {}", root.display(), crate::source::io_message(&e)))?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.join("conveyer.env").is_file())
-            .collect();
-        d.sort();
-        d
-    };
+    let (root, mut dirs) = super::rendered(dir, "conveyer", |d| d.join("conveyer.env").is_file())?;
+    if root.join("conveyer.env").is_file() {
+        dirs = vec![root.clone()];
+    }
     if dirs.is_empty() {
         return Err(format!(
             "{}: no conveyer.env here or in a directory under it; give what `mon render conveyer` writes",

@@ -642,18 +642,8 @@ pub fn from_path(path: &std::path::Path, cluster: Option<&str>) -> Result<Import
     if !path.is_dir() {
         return import(&read(path)?, &path.display().to_string(), cluster);
     }
-    let root = if path.join("hastmon").is_dir() {
-        path.join("hastmon")
-    } else {
-        path.to_path_buf()
-    };
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
-        .map_err(|e| format!("{}: {}", root.display(), crate::source::io_message(&e)))?
-        .flatten()
-        .map(|e| e.path().join("hastmon.conf"))
-        .filter(|f| f.is_file())
-        .collect();
-    files.sort();
+    let (root, dirs) = super::rendered(path, "hastmon", |d| d.join("hastmon.conf").is_file())?;
+    let files: Vec<std::path::PathBuf> = dirs.iter().map(|d| d.join("hastmon.conf")).collect();
     if files.is_empty() {
         return Err(format!(
             "{}: no <cluster>/hastmon.conf under it; give a tree as `mon render hastmon` writes it, or one hastmon.conf",

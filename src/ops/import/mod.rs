@@ -290,6 +290,28 @@ pub fn write(out: &Path, files: &[File], force: bool) -> Result<Vec<PathBuf>, Wr
     Ok(targets)
 }
 
+/// Where `mon render <system>` put its files under `dir` (`dir/<system>`
+/// when `dir` is the render's output, else `dir`), and the subdirectories
+/// there that `keep` accepts, sorted: one per host, daemon or cluster.
+pub fn rendered(
+    dir: &Path,
+    system: &str,
+    keep: impl Fn(&Path) -> bool,
+) -> Result<(PathBuf, Vec<PathBuf>), String> {
+    let root = match dir.join(system) {
+        d if d.is_dir() => d,
+        _ => dir.to_path_buf(),
+    };
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .map_err(|e| format!("{}: {}", root.display(), crate::source::io_message(&e)))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| keep(p))
+        .collect();
+    dirs.sort();
+    Ok((root, dirs))
+}
+
 /// What `mon validate OUT` reads: the directory, with its own mon.toml (an
 /// etcd import writes one) as the settings in use.
 fn scope_of(out: &Path) -> crate::ops::validate::Scope {
