@@ -519,3 +519,33 @@ fn many_findings_are_counted_not_listed() {
     assert!(!text.contains("E0503"), "findings were rendered: {text}");
     assert!(text.lines().count() < 12, "{text}");
 }
+
+/// A tree as `mon render hastmon` writes it imports every cluster in one
+/// call; `--cluster` beside several clusters is a usage error, and nothing
+/// is written.
+#[test]
+fn a_rendered_tree_of_clusters_imports_in_one_call() {
+    let work = tempfile::tempdir().unwrap();
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render");
+    let o = import(work.path(), tree.to_str().unwrap(), &["--cluster", "x"]);
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("--cluster names one cluster, and this tree has 2"),
+        "{text}"
+    );
+    assert!(!work.path().join("defs").exists());
+    let o = import(work.path(), tree.to_str().unwrap(), &[]);
+    let text = support::output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("imported 2 clusters and 3 resources"),
+        "{text}"
+    );
+    for c in ["storage-ha", "queue-ha"] {
+        assert!(
+            work.path().join(format!("defs/cluster-{c}.yaml")).is_file(),
+            "{c}"
+        );
+    }
+}

@@ -66,7 +66,8 @@ Addresses become the nodes' `address` where they are not the node's name. Key se
 What mon cannot express, and what hastmon itself ignores or refuses, is listed with its line.
 Writes cluster-<name>.yaml.
 Exit codes: 0 imported and valid, 1 imported but the definition needs fixing (listed), 2 usage
-error, 3 the file cannot be read, hastmon cannot parse it, or a file exists in DIR.")]
+error (--cluster beside several clusters), 3 a file cannot be read, hastmon cannot parse it, or a
+file exists in DIR.")]
 pub struct HastmonImport {
     /// The hastmon.conf to read, or a directory of <cluster>/hastmon.conf
     pub file: PathBuf,
@@ -168,7 +169,7 @@ pub fn run(args: Args, color: super::Colors) -> Exit {
 fn hastmon(args: HastmonImport, color: super::Colors) -> Exit {
     match import::hastmon::from_path(&args.file, args.cluster.as_deref()) {
         Ok(imp) => finish(&imp, &args.output, color),
-        Err(e) => super::failed_with(Exit::Io, &e),
+        Err((code, e)) => super::failed_with(code, &e),
     }
 }
 

@@ -629,32 +629,40 @@ fn header(text: &str) -> Option<(String, Vec<String>)> {
     Some((cluster.to_string(), nodes))
 }
 
-/// The cluster in hastmon.conf `text` (read from `source`), named
-/// `cluster`, or as mon's header names it, or after the file.
 /// A hastmon.conf, or every cluster of a tree as `mon render hastmon`
 /// writes it (`<cluster>/hastmon.conf`, maybe under `hastmon/`), into one
 /// import. In a tree, a file without mon's header is named after its
 /// directory; `cluster` names a single file's cluster.
-pub fn from_path(path: &std::path::Path, cluster: Option<&str>) -> Result<Import, String> {
+/// `--cluster` beside a tree of several clusters is a usage error.
+pub fn from_path(
+    path: &std::path::Path,
+    cluster: Option<&str>,
+) -> Result<Import, (crate::exit::Exit, String)> {
+    use crate::exit::Exit;
+    let io = |e: String| (Exit::Io, e);
     let read = |p: &std::path::Path| {
-        crate::source::read(p).map_err(|e| format!("{}: {}", p.display(), e.message))
+        crate::source::read(p).map_err(|e| io(format!("{}: {}", p.display(), e.message)))
     };
     if !path.is_dir() {
-        return import(&read(path)?, &path.display().to_string(), cluster);
+        return import(&read(path)?, &path.display().to_string(), cluster).map_err(io);
     }
-    let (root, dirs) = super::rendered(path, "hastmon", |d| d.join("hastmon.conf").is_file())?;
+    let (root, dirs) =
+        super::rendered(path, "hastmon", |d| d.join("hastmon.conf").is_file()).map_err(io)?;
     let files: Vec<std::path::PathBuf> = dirs.iter().map(|d| d.join("hastmon.conf")).collect();
     if files.is_empty() {
-        return Err(format!(
+        return Err(io(format!(
             "{}: no <cluster>/hastmon.conf under it; give a tree as `mon render hastmon` writes it, or one hastmon.conf",
             root.display()
-        ));
+        )));
     }
     if cluster.is_some() && files.len() > 1 {
-        return Err(format!(
-            "{}: --cluster names one cluster, and this tree has {}",
-            root.display(),
-            files.len()
+        return Err((
+            Exit::Usage,
+            format!(
+                "{}: --cluster names one cluster, and this tree has {}",
+                root.display(),
+                files.len()
+            ),
         ));
     }
     let mut all = Import::default();
@@ -667,11 +675,14 @@ pub fn from_path(path: &std::path::Path, cluster: Option<&str>) -> Result<Import
         let name = cluster
             .map(str::to_string)
             .or(header(&text).is_none().then_some(dir).flatten());
-        all.merge(import(&text, &f.display().to_string(), name.as_deref())?)?;
+        let one = import(&text, &f.display().to_string(), name.as_deref()).map_err(io)?;
+        all.merge(one).map_err(io)?;
     }
     Ok(all)
 }
 
+/// The cluster in hastmon.conf `text` (read from `source`), named
+/// `cluster`, or as mon's header names it, or after the file.
 pub fn import(text: &str, source: &str, cluster: Option<&str>) -> Result<Import, String> {
     let mut notes = Vec::new();
     let toks = lex(text, source, &mut notes);
