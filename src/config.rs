@@ -224,8 +224,7 @@ pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<Loaded>
             None => return Ok(None),
         },
     };
-    let text =
-        crate::source::read(&path).map_err(|e| format!("{}: {}", path.display(), e.message))?;
+    let text = crate::source::read_named(&path)?;
     // Position and message only: toml's own rendering quotes the line,
     // which may hold a password someone wrote in clear.
     let file: File = toml::from_str(&text).map_err(|e| {

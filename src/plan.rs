@@ -112,10 +112,14 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The changes of one action, in plan order.
+    pub fn with(&self, a: Action) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(move |c| c.action == a)
+    }
     pub fn count(&self, a: Action) -> usize {
         match &self.counts {
             Some(counts) => counts.get(&a).copied().unwrap_or(0),
-            None => self.changes.iter().filter(|c| c.action == a).count(),
+            None => self.with(a).count(),
         }
     }
     /// Keys the sync would write or delete.

@@ -284,6 +284,12 @@ pub struct ReadFailure {
     pub offset: Option<usize>,
 }
 
+/// `read`, with a failure as one line that names the file (`path: why`),
+/// for callers that report it rather than place it in a diagnostic.
+pub fn read_named(path: &Path) -> Result<String, String> {
+    read(path).map_err(|e| format!("{}: {}", path.display(), e.message))
+}
+
 /// Reads one file as UTF-8 text within the size limit.
 pub fn read(path: &Path) -> Result<String, ReadFailure> {
     let fail = |code, message: String| ReadFailure {

@@ -2,6 +2,8 @@
 //! repository and checked against the CLI, help with examples everywhere,
 //! suggestions for mistyped flags, the version.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -55,35 +57,15 @@ fn completions_in_the_repository_match_the_cli() {
     }
 }
 
-/// What bash offers at a TAB with the kept completion script: its own
-/// `_mon` function, called as bash's programmable completion calls it.
-pub fn bash_completes(script: &Path, words: &[&str]) -> Vec<String> {
-    let cmd = r#"source "$1"; shift
-COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-COMPREPLY=(); _mon mon "${@: -1}" "${@: -2:1}"; printf '%s\n' "${COMPREPLY[@]}""#;
-    let out = std::process::Command::new("bash")
-        .args(["--norc", "--noprofile", "-c", cmd, "bash"])
-        .arg(script)
-        .args(words)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn bash_completes_subcommands_and_finding_codes() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/mon.bash");
-    assert_eq!(bash_completes(&script, &["mon", "va"]), ["validate"]);
-    let codes = bash_completes(&script, &["mon", "explain", "E030"]);
+    let setup = format!("source {}", support::q(script.to_str().unwrap()));
+    assert_eq!(
+        support::bash_completes(&setup, &["mon", "va"]),
+        ["validate"]
+    );
+    let codes = support::bash_completes(&setup, &["mon", "explain", "E030"]);
     assert!(codes.contains(&"E0308".to_string()), "{codes:?}");
     assert!(codes.iter().all(|c| c.starts_with("E030")), "{codes:?}");
     assert_eq!(

@@ -4,6 +4,8 @@
 //! again with `dpkg -r`, leaving nothing behind. Needs root (CI runs as
 //! root); it fails, never skips, without it.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -72,14 +74,15 @@ fn the_deb_installs_where_debian_looks_and_removes_cleanly() {
         );
         // A fresh bash with bash-completion loads it on demand, as at a TAB,
         // and `mon va<TAB>` becomes `mon validate`.
-        let script = r#"source /usr/share/bash-completion/bash_completion
-_completion_loader mon
-complete -p mon
-COMP_WORDS=(mon va); COMP_CWORD=1; COMP_LINE="mon va"; COMP_POINT=6; COMPREPLY=()
-_mon mon va mon; printf '%s\n' "${COMPREPLY[@]}""#;
-        let bash = sh(Command::new("bash").args(["--norc", "--noprofile", "-c", script]));
-        assert!(bash.contains("-F _mon mon"), "{bash}");
-        assert!(bash.lines().any(|l| l == "validate"), "{bash}");
+        let loader = "source /usr/share/bash-completion/bash_completion; _completion_loader mon";
+        let loaded = sh(Command::new("bash")
+            .args(["--norc", "--noprofile", "-c"])
+            .arg(format!("{loader}; complete -p mon")));
+        assert!(loaded.contains("-F _mon mon"), "{loaded}");
+        assert_eq!(
+            support::bash_completes(loader, &["mon", "va"]),
+            ["validate"]
+        );
         let copyright = std::fs::read_to_string("/usr/share/doc/mon/copyright").unwrap();
         assert!(copyright.contains("License: MIT"), "{copyright}");
     });

@@ -35,11 +35,7 @@ pub fn write(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         .map(|(a, _)| plan.count(*a).to_string())
         .collect();
     writeln!(out, "| {} |\n", row.join(" | "))?;
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.action == Action::OwnedElsewhere)
-    {
+    for c in plan.with(Action::OwnedElsewhere) {
         writeln!(
             out,
             "- {} belongs to the definitions of {}: not written",
@@ -47,7 +43,7 @@ pub fn write(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
             text(c.owner.as_deref().unwrap_or("another owner"))
         )?;
     }
-    for c in plan.changes.iter().filter(|c| c.action == Action::Adopt) {
+    for c in plan.with(Action::Adopt) {
         writeln!(
             out,
             "- {} will be adopted: only mon's mark is added",

@@ -52,11 +52,7 @@ pub fn write(
             text.to_string()
         }
     };
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.action == Action::OwnedElsewhere)
-    {
+    for c in plan.with(Action::OwnedElsewhere) {
         writeln!(
             out,
             "{} {}",
@@ -72,7 +68,7 @@ pub fn write(
             )
         )?;
     }
-    for c in plan.changes.iter().filter(|c| c.action == Action::Adopt) {
+    for c in plan.with(Action::Adopt) {
         writeln!(
             out,
             "{} {}",
@@ -128,11 +124,7 @@ pub fn write(
             }
         }
     }
-    let alone: Vec<&Change> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action == Action::LeftAlone)
-        .collect();
+    let alone: Vec<&Change> = plan.with(Action::LeftAlone).collect();
     if !alone.is_empty() {
         writeln!(
             out,

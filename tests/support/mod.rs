@@ -738,3 +738,29 @@ pub fn secrets_env(dir: &std::path::Path, prefix: &str) -> Vec<(String, String)>
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+/// What bash offers at a TAB: `setup` defines mon's completion (sourcing
+/// the script, or bash-completion loading it), then its `_mon` function is
+/// called as bash's programmable completion calls it on `words`.
+pub fn bash_completes(setup: &str, words: &[&str]) -> Vec<String> {
+    let cmd = format!(
+        r#"{setup}
+COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${{#COMP_LINE}}
+COMPREPLY=(); _mon mon "${{@: -1}}" "${{@: -2:1}}"; printf '%s\n' "${{COMPREPLY[@]}}""#
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &cmd, "bash"])
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}

@@ -402,10 +402,8 @@ pub fn from_paths(
     };
     // Each a regular UTF-8 file within the definition files' size limit.
     let read = |p: &Path| {
-        let source = p.display().to_string();
-        crate::source::read(p)
-            .map(|t| (t, source.clone()))
-            .map_err(|e| (Exit::Io, format!("{source}: {}", e.message)))
+        let text = crate::source::read_named(p).map_err(|e| (Exit::Io, e))?;
+        Ok((text, p.display().to_string()))
     };
     let (text, source) = read(json)?;
     let conf = conf.map(read).transpose()?;

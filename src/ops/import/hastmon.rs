@@ -640,9 +640,7 @@ pub fn from_path(
 ) -> Result<Import, (crate::exit::Exit, String)> {
     use crate::exit::Exit;
     let io = |e: String| (Exit::Io, e);
-    let read = |p: &std::path::Path| {
-        crate::source::read(p).map_err(|e| io(format!("{}: {}", p.display(), e.message)))
-    };
+    let read = |p: &std::path::Path| crate::source::read_named(p).map_err(io);
     if !path.is_dir() {
         return import(&read(path)?, &path.display().to_string(), cluster).map_err(io);
     }

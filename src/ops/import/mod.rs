@@ -344,8 +344,7 @@ fn existing_secrets(out: &Path) -> Result<Vec<(String, String)>, WriteError> {
     if std::fs::symlink_metadata(&path).is_err() {
         return Ok(Vec::new());
     }
-    let text = crate::source::read(&path)
-        .map_err(|e| WriteError::Io(format!("{}: {}", path.display(), e.message)))?;
+    let text = crate::source::read_named(&path).map_err(WriteError::Io)?;
     read_secrets(&text).map_err(|e| {
         WriteError::Io(format!(
             "{}: {e}; nothing was written (fix or move it, then import again)",
