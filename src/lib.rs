@@ -31,3 +31,4 @@ pub mod select;
 pub mod settings;
 pub mod source;
 pub mod syntax;
+pub mod timings;

@@ -87,6 +87,7 @@ pub fn load_with_stdin(scope: &Scope, stdin_name: Option<&Path>) -> Result<Loade
             .partition(|p| p.as_os_str() == "-"),
         None => (Vec::new(), scope.paths.clone()),
     };
+    let mut t = crate::timings::Phases::start();
     let found = match paths.is_empty() && !stdin.is_empty() {
         true => source::Discovered::default(),
         false => source::discover(&paths, &scope.ignore)?,
@@ -98,6 +99,7 @@ pub fn load_with_stdin(scope: &Scope, stdin_name: Option<&Path>) -> Result<Loade
     if let (Some(name), false) = (stdin_name, stdin.is_empty()) {
         read.push((name.to_path_buf(), source::read_stdin()));
     }
+    t.done("read");
     let mut loaded = analyze_in(read, scope.secret_roots.clone());
     loaded.empty_paths = found.empty;
     other_settings(&mut loaded, found.settings, scope.settings.as_deref());
@@ -135,6 +137,7 @@ pub fn analyze_in(
     files: Vec<(PathBuf, Result<String, ReadFailure>)>,
     roots: crate::secret::Roots,
 ) -> Loaded {
+    let mut t = crate::timings::Phases::start();
     // Files are independent until the catalog, so parse in parallel.
     let parsed: Vec<(SourceFile, syntax::Parsed)> =
         crate::par::map_owned(files, |i, (path, read)| {
@@ -160,6 +163,7 @@ pub fn analyze_in(
             }
         });
 
+    t.done("parse");
     let mut sources = SourceMap::default();
     let mut catalog = Catalog::default();
     let mut diagnostics = Vec::new();
@@ -186,6 +190,7 @@ pub fn analyze_in(
         }
     }
 
+    t.done("catalog");
     let defs: Vec<_> = catalog.all().collect();
     let schema_findings: Vec<Vec<Diagnostic>> = crate::par::map(&defs, |def| {
         let mut out = Vec::new();
@@ -203,11 +208,13 @@ pub fn analyze_in(
         diagnostics.extend(found);
     }
     check::raw(&catalog, &mut diagnostics);
+    t.done("schema");
     // The model is built from every definition, so one report holds every
     // finding; where the schema already refused a value, the model's reading
     // of the same value adds nothing.
     let mut found = Vec::new();
     let model = model::build(&catalog, &sources, roots, &mut found);
+    t.done("model");
     check::run(&catalog, &model, &mut found);
     // A value refused by the schema, or holding a refused value (a secret
     // reference `{env: .nan}`), needs no second word from the model.
@@ -228,6 +235,7 @@ pub fn analyze_in(
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.code).cmp(&(b.span.file, b.span.start, b.code))
     });
+    t.done("checks");
     Loaded {
         sources,
         catalog,
