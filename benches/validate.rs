@@ -1,6 +1,9 @@
 //! `mon validate` on 100,000 generated monitors in 1,000 files, side by side
 //! with check-jsonschema using `schemas/` on the same files, and on one file
 //! of the example estate (the whole process, as a pre-commit hook runs it).
+//! A second estate is closer to what operators write (issue 27): 100,000
+//! http monitors with thresholds and tags, 24 MB in 1,000 files; it prints
+//! the phase costs (`MON_TIMINGS`) of each build too.
 //! With `MON_BASELINE` set to another build of mon (`bench/baseline REV`
 //! builds one), that build runs beside this one on the same inputs.
 //!
@@ -12,7 +15,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{measure, median, mib, peer, secs, verdict};
+use common::{measure, median, mib, peer, secs, verdict, Run};
 
 const FILES: usize = 1_000;
 const PER_FILE: usize = 100;
@@ -23,6 +26,69 @@ const KINDS: [&str; 4] = [
     "    type: exec\n    command: /usr/lib/nagios/plugins/check_load\n    args: [\"-w\", \"5\", \"-c\", \"10\"]\n    interval: 1m\n",
     "    type: dns\n    host: 10.0.0.53\n    dns-target: host{i}.example.com\n    dns-record-type: A\n    expect: '\\s10\\.'\n    interval: 30s\n",
 ];
+
+/// Issue 27's estate: every monitor an http check with thresholds and tags.
+const WRITTEN: &str = "    type: http\n    host: web{h}.internal\n    url: /health/{i}\n    status-code: 200\n    interval: 55s\n    timeout: 3s\n    warning-threshold: 1\n    critical-threshold: 3\n    tags: [web, shard-{s}]\n";
+
+fn generate_written(dir: &Path) {
+    for f in 0..FILES {
+        let mut text = String::from("monitor:\n");
+        for j in 0..PER_FILE {
+            let i = f * PER_FILE + j;
+            text.push_str(&format!("  check-{i}:\n"));
+            text.push_str(
+                &WRITTEN
+                    .replace("{h}", &(i % 100).to_string())
+                    .replace("{i}", &i.to_string())
+                    .replace("{s}", &(i % 16).to_string()),
+            );
+        }
+        std::fs::write(dir.join(format!("defs-{f:04}.yaml")), text).unwrap();
+    }
+}
+
+/// Medians of `n` runs of this build and of the baseline, interleaved so
+/// that a noisy neighbour slows both alike.
+fn side_by_side(
+    n: usize,
+    mon: &Path,
+    baseline: Option<&Path>,
+    args: &[&std::ffi::OsStr],
+) -> (Run, Option<Run>) {
+    let cmd = |bin: &Path| {
+        let mut c = Command::new(bin);
+        c.args(args).stdout(Stdio::null());
+        c
+    };
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        ours.push(measure(&mut cmd(mon)));
+        if let Some(b) = baseline {
+            theirs.push(measure(&mut cmd(b)));
+        }
+    }
+    let mid = |mut v: Vec<Run>| {
+        v.sort_by_key(|r| r.wall);
+        (!v.is_empty()).then(|| v.swap_remove(v.len() / 2))
+    };
+    (mid(ours).expect("n > 0"), mid(theirs))
+}
+
+/// The `MON_TIMINGS` lines of one run, indented.
+fn phases(bin: &Path, dir: &Path) -> String {
+    let out = Command::new(bin)
+        .arg("validate")
+        .arg(dir)
+        .env("MON_TIMINGS", "1")
+        .stdout(Stdio::null())
+        .output()
+        .expect("mon runs");
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("mon timings: "))
+        .map(|l| format!("      {l}\n"))
+        .collect()
+}
 
 pub fn generate(dir: &Path) {
     for f in 0..FILES {
@@ -109,6 +175,63 @@ fn main() -> std::process::ExitCode {
         );
     }
 
+    // Issue 27: the estate with thresholds and tags, beside the baseline.
+    let written = tempfile::tempdir().unwrap();
+    generate_written(written.path());
+    println!(
+        "mon validate: 100,000 http monitors with thresholds and tags (24 MB in {FILES} files)"
+    );
+    let args = [std::ffi::OsStr::new("validate"), written.path().as_os_str()];
+    let (w, wb) = side_by_side(5, Path::new(mon), baseline.as_deref(), &args);
+    assert_eq!(w.status, 0, "mon validate failed on the written estate");
+    println!(
+        "  mon validate            median of 5: {:>9}   peak RSS {}",
+        secs(w.wall),
+        mib(w.max_rss_kib)
+    );
+    print!("{}", phases(Path::new(mon), written.path()));
+    let mut written_ratios = true;
+    if let (Some(r), Some(b)) = (&wb, &baseline) {
+        let (t, m) = (
+            w.wall.as_secs_f64() / r.wall.as_secs_f64(),
+            w.max_rss_kib as f64 / r.max_rss_kib as f64,
+        );
+        println!(
+            "  baseline mon validate   median of 5: {:>9}   peak RSS {}   (this build: {t:.2}x the time, {m:.2}x the memory)",
+            secs(r.wall),
+            mib(r.max_rss_kib)
+        );
+        print!("{}", phases(b, written.path()));
+        written_ratios = t <= 0.6 && m <= 0.6;
+        println!(
+            "  at most 0.6x the baseline's time and memory: {}",
+            verdict(written_ratios)
+        );
+    }
+    let w_fast = w.wall.as_secs_f64() <= 0.4;
+    let w_lean = w.max_rss_kib * 1024 <= 200_000_000;
+    println!("  at most 0.4 s:            {}", verdict(w_fast));
+    println!(
+        "  peak RSS at most 200 MB:  {} ({:.0} MB)",
+        verdict(w_lean),
+        w.max_rss_kib as f64 * 1024.0 / 1e6
+    );
+    // One file against the process floor: `mon --version`.
+    let version = median(51, || {
+        let mut c = Command::new(mon);
+        c.arg("--version").stdout(Stdio::null());
+        c
+    });
+    let over = single.wall.as_secs_f64() - version.wall.as_secs_f64();
+    let near = over <= 0.0005;
+    println!(
+        "  one file over `mon --version` ({:.1} ms): {:.2} ms, within 0.5 ms: {}",
+        version.wall.as_secs_f64() * 1000.0,
+        over * 1000.0,
+        verdict(near)
+    );
+    let written_ok = w_fast && w_lean && written_ratios && near;
+
     let Some(cj) = peer("check-jsonschema", "CHECK_JSONSCHEMA") else {
         eprintln!("check-jsonschema not found: run `bench/setup` (pip install into .bench/venv) or set CHECK_JSONSCHEMA");
         return std::process::ExitCode::from(2);
@@ -145,7 +268,7 @@ fn main() -> std::process::ExitCode {
     );
     println!("  one file at most 3 ms:    {}", verdict(quick));
     // Returning (not process::exit) removes the generated files on a failed verdict too.
-    if !(fast && faster && lean && quick) {
+    if !(fast && faster && lean && quick && written_ok) {
         return std::process::ExitCode::FAILURE;
     }
     std::process::ExitCode::SUCCESS

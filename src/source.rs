@@ -28,11 +28,10 @@ impl SourceFile {
         // Lines end at LF, CR LF or a lone CR, as YAML counts them.
         let mut line_starts = vec![0];
         let bytes = text.as_bytes();
-        for (i, b) in bytes.iter().enumerate() {
-            match b {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
-                _ => {}
+        // memchr: a byte loop here was a tenth of parsing 100,000 monitors.
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                line_starts.push(i + 1);
             }
         }
         SourceFile {
