@@ -1233,30 +1233,48 @@ fn plugin_credentials_go_to_secrets_env_and_render_back() {
 /// definitions that render the same bytes.
 #[test]
 fn conveyer_files_import_into_a_fixed_point() {
+    // Generated fleets, one per case: every optional field present or not,
+    // values drawn from everything each field takes (mon refuses the rest).
+    for case in 0..support::prop_cases(8) {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(25 + u64::from(case));
+        let daemons = rng.random_range(1..=20);
+        conveyer_fleet_round_trip(case, &mut rng, daemons);
+    }
+}
+
+fn conveyer_fleet_round_trip(case: u32, rng: &mut rand::rngs::StdRng, daemons: usize) {
     let work = tempfile::tempdir().unwrap();
-    // Generated daemons: every optional field present or not, values drawn
-    // from what each field takes.
-    let mut rng = rand::rngs::StdRng::seed_from_u64(25);
-    let word = |rng: &mut rand::rngs::StdRng| -> String {
-        let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789_.-";
+    let word = |rng: &mut rand::rngs::StdRng, hard: bool| -> String {
+        // What a metric takes, and what a path in an env file takes (E0701, E0706).
+        let alphabet: &[u8] = if hard {
+            b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:@%+,="
+        } else {
+            b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+        };
         let n = rng.random_range(1..12);
         (0..n)
             .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
             .collect()
     };
+    // YAML double-quoted, so any of those characters is written as meant.
+    let q = |s: String| serde_json::to_string(&s).unwrap();
     let mut defs = String::new();
-    for i in 0..20 {
+    for i in 0..daemons {
+        let hard = rng.random_bool(0.5);
         let config = if rng.random_bool(0.3) {
-            format!("      config_path: /etc/conveyer/{}.json\n", word(&mut rng))
+            format!(
+                "      config_path: {}\n",
+                q(format!("/etc/conveyer/{}.json", word(rng, hard)))
+            )
         } else {
             String::new()
         };
         let mut d = format!(
-            "  c{i}:\n    logs: /var/log/{}/m.log\n    plugin:\n{config}      state_file: /var/lib/c{i}/{}.json\n      metrics: [m{i}.{}, e{i}.{}]\n",
-            word(&mut rng).trim_matches('.'),
-            word(&mut rng),
-            word(&mut rng),
-            word(&mut rng)
+            "  c{i}:\n    logs: {}\n    plugin:\n{config}      state_file: {}\n      metrics: [{}, {}]\n",
+            q(format!("/var/log/{}/m.log", word(rng, hard).trim_matches('.'))),
+            q(format!("/var/lib/c{i}/{}.json", word(rng, hard))),
+            q(format!("m{i}.{}", word(rng, false))),
+            q(format!("e{i}.{}", word(rng, false)))
         );
         if rng.random_bool(0.5) {
             let host =
@@ -1272,7 +1290,7 @@ fn conveyer_files_import_into_a_fixed_point() {
             if tag {
                 d.push_str(&format!(
                     "      tag: t_{}\n",
-                    word(&mut rng).replace('-', "_")
+                    word(rng, false).replace('-', "_")
                 ));
             }
             if pool {
@@ -1291,7 +1309,10 @@ fn conveyer_files_import_into_a_fixed_point() {
     render(&first_defs, &first);
     let imported = work.path().join("imported");
     let text = import_into(work.path(), "conveyer", &first, &imported);
-    assert!(text.contains("imported 21 conveyer daemons"), "{text}");
+    assert!(
+        text.contains(&format!("imported {} conveyer daemons", daemons + 1)),
+        "case {case}: {text}"
+    );
     let second = work.path().join("second");
     render(&imported, &second);
     let files = |root: &Path| {
@@ -1309,7 +1330,7 @@ fn conveyer_files_import_into_a_fixed_point() {
         v.sort();
         v
     };
-    assert_eq!(files(&first), files(&second));
+    assert_eq!(files(&first), files(&second), "case {case}:\n{defs}");
 }
 
 /// What a killed import left (`.mon-import-<pid>-...` of a process that is
