@@ -311,7 +311,7 @@ impl Builder<'_> {
                     anchor,
                     start,
                 }) => {
-                    let items = self.items.drain(start..).collect();
+                    let items = take_from(&mut self.items, start);
                     self.finish(Node::new(span, Value::Seq(items)), anchor)
                 }
                 Some(Frame::Map {
@@ -320,7 +320,7 @@ impl Builder<'_> {
                     start,
                     ..
                 }) => {
-                    let entries = self.entries.drain(start..).collect();
+                    let entries = take_from(&mut self.entries, start);
                     let entries = self.merge_keys(entries);
                     self.finish(Node::new(span, Value::Map(entries)), anchor)
                 }
@@ -410,6 +410,17 @@ impl MarkedEventReceiver for Builder<'_> {
             self.handle(ev, mark);
         }
     }
+}
+
+/// The children of a closing collection, in a list of their own size. A
+/// stack left empty by a huge collection is given back rather than held
+/// for the rest of the file.
+fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    let own = stack.drain(start..).collect();
+    if stack.is_empty() && stack.capacity() > 4096 {
+        *stack = Vec::new();
+    }
+    own
 }
 
 fn scalar_key(value: Value) -> String {
