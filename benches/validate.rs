@@ -15,7 +15,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{measure, median, mib, peer, secs, verdict, Run};
+use common::{measure, median, mib, middle, peer, secs, verdict, Run};
 
 const FILES: usize = 1_000;
 const PER_FILE: usize = 100;
@@ -67,11 +67,7 @@ fn side_by_side(
             theirs.push(measure(&mut cmd(b)));
         }
     }
-    let mid = |mut v: Vec<Run>| {
-        v.sort_by_key(|r| r.wall);
-        (!v.is_empty()).then(|| v.swap_remove(v.len() / 2))
-    };
-    (mid(ours).expect("n > 0"), mid(theirs))
+    (middle(ours), (!theirs.is_empty()).then(|| middle(theirs)))
 }
 
 /// The `MON_TIMINGS` lines of one run, indented.

@@ -40,9 +40,14 @@ pub fn measure(cmd: &mut Command) -> Run {
 /// Median of `n` runs (after one warm-up), as hyperfine would summarise them.
 pub fn median(n: usize, mut make: impl FnMut() -> Command) -> Run {
     let _ = measure(&mut make());
-    let mut runs: Vec<Run> = (0..n).map(|_| measure(&mut make())).collect();
+    middle((0..n).map(|_| measure(&mut make())).collect())
+}
+
+/// The run of median wall time among `runs` (at least one).
+pub fn middle(mut runs: Vec<Run>) -> Run {
     runs.sort_by_key(|r| r.wall);
-    runs.swap_remove(n / 2)
+    let mid = runs.len() / 2;
+    runs.swap_remove(mid)
 }
 
 pub fn secs(d: Duration) -> String {
@@ -82,7 +87,5 @@ pub fn verdict(ok: bool) -> &'static str {
 
 /// The median of `n` runs of `f`.
 pub fn median_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
-    let mut runs: Vec<Run> = (0..n).map(|_| f()).collect();
-    runs.sort_by_key(|r| r.wall);
-    runs.swap_remove(n / 2)
+    middle((0..n).map(|_| f()).collect())
 }
