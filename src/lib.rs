@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod check;
 pub mod collectd;
+pub mod complete;
 pub mod config;
 pub mod diagnostic;
 pub mod etcd;

@@ -50,17 +50,31 @@ fn completions_in_the_repository_match_the_cli() {
             out.stdout == kept,
             "completions/{file} is out of date: regenerate with `mon completions {shell} > completions/{file}`"
         );
+        // Each script asks `mon` on PATH, in its shell's protocol.
         let text = String::from_utf8_lossy(&out.stdout);
-        for sub in SUBCOMMANDS {
-            assert!(text.contains(sub), "{shell} completions lack {sub}");
-        }
+        assert!(
+            text.contains(&format!("COMPLETE=\"{shell}\""))
+                || text.contains(&format!("COMPLETE={shell} "))
+                || text.contains(&format!("COMPLETE = \"{shell}\""))
+                || text.contains(&format!("$env:COMPLETE = \"{shell}\"")),
+            "{shell}: {text}"
+        );
     }
+}
+
+/// mon on PATH, as the completion scripts call it.
+fn bin_dir() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_mon")).parent().unwrap()
 }
 
 #[test]
 fn bash_completes_subcommands_and_finding_codes() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/mon.bash");
-    let setup = format!("source {}", support::q(script.to_str().unwrap()));
+    let setup = format!(
+        "PATH={}:$PATH; source {}",
+        support::q(&bin_dir().to_string_lossy()),
+        support::q(script.to_str().unwrap())
+    );
     assert_eq!(
         support::bash_completes(&setup, &["mon", "va"]),
         ["validate"]
@@ -75,6 +89,126 @@ fn bash_completes_subcommands_and_finding_codes() {
             .filter(|c| c.id().starts_with("E030"))
             .count()
     );
+}
+
+/// The example estate beside two broken files: one YAML cannot parse at
+/// all, one defines a monitor of no known type.
+fn estate_with_broken_files() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let st = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate/."))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "collectd:\n  web9: [unclosed\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("odd.yaml"),
+        "monitor:\n  wobbly:\n    type: nope\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// A TAB in real bash and zsh on a pseudo-terminal completes the names the
+/// definitions hold, from the scripts in completions/, in a directory whose
+/// broken files leave the names that parse and print nothing.
+#[test]
+fn shells_complete_definition_names_at_a_tab_beside_broken_files() {
+    use support::shell::{tab, Shell};
+    let dir = estate_with_broken_files();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let validate = support::mon_in(dir.path(), None, &["validate"]);
+    assert_eq!(validate.status.code(), Some(1), "the broken files are broken");
+    for (shell, script) in [(Shell::Bash, "mon.bash"), (Shell::Zsh, "_mon")] {
+        let script = root.join("completions").join(script);
+        for (typed, completed) in [
+            ("mon render all --node w", "mon render all --node web1 "),
+            ("mon send-command --node d", "mon send-command --node db1 "),
+            (
+                "mon render all --only collectd/w",
+                "mon render all --only collectd/web1 ",
+            ),
+            (
+                "mon sync --only monitor/web",
+                "mon sync --only monitor/web-health ",
+            ),
+            (
+                "mon diff --exclude alerter/ops-p",
+                "mon diff --exclude alerter/ops-pager ",
+            ),
+            (
+                "mon sync --replace=monitor/api",
+                "mon sync --replace=monitor/api-login ",
+            ),
+            ("mon explain E030", "mon explain E030"),
+            ("mon explain E0308", "mon explain E0308 "),
+            ("mon va", "mon validate "),
+        ] {
+            let (line, shown) = tab(shell, &script, bin_dir(), dir.path(), typed);
+            // zsh takes back the space it added when the next key is not a word.
+            assert_eq!(
+                line.trim_end(),
+                completed.trim_end(),
+                "{shell:?}: {typed:?}; the terminal showed {shown:?}"
+            );
+            for noise in ["error", "warning", "E01", "broken.yaml", "panicked"] {
+                assert!(
+                    !shown.contains(noise),
+                    "{shell:?}: {typed:?} printed {noise}: {shown:?}"
+                );
+            }
+        }
+    }
+}
+
+/// fish's own completer (what its TAB runs) on the script in completions/.
+#[test]
+fn fish_completes_definition_names_beside_broken_files() {
+    let dir = estate_with_broken_files();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/mon.fish");
+    let complete = |line: &str| -> Vec<String> {
+        let o = std::process::Command::new(support::require("fish"))
+            .arg("--no-config")
+            .arg("-c")
+            .arg(format!(
+                "source {}; complete -C{}",
+                support::q(&script.to_string_lossy()),
+                support::q(line)
+            ))
+            .current_dir(dir.path())
+            .env(
+                "PATH",
+                format!("{}:{}", bin_dir().display(), std::env::var("PATH").unwrap()),
+            )
+            .env_remove("MON_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            o.stderr.is_empty(),
+            "{line}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(complete("mon render all --node "), ["db1", "web1"]);
+    assert_eq!(
+        complete("mon sync --only monitor/r"),
+        [
+            "monitor/redis-ping",
+            "monitor/resolver-a",
+            "monitor/resolver-mx"
+        ]
+    );
+    assert_eq!(complete("mon va"), ["validate"]);
 }
 
 #[test]

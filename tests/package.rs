@@ -78,7 +78,7 @@ fn the_deb_installs_where_debian_looks_and_removes_cleanly() {
         let loaded = sh(Command::new("bash")
             .args(["--norc", "--noprofile", "-c"])
             .arg(format!("{loader}; complete -p mon")));
-        assert!(loaded.contains("-F _mon mon"), "{loaded}");
+        assert!(loaded.contains("-F _clap_complete_mon mon"), "{loaded}");
         assert_eq!(
             support::bash_completes(loader, &["mon", "va"]),
             ["validate"]

@@ -28,10 +28,10 @@ pub struct Args {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Only these definitions, as SECTION/NAME globs (repeatable): collectd/web1, cluster/*
-    #[arg(long, value_name = "SECTION/NAME")]
+    #[arg(long, value_name = "SECTION/NAME", add = clap_complete::ArgValueCandidates::new(mon::complete::rendered))]
     pub only: Vec<String>,
     /// Leave out these definitions, as SECTION/NAME globs (repeatable)
-    #[arg(long, value_name = "SECTION/NAME")]
+    #[arg(long, value_name = "SECTION/NAME", add = clap_complete::ArgValueCandidates::new(mon::complete::rendered))]
     pub exclude: Vec<String>,
     /// Templates that replace the embedded ones (same file names as templates/) [default:
     /// [render] templates in mon.toml]
@@ -54,7 +54,7 @@ pub struct Args {
     #[arg(long)]
     pub prune: bool,
     /// Only this collectd host (repeatable; the same as --only collectd/HOST)
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", add = clap_complete::ArgValueCandidates::new(mon::complete::collectd_hosts))]
     pub node: Vec<String>,
     #[command(flatten)]
     pub input: mon::settings::input::InputFlags,

@@ -11,7 +11,7 @@ use mon::report::send::{Format, Live, Shared};
 #[command(next_help_heading = "Target")]
 pub struct TargetArgs {
     /// Send to this collectd host from the definitions (repeatable)
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", add = clap_complete::ArgValueCandidates::new(mon::complete::collectd_hosts))]
     pub node: Vec<String>,
     /// Send to every collectd host in the definitions
     #[arg(long, conflicts_with = "node")]

@@ -53,7 +53,8 @@ pub struct Args {
     pub dry_run: bool,
     /// Rewrite values that are already equal, all or those matching SECTION/NAME (repeatable;
     /// a running 9volt restarts those checks)
-    #[arg(long, value_name = "SECTION/NAME", num_args = 0..=1, require_equals = true, default_missing_value = "*/*")]
+    #[arg(long, value_name = "SECTION/NAME", num_args = 0..=1, require_equals = true, default_missing_value = "*/*",
+          add = clap_complete::ArgValueCandidates::new(mon::complete::ninevolt))]
     pub replace: Vec<String>,
     /// Apply exactly this plan, saved by `mon diff --out`; refuse if etcd or the definitions changed
     #[arg(long, value_name = "FILE", conflicts_with_all = ["nosync", "replace", "only", "exclude", "prune_unowned", "take_over"])]

@@ -92,10 +92,7 @@ pub fn load_with_stdin(scope: &Scope, stdin_name: Option<&Path>) -> Result<Loade
         true => source::Discovered::default(),
         false => source::discover(&paths, &scope.ignore)?,
     };
-    let mut read: Vec<_> = crate::par::map_owned(found.files, |_, p| {
-        let r = source::read(&p);
-        (p, r)
-    });
+    let mut read = read_files(found.files);
     if let (Some(name), false) = (stdin_name, stdin.is_empty()) {
         read.push((name.to_path_buf(), source::read_stdin()));
     }
@@ -104,6 +101,23 @@ pub fn load_with_stdin(scope: &Scope, stdin_name: Option<&Path>) -> Result<Loade
     loaded.empty_paths = found.empty;
     other_settings(&mut loaded, found.settings, scope.settings.as_deref());
     Ok(loaded)
+}
+
+/// The definitions' names only: the files in the scope read and parsed,
+/// their problems ignored (what parses is cataloged; a broken file gives
+/// fewer names). For shell completion, which must be quick and quiet.
+pub fn catalog(scope: &Scope) -> Result<Catalog, PathError> {
+    let found = source::discover(&scope.paths, &scope.ignore)?;
+    let mut t = crate::timings::Phases::start();
+    Ok(parse_and_catalog(read_files(found.files), &mut t).1)
+}
+
+/// Every file's text, or why it cannot be read, in parallel.
+fn read_files(files: Vec<PathBuf>) -> Vec<(PathBuf, Result<String, ReadFailure>)> {
+    crate::par::map_owned(files, |_, p| {
+        let r = source::read(&p);
+        (p, r)
+    })
 }
 
 /// A warning on each settings file met among the definitions that is not
@@ -131,13 +145,12 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     analyze_in(files, crate::secret::Roots::default())
 }
 
-/// The pipeline after reading: parse, catalog, schema, checks. Separate from
-/// `load` so tests and the fuzz target can feed text without touching disk.
-pub fn analyze_in(
+/// Parses every file and builds the catalog of definitions: the stages up
+/// to names, which shell completion needs and nothing after.
+fn parse_and_catalog(
     files: Vec<(PathBuf, Result<String, ReadFailure>)>,
-    roots: crate::secret::Roots,
-) -> Loaded {
-    let mut t = crate::timings::Phases::start();
+    t: &mut crate::timings::Phases,
+) -> (SourceMap, Catalog, Vec<Diagnostic>) {
     // Files are independent until the catalog, so parse in parallel.
     let parsed: Vec<(SourceFile, syntax::Parsed)> =
         crate::par::map_owned(files, |i, (path, read)| {
@@ -191,6 +204,17 @@ pub fn analyze_in(
     }
 
     t.done("catalog");
+    (sources, catalog, diagnostics)
+}
+
+/// The pipeline after reading: parse, catalog, schema, checks. Separate from
+/// `load` so tests and the fuzz target can feed text without touching disk.
+pub fn analyze_in(
+    files: Vec<(PathBuf, Result<String, ReadFailure>)>,
+    roots: crate::secret::Roots,
+) -> Loaded {
+    let mut t = crate::timings::Phases::start();
+    let (sources, catalog, mut diagnostics) = parse_and_catalog(files, &mut t);
     let defs: Vec<_> = catalog.all().collect();
     let schema_findings: Vec<Vec<Diagnostic>> = crate::par::map(&defs, |def| {
         let mut out = Vec::new();

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod mqtt;
 pub mod ninevolt;
 pub mod schema;
+pub mod shell;
 
 /// YAML double-quoted scalar holding exactly `s` (JSON strings are YAML).
 pub fn q(s: &str) -> String {
@@ -740,13 +741,13 @@ pub fn secrets_env(dir: &std::path::Path, prefix: &str) -> Vec<(String, String)>
 }
 
 /// What bash offers at a TAB: `setup` defines mon's completion (sourcing
-/// the script, or bash-completion loading it), then its `_mon` function is
+/// the script, or bash-completion loading it), then its function is
 /// called as bash's programmable completion calls it on `words`.
 pub fn bash_completes(setup: &str, words: &[&str]) -> Vec<String> {
     let cmd = format!(
         r#"{setup}
 COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${{#COMP_LINE}}
-COMPREPLY=(); _mon mon "${{@: -1}}" "${{@: -2:1}}"; printf '%s\n' "${{COMPREPLY[@]}}""#
+COMPREPLY=(); _clap_complete_mon mon "${{@: -1}}" "${{@: -2:1}}"; printf '%s\n' "${{COMPREPLY[@]}}""#
     );
     let out = Command::new("bash")
         .args(["--norc", "--noprofile", "-c", &cmd, "bash"])
