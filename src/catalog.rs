@@ -108,12 +108,13 @@ impl Catalog {
                     continue;
                 }
                 // One lookup per name: 100,000 definitions are common.
-                match map.entry(def.key.clone()) {
+                let name = def.key.into_string();
+                match map.entry(name.clone()) {
                     std::collections::btree_map::Entry::Occupied(first) => out.push(
                         Diagnostic::error(
                             Code::DuplicateName,
                             def.key_span,
-                            format!("{} `{}` is defined twice", section.key(), def.key),
+                            format!("{} `{}` is defined twice", section.key(), name),
                         )
                         .with_related(first.get().name_span, "first defined here")
                         .with_hint(
@@ -124,7 +125,7 @@ impl Catalog {
                         added += 1;
                         slot.insert(Definition {
                             section,
-                            name: def.key,
+                            name,
                             name_span: def.key_span,
                             node: std::sync::Arc::new(def.value),
                         });

@@ -124,7 +124,11 @@ fn shells_complete_definition_names_at_a_tab_beside_broken_files() {
     let dir = estate_with_broken_files();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let validate = support::mon_in(dir.path(), None, &["validate"]);
-    assert_eq!(validate.status.code(), Some(1), "the broken files are broken");
+    assert_eq!(
+        validate.status.code(),
+        Some(1),
+        "the broken files are broken"
+    );
     for (shell, script) in [(Shell::Bash, "mon.bash"), (Shell::Zsh, "_mon")] {
         let script = root.join("completions").join(script);
         for (typed, completed) in [

@@ -4,6 +4,7 @@
 //! monitor's type. They reach etcd as the JSON the user wrote (`json`),
 //! never reshaped by the model.
 
+use compact_str::CompactString;
 use std::sync::Arc;
 
 use serde_json::Value as Json;
@@ -59,17 +60,17 @@ kinds! {
 
 #[derive(Clone, Debug)]
 pub struct Monitor {
-    pub name: String,
+    pub name: CompactString,
     pub name_span: Span,
     pub kind: Kind,
     pub description: Option<String>,
-    pub host: Option<Spanned<String>>,
+    pub host: Option<Spanned<CompactString>>,
     pub interval: Option<Spanned<GoDuration>>,
     pub timeout: Option<Spanned<GoDuration>>,
     pub port: Option<Spanned<u16>>,
     pub expect: Option<Spanned<String>>,
     pub disable: bool,
-    pub tags: Vec<String>,
+    pub tags: Vec<CompactString>,
     pub member_tag: Option<String>,
     pub warning_threshold: Option<Spanned<u32>>,
     pub critical_threshold: Option<Spanned<u32>>,
@@ -96,7 +97,7 @@ pub struct TcpFields {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpFields {
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     pub method: Option<String>,
     pub ssl: bool,
     pub status_code: Option<u16>,
@@ -134,7 +135,7 @@ pub fn monitor(d: &Def, cx: &mut Cx) -> Option<Monitor> {
     let (name, name_span, written, f) = (d.name, d.name_span, d.node, d.fields);
     // Every field is read before any `?`, so every bad one is reported.
     let m = Monitor {
-        name: name.to_string(),
+        name: name.into(),
         name_span,
         kind: Kind::Tcp,
         description: f.value(cx, "description"),

@@ -455,7 +455,7 @@ pub enum SecretRef {
 impl FromNode for SecretRef {
     fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
         match &node.value {
-            Value::Str(s) => Some(SecretRef::Literal(s.clone())),
+            Value::Str(s) => Some(SecretRef::Literal(s.as_str().to_owned())),
             Value::Map(_) => {
                 if let Some(e) = node.get("env").and_then(Node::as_str) {
                     Some(SecretRef::Env(e.to_string()))

@@ -130,7 +130,7 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
         let value = m.json();
         out.push(Desired {
             section: Section::Monitor,
-            name: m.name.clone(),
+            name: m.name.as_str().to_owned(),
             digest: digest(&value),
             value,
             secrets: Vec::new(),

@@ -143,7 +143,7 @@ pub async fn status(
         .model
         .monitors
         .values()
-        .map(|m| (m.name.clone(), m.json()))
+        .map(|m| (m.name.as_str().to_owned(), m.json()))
         .collect();
     let mut store = crate::etcd::Store::connect(etcd)
         .await

@@ -1,3 +1,5 @@
+use compact_str::CompactString;
+
 use crate::diagnostic::Span;
 
 /// A value with the place it was written.
@@ -16,14 +18,16 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    /// Inline up to 24 bytes: most keys and words of a definition need no
+    /// allocation of their own.
+    Str(CompactString),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
 
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Span,
     pub value: Node,
 }
@@ -154,12 +158,12 @@ impl Node {
                 .map(J::Number)
                 // NaN and infinities have no JSON form; a string keeps them visible to the schema.
                 .unwrap_or_else(|| J::String(f.to_string())),
-            Value::Str(s) => J::String(s.clone()),
+            Value::Str(s) => J::String(s.as_str().to_owned()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .map(|e| (e.key.as_str().to_owned(), e.value.to_json()))
                     .collect(),
             ),
         }

@@ -50,7 +50,7 @@ fn entries(file: FileId, table: &DeTable<'_>, diags: &mut Vec<Diagnostic>) -> Ve
     table
         .iter()
         .map(|(k, v)| Entry {
-            key: k.get_ref().to_string(),
+            key: k.get_ref().as_ref().into(),
             key_span: span(file, k),
             value: node(file, v, diags),
         })
@@ -64,7 +64,7 @@ fn span<T>(file: FileId, s: &Spanned<T>) -> Span {
 
 fn node(file: FileId, v: &Spanned<DeValue<'_>>, diags: &mut Vec<Diagnostic>) -> Node {
     let value = match v.get_ref() {
-        DeValue::String(s) => Value::Str(s.to_string()),
+        DeValue::String(s) => Value::Str(s.as_ref().into()),
         DeValue::Integer(i) => {
             let digits = i.as_str().replace('_', "");
             match i64::from_str_radix(digits.trim_start_matches('+'), i.radix()) {
@@ -94,7 +94,7 @@ fn node(file: FileId, v: &Spanned<DeValue<'_>>, diags: &mut Vec<Diagnostic>) -> 
                 )
                 .with_hint(format!("quote it if it is text: \"{d}\"")),
             );
-            Value::Str(d.to_string())
+            Value::Str(d.to_string().into())
         }
         DeValue::Array(items) => Value::Seq(items.iter().map(|i| node(file, i, diags)).collect()),
         DeValue::Table(t) => Value::Map(entries(file, t, diags)),

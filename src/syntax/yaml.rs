@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
+
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -101,10 +103,10 @@ enum Frame {
         span: Span,
         anchor: usize,
         start: usize,
-        key: Option<(String, Span)>,
+        key: Option<(CompactString, Span)>,
         /// Index of keys once the mapping is large, so duplicate detection
         /// stays linear for files with thousands of definitions.
-        index: Option<HashMap<String, usize>>,
+        index: Option<HashMap<CompactString, usize>>,
     },
 }
 
@@ -198,7 +200,7 @@ impl Builder<'_> {
                         );
                     }
                     let existing = match index {
-                        Some(ix) => ix.get(&k).map(|&i| &own[i]),
+                        Some(ix) => ix.get(k.as_str()).map(|&i| &own[i]),
                         None => own.iter().find(|e| e.key == k),
                     };
                     // Two `<<` are refused as well: a reader keeps one of them.
@@ -367,7 +369,7 @@ impl Builder<'_> {
         let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|e| e.key == "<<");
         // A set, not a scan of `own` per merged key: linear for any fan-in.
-        let mut present: std::collections::HashSet<String> =
+        let mut present: std::collections::HashSet<CompactString> =
             own.iter().map(|e| e.key.clone()).collect();
         for merge in merges {
             let sources: Vec<Node> = match merge.value.value {
@@ -423,14 +425,13 @@ fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
     own
 }
 
-fn scalar_key(value: Value) -> String {
+fn scalar_key(value: Value) -> CompactString {
     match value {
         Value::Str(s) => s,
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => f.to_string(),
-        _ => String::new(),
+        Value::Bool(b) => b.to_string().into(),
+        Value::Int(i) => i.to_string().into(),
+        Value::Float(f) => f.to_string().into(),
+        _ => CompactString::default(),
     }
 }
 
@@ -483,7 +484,7 @@ fn resolve(s: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<(Value, 
     if let Some(tag) = tag {
         let core = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
         return match (core, tag.suffix.as_str()) {
-            (true, "str") => Ok((Value::Str(s), false)),
+            (true, "str") => Ok((Value::Str(s.into()), false)),
             (true, "int") => int(&s)
                 .map(|i| (Value::Int(i), false))
                 .ok_or(format!("`{s}` is not an integer")),
@@ -503,7 +504,7 @@ fn resolve(s: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<(Value, 
         };
     }
     if style != TScalarStyle::Plain {
-        return Ok((Value::Str(s), false));
+        return Ok((Value::Str(s.into()), false));
     }
     let v = match s.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
@@ -516,7 +517,7 @@ fn resolve(s: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<(Value, 
                 Value::Float(f)
             } else {
                 let yaml11 = is_yaml11_bool(&s);
-                return Ok((Value::Str(s), yaml11));
+                return Ok((Value::Str(s.into()), yaml11));
             }
         }
     };
