@@ -128,7 +128,7 @@ impl EnvCompleter for BashWords {
         let word =
             |i: usize, args: &[OsString]| args.get(i).and_then(|a| a.to_str()).map(str::to_owned);
         let mut prefix = None;
-        if index >= 2 && word(index - 1, &args).as_deref() == Some("=") {
+        if index >= 2 && index < args.len() && word(index - 1, &args).as_deref() == Some("=") {
             if let Some(flag) = word(index - 2, &args).filter(|f| f.starts_with("--")) {
                 let value = word(index, &args).unwrap_or_default();
                 args.splice(
@@ -146,7 +146,11 @@ impl EnvCompleter for BashWords {
             }
         }
         let ifs = var("_CLAP_IFS").unwrap_or_else(|| "\n".into());
-        let found = clap_complete::engine::complete(cmd, args, index, current_dir)?;
+        // Whatever the engine cannot complete (an index past the words) is
+        // no candidates: an error would be printed on the operator's prompt.
+        let Ok(found) = clap_complete::engine::complete(cmd, args, index, current_dir) else {
+            return Ok(());
+        };
         let values = found.iter().filter_map(|c| {
             let v = c.get_value().to_string_lossy();
             match &prefix {

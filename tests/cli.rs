@@ -309,3 +309,32 @@ fn every_code_is_explained_and_listed_in_the_readme() {
     let unknown = mon(&["explain", "E0999"]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+/// What bash's script sends for `--replace=…`: the words split at `=`,
+/// the index pointing at the value (or past the words, when bash and mon
+/// disagree): mon answers with the part after `=`, or with nothing, and
+/// never an error.
+#[test]
+fn bash_words_split_at_equals_are_joined_back() {
+    let ask = |index: &str, words: &[&str]| {
+        let o = Command::cargo_bin("mon")
+            .unwrap()
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate"))
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", index)
+            .env("_CLAP_IFS", "\n")
+            .env_remove("MON_CONFIG")
+            .arg("--")
+            .args(words)
+            .output()
+            .unwrap();
+        assert!(o.status.success() && o.stderr.is_empty(), "{o:?}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let words = ["mon", "sync", "--replace", "=", "monitor/api"];
+    assert_eq!(ask("4", &words), "monitor/api-login");
+    assert_eq!(ask("9", &words), "");
+    let after = ask("3", &["mon", "sync", "--replace", ""]);
+    assert!(after.lines().any(|l| l == "monitor/web-health"), "{after}");
+    assert!(after.lines().all(|l| !l.starts_with("--")), "{after}");
+}
