@@ -2,8 +2,8 @@
 Register-ArgumentCompleter -Native -CommandName mon -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
 
-    $prev = $env:COMPLETE;
-    $env:COMPLETE = "powershell";
+    $prev = $env:MON_COMPLETE;
+    $env:MON_COMPLETE = "powershell";
 
     $args = $commandAst.Extent.Text
     $args = $args.Substring(0, [math]::Min($cursorPosition, $args.Length));
@@ -15,9 +15,9 @@ Register-ArgumentCompleter -Native -CommandName mon -ScriptBlock {
 & mon -- $args
 "@;
     if ($null -eq $prev) {
-        Remove-Item Env:\COMPLETE;
+        Remove-Item Env:\MON_COMPLETE;
     } else {
-        $env:COMPLETE = $prev;
+        $env:MON_COMPLETE = $prev;
     }
     $results | ForEach-Object {
         $split = $_.Split("`t");

@@ -1,7 +1,7 @@
 //! Names for the shell's completion of `--only`, `--exclude`, `--replace=`
 //! and `--node`: what the definitions in the current settings' paths hold
 //! (mon.toml's `paths`, found from the current directory or `MON_CONFIG`,
-//! else `.`). The shell runs mon at each TAB (`COMPLETE=bash mon -- …`,
+//! else `.`). The shell runs mon at each TAB (`MON_COMPLETE=bash mon -- …`,
 //! clap_complete's dynamic completion), so this reads and parses only, no
 //! schema and no model; a bad settings file, a missing path or a broken
 //! definition file gives fewer names, never a message on the prompt.
@@ -60,7 +60,12 @@ pub fn collectd_hosts() -> Vec<CompletionCandidate> {
         .unwrap_or_default()
 }
 
-/// The shells `COMPLETE=SHELL mon` answers: clap_complete's, with bash's
+/// The variable that makes mon answer a TAB instead of running: mon's own,
+/// not clap's generic `COMPLETE`, which an operator's environment may hold
+/// for something else.
+pub const VAR: &str = "MON_COMPLETE";
+
+/// The shells `MON_COMPLETE=SHELL mon` answers: clap_complete's, with bash's
 /// words put back together first (see `BashWords`).
 pub const SHELLS: Shells<'static> = Shells(&[
     &BashWords,
@@ -70,6 +75,14 @@ pub const SHELLS: Shells<'static> = Shells(&[
     &env::Zsh,
 ]);
 
+/// With `MON_COMPLETE` set, answers the shell's TAB and exits; else returns.
+pub fn answer_a_tab(cli: fn() -> clap::Command) {
+    clap_complete::CompleteEnv::with_factory(cli)
+        .var(VAR)
+        .shells(SHELLS)
+        .complete();
+}
+
 /// A shell's completion script, as completions/ holds it: it runs `mon`
 /// from PATH, so one script serves the .deb, the wheel and cargo install.
 pub fn registration(shell: &str) -> std::io::Result<Vec<u8>> {
@@ -77,7 +90,7 @@ pub fn registration(shell: &str) -> std::io::Result<Vec<u8>> {
         .completer(shell)
         .ok_or_else(|| std::io::Error::other(format!("no completion script for {shell}")))?;
     let mut buf = Vec::new();
-    completer.write_registration("COMPLETE", "mon", "mon", "mon", &mut buf)?;
+    completer.write_registration(VAR, "mon", "mon", "mon", &mut buf)?;
     if shell == "zsh" {
         // Autoloaded from fpath (the .deb's vendor-completions/_mon), the
         // file is the body of `_mon` and its compdef takes effect only at the

@@ -7,9 +7,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    // `COMPLETE=bash mon -- WORDS` answers a TAB (the scripts in completions/ call it) and exits.
-    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
-        .shells(mon::complete::SHELLS)
-        .complete();
+    // `MON_COMPLETE=bash mon -- WORDS` answers a TAB (the scripts in completions/ call it), exits.
+    mon::complete::answer_a_tab(<cli::Cli as clap::CommandFactory>::command);
     std::process::ExitCode::from(cli::run(cli::Cli::parse()).code())
 }

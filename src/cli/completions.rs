@@ -8,9 +8,9 @@ use mon::exit::Exit;
   mon completions bash > /etc/bash_completion.d/mon
   mon completions zsh > \"${fpath[1]}/_mon\"
   mon completions fish > ~/.config/fish/completions/mon.fish
-At each TAB the script asks `mon` on PATH, which completes flags, values, finding codes, and the
-names the definitions hold (--only/--exclude/--replace= SECTION/NAME, --node HOST), read from the
-paths in the settings found from the current directory (or MON_CONFIG), else `.`.")]
+At each TAB the script runs `MON_COMPLETE=SHELL mon` from PATH, which completes flags, values,
+finding codes and the names the definitions hold (--only/--exclude/--replace= SECTION/NAME,
+--node HOST), read from the paths in the settings found from here (or MON_CONFIG), else `.`.")]
 pub struct Args {
     /// bash, zsh, fish, elvish or powershell
     #[arg(value_enum)]
