@@ -91,14 +91,7 @@ fn bash_completes_subcommands_and_finding_codes() {
 /// The example estate beside two broken files: one YAML cannot parse at
 /// all, one defines a monitor of no known type.
 fn estate_with_broken_files() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let st = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate/."))
-        .arg(dir.path())
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let dir = support::estate_copy();
     std::fs::write(
         dir.path().join("broken.yaml"),
         "collectd:\n  web9: [unclosed\n",

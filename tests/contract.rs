@@ -8,28 +8,13 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use support::Etcd;
+use support::{git, Etcd};
 
 const DEFS: &str = "\
 monitor:
   web-health: {type: http, host: web1, status-code: 200, interval: 10s}
   db: {type: tcp, host: db1, port: 5432, interval: 30s}
 ";
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A repository (the "server") holding `definitions/defs.yaml` and,
 /// if given, a `mon.toml` at its root.

@@ -8,11 +8,11 @@
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use support::mqtt::{responder, Behaviour, Mosquitto};
-use support::Etcd;
+use support::{files_under, Etcd};
 
 struct Secrets {
     pd: &'static str,
@@ -59,19 +59,6 @@ fn copy(from: &Path, to: &Path, broker: &str) {
             std::fs::write(target, text.replace("broker.example.com:1883", broker)).unwrap();
         }
     }
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]

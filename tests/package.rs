@@ -194,14 +194,6 @@ fn pre_commit(repo: &Path, home: &Path, links: &str) -> (bool, String, f64) {
     )
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    sh(Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
-        .args(args));
-}
-
 #[test]
 fn the_python_hook_installs_mon_from_a_directory_of_wheels() {
     // The hook repository: what pre-commit reads of this one for the
@@ -210,28 +202,24 @@ fn the_python_hook_installs_mon_from_a_directory_of_wheels() {
     for f in [".pre-commit-hooks.yaml", "pyproject.toml", "LICENSE"] {
         std::fs::copy(root().join(f), hooks.path().join(f)).unwrap();
     }
-    git(hooks.path(), &["init", "-q"]);
-    git(hooks.path(), &["add", "-A"]);
-    git(hooks.path(), &["commit", "-q", "-m", "hooks"]);
+    support::git(hooks.path(), &["init", "-q"]);
+    support::git(hooks.path(), &["add", "-A"]);
+    support::git(hooks.path(), &["commit", "-q", "-m", "hooks"]);
     let rev = sh(Command::new("git")
         .arg("-C")
         .arg(hooks.path())
         .args(["rev-parse", "HEAD"]));
 
     // A definitions repository: the example estate.
-    let defs = tempfile::tempdir().unwrap();
-    sh(Command::new("cp")
-        .arg("-r")
-        .arg(root().join("fixtures/estate/."))
-        .arg(defs.path()));
+    let defs = support::estate_copy();
     let config = format!(
         "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: mon-validate-wheel\n",
         support::q(&hooks.path().to_string_lossy()),
         rev.trim()
     );
     std::fs::write(defs.path().join(".pre-commit-config.yaml"), config).unwrap();
-    git(defs.path(), &["init", "-q"]);
-    git(defs.path(), &["add", "-A"]);
+    support::git(defs.path(), &["init", "-q"]);
+    support::git(defs.path(), &["add", "-A"]);
 
     // The wheel beside the hook package's build backend: all pip may use.
     let links = format!(
@@ -247,7 +235,7 @@ fn the_python_hook_installs_mon_from_a_directory_of_wheels() {
         "{out}"
     );
     // The environment holds the wheel's binary, not one built from source.
-    let installed: Vec<_> = walk(home.path())
+    let installed: Vec<_> = support::files_under(home.path())
         .into_iter()
         .filter(|p| p.ends_with("bin/mon"))
         .collect();
@@ -260,7 +248,7 @@ fn the_python_hook_installs_mon_from_a_directory_of_wheels() {
         "monitor:\n  web:\n    type: http\n    host: web1\n    interval: soon\n",
     )
     .unwrap();
-    git(defs.path(), &["add", "-A"]);
+    support::git(defs.path(), &["add", "-A"]);
     let (ok, out, again) = pre_commit(defs.path(), home.path(), &links);
     assert!(!ok, "{out}");
     assert!(
@@ -269,19 +257,6 @@ fn the_python_hook_installs_mon_from_a_directory_of_wheels() {
     );
     // The environment is kept: the second run installs nothing.
     assert!(again < first, "second run {again:.1} s, first {first:.1} s");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if e.file_type().unwrap().is_dir() {
-            found.extend(walk(&p));
-        } else {
-            found.push(p);
-        }
-    }
-    found
 }
 
 #[test]

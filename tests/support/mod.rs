@@ -17,6 +17,49 @@ pub mod ninevolt;
 pub mod schema;
 pub mod shell;
 
+/// git in `dir`, with an identity for commits; fails the test on failure.
+pub fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every file under `dir`, recursively; symbolic links are not followed.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(files_under(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+/// A temporary directory holding a copy of the example estate.
+pub fn estate_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let st = Command::new("cp")
+        .arg("-r")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate/."))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(st.success(), "cp fixtures/estate");
+    dir
+}
+
 /// YAML double-quoted scalar holding exactly `s` (JSON strings are YAML).
 pub fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap()
