@@ -140,23 +140,25 @@ impl EnvCompleter for BashWords {
             .unwrap_or_default();
         let word =
             |i: usize, args: &[OsString]| args.get(i).and_then(|a| a.to_str()).map(str::to_owned);
+        // Where bash's split of `--flag=value` starts, and the flag.
+        let split =
+            if index >= 2 && index < args.len() && word(index - 1, &args).as_deref() == Some("=") {
+                word(index - 2, &args)
+                    .filter(|f| f.starts_with("--"))
+                    .map(|f| (index - 2, f))
+            } else if word(index, &args).as_deref() == Some("") && index >= 1 {
+                word(index - 1, &args)
+                    .filter(|f| requires_equals(cmd, f))
+                    .map(|f| (index - 1, f))
+            } else {
+                None
+            };
         let mut prefix = None;
-        if index >= 2 && index < args.len() && word(index - 1, &args).as_deref() == Some("=") {
-            if let Some(flag) = word(index - 2, &args).filter(|f| f.starts_with("--")) {
-                let value = word(index, &args).unwrap_or_default();
-                args.splice(
-                    index - 2..=index,
-                    [OsString::from(format!("{flag}={value}"))],
-                );
-                index -= 2;
-                prefix = Some(format!("{flag}="));
-            }
-        } else if index >= 1 && word(index, &args).as_deref() == Some("") {
-            if let Some(flag) = word(index - 1, &args).filter(|f| requires_equals(cmd, f)) {
-                args.splice(index - 1..=index, [OsString::from(format!("{flag}="))]);
-                index -= 1;
-                prefix = Some(format!("{flag}="));
-            }
+        if let Some((start, flag)) = split {
+            let value = word(index, &args).unwrap_or_default();
+            args.splice(start..=index, [OsString::from(format!("{flag}={value}"))]);
+            index = start;
+            prefix = Some(format!("{flag}="));
         }
         let ifs = var("_CLAP_IFS").unwrap_or_else(|| "\n".into());
         // Whatever the engine cannot complete (an index past the words) is
