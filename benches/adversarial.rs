@@ -1,6 +1,7 @@
 //! `mon validate` on hostile 10 MB files, one shape each: a merge key that
 //! fans a huge mapping into one with many keys of its own, a 30,000-node
-//! hastmon cluster, thousands of YAML documents, and very long lines. Each
+//! hastmon cluster, one resource of as many prioritised secondaries,
+//! thousands of YAML documents, and very long lines. Each
 //! must finish in under 2 s: no input shape may cost more than linear time.
 //!
 //! Run: `bench/run adversarial`.
@@ -43,6 +44,24 @@ fn huge_cluster() -> String {
     s
 }
 
+/// Every secondary of one resource with its own priority: each node's
+/// priority was looked for in the whole list, quadratic in the nodes.
+fn many_priorities() -> String {
+    let mut nodes = String::from("cluster:\n  big:\n    nodes:\n      h000000: {}\n");
+    let mut secondary = String::from(
+        "    resources:\n      r:\n        exec: /etc/r.sh\n        primary: h000000\n        secondary:\n",
+    );
+    let mut priority = String::from("        priority:\n          h000000: 0\n");
+    let mut n = 1;
+    while nodes.len() + secondary.len() + priority.len() < TARGET - 100 {
+        writeln!(nodes, "      h{n:06}: {{}}").unwrap();
+        writeln!(secondary, "          - h{n:06}").unwrap();
+        writeln!(priority, "          h{n:06}: {n}").unwrap();
+        n += 1;
+    }
+    nodes + &secondary + &priority
+}
+
 fn many_documents() -> String {
     let mut s = String::new();
     let mut i = 0;
@@ -73,9 +92,10 @@ fn long_lines() -> String {
 fn main() -> std::process::ExitCode {
     let mon = env!("CARGO_BIN_EXE_mon");
     type Make = fn() -> String;
-    let cases: [(&str, Make); 4] = [
+    let cases: [(&str, Make); 5] = [
         ("merge-key fan-in", merge_fan_in),
         ("30,000-node cluster", huge_cluster),
+        ("prioritised secondaries", many_priorities),
         ("many documents", many_documents),
         ("long lines", long_lines),
     ];

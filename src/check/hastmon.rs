@@ -102,8 +102,9 @@ fn resource(out: &mut Vec<Diagnostic>, names: &[(&str, Span)], r: &Resource) {
             );
         }
     }
+    let service: foldhash::HashSet<&str> = r.service().map(|n| n.value.as_str()).collect();
     for (k, _) in &r.priority {
-        if !r.service().any(|n| n.value == k.value) {
+        if !service.contains(k.value.as_str()) {
             out.push(
                 Diagnostic::error(
                     Code::HastPriority,

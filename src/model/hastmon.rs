@@ -178,10 +178,17 @@ impl Resource {
     /// Primary-capable nodes with their effective priorities: explicit ones,
     /// or by default primary 0, secondaries 1, 2, ...
     pub fn priorities(&self) -> Vec<(&str, u32, Option<Span>)> {
+        // The first entry for a node, looked up, not scanned for: thousands
+        // of secondaries with priorities were quadratic.
+        let mut given: foldhash::HashMap<&str, &(Spanned<String>, Spanned<u32>)> =
+            Default::default();
+        for p in &self.priority {
+            given.entry(p.0.value.as_str()).or_insert(p);
+        }
         self.service()
             .enumerate()
             .map(|(i, n)| {
-                let explicit = self.priority.iter().find(|(k, _)| k.value == n.value);
+                let explicit = given.get(n.value.as_str());
                 match explicit {
                     Some((k, p)) => (n.as_str(), p.value, Some(k.span)),
                     None => (n.as_str(), i as u32, None),

@@ -90,9 +90,11 @@ fn resource<'a>(c: &'a Cluster, r: &'a ResourceDef) -> Result<Resource<'a>, Stri
     }
     let service: Vec<&str> = r.service().map(|n| c.address_of(n)).collect();
     let mut friends: Vec<&str> = r.friends.iter().map(|f| f.as_str()).collect();
+    // A set beside the list: a scan per watchdog was quadratic.
+    let mut listed: foldhash::HashSet<&str> = friends.iter().copied().collect();
     for w in &r.watchdog {
         let a = c.address_of(w);
-        if !friends.contains(&a) {
+        if listed.insert(a) {
             friends.push(a);
         }
     }

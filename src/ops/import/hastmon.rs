@@ -15,17 +15,19 @@ use serde_json::{json, Map, Value};
 use super::{secret_var, yaml, File, Import, Note, Secret};
 use crate::model::types::HAST_KEYWORDS;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
+/// A token of hastmon's lexer; words borrow the file's text, so the
+/// parser's look-ahead copies nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok<'t> {
     Open,
     Close,
     Kw(&'static str),
-    Num(String),
-    Str(String),
+    Num(&'t str),
+    Str(&'t str),
     End,
 }
 
-impl std::fmt::Display for Tok {
+impl std::fmt::Display for Tok<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Tok::Open => f.write_str("{"),
@@ -37,43 +39,48 @@ impl std::fmt::Display for Tok {
     }
 }
 
+/// A word's token: a keyword, a number (digits only, as hastmon's lexer
+/// tells them) or a string.
+fn word_tok(w: &str) -> Tok<'_> {
+    if let Some(k) = HAST_KEYWORDS.iter().find(|k| **k == w) {
+        Tok::Kw(k)
+    } else if w.bytes().all(|b| b.is_ascii_digit()) {
+        Tok::Num(w)
+    } else {
+        Tok::Str(w)
+    }
+}
+
 /// The tokens of `text` with their (1-based) lines, and notes on what
 /// hastmon's lexer drops or cuts.
-fn lex(text: &str, source: &str, notes: &mut Vec<Note>) -> Vec<(Tok, usize)> {
-    let mut toks = Vec::new();
+fn lex<'t>(text: &'t str, source: &str, notes: &mut Vec<Note>) -> Vec<(Tok<'t>, usize)> {
+    let mut toks: Vec<(Tok, usize)> = Vec::new();
     let mut crs = (0, 0);
     for (i, line) in text.split('\n').enumerate() {
         let n = i + 1;
-        let mut word = String::new();
+        // The word being read starts at this byte of the line; a word is
+        // a run of word characters, so it is a slice of the line.
+        let mut start: Option<usize> = None;
         let mut dropped = BTreeSet::new();
         let cr = line.matches('\r').count();
         if cr > 0 {
             crs = (crs.0 + cr, if crs.0 == 0 { n } else { crs.1 });
         }
-        let flush = |w: &mut String, toks: &mut Vec<(Tok, usize)>| {
-            if w.is_empty() {
-                return;
+        let flush = |start: &mut Option<usize>, end: usize, toks: &mut Vec<(Tok<'t>, usize)>| {
+            if let Some(s) = start.take() {
+                toks.push((word_tok(&line[s..end]), n));
             }
-            let t = if let Some(k) = HAST_KEYWORDS.iter().find(|k| **k == w.as_str()) {
-                Tok::Kw(k)
-            } else if w.bytes().all(|b| b.is_ascii_digit()) {
-                Tok::Num(std::mem::take(w))
-            } else {
-                Tok::Str(std::mem::take(w))
-            };
-            toks.push((t, n));
-            w.clear();
         };
-        for c in line.chars() {
+        for (at, c) in line.char_indices() {
             match c {
                 '#' => {
                     // A key's secret is never quoted, cut or not.
                     let secret = matches!(toks.last(), Some((Tok::Kw("secret"), _)));
-                    if !word.is_empty() {
+                    if let Some(s) = start {
                         let read = if secret {
                             "the secret up to it (a shorter secret than written)".to_string()
                         } else {
-                            format!("`{word}`")
+                            format!("`{}`", &line[s..at])
                         };
                         notes.push(note(
                             source,
@@ -82,24 +89,24 @@ fn lex(text: &str, source: &str, notes: &mut Vec<Note>) -> Vec<(Tok, usize)> {
                             false,
                         ));
                     }
+                    flush(&mut start, at, &mut toks);
                     break;
                 }
                 '{' | '}' => {
-                    flush(&mut word, &mut toks);
+                    flush(&mut start, at, &mut toks);
                     toks.push((if c == '{' { Tok::Open } else { Tok::Close }, n));
                 }
-                ' ' | '\t' => flush(&mut word, &mut toks),
-                '\r' => flush(&mut word, &mut toks),
+                ' ' | '\t' | '\r' => flush(&mut start, at, &mut toks),
                 c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | ':') => {
-                    word.push(c)
+                    start.get_or_insert(at);
                 }
                 c => {
                     dropped.insert(c);
-                    flush(&mut word, &mut toks);
+                    flush(&mut start, at, &mut toks);
                 }
             }
         }
-        flush(&mut word, &mut toks);
+        flush(&mut start, line.len(), &mut toks);
         if !dropped.is_empty() {
             let chars: Vec<String> = dropped.iter().map(|c| format!("{c:?}")).collect();
             notes.push(note(
@@ -229,6 +236,8 @@ struct Conf {
     key: Option<Key>,
     tuning: Tuning,
     nodes: Vec<(String, NodeSection)>,
+    /// Node -> its place in `nodes`, to merge a repeated section.
+    node_at: foldhash::HashMap<String, usize>,
     /// Every node name in the order the file first names it.
     seen: Seen,
     resources: Vec<Resource>,
@@ -243,15 +252,15 @@ enum Level {
 }
 
 struct Parser<'a> {
-    toks: Vec<(Tok, usize)>,
+    toks: Vec<(Tok<'a>, usize)>,
     pos: usize,
     source: &'a str,
     notes: Vec<Note>,
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> &Tok {
-        self.toks.get(self.pos).map_or(&Tok::End, |t| &t.0)
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Tok<'a> {
+        self.toks.get(self.pos).map_or(Tok::End, |t| t.0)
     }
     fn line(&self) -> usize {
         self.toks
@@ -259,8 +268,8 @@ impl Parser<'_> {
             .or(self.toks.last())
             .map_or(1, |t| t.1)
     }
-    fn next(&mut self) -> (Tok, usize) {
-        let t = (self.peek().clone(), self.line());
+    fn next(&mut self) -> (Tok<'a>, usize) {
+        let t = (self.peek(), self.line());
         self.pos += 1;
         t
     }
@@ -281,21 +290,21 @@ impl Parser<'_> {
         )
     }
     fn word(&mut self, what: &str) -> Result<At<String>, String> {
-        match self.peek().clone() {
-            Tok::Str(s) => Ok((s, self.next().1)),
+        match self.peek() {
+            Tok::Str(s) => Ok((s.to_string(), self.next().1)),
             _ => Err(self.syntax(&format!("expected {what}"))),
         }
     }
     fn words(&mut self) -> Vec<At<String>> {
         let mut out = Vec::new();
-        while let Tok::Str(s) = self.peek().clone() {
-            out.push((s, self.next().1));
+        while let Tok::Str(s) = self.peek() {
+            out.push((s.to_string(), self.next().1));
         }
         out
     }
     /// A number as hastmon's atoi reads it: digits, wrapped to a C int.
     fn number(&mut self) -> Result<At<i64>, String> {
-        let Tok::Num(s) = self.peek().clone() else {
+        let Tok::Num(s) = self.peek() else {
             return Err(self.syntax("expected a number"));
         };
         let line = self.next().1;
@@ -323,7 +332,7 @@ impl Parser<'_> {
         }
     }
     fn role(&mut self) -> Result<At<&'static str>, String> {
-        match self.peek().clone() {
+        match self.peek() {
             Tok::Kw(k @ ("init" | "primary" | "secondary" | "watchdog")) => Ok((k, self.next().1)),
             _ => Err(self.syntax("expected init, primary, secondary or watchdog")),
         }
@@ -395,9 +404,10 @@ impl Parser<'_> {
                     let (name, _) = self.word("a node name")?;
                     seen(&mut c.seen, &name);
                     self.open()?;
-                    let at = match c.nodes.iter().position(|(n, _)| *n == name) {
-                        Some(i) => i,
+                    let at = match c.node_at.get(&name) {
+                        Some(&i) => i,
                         None => {
+                            c.node_at.insert(name.clone(), c.nodes.len());
                             c.nodes.push((
                                 name,
                                 NodeSection {
@@ -604,12 +614,24 @@ fn mistyped(word: &str) -> Option<&'static str> {
 
 /// The host an address names: `tcp4://bolek:8458` → `bolek`.
 fn host_of(a: &str) -> &str {
-    let lower = a.to_ascii_lowercase();
     let rest = ["tcp4://", "tcp://"]
         .iter()
-        .find(|p| lower.starts_with(*p))
+        .find(|p| a.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
         .map_or(a, |p| &a[p.len()..]);
     rest.rsplit_once(':').map_or(rest, |(h, _)| h)
+}
+
+/// The friends `mon render hastmon` writes for a resource listing
+/// `friends`: them, then each watchdog's address they lack, in order.
+fn rendered_friends<'s>(friends: &'s [String], watchdogs: &'s [String]) -> Vec<&'s str> {
+    let mut all: Vec<&str> = friends.iter().map(String::as_str).collect();
+    let mut listed: foldhash::HashSet<&str> = all.iter().copied().collect();
+    for a in watchdogs {
+        if listed.insert(a) {
+            all.push(a);
+        }
+    }
+    all
 }
 
 /// mon's own header names the cluster and its nodes in order.
@@ -682,8 +704,10 @@ pub fn from_path(
 /// The cluster in hastmon.conf `text` (read from `source`), named
 /// `cluster`, or as mon's header names it, or after the file.
 pub fn import(text: &str, source: &str, cluster: Option<&str>) -> Result<Import, String> {
+    let mut t = crate::timings::Phases::start();
     let mut notes = Vec::new();
     let toks = lex(text, source, &mut notes);
+    t.done("lex");
     let mut p = Parser {
         toks,
         pos: 0,
@@ -691,6 +715,7 @@ pub fn import(text: &str, source: &str, cluster: Option<&str>) -> Result<Import,
         notes,
     };
     let conf = p.conf()?;
+    t.done("parse");
     let mut imp = Import {
         notes: std::mem::take(&mut p.notes),
         ..Import::default()
@@ -713,10 +738,11 @@ pub fn import(text: &str, source: &str, cluster: Option<&str>) -> Result<Import,
         conf: &conf,
         imp: &mut imp,
         taken: super::Taken::default(),
-        address: BTreeMap::new(),
+        address: Default::default(),
         by_address: Default::default(),
     }
-    .run(head.map(|h| h.1).unwrap_or_default());
+    .run(head.map(|h| h.1).unwrap_or_default(), &mut t);
+    t.done("yaml");
     Ok(imp)
 }
 
@@ -727,7 +753,7 @@ struct Build<'a> {
     imp: &'a mut Import,
     taken: super::Taken,
     /// Each node's address, where the file shows one other than its name.
-    address: BTreeMap<String, String>,
+    address: foldhash::HashMap<String, String>,
     /// The same, address -> node, for the lookups per remote.
     by_address: foldhash::HashMap<String, String>,
 }
@@ -737,6 +763,8 @@ struct Roles<'a> {
     primary: Option<&'a On>,
     secondary: Vec<&'a On>,
     watchdog: Vec<&'a On>,
+    /// Friends taken as watchdogs' addresses because no node claims them.
+    guessed: foldhash::HashSet<String>,
 }
 
 impl<'a> Build<'a> {
@@ -791,7 +819,7 @@ impl<'a> Build<'a> {
 
     fn roles(&mut self, r: &'a Resource) -> Roles<'a> {
         let ix = Listed::of(r);
-        let mut reached: BTreeSet<String> = BTreeSet::new();
+        let mut reached: foldhash::HashSet<String> = Default::default();
         for o in &r.ons {
             // Addresses no node has, said once per section (a note each
             // made 800,000 addresses 800,000 lines).
@@ -879,22 +907,24 @@ impl<'a> Build<'a> {
             primary,
             secondary,
             watchdog,
+            guessed: Default::default(),
         }
     }
 
     /// Each watchdog's address: its name when the friends list has it,
     /// else the friends address no node claims (mon adds watchdogs there).
-    fn watchdog_addresses(&mut self, r: &Resource, roles: &Roles) {
-        let claimed: BTreeSet<String> = self
+    fn watchdog_addresses(&mut self, r: &Resource, roles: &mut Roles) {
+        let claimed: foldhash::HashSet<&str> = self
             .conf
             .seen
             .iter()
-            .flat_map(|n| [n.clone(), self.addr_of(n)])
+            .map(String::as_str)
+            .chain(self.address.values().map(String::as_str))
             .collect();
         let free: Vec<&At<String>> = r
             .friends
             .iter()
-            .filter(|(a, _)| !claimed.contains(a))
+            .filter(|(a, _)| !claimed.contains(a.as_str()))
             .collect();
         // Lookups, not scans: many watchdogs beside many friends were quadratic.
         let friend: foldhash::HashSet<&str> = r.friends.iter().map(|(a, _)| a.as_str()).collect();
@@ -928,6 +958,7 @@ impl<'a> Build<'a> {
             let mut shown = Vec::new();
             for (w, (a, line)) in unknown.iter().zip(tail.iter().map(|x| (&x.0, x.1))) {
                 self.set_address(&w.node.clone(), &a.clone());
+                roles.guessed.insert(a.clone());
                 if many {
                     if shown.len() < 10 {
                         shown.push((line, format!("{} at {a}", w.node)));
@@ -957,7 +988,7 @@ impl<'a> Build<'a> {
         Some(json!({"algorithm": algorithm, "secret": {"env": var}}))
     }
 
-    fn run(mut self, order: Vec<String>) {
+    fn run(mut self, order: Vec<String>, t: &mut crate::timings::Phases) {
         let c = self.conf;
         // Nodes in mon's order when its header names them, else the file's.
         let mut ordered = Seen::default();
@@ -990,10 +1021,11 @@ impl<'a> Build<'a> {
 
         let mut resources = Vec::new();
         for r in &c.resources {
-            let roles = self.roles(r);
-            self.watchdog_addresses(r, &roles);
+            let mut roles = self.roles(r);
+            self.watchdog_addresses(r, &mut roles);
             resources.push((r, roles));
         }
+        t.done("roles");
 
         let mut out = String::new();
         yaml::comment(
@@ -1142,6 +1174,28 @@ impl<'a> Build<'a> {
                 if !listed.contains(f) {
                     self.note(*l, format!("friend `{f}` only for `{}` in resource `{}`: mon sets friends per resource, not per node; left out", o.node, r.name), true);
                 }
+            }
+        }
+        // Render appends each watchdog's address that friends lack. Guessed
+        // ones ending the list are left to it when it writes them back the
+        // same: the definition keeps the friends the file meant, and a
+        // thousand watchdogs do not list their addresses twice.
+        let guessed_end = friends
+            .iter()
+            .rev()
+            .take_while(|f| roles.guessed.contains(*f))
+            .count();
+        if guessed_end > 0 {
+            let watchdogs: Vec<String> = roles
+                .watchdog
+                .iter()
+                .map(|w| self.addr_of(&w.node))
+                .collect();
+            let keep = friends.len() - guessed_end;
+            if rendered_friends(&friends[..keep], &watchdogs)
+                == rendered_friends(&friends, &watchdogs)
+            {
+                friends.truncate(keep);
             }
         }
         if !friends.is_empty() {

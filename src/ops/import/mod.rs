@@ -407,6 +407,7 @@ pub fn finish(
     force: bool,
     keep_secrets: bool,
 ) -> Result<Outcome, WriteError> {
+    let mut t = crate::timings::Phases::start();
     let files = imp.files.clone();
     let mut merged = None;
     if keep_secrets && !imp.secrets.is_empty() {
@@ -435,8 +436,10 @@ pub fn finish(
     if keep_secrets && !imp.secrets.is_empty() {
         written.extend(keep_out_of_git(out).map_err(WriteError::Io)?);
     }
+    t.done("write");
     let loaded = crate::ops::validate::load(&scope_of(out))
         .map_err(|e| WriteError::Io(format!("{}: {}", e.path.display(), e.message)))?;
+    t.done("validate");
     Ok(Outcome { written, loaded })
 }
 

@@ -3,6 +3,7 @@
 //! YAML reader (1.1 as 9volt cfg reads, and 1.2) takes them as the same
 //! string, double-quoted otherwise.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde_json::Value;
@@ -26,42 +27,51 @@ fn plain_ok(s: &str) -> bool {
         Some(c) => c,
         None => return false,
     };
-    let special = matches!(
-        s.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
-    );
-    (first.is_ascii_alphanumeric() || matches!(first, '/' | '_' | '.'))
+    let special = [
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+    ]
+    .iter()
+    .any(|w| w.eq_ignore_ascii_case(s));
+    let safe = (first.is_ascii_alphanumeric() || matches!(first, '/' | '_' | '.'))
         && !special
-        && !numberish.is_match(s)
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")
-        && s.chars().all(|c| {
+        && s.bytes().all(|c| {
             c.is_ascii_alphanumeric()
                 || matches!(
                     c,
-                    ' ' | '_' | '.' | '/' | '@' | '+' | '-' | '=' | ':' | ',' | '%'
+                    b' ' | b'_' | b'.' | b'/' | b'@' | b'+' | b'-' | b'=' | b':' | b',' | b'%'
                 )
-        })
+        });
+    // Every numberish form starts with a sign, a dot or a digit, and all
+    // but a date have at most two dots: an address is no number.
+    let b = s.as_bytes();
+    let date = b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
+    let maybe_number = (first.is_ascii_digit() || matches!(first, '-' | '+' | '.'))
+        && (date || b.iter().filter(|c| **c == b'.').count() <= 2);
+    safe && !(maybe_number && numberish.is_match(s))
 }
 
 /// A string as a YAML scalar that reads back exactly.
-pub fn string(s: &str) -> String {
+pub fn string(s: &str) -> Cow<'_, str> {
     if plain_ok(s) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     // JSON's escapes are YAML's; YAML also wants DEL and C1 controls escaped.
     let json = serde_json::to_string(s).expect("strings serialize");
-    json.chars()
-        .fold(String::with_capacity(json.len()), |mut o, c| {
-            match c as u32 {
-                0x7f..=0x84 | 0x86..=0x9f => {
-                    let _ = write!(o, "\\u{:04x}", c as u32);
+    Cow::Owned(
+        json.chars()
+            .fold(String::with_capacity(json.len()), |mut o, c| {
+                match c as u32 {
+                    0x7f..=0x84 | 0x86..=0x9f => {
+                        let _ = write!(o, "\\u{:04x}", c as u32);
+                    }
+                    _ => o.push(c),
                 }
-                _ => o.push(c),
-            }
-            o
-        })
+                o
+            }),
+    )
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -69,26 +79,32 @@ fn scalar(v: &Value) -> Option<String> {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => string(s),
+        Value::String(s) => string(s).into_owned(),
         Value::Array(a) if a.is_empty() => "[]".into(),
         // A short list of plain words on one line, as the README writes
         // `secondary: [bolek]`; anything a flow list could misread is a block.
         Value::Array(a) => {
-            let items: Option<Vec<String>> = a
-                .iter()
-                .map(|v| match v {
+            // Past 60 characters it is a block: stop there, not at the end
+            // of a list of 400,000.
+            let mut line = String::from("[");
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    line.push_str(", ");
+                }
+                match v {
                     Value::String(s) if plain_ok(s) && !s.contains([',', ':', ' ']) => {
-                        Some(s.clone())
+                        line.push_str(s)
                     }
-                    Value::Number(n) => Some(n.to_string()),
-                    Value::Bool(b) => Some(b.to_string()),
-                    _ => None,
-                })
-                .collect();
-            match items.map(|i| i.join(", ")) {
-                Some(line) if line.len() <= 60 => format!("[{line}]"),
-                _ => return None,
+                    Value::Number(n) => line.push_str(&n.to_string()),
+                    Value::Bool(b) => line.push_str(&b.to_string()),
+                    _ => return None,
+                }
+                if line.len() > 61 {
+                    return None;
+                }
             }
+            line.push(']');
+            line
         }
         Value::Object(o) if o.is_empty() => "{}".into(),
         // A secret reference, as the README writes it: `{env: NAME}`.
@@ -104,21 +120,36 @@ fn scalar(v: &Value) -> Option<String> {
 
 /// `key: value` lines at `indent`, nested blocks indented by two.
 pub fn entry(out: &mut String, indent: usize, key: &str, v: &Value) {
-    let pad = " ".repeat(indent);
+    pad(out, indent);
+    out.push_str(&string(key));
+    out.push(':');
     match scalar(v) {
         Some(s) => {
-            let _ = writeln!(out, "{pad}{}: {s}", string(key));
+            out.push(' ');
+            out.push_str(&s);
+            out.push('\n');
         }
         None => {
-            let _ = writeln!(out, "{pad}{}:", string(key));
+            out.push('\n');
             block(out, indent + 2, v);
         }
     }
 }
 
+/// `n` spaces: a hundred thousand lines padded through `fmt` cost more
+/// than writing them.
+fn pad(out: &mut String, n: usize) {
+    const SPACES: &str = "                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// A non-empty mapping or sequence as a block at `indent`.
 pub fn block(out: &mut String, indent: usize, v: &Value) {
-    let pad = " ".repeat(indent);
     match v {
         Value::Object(o) => {
             for (k, v) in o {
@@ -129,19 +160,26 @@ pub fn block(out: &mut String, indent: usize, v: &Value) {
             for item in a {
                 match scalar(item) {
                     Some(s) => {
-                        let _ = writeln!(out, "{pad}- {s}");
+                        pad(out, indent);
+                        out.push_str("- ");
+                        out.push_str(&s);
+                        out.push('\n');
                     }
                     None => {
                         // The first line of a nested block goes after `- `.
                         let mut inner = String::new();
                         block(&mut inner, indent + 2, item);
-                        let _ = write!(out, "{pad}- {}", &inner[indent + 2..]);
+                        pad(out, indent);
+                        out.push_str("- ");
+                        out.push_str(&inner[indent + 2..]);
                     }
                 }
             }
         }
         other => {
-            let _ = writeln!(out, "{pad}{}", scalar(other).unwrap_or_default());
+            pad(out, indent);
+            out.push_str(&scalar(other).unwrap_or_default());
+            out.push('\n');
         }
     }
 }
