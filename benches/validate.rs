@@ -3,7 +3,9 @@
 //! of the example estate (the whole process, as a pre-commit hook runs it).
 //! A second estate is closer to what operators write (issue 27): 100,000
 //! http monitors with thresholds and tags, 24 MB in 1,000 files; it prints
-//! the phase costs (`MON_TIMINGS`) of each build too.
+//! the phase costs (`MON_TIMINGS`) of each build too. A third is the README's
+//! estate, every section, scaled to 10,000 definitions of each: its time per
+//! definition against the monitors'.
 //! With `MON_BASELINE` set to another build of mon (`bench/baseline REV`
 //! builds one), that build runs beside this one on the same inputs.
 //!
@@ -45,6 +47,101 @@ fn generate_written(dir: &Path) {
         }
         std::fs::write(dir.join(format!("defs-{f:04}.yaml")), text).unwrap();
     }
+}
+
+/// Definitions of each section in the scaled README estate.
+const PER_SECTION: usize = 10_000;
+
+/// The README's estate (`fixtures/estate`, every section) scaled: each
+/// section's definitions repeated until it holds `PER_SECTION`. A copy is
+/// renamed `<name>-<copy>` wherever its name is a word in it (so a host's
+/// topics stay its own); brokers and Conveyer ports get their own address,
+/// which mon requires to differ. References to other definitions keep the
+/// originals' names, which stay. Returns the number of definitions.
+fn generate_estate(dir: &Path) -> usize {
+    let estate = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate");
+    let header = regex::Regex::new(r"^  ([A-Za-z0-9_.-]+):").unwrap();
+    let table = regex::Regex::new(r"\[conveyer\.([^.\]]+)").unwrap();
+    let mut sections = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&estate)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_owned();
+        if path.is_dir() {
+            // The secrets that `{file: ...}` references read.
+            std::fs::create_dir_all(dir.join(&name)).unwrap();
+            for f in std::fs::read_dir(&path).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, dir.join(&name).join(f.file_name().unwrap())).unwrap();
+            }
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = String::new();
+        if path.extension().is_some_and(|e| e == "toml") {
+            // Conveyer: one `[conveyer.NAME]` table with its sub-tables.
+            let first = &table.captures(&text).unwrap()[1];
+            for copy in 0..PER_SECTION {
+                out.push_str(
+                    &text
+                        .replace(
+                            &format!("[conveyer.{first}"),
+                            &format!("[conveyer.{first}-{copy}"),
+                        )
+                        .replace("port = 10100", &format!("port = {}", 10_000 + copy)),
+                );
+            }
+            sections += 1;
+        } else {
+            // Sections at column 0, definitions at two spaces, bodies deeper.
+            let mut defs: Vec<(String, String, String)> = Vec::new();
+            let mut section = String::new();
+            for line in text.lines() {
+                if line.starts_with(|c: char| c.is_ascii_lowercase()) {
+                    section = line.trim_end_matches(':').to_string();
+                } else if let Some(c) = header.captures(line) {
+                    defs.push((section.clone(), c[1].to_string(), format!("{line}\n")));
+                } else if let Some(d) = defs.last_mut().filter(|_| line.starts_with("   ")) {
+                    d.2.push_str(line);
+                    d.2.push('\n');
+                }
+            }
+            let mut names: Vec<&str> = defs.iter().map(|d| d.0.as_str()).collect();
+            names.dedup();
+            for sec in names {
+                sections += 1;
+                out.push_str(&format!("{sec}:\n"));
+                let mine: Vec<_> = defs.iter().filter(|d| d.0 == sec).collect();
+                let words: Vec<regex::Regex> = mine
+                    .iter()
+                    .map(|d| regex::Regex::new(&format!(r"\b{}\b", regex::escape(&d.1))).unwrap())
+                    .collect();
+                for i in 0..PER_SECTION {
+                    let (_, name, body) = mine[i % mine.len()];
+                    let copy = i / mine.len();
+                    if copy == 0 {
+                        out.push_str(body);
+                        continue;
+                    }
+                    let renamed = format!("{name}-{copy}");
+                    let body = if sec == "mqtt" {
+                        body.replacen(&format!("  {name}:"), &format!("  {renamed}:"), 1)
+                            .replace("broker.example.com", &format!("broker{copy}.example.com"))
+                    } else {
+                        words[i % mine.len()]
+                            .replace_all(body, renamed.as_str())
+                            .into_owned()
+                    };
+                    out.push_str(&body);
+                }
+            }
+        }
+        std::fs::write(dir.join(&name), out).unwrap();
+    }
+    sections * PER_SECTION
 }
 
 /// Medians of `n` runs of this build and of the baseline, interleaved so
@@ -226,7 +323,41 @@ fn main() -> std::process::ExitCode {
         over * 1000.0,
         verdict(near)
     );
-    let written_ok = w_fast && w_lean && written_ratios && near;
+    // Issue 27: every section of the README's estate, 10,000 of each, within
+    // twice the time per definition of the monitors above.
+    let scaled = tempfile::tempdir().unwrap();
+    let defs = generate_estate(scaled.path());
+    println!(
+        "mon validate: the README's estate, every section scaled to {PER_SECTION} definitions ({defs} in all)"
+    );
+    let args = [std::ffi::OsStr::new("validate"), scaled.path().as_os_str()];
+    let (e, eb) = side_by_side(5, Path::new(mon), baseline.as_deref(), &args);
+    assert_eq!(e.status, 0, "mon validate failed on the scaled estate");
+    let per_def = e.wall.as_secs_f64() / defs as f64;
+    let per_monitor = w.wall.as_secs_f64() / (FILES * PER_FILE) as f64;
+    let per_ratio = per_def / per_monitor;
+    println!(
+        "  mon validate            median of 5: {:>9}   peak RSS {}   {:.1} us a definition",
+        secs(e.wall),
+        mib(e.max_rss_kib),
+        per_def * 1e6
+    );
+    print!("{}", phases(Path::new(mon), scaled.path()));
+    if let Some(r) = &eb {
+        println!(
+            "  baseline mon validate   median of 5: {:>9}   peak RSS {}   (this build: {:.2}x the time)",
+            secs(r.wall),
+            mib(r.max_rss_kib),
+            e.wall.as_secs_f64() / r.wall.as_secs_f64()
+        );
+    }
+    let per_ok = per_ratio <= 2.0;
+    println!(
+        "  a definition costs {per_ratio:.2}x a monitor of the estate above ({:.1} us): at most 2x: {}",
+        per_monitor * 1e6,
+        verdict(per_ok)
+    );
+    let written_ok = w_fast && w_lean && written_ratios && near && per_ok;
 
     let Some(cj) = peer("check-jsonschema", "CHECK_JSONSCHEMA") else {
         eprintln!("check-jsonschema not found: run `bench/setup` (pip install into .bench/venv) or set CHECK_JSONSCHEMA");

@@ -17,12 +17,27 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> 
     }
 }
 
+/// Items that weigh this much between them (bytes of input) are worth the
+/// pool however few they are: six 5 MB files are a second of parsing.
+pub const MIN_WEIGHT: usize = 256 * 1024;
+
 /// `f` over every item with its index, taking the items, in order.
 pub fn map_owned<T: Send, R: Send>(
     items: Vec<T>,
     f: impl Fn(usize, T) -> R + Sync + Send,
 ) -> Vec<R> {
-    if items.len() < MIN {
+    map_owned_weighed(items, |_| 0, f)
+}
+
+/// `map_owned`, parallel also when fewer than `MIN` items weigh `MIN_WEIGHT`
+/// by `weight`.
+pub fn map_owned_weighed<T: Send, R: Send>(
+    items: Vec<T>,
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(usize, T) -> R + Sync + Send,
+) -> Vec<R> {
+    let heavy = || items.len() > 1 && items.iter().map(&weight).sum::<usize>() >= MIN_WEIGHT;
+    if items.len() < MIN && !heavy() {
         items
             .into_iter()
             .enumerate()

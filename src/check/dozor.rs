@@ -3,7 +3,30 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::dozor::Agent;
 
-pub fn agent(a: &Agent, out: &mut Vec<Diagnostic>) {
+/// What a filter regex is to the agent: its capture groups, or why the
+/// JavaScript agent and mon would read it apart.
+type Read = Result<usize, String>;
+
+/// Each distinct regex compiled once: ten thousand agents share a handful.
+#[derive(Default)]
+pub struct Regexes<'m>(foldhash::HashMap<&'m str, Read>);
+
+impl<'m> Regexes<'m> {
+    fn read(&mut self, re: &'m str) -> &Read {
+        self.0.entry(re).or_insert_with(|| {
+            js_regex_problem(re).map_or_else(
+                || {
+                    regex::Regex::new(re)
+                        .map(|r| r.captures_len() - 1)
+                        .map_err(|e| super::regex_message(&e.to_string()))
+                },
+                Err,
+            )
+        })
+    }
+}
+
+pub fn agent<'m>(a: &'m Agent, regexes: &mut Regexes<'m>, out: &mut Vec<Diagnostic>) {
     let control = a.control_channel();
     if a.events_channel.as_str() == control {
         out.push(
@@ -26,15 +49,12 @@ pub fn agent(a: &Agent, out: &mut Vec<Diagnostic>) {
             }
         }
         let Some(filter) = &p.filter else { continue };
-        let re = filter.regex.as_str();
-        if let Some(why) = js_regex_problem(re) {
-            out.push(
+        match (regexes.read(filter.regex.as_str()), &filter.group) {
+            (Err(why), _) => out.push(
                 Diagnostic::error(Code::DozorRegex, filter.regex.span, format!("filter regex of plugin `{}`: {why}", p.name.value))
                     .with_hint("the agent runs JavaScript and mon checks in Rust; stay in the subset both read the same way"),
-            );
-        } else if let (Ok(compiled), Some(g)) = (regex::Regex::new(re), &filter.group) {
-            let groups = compiled.captures_len() - 1;
-            if g.value as usize > groups {
+            ),
+            (Ok(groups), Some(g)) if g.value as usize > *groups => {
                 out.push(Diagnostic::error(
                     Code::DozorRegex,
                     g.span,
@@ -44,12 +64,13 @@ pub fn agent(a: &Agent, out: &mut Vec<Diagnostic>) {
                     ),
                 ));
             }
+            _ => {}
         }
     }
 }
 
-/// Lookaround and backreferences fail Rust's regex; inline flags and named
-/// groups differ between the two dialects.
+/// Inline flags and named groups differ between the two dialects, and so do
+/// Unicode classes; lookaround and backreferences fail to compile after.
 fn js_regex_problem(re: &str) -> Option<String> {
     if re.contains("(?") && re.replace("(?:", "").contains("(?") {
         return Some(
@@ -59,8 +80,5 @@ fn js_regex_problem(re: &str) -> Option<String> {
     if re.contains("\\p{") || re.contains("\\P{") {
         return Some("Unicode classes `\\p{..}` need a flag in JavaScript".into());
     }
-    match regex::Regex::new(re) {
-        Ok(_) => None,
-        Err(e) => Some(super::regex_message(&e.to_string())),
-    }
+    None
 }

@@ -59,7 +59,11 @@ pub fn run(catalog: &Catalog, model: &Model, out: &mut Vec<Diagnostic>) {
         .conveyers
         .values()
         .for_each(|c| conveyer::conveyer(c, o));
-    model.dozors.values().for_each(|d| dozor::agent(d, o));
+    let mut regexes = dozor::Regexes::default();
+    model
+        .dozors
+        .values()
+        .for_each(|d| dozor::agent(d, &mut regexes, o));
     out.extend(found);
 }
 

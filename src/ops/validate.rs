@@ -152,8 +152,10 @@ fn parse_and_catalog(
     t: &mut crate::timings::Phases,
 ) -> (SourceMap, Catalog, Vec<Diagnostic>) {
     // Files are independent until the catalog, so parse in parallel.
-    let parsed: Vec<(SourceFile, syntax::Parsed)> =
-        crate::par::map_owned(files, |i, (path, read)| {
+    let parsed: Vec<(SourceFile, syntax::Parsed)> = crate::par::map_owned_weighed(
+        files,
+        |(_, read)| read.as_ref().map_or(0, String::len),
+        |i, (path, read)| {
             let id = i as source::FileId;
             match read {
                 Ok(text) => {
@@ -174,7 +176,8 @@ fn parse_and_catalog(
                     (SourceFile::new(path, f.text), parsed)
                 }
             }
-        });
+        },
+    );
 
     t.done("parse");
     let mut sources = SourceMap::default();
