@@ -1,7 +1,9 @@
 //! YAML through yaml-rust2's event parser, building `Node`s ourselves so we
 //! keep positions, catch duplicate keys and bound alias expansion and depth.
 
-use std::collections::HashMap;
+// foldhash, not SipHash: keys are the file's own, and a 100,000-key
+// mapping hashed each key through SipHash.
+use foldhash::HashMap;
 
 use compact_str::CompactString;
 
@@ -64,7 +66,7 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
         stack: Vec::new(),
         items: Vec::new(),
         entries: Vec::new(),
-        anchors: HashMap::new(),
+        anchors: HashMap::default(),
         documents: Vec::new(),
         diagnostics: Vec::new(),
         alias_nodes: 0,
