@@ -268,8 +268,9 @@ impl<'n> Fields<'n> {
     /// An optional field.
     pub fn opt<T: FromNode>(&self, cx: &mut Cx, key: &str) -> Option<Spanned<T>> {
         cx.saw(self.path, key);
-        cx.at(key);
+        // Most declared fields are absent: name the field only when read.
         let n = self.node.get(key)?;
+        cx.at(key);
         typed::<T>(n, cx).map(|value| Spanned {
             value,
             span: n.span,
