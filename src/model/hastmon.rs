@@ -198,6 +198,25 @@ impl Resource {
     }
 }
 
+/// The friends a resource's hastmon.conf lists: its own, then each
+/// watchdog's address they lack, in order. Without its address among them
+/// the service nodes refuse a watchdog's polls. Render writes this list;
+/// import reads it back.
+pub fn friends_with<'s>(
+    own: impl IntoIterator<Item = &'s str>,
+    watchdogs: impl IntoIterator<Item = &'s str>,
+) -> Vec<&'s str> {
+    let mut all: Vec<&str> = own.into_iter().collect();
+    // A set beside the list: a scan per watchdog was quadratic.
+    let mut listed: foldhash::HashSet<&str> = all.iter().copied().collect();
+    for a in watchdogs {
+        if listed.insert(a) {
+            all.push(a);
+        }
+    }
+    all
+}
+
 #[derive(Clone, Debug)]
 pub struct Cluster {
     pub name: PathSegment,

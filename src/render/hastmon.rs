@@ -89,15 +89,10 @@ fn resource<'a>(c: &'a Cluster, r: &'a ResourceDef) -> Result<Resource<'a>, Stri
         tuning.attempts = c.tuning.attempts;
     }
     let service: Vec<&str> = r.service().map(|n| c.address_of(n)).collect();
-    let mut friends: Vec<&str> = r.friends.iter().map(|f| f.as_str()).collect();
-    // A set beside the list: a scan per watchdog was quadratic.
-    let mut listed: foldhash::HashSet<&str> = friends.iter().copied().collect();
-    for w in &r.watchdog {
-        let a = c.address_of(w);
-        if listed.insert(a) {
-            friends.push(a);
-        }
-    }
+    let friends = crate::model::hastmon::friends_with(
+        r.friends.iter().map(|f| f.as_str()),
+        r.watchdog.iter().map(|w| c.address_of(w)),
+    );
     let own_role = start_role(c, r) == StartRole::OwnRole;
     let prios = r.priorities();
     let sections = r

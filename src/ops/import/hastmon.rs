@@ -624,19 +624,6 @@ fn host_of(a: &str) -> &str {
     rest.rsplit_once(':').map_or(rest, |(h, _)| h)
 }
 
-/// The friends `mon render hastmon` writes for a resource listing
-/// `friends`: them, then each watchdog's address they lack, in order.
-fn rendered_friends<'s>(friends: &'s [String], watchdogs: &'s [String]) -> Vec<&'s str> {
-    let mut all: Vec<&str> = friends.iter().map(String::as_str).collect();
-    let mut listed: foldhash::HashSet<&str> = all.iter().copied().collect();
-    for a in watchdogs {
-        if listed.insert(a) {
-            all.push(a);
-        }
-    }
-    all
-}
-
 /// mon's own header names the cluster and its nodes in order.
 fn header(text: &str) -> Option<(String, Vec<String>)> {
     let mut lines = text.lines();
@@ -1195,9 +1182,13 @@ impl<'a> Build<'a> {
                 .map(|w| self.addr_of(&w.node))
                 .collect();
             let keep = friends.len() - guessed_end;
-            if rendered_friends(&friends[..keep], &watchdogs)
-                == rendered_friends(&friends, &watchdogs)
-            {
+            fn rendered<'s>(own: &'s [String], watchdogs: &'s [String]) -> Vec<&'s str> {
+                crate::model::hastmon::friends_with(
+                    own.iter().map(String::as_str),
+                    watchdogs.iter().map(String::as_str),
+                )
+            }
+            if rendered(&friends[..keep], &watchdogs) == rendered(&friends, &watchdogs) {
                 friends.truncate(keep);
             }
         }
