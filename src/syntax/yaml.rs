@@ -10,6 +10,8 @@ use compact_str::CompactString;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+mod fast;
+
 use super::{Entry, Node, Parsed, Value, MAX_ALIAS_NODES, MAX_DEPTH};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{FileId, SourceFile};
@@ -60,6 +62,17 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
             diagnostics: vec![d],
         };
     }
+    if let Some(documents) = fast::parse(file, &source.text) {
+        return Parsed {
+            documents,
+            diagnostics: Vec::new(),
+        };
+    }
+    parse_full(file, source)
+}
+
+/// Any YAML, through yaml-rust2.
+fn parse_full(file: FileId, source: &SourceFile) -> Parsed {
     let mut b = Builder {
         file,
         source,
@@ -508,22 +521,27 @@ fn resolve(s: String, style: TScalarStyle, tag: Option<&Tag>) -> Result<(Value, 
     if style != TScalarStyle::Plain {
         return Ok((Value::Str(s.into()), false));
     }
-    let v = match s.as_str() {
+    Ok(resolve_plain(&s))
+}
+
+/// A plain (unquoted, untagged) scalar: null, boolean, number or string,
+/// and whether YAML 1.1 would have read the string as a boolean.
+fn resolve_plain(s: &str) -> (Value, bool) {
+    let v = match s {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
         _ => {
-            if let Some(i) = int(&s) {
+            if let Some(i) = int(s) {
                 Value::Int(i)
-            } else if let Some(f) = float(&s) {
+            } else if let Some(f) = float(s) {
                 Value::Float(f)
             } else {
-                let yaml11 = is_yaml11_bool(&s);
-                return Ok((Value::Str(s.into()), yaml11));
+                return (Value::Str(s.into()), is_yaml11_bool(s));
             }
         }
     };
-    Ok((v, false))
+    (v, false)
 }
 
 fn int(s: &str) -> Option<i64> {
