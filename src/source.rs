@@ -19,43 +19,60 @@ pub struct SourceFile {
     /// The path as the user should see it (relative where it was given relative).
     pub name: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, worked out on first use: only a finding or
+    /// a non-ASCII file asks, and 100,000 definitions have 1,100,000 lines.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         let name = display_path(&path);
-        // Lines end at LF, CR LF or a lone CR, as YAML counts them.
-        let mut line_starts = vec![0];
-        let bytes = text.as_bytes();
-        // memchr: a byte loop here was a tenth of parsing 100,000 monitors.
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
-                line_starts.push(i + 1);
-            }
-        }
         SourceFile {
             path,
             name,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Line starts as offsets; files are at most `MAX_FILE_BYTES`, and
+    /// spans are `u32` as well.
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            // Lines end at LF, CR LF or a lone CR, as YAML counts them.
+            let mut starts = vec![0];
+            let bytes = self.text.as_bytes();
+            // memchr: a byte loop here was a tenth of parsing 100,000 monitors.
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                    starts.push((i + 1) as u32);
+                }
+            }
+            starts
+        })
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = starts[line] as usize;
         let col = self.text[start..floor_char_boundary(&self.text, offset)]
             .chars()
             .count();
         (line + 1, col + 1)
     }
 
+    /// Where the 1-based `line` starts.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        let at = self.line_starts().get(line.saturating_sub(1))?;
+        Some(*at as usize)
+    }
+
     /// Byte offset of a 1-based line and 0-based character column.
     pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(start) = self.line_start(line) else {
             return self.text.len();
         };
         let rest = &self.text[start..];
@@ -66,14 +83,10 @@ impl SourceFile {
     }
 
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(start) = self.line_start(line) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.line_start(line + 1).unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 }

@@ -310,7 +310,7 @@ pub fn monitor(catalog: &Catalog, m: &Monitor, out: &mut Vec<Diagnostic>) {
     }
 
     if m.kind == Kind::Dns {
-        if let Some(n) = &m.expect {
+        if let Some(n) = m.rare.as_ref().and_then(|r| r.expect.as_ref()) {
             {
                 let re = n.as_str();
                 // Go's syntax, not Rust's: MustCompile panics on what Go refuses.
@@ -376,7 +376,11 @@ pub fn monitor(catalog: &Catalog, m: &Monitor, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    for list in [&m.warning_alerter, &m.critical_alerter] {
+    let rare = m.rare.as_deref();
+    for list in rare
+        .iter()
+        .flat_map(|r| [&r.warning_alerter, &r.critical_alerter])
+    {
         {
             for (name, span) in list.iter().map(|n| (n.as_str(), n.span)) {
                 if catalog.get(Section::Alerter, name).is_none() {

@@ -63,19 +63,16 @@ pub struct Monitor {
     pub name: CompactString,
     pub name_span: Span,
     pub kind: Kind,
-    pub description: Option<String>,
     pub host: Option<Spanned<CompactString>>,
     pub interval: Option<Spanned<GoDuration>>,
     pub timeout: Option<Spanned<GoDuration>>,
-    pub port: Option<Spanned<u16>>,
-    pub expect: Option<Spanned<String>>,
     pub disable: bool,
     pub tags: Vec<CompactString>,
-    pub member_tag: Option<String>,
     pub warning_threshold: Option<Spanned<u32>>,
     pub critical_threshold: Option<Spanned<u32>>,
-    pub warning_alerter: Vec<Spanned<String>>,
-    pub critical_alerter: Vec<Spanned<String>>,
+    /// Fields most monitors leave out, boxed together and present only
+    /// when one is written: each of 100,000 monitors held room for them.
+    pub rare: Option<Box<RareFields>>,
     /// The fields of each type, boxed and present only when one of them is
     /// written: a monitor carries one type's, and 100,000 monitors would
     /// otherwise each hold room for all four.
@@ -85,6 +82,16 @@ pub struct Monitor {
     pub dns: Option<Box<DnsFields>>,
     /// The definition as written: what goes to etcd (`json`).
     pub written: Arc<Node>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RareFields {
+    pub description: Option<String>,
+    pub port: Option<Spanned<u16>>,
+    pub expect: Option<Spanned<String>>,
+    pub member_tag: Option<String>,
+    pub warning_alerter: Vec<Spanned<String>>,
+    pub critical_alerter: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -138,19 +145,21 @@ pub fn monitor(d: &Def, cx: &mut Cx) -> Option<Monitor> {
         name: name.into(),
         name_span,
         kind: Kind::Tcp,
-        description: f.value(cx, "description"),
         host: f.opt(cx, "host"),
         interval: f.opt(cx, "interval"),
         timeout: f.opt(cx, "timeout"),
-        port: f.opt(cx, "port"),
-        expect: f.opt(cx, "expect"),
         disable: f.value::<bool>(cx, "disable").unwrap_or(false),
         tags: f.value(cx, "tags").unwrap_or_default(),
-        member_tag: f.value(cx, "member-tag"),
         warning_threshold: f.opt(cx, "warning-threshold"),
         critical_threshold: f.opt(cx, "critical-threshold"),
-        warning_alerter: f.value(cx, "warning-alerter").unwrap_or_default(),
-        critical_alerter: f.value(cx, "critical-alerter").unwrap_or_default(),
+        rare: if_any(RareFields {
+            description: f.value(cx, "description"),
+            port: f.opt(cx, "port"),
+            expect: f.opt(cx, "expect"),
+            member_tag: f.value(cx, "member-tag"),
+            warning_alerter: f.value(cx, "warning-alerter").unwrap_or_default(),
+            critical_alerter: f.value(cx, "critical-alerter").unwrap_or_default(),
+        }),
         tcp: if_any(TcpFields {
             send: f.value(cx, "send"),
             read_timeout: f.opt(cx, "read-timeout"),

@@ -21,8 +21,8 @@ pub enum Value {
     /// Inline up to 24 bytes: most keys and words of a definition need no
     /// allocation of their own.
     Str(CompactString),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Seq(Box<[Node]>),
+    Map(Box<[Entry]>),
 }
 
 #[derive(Clone, Debug)]

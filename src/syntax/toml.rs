@@ -15,7 +15,7 @@ pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
             let mut diagnostics = Vec::new();
             let root = Node::new(
                 span,
-                Value::Map(entries(file, table.get_ref(), &mut diagnostics)),
+                Value::Map(entries(file, table.get_ref(), &mut diagnostics).into()),
             );
             Parsed {
                 documents: vec![root],
@@ -97,7 +97,7 @@ fn node(file: FileId, v: &Spanned<DeValue<'_>>, diags: &mut Vec<Diagnostic>) -> 
             Value::Str(d.to_string().into())
         }
         DeValue::Array(items) => Value::Seq(items.iter().map(|i| node(file, i, diags)).collect()),
-        DeValue::Table(t) => Value::Map(entries(file, t, diags)),
+        DeValue::Table(t) => Value::Map(entries(file, t, diags).into()),
     };
     Node::new(span(file, v), value)
 }

@@ -329,7 +329,7 @@ impl Builder<'_> {
                     start,
                 }) => {
                     let items = take_from(&mut self.items, start);
-                    self.finish(Node::new(span, Value::Seq(items)), anchor)
+                    self.finish(Node::new(span, Value::Seq(items.into())), anchor)
                 }
                 Some(Frame::Map {
                     span,
@@ -339,7 +339,7 @@ impl Builder<'_> {
                 }) => {
                     let entries = take_from(&mut self.entries, start);
                     let entries = self.merge_keys(entries);
-                    self.finish(Node::new(span, Value::Map(entries)), anchor)
+                    self.finish(Node::new(span, Value::Map(entries.into())), anchor)
                 }
                 None => {}
             },
@@ -389,7 +389,7 @@ impl Builder<'_> {
         for merge in merges {
             let sources: Vec<Node> = match merge.value.value {
                 Value::Map(_) => vec![merge.value],
-                Value::Seq(items) => items,
+                Value::Seq(items) => items.into_vec(),
                 _ => {
                     self.diagnostics.push(Diagnostic::error(
                         Code::UnsupportedYaml,

@@ -243,7 +243,7 @@ impl Fast<'_> {
         let span = span.ok_or(Bail)?;
         Ok(Node::new(
             span,
-            Value::Map(take_from(&mut self.entries, start)),
+            Value::Map(take_from(&mut self.entries, start).into()),
         ))
     }
 
@@ -349,7 +349,7 @@ impl Fast<'_> {
         self.depth -= 1;
         Ok(Node::new(
             span,
-            Value::Seq(take_from(&mut self.items, start)),
+            Value::Seq(take_from(&mut self.items, start).into()),
         ))
     }
 
@@ -446,7 +446,7 @@ impl Fast<'_> {
             }
         }
         self.depth -= 1;
-        let node = Node::new(span, Value::Seq(take_from(&mut self.items, start)));
+        let node = Node::new(span, Value::Seq(take_from(&mut self.items, start).into()));
         Ok((node, j + 1))
     }
 
@@ -479,7 +479,7 @@ impl Fast<'_> {
             }
         }
         self.depth -= 1;
-        let node = Node::new(span, Value::Map(take_from(&mut self.entries, start)));
+        let node = Node::new(span, Value::Map(take_from(&mut self.entries, start).into()));
         Ok((node, j + 1))
     }
 }
