@@ -42,10 +42,44 @@ impl Catalog {
         self.sections.get(&s).map_or(0, BTreeMap::len)
     }
 
-    /// Adds every definition in one document. Returns how many it added.
-    pub fn add_document(&mut self, doc: Node, out: &mut Vec<Diagnostic>) -> usize {
+    /// Adds definitions split from their documents (`definitions`), the
+    /// first of a name in a section winning. Returns how many it added.
+    pub fn add(&mut self, defs: Vec<Definition>, out: &mut Vec<Diagnostic>) -> usize {
+        let mut added = 0;
+        for def in defs {
+            let map = self.sections.entry(def.section).or_default();
+            // One lookup per name: 100,000 definitions are common.
+            match map.entry(def.name.clone()) {
+                std::collections::btree_map::Entry::Occupied(first) => out.push(
+                    Diagnostic::error(
+                        Code::DuplicateName,
+                        def.name_span,
+                        format!("{} `{}` is defined twice", def.section.key(), def.name),
+                    )
+                    .with_related(first.get().name_span, "first defined here")
+                    .with_hint(
+                        "each section is one namespace across all files; rename or remove one",
+                    ),
+                ),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    added += 1;
+                    slot.insert(def);
+                }
+            }
+        }
+        added
+    }
+}
+
+/// The definitions of one document, by section and name, with findings on
+/// what does not fit the frame. Needs no other file: it runs beside the
+/// parse, on the thread that built the tree, which then reuses the memory
+/// of the document's own mappings.
+pub fn definitions(doc: Node, out: &mut Vec<Diagnostic>) -> Vec<Definition> {
+    let mut defs = Vec::new();
+    {
         let entries = match doc.value {
-            Value::Null => return 0,
+            Value::Null => return defs,
             Value::Map(entries) => entries,
             _ => {
                 out.push(
@@ -59,10 +93,9 @@ impl Catalog {
                     )
                     .with_hint("start with a section such as `monitor:`"),
                 );
-                return 0;
+                return defs;
             }
         };
-        let mut added = 0;
         for entry in entries {
             // `x-` keys hold YAML anchors for reuse, as in docker-compose files.
             if entry.key.starts_with("x-") {
@@ -94,7 +127,6 @@ impl Catalog {
                     continue;
                 }
             };
-            let map = self.sections.entry(section).or_default();
             for def in names {
                 if let Some(problem) = name_problem(&def.key) {
                     out.push(
@@ -107,34 +139,16 @@ impl Catalog {
                     );
                     continue;
                 }
-                // One lookup per name: 100,000 definitions are common.
-                let name = def.key.into_string();
-                match map.entry(name.clone()) {
-                    std::collections::btree_map::Entry::Occupied(first) => out.push(
-                        Diagnostic::error(
-                            Code::DuplicateName,
-                            def.key_span,
-                            format!("{} `{}` is defined twice", section.key(), name),
-                        )
-                        .with_related(first.get().name_span, "first defined here")
-                        .with_hint(
-                            "each section is one namespace across all files; rename or remove one",
-                        ),
-                    ),
-                    std::collections::btree_map::Entry::Vacant(slot) => {
-                        added += 1;
-                        slot.insert(Definition {
-                            section,
-                            name,
-                            name_span: def.key_span,
-                            node: std::sync::Arc::new(def.value),
-                        });
-                    }
-                }
+                defs.push(Definition {
+                    section,
+                    name: def.key.into_string(),
+                    name_span: def.key_span,
+                    node: std::sync::Arc::new(def.value),
+                });
             }
         }
-        added
     }
+    defs
 }
 
 fn unknown_section(key: &str, span: Span) -> Diagnostic {

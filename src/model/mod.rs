@@ -135,16 +135,29 @@ pub fn build(
 ) -> Model {
     let place = Place { sources, roots };
     let defs: Vec<&Definition> = catalog.all().collect();
-    let built: Vec<(Option<Built>, Vec<Diagnostic>)> = crate::par::map(&defs, |def| {
-        let mut cx = Cx::new(&sources.get(def.name_span.file).text);
-        let b = build_one(def, &mut cx, &place);
-        (b, cx.out)
-    });
+    // In chunks, each with one list of findings: a list per definition
+    // held 4 MB for 100,000 monitors at the peak.
+    let built: Vec<(Vec<Option<Built>>, Vec<Diagnostic>)> =
+        crate::par::map_chunks(&defs, |chunk| {
+            let mut found = Vec::new();
+            let built = chunk
+                .iter()
+                .map(|def| {
+                    let mut cx = Cx::new(&sources.get(def.name_span.file).text);
+                    let b = build_one(def, &mut cx, &place);
+                    found.append(&mut cx.out);
+                    b
+                })
+                .collect();
+            (built, found)
+        });
     let mut lists = Lists::default();
-    for ((b, mut found), def) in built.into_iter().zip(&defs) {
+    for ((built, mut found), chunk) in built.into_iter().zip(defs.chunks(crate::par::CHUNK)) {
         out.append(&mut found);
-        if let Some(b) = b {
-            lists.push(def.name.clone(), b);
+        for (b, def) in built.into_iter().zip(chunk) {
+            if let Some(b) = b {
+                lists.push(def.name.clone(), b);
+            }
         }
     }
     lists.into_model()

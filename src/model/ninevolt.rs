@@ -60,14 +60,14 @@ kinds! {
 
 #[derive(Clone, Debug)]
 pub struct Monitor {
-    pub name: CompactString,
+    // The name is the model map's key (and the catalog's), not held a third time.
     pub name_span: Span,
     pub kind: Kind,
     pub host: Option<Spanned<CompactString>>,
     pub interval: Option<Spanned<GoDuration>>,
     pub timeout: Option<Spanned<GoDuration>>,
     pub disable: bool,
-    pub tags: Vec<CompactString>,
+    pub tags: Box<[CompactString]>,
     pub warning_threshold: Option<Spanned<u32>>,
     pub critical_threshold: Option<Spanned<u32>>,
     /// Fields most monitors leave out, boxed together and present only
@@ -139,17 +139,19 @@ impl Monitor {
 }
 
 pub fn monitor(d: &Def, cx: &mut Cx) -> Option<Monitor> {
-    let (name, name_span, written, f) = (d.name, d.name_span, d.node, d.fields);
+    let (name_span, written, f) = (d.name_span, d.node, d.fields);
     // Every field is read before any `?`, so every bad one is reported.
     let m = Monitor {
-        name: name.into(),
         name_span,
         kind: Kind::Tcp,
         host: f.opt(cx, "host"),
         interval: f.opt(cx, "interval"),
         timeout: f.opt(cx, "timeout"),
         disable: f.value::<bool>(cx, "disable").unwrap_or(false),
-        tags: f.value(cx, "tags").unwrap_or_default(),
+        tags: f
+            .value::<Vec<CompactString>>(cx, "tags")
+            .unwrap_or_default()
+            .into(),
         warning_threshold: f.opt(cx, "warning-threshold"),
         critical_threshold: f.opt(cx, "critical-threshold"),
         rare: if_any(RareFields {

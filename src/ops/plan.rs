@@ -126,11 +126,11 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
             digest: written,
         });
     }
-    for m in model.monitors.values() {
+    for (name, m) in &model.monitors {
         let value = m.json();
         out.push(Desired {
             section: Section::Monitor,
-            name: m.name.as_str().to_owned(),
+            name: name.clone(),
             digest: digest(&value),
             value,
             secrets: Vec::new(),

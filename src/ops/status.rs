@@ -142,8 +142,8 @@ pub async fn status(
     let defined: BTreeMap<String, Value> = loaded
         .model
         .monitors
-        .values()
-        .map(|m| (m.name.as_str().to_owned(), m.json()))
+        .iter()
+        .map(|(name, m)| (name.clone(), m.json()))
         .collect();
     let mut store = crate::etcd::Store::connect(etcd)
         .await

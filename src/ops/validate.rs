@@ -145,14 +145,36 @@ pub fn analyze(files: Vec<(PathBuf, Result<String, ReadFailure>)>) -> Loaded {
     analyze_in(files, crate::secret::Roots::default())
 }
 
+/// One file's definitions, split from its documents, and every finding on
+/// the file so far.
+struct FileDefs {
+    definitions: Vec<crate::catalog::Definition>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl FileDefs {
+    fn split(parsed: syntax::Parsed) -> FileDefs {
+        let mut diagnostics = parsed.diagnostics;
+        let mut definitions = Vec::new();
+        for doc in parsed.documents {
+            definitions.extend(crate::catalog::definitions(doc, &mut diagnostics));
+        }
+        FileDefs {
+            definitions,
+            diagnostics,
+        }
+    }
+}
+
 /// Parses every file and builds the catalog of definitions: the stages up
 /// to names, which shell completion needs and nothing after.
 fn parse_and_catalog(
     files: Vec<(PathBuf, Result<String, ReadFailure>)>,
     t: &mut crate::timings::Phases,
 ) -> (SourceMap, Catalog, Vec<Diagnostic>) {
-    // Files are independent until the catalog, so parse in parallel.
-    let parsed: Vec<(SourceFile, syntax::Parsed)> = crate::par::map_owned_weighed(
+    // Files are independent until the catalog, so parse and split each
+    // into its definitions in parallel.
+    let parsed: Vec<(SourceFile, FileDefs)> = crate::par::map_owned_weighed(
         files,
         |(_, read)| read.as_ref().map_or(0, String::len),
         |i, (path, read)| {
@@ -161,7 +183,7 @@ fn parse_and_catalog(
                 Ok(text) => {
                     let file = SourceFile::new(path, text);
                     let parsed = syntax::parse(id, &file);
-                    (file, parsed)
+                    (file, FileDefs::split(parsed))
                 }
                 Err(f) => {
                     let span = Span::new(id, f.offset.unwrap_or(0), f.offset.map_or(0, |o| o + 1));
@@ -169,8 +191,8 @@ fn parse_and_catalog(
                     if let Some(h) = f.hint {
                         d = d.with_hint(h);
                     }
-                    let parsed = syntax::Parsed {
-                        documents: Vec::new(),
+                    let parsed = FileDefs {
+                        definitions: Vec::new(),
                         diagnostics: vec![d],
                     };
                     (SourceFile::new(path, f.text), parsed)
@@ -187,10 +209,7 @@ fn parse_and_catalog(
         let id = sources.add(file);
         let before = diagnostics.len();
         diagnostics.extend(parsed.diagnostics);
-        let mut added = 0;
-        for doc in parsed.documents {
-            added += catalog.add_document(doc, &mut diagnostics);
-        }
+        let added = catalog.add(parsed.definitions, &mut diagnostics);
         // Only a file nobody had anything to say about is "empty".
         if added == 0 && diagnostics.len() == before {
             diagnostics.push(
@@ -219,21 +238,19 @@ pub fn analyze_in(
     let mut t = crate::timings::Phases::start();
     let (sources, catalog, mut diagnostics) = parse_and_catalog(files, &mut t);
     let defs: Vec<_> = catalog.all().collect();
-    let schema_findings: Vec<Vec<Diagnostic>> = crate::par::map(&defs, |def| {
+    let found = crate::par::flat_map(&defs, |def| {
         let mut out = Vec::new();
         schema::check(def, &mut out);
         out
     });
-    let mut schema_errors = std::collections::HashSet::new();
-    for found in schema_findings {
-        schema_errors.extend(
-            found
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .map(|d| d.span),
-        );
-        diagnostics.extend(found);
-    }
+    let schema_errors: std::collections::HashSet<Span> = found
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.span)
+        .collect();
+    diagnostics.extend(found);
+    // Not held while the model is built.
+    drop(defs);
     check::raw(&catalog, &mut diagnostics);
     t.done("schema");
     // The model is built from every definition, so one report holds every
