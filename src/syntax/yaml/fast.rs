@@ -423,6 +423,24 @@ impl Fast<'_> {
         Ok((s, end))
     }
 
+    /// After a flow item ending at `end`: `Ok` with where the next item
+    /// starts, or `Err` with where `close` stands. A trailing or doubled
+    /// comma, or anything else, is the full parser's.
+    fn separator(&self, end: usize, close: u8) -> R<Result<usize, usize>> {
+        let j = self.skip_spaces(end);
+        match self.at(j) {
+            b',' => {
+                let next = self.skip_spaces(j + 1);
+                if matches!(self.at(next), b',') || self.at(next) == close {
+                    return Err(Bail);
+                }
+                Ok(Ok(next))
+            }
+            c if c == close => Ok(Err(j)),
+            _ => Err(Bail),
+        }
+    }
+
     fn flow_seq(&mut self, i: usize) -> R<(Node, usize)> {
         self.enter()?;
         let span = self.point(i);
@@ -432,16 +450,12 @@ impl Fast<'_> {
             loop {
                 let (node, end) = self.inline(j, true)?;
                 self.items.push(node);
-                j = self.skip_spaces(end);
-                match self.at(j) {
-                    b',' => {
-                        j = self.skip_spaces(j + 1);
-                        if matches!(self.at(j), b']' | b',') {
-                            return Err(Bail);
-                        }
+                match self.separator(end, b']')? {
+                    Ok(next) => j = next,
+                    Err(close) => {
+                        j = close;
+                        break;
                     }
-                    b']' => break,
-                    _ => return Err(Bail),
                 }
             }
         }
@@ -465,16 +479,12 @@ impl Fast<'_> {
                 let v = self.skip_spaces(after);
                 let (value, end) = self.inline(v, true)?;
                 self.push_entry(start, &mut seen, key, key_span, value)?;
-                j = self.skip_spaces(end);
-                match self.at(j) {
-                    b',' => {
-                        j = self.skip_spaces(j + 1);
-                        if matches!(self.at(j), b'}' | b',') {
-                            return Err(Bail);
-                        }
+                match self.separator(end, b'}')? {
+                    Ok(next) => j = next,
+                    Err(close) => {
+                        j = close;
+                        break;
                     }
-                    b'}' => break,
-                    _ => return Err(Bail),
                 }
             }
         }
