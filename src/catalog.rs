@@ -72,64 +72,62 @@ impl Catalog {
 }
 
 /// The definitions of one document, by section and name, with findings on
-/// what does not fit the frame. Needs no other file: it runs beside the
-/// parse, on the thread that built the tree, which then reuses the memory
-/// of the document's own mappings.
+/// what does not fit the frame. Needs no other file, so it runs beside the
+/// parse, in parallel, and the catalog only files names.
 pub fn definitions(doc: Node, out: &mut Vec<Diagnostic>) -> Vec<Definition> {
     let mut defs = Vec::new();
-    {
-        let entries = match doc.value {
-            Value::Null => return defs,
-            Value::Map(entries) => entries,
+    let entries = match doc.value {
+        Value::Null => return defs,
+        Value::Map(entries) => entries,
+        _ => {
+            out.push(
+                Diagnostic::error(
+                    Code::NotAMapping,
+                    doc.span,
+                    format!(
+                        "a definition file must be a mapping of sections, not a {}",
+                        doc.type_name()
+                    ),
+                )
+                .with_hint("start with a section such as `monitor:`"),
+            );
+            return defs;
+        }
+    };
+    for entry in entries {
+        // `x-` keys hold YAML anchors for reuse, as in docker-compose files.
+        if entry.key.starts_with("x-") {
+            continue;
+        }
+        let Some(section) = Section::from_key(&entry.key) else {
+            out.push(unknown_section(&entry.key, entry.key_span));
+            continue;
+        };
+        let names = match entry.value.value {
+            Value::Null => continue,
+            Value::Map(names) => names,
             _ => {
                 out.push(
                     Diagnostic::error(
                         Code::NotAMapping,
-                        doc.span,
+                        entry.value.span,
                         format!(
-                            "a definition file must be a mapping of sections, not a {}",
-                            doc.type_name()
+                            "section `{}` must map names to definitions, not be a {}",
+                            entry.key,
+                            entry.value.type_name()
                         ),
                     )
-                    .with_hint("start with a section such as `monitor:`"),
+                    .with_hint(format!(
+                        "write `{}:` then one indented `NAME:` per definition",
+                        entry.key
+                    )),
                 );
-                return defs;
+                continue;
             }
         };
-        for entry in entries {
-            // `x-` keys hold YAML anchors for reuse, as in docker-compose files.
-            if entry.key.starts_with("x-") {
-                continue;
-            }
-            let Some(section) = Section::from_key(&entry.key) else {
-                out.push(unknown_section(&entry.key, entry.key_span));
-                continue;
-            };
-            let names = match entry.value.value {
-                Value::Null => continue,
-                Value::Map(names) => names,
-                _ => {
-                    out.push(
-                        Diagnostic::error(
-                            Code::NotAMapping,
-                            entry.value.span,
-                            format!(
-                                "section `{}` must map names to definitions, not be a {}",
-                                entry.key,
-                                entry.value.type_name()
-                            ),
-                        )
-                        .with_hint(format!(
-                            "write `{}:` then one indented `NAME:` per definition",
-                            entry.key
-                        )),
-                    );
-                    continue;
-                }
-            };
-            for def in names {
-                if let Some(problem) = name_problem(&def.key) {
-                    out.push(
+        for def in names {
+            if let Some(problem) = name_problem(&def.key) {
+                out.push(
                         Diagnostic::error(
                             Code::InvalidName,
                             def.key_span,
@@ -137,15 +135,14 @@ pub fn definitions(doc: Node, out: &mut Vec<Diagnostic>) -> Vec<Definition> {
                         )
                         .with_hint("names become etcd keys and file names: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"),
                     );
-                    continue;
-                }
-                defs.push(Definition {
-                    section,
-                    name: def.key.into_string(),
-                    name_span: def.key_span,
-                    node: std::sync::Arc::new(def.value),
-                });
+                continue;
             }
+            defs.push(Definition {
+                section,
+                name: def.key.into_string(),
+                name_span: def.key_span,
+                node: std::sync::Arc::new(def.value),
+            });
         }
     }
     defs

@@ -155,9 +155,6 @@ impl Fast<'_> {
                 Some(_) => Err(Bail),
             };
         };
-        if !self.is_key(line) {
-            return Err(Bail);
-        }
         let doc = self.block_map(0, line)?;
         if self.next.is_some() {
             return Err(Bail);
@@ -189,7 +186,8 @@ impl Fast<'_> {
         Ok(j)
     }
 
-    /// Whether a block mapping's key (`word:` or `"text":`) starts at `i`.
+    /// Whether a block mapping's key (`word:` or `"text":`) starts at `i`:
+    /// what tells a list item that is a mapping from a scalar.
     fn is_key(&self, i: usize) -> bool {
         let colon = match self.at(i) {
             b'"' | b'\'' => self.quoted(i).map(|(_, end)| end),
@@ -229,12 +227,8 @@ impl Fast<'_> {
             let value = self.block_value(indent, after)?;
             self.push_entry(start, &mut seen, key, key_span, value)?;
             match self.next {
-                Some((line, n)) if n == indent => {
-                    i = line + n;
-                    if !self.is_key(i) {
-                        return Err(Bail);
-                    }
-                }
+                // The next key; `key` gives up if it is none.
+                Some((line, n)) if n == indent => i = line + n,
                 Some((_, n)) if n > indent => return Err(Bail),
                 _ => break,
             }
@@ -297,10 +291,8 @@ impl Fast<'_> {
                 let at = line + n;
                 if self.at(at) == b'-' && matches!(self.at(at + 1), b' ' | b'\n') {
                     self.block_seq(n, at)
-                } else if self.is_key(at) {
-                    self.block_map(n, at)
                 } else {
-                    Err(Bail)
+                    self.block_map(n, at)
                 }
             }
             // A list at the key's own column.
