@@ -19,7 +19,9 @@ pub struct Definition {
 
 #[derive(Default)]
 pub struct Catalog {
-    sections: BTreeMap<Section, BTreeMap<String, Definition>>,
+    /// Names up to 24 bytes are held inline: a second copy of each of
+    /// 100,000 names on the heap was 1.6 MB.
+    sections: BTreeMap<Section, BTreeMap<compact_str::CompactString, Definition>>,
 }
 
 impl Catalog {
@@ -49,7 +51,7 @@ impl Catalog {
         for def in defs {
             let map = self.sections.entry(def.section).or_default();
             // One lookup per name: 100,000 definitions are common.
-            match map.entry(def.name.clone()) {
+            match map.entry(compact_str::CompactString::from(def.name.as_str())) {
                 std::collections::btree_map::Entry::Occupied(first) => out.push(
                     Diagnostic::error(
                         Code::DuplicateName,

@@ -11,6 +11,8 @@ use crate::catalog::{Definition, Section};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Span};
 use crate::syntax::Node;
 
+mod tree;
+
 /// The schema names `mon schema NAME` takes: the whole-file schema, the
 /// shared definitions, then one per section.
 pub fn names() -> impl Iterator<Item = &'static str> + Clone {
@@ -133,8 +135,74 @@ fn parsed_schemas() -> &'static (HashMap<Section, Json>, Json) {
     })
 }
 
-/// Validates one definition against its section's schema.
-pub fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
+/// A section with this many definitions is checked by a validator compiled
+/// at run time that reads the tree in place (`tree`). Compiling the monitor
+/// schema takes about a millisecond; converting 1,000 monitors to JSON for
+/// the generated validator takes as long.
+pub const IN_PLACE_FROM: usize = 1000;
+
+/// Section schemas compiled at run time over the tree (`tree`), for the
+/// sections with many definitions. Held for one load's schema phase, not
+/// for the process: the compiled schemas' regex caches are megabytes.
+pub struct InPlace(Vec<(Section, jsonschema::Validator<tree::Tree>)>);
+
+impl InPlace {
+    /// The schemas of the sections `pick` takes. A schema that does not
+    /// compile (a test proves each does) is left to the generated validator.
+    pub fn compile(pick: impl Fn(Section) -> bool) -> InPlace {
+        let registry = text("common")
+            .and_then(|t| serde_json::from_str::<Json>(t).ok())
+            .and_then(|common| {
+                jsonschema::Registry::new()
+                    .add("json-schema:///common.schema.json", common)
+                    .ok()?
+                    .prepare()
+                    .ok()
+            });
+        let Some(registry) = registry else {
+            return InPlace(Vec::new());
+        };
+        let compiled = Section::ALL
+            .iter()
+            .filter(|s| pick(**s))
+            .filter_map(|&s| {
+                let schema: Json = serde_json::from_str(s.schema()).ok()?;
+                let v = jsonschema::options_for::<tree::Tree>()
+                    .with_base_uri(format!("json-schema:///{}.schema.json", s.key()))
+                    .with_registry(&registry)
+                    .with_pattern_options(jsonschema::PatternOptions::regex())
+                    .build(&schema)
+                    .ok()?;
+                Some((s, v))
+            })
+            .collect();
+        InPlace(compiled)
+    }
+
+    /// For a catalog: the sections holding `IN_PLACE_FROM` definitions or more.
+    pub fn for_catalog(catalog: &crate::catalog::Catalog) -> InPlace {
+        InPlace::compile(|s| catalog.count(s) >= IN_PLACE_FROM)
+    }
+
+    /// Whether `def` is valid to its section's schema; `None` when that
+    /// section's schema is not compiled here.
+    pub fn valid(&self, def: &Definition) -> Option<bool> {
+        let (_, v) = self.0.iter().find(|(s, _)| *s == def.section)?;
+        Some(v.is_valid(&def.node))
+    }
+}
+
+/// Validates one definition against its section's schema: by `in_place`
+/// where it holds the section's, else by the generated validators, which
+/// always give an invalid one's errors.
+pub fn check(def: &Definition, in_place: &InPlace, out: &mut Vec<Diagnostic>) {
+    if in_place.valid(def) != Some(true) {
+        schema_errors(def, out);
+    }
+    non_finite_values(def, out);
+}
+
+fn schema_errors(def: &Definition, out: &mut Vec<Diagnostic>) {
     let json = def.node.to_json();
     let errors = errors(def.section, &json);
     if !errors.is_empty() {
@@ -150,9 +218,12 @@ pub fn check(def: &Definition, out: &mut Vec<Diagnostic>) {
         }
         dedup_from(out, before);
     }
-    // JSON has no NaN or infinity: the schema sees them as strings, which
-    // pass a string field. No reader of any output takes them, so they
-    // are refused wherever they are, once.
+}
+
+/// JSON has no NaN or infinity: the schema sees them as strings, which
+/// pass a string field. No reader of any output takes them, so they are
+/// refused wherever they are, once.
+fn non_finite_values(def: &Definition, out: &mut Vec<Diagnostic>) {
     let mut bad = Vec::new();
     non_finite(&def.node, &mut bad);
     for n in bad {

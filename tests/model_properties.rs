@@ -18,6 +18,10 @@ use proptest::prelude::*;
 use support::env::{shell_env, systemd_env};
 use support::q;
 
+/// Every section's schema compiled over the tree in place, once.
+static IN_PLACE: std::sync::LazyLock<mon::schema::InPlace> =
+    std::sync::LazyLock::new(|| mon::schema::InPlace::compile(|_| true));
+
 fn full() -> (PathBuf, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/model/full.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -292,6 +296,12 @@ proptest! {
         };
         let text = format!("{}{new}{}", &text[..leaf.start], &text[leaf.end..]);
         let loaded = load(&path, &text);
+        // Large sections are validated on the tree in place: it must say
+        // what the generated validator says of the same definition's JSON.
+        for def in loaded.catalog.all() {
+            let generated = mon::schema::errors(def.section, &def.node.to_json()).is_empty();
+            prop_assert_eq!(IN_PLACE.valid(def), Some(generated), "{}\n{}", def.name, new);
+        }
         let dropped = loaded.silently_dropped();
         let around = &text[leaf.start.saturating_sub(60)..(leaf.start + new.len() + 20).min(text.len())];
         prop_assert!(

@@ -105,10 +105,11 @@ pub struct TcpFields {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpFields {
     pub url: Option<CompactString>,
-    pub method: Option<String>,
+    // Boxed, not `String`: 64 bytes, not 80, for each of 100,000 http monitors.
+    pub method: Option<Box<str>>,
     pub ssl: bool,
     pub status_code: Option<u16>,
-    pub request_body: Option<String>,
+    pub request_body: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -117,6 +117,13 @@ impl FromNode for String {
     }
 }
 
+/// Eight bytes smaller than a `String`, for fields most definitions leave out.
+impl FromNode for Box<str> {
+    fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
+        node.as_str().map(Box::from)
+    }
+}
+
 /// Inline up to 24 bytes: a field of 100,000 definitions needs no allocation.
 impl FromNode for compact_str::CompactString {
     fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {

@@ -238,9 +238,10 @@ pub fn analyze_in(
     let mut t = crate::timings::Phases::start();
     let (sources, catalog, mut diagnostics) = parse_and_catalog(files, &mut t);
     let defs: Vec<_> = catalog.all().collect();
+    let in_place = schema::InPlace::for_catalog(&catalog);
     let found = crate::par::flat_map(&defs, |def| {
         let mut out = Vec::new();
-        schema::check(def, &mut out);
+        schema::check(def, &in_place, &mut out);
         out
     });
     let schema_errors: std::collections::HashSet<Span> = found
@@ -250,7 +251,7 @@ pub fn analyze_in(
         .collect();
     diagnostics.extend(found);
     // Not held while the model is built.
-    drop(defs);
+    drop((defs, in_place));
     check::raw(&catalog, &mut diagnostics);
     t.done("schema");
     // The model is built from every definition, so one report holds every
