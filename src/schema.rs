@@ -141,6 +141,9 @@ fn parsed_schemas() -> &'static (HashMap<Section, Json>, Json) {
 /// the generated validator takes as long.
 pub const IN_PLACE_FROM: usize = 1000;
 
+/// A load of this much text compiles the schema of every section it holds.
+pub const IN_PLACE_BYTES: usize = 1 << 20;
+
 /// Section schemas compiled at run time over the tree (`tree`), for the
 /// sections with many definitions. Held for one load's schema phase, not
 /// for the process: the compiled schemas' regex caches are megabytes.
@@ -179,9 +182,15 @@ impl InPlace {
         InPlace(compiled)
     }
 
-    /// For a catalog: the sections holding `IN_PLACE_FROM` definitions or more.
-    pub fn for_catalog(catalog: &crate::catalog::Catalog) -> InPlace {
-        InPlace::compile(|s| catalog.count(s) >= IN_PLACE_FROM)
+    /// For a load of `bytes` of text: the sections holding `IN_PLACE_FROM`
+    /// definitions or more, or every section with one when the text is
+    /// `IN_PLACE_BYTES` or more (one imported cluster of 400,000 nodes is a
+    /// single definition of 13 MB).
+    pub fn for_load(catalog: &crate::catalog::Catalog, bytes: usize) -> InPlace {
+        InPlace::compile(|s| {
+            let n = catalog.count(s);
+            n >= IN_PLACE_FROM || (n > 0 && bytes >= IN_PLACE_BYTES)
+        })
     }
 
     /// Whether `def` is valid to its section's schema; `None` when that

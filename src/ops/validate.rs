@@ -238,7 +238,8 @@ pub fn analyze_in(
     let mut t = crate::timings::Phases::start();
     let (sources, catalog, mut diagnostics) = parse_and_catalog(files, &mut t);
     let defs: Vec<_> = catalog.all().collect();
-    let in_place = schema::InPlace::for_catalog(&catalog);
+    let bytes = sources.files().map(|(_, f)| f.text.len()).sum();
+    let in_place = schema::InPlace::for_load(&catalog, bytes);
     let found = crate::par::flat_map(&defs, |def| {
         let mut out = Vec::new();
         schema::check(def, &in_place, &mut out);

@@ -769,11 +769,9 @@ impl<'a> Build<'a> {
         self.by_address.insert(a.to_string(), node.to_string());
     }
 
-    fn addr_of(&self, node: &str) -> String {
-        self.address
-            .get(node)
-            .cloned()
-            .unwrap_or_else(|| node.to_string())
+    /// A node's address: the one the file shows, else its name.
+    fn addr_ref<'s>(&'s self, node: &'s str) -> &'s str {
+        self.address.get(node).map_or(node, String::as_str)
     }
 
     /// Which node an address in a remote list reaches.
@@ -929,6 +927,10 @@ impl<'a> Build<'a> {
         for (a, _) in free.iter().rev() {
             by_host.insert(host_of(a), a);
         }
+        // Sized once: grown one watchdog at a time, 300,000 of them rehashed
+        // every name and address many times.
+        self.address.reserve(unknown.len());
+        self.by_address.reserve(unknown.len());
         for w in &unknown {
             if let Some(a) = by_host.get(w.node.as_str()) {
                 self.set_address(&w.node.clone(), a);
@@ -981,15 +983,19 @@ impl<'a> Build<'a> {
     fn run(mut self, order: Vec<String>, t: &mut crate::timings::Phases) {
         let c = self.conf;
         // Nodes in mon's order when its header names them, else the file's.
-        let mut ordered = Seen::default();
-        for n in order
-            .iter()
-            .filter(|n| c.seen.contains(n))
-            .chain(c.seen.iter())
-        {
-            seen(&mut ordered, n);
-        }
-        let nodes = ordered.order;
+        let nodes = if order.is_empty() {
+            c.seen.order.clone()
+        } else {
+            let mut ordered = Seen::default();
+            for n in order
+                .iter()
+                .filter(|n| c.seen.contains(n))
+                .chain(c.seen.iter())
+            {
+                seen(&mut ordered, n);
+            }
+            ordered.order
+        };
         if let Some((_, l)) = &c.exec {
             self.note(
                 *l,
@@ -1151,17 +1157,17 @@ impl<'a> Build<'a> {
         if !prio.is_empty() {
             yaml::entry(out, at, "priority", &Value::Object(prio));
         }
-        let mut friends: Vec<String> = r.friends.iter().map(|f| f.0.clone()).collect();
+        let mut friends: Vec<&str> = r.friends.iter().map(|f| f.0.as_str()).collect();
         // A set beside the list: long friends lists on every node were quadratic.
-        let mut listed: foldhash::HashSet<String> = friends.iter().cloned().collect();
+        let mut listed: foldhash::HashSet<&str> = friends.iter().copied().collect();
         for (f, _) in &c.friends {
-            if listed.insert(f.clone()) {
-                friends.push(f.clone());
+            if listed.insert(f) {
+                friends.push(f);
             }
         }
         for o in &r.ons {
             for (f, l) in &o.friends {
-                if !listed.contains(f) {
+                if !listed.contains(f.as_str()) {
                     self.note(*l, format!("friend `{f}` only for `{}` in resource `{}`: mon sets friends per resource, not per node; left out", o.node, r.name), true);
                 }
             }
@@ -1173,20 +1179,17 @@ impl<'a> Build<'a> {
         let guessed_end = friends
             .iter()
             .rev()
-            .take_while(|f| roles.guessed.contains(*f))
+            .take_while(|f| roles.guessed.contains(**f))
             .count();
         if guessed_end > 0 {
-            let watchdogs: Vec<String> = roles
+            let watchdogs: Vec<&str> = roles
                 .watchdog
                 .iter()
-                .map(|w| self.addr_of(&w.node))
+                .map(|w| self.addr_ref(&w.node))
                 .collect();
             let keep = friends.len() - guessed_end;
-            fn rendered<'s>(own: &'s [String], watchdogs: &'s [String]) -> Vec<&'s str> {
-                crate::model::hastmon::friends_with(
-                    own.iter().map(String::as_str),
-                    watchdogs.iter().map(String::as_str),
-                )
+            fn rendered<'s>(own: &[&'s str], watchdogs: &[&'s str]) -> Vec<&'s str> {
+                crate::model::hastmon::friends_with(own.iter().copied(), watchdogs.iter().copied())
             }
             if rendered(&friends[..keep], &watchdogs) == rendered(&friends, &watchdogs) {
                 friends.truncate(keep);
@@ -1255,26 +1258,26 @@ impl<'a> Build<'a> {
         }
         // What mon renders for remotes: every other service node for a
         // service node, every service node for a watchdog.
-        let service_addr: Vec<String> = service.iter().map(|o| self.addr_of(&o.node)).collect();
-        let service_set: foldhash::HashSet<&String> = service_addr.iter().collect();
+        let service_addr: Vec<&str> = service.iter().map(|o| self.addr_ref(&o.node)).collect();
+        let service_set: foldhash::HashSet<&str> = service_addr.iter().copied().collect();
         let watchdogs: foldhash::HashSet<*const On> =
             roles.watchdog.iter().map(|w| *w as *const On).collect();
         // Each differing section, or (past a few) one note for the resource:
         // a note per section of a 100,000-node resource helps nobody.
         let mut differ: Vec<(usize, String)> = Vec::new();
         for o in &r.ons {
-            let me = self.addr_of(&o.node);
+            let me = self.addr_ref(&o.node);
             let is_watchdog = watchdogs.contains(&(o as *const On));
             // Compared without building the list: n nodes would make it
             // n lists of n names.
             let want = || {
                 service_addr
                     .iter()
-                    .filter(|a| is_watchdog || **a != me)
-                    .map(String::as_str)
+                    .copied()
+                    .filter(|a| is_watchdog || *a != me)
             };
             let want_len =
-                service_addr.len() - usize::from(!is_watchdog && service_set.contains(&me));
+                service_addr.len() - usize::from(!is_watchdog && service_set.contains(me));
             let same = if want_len == 0 {
                 o.remotes.len() == 1 && o.remotes[0].0 == "none"
             } else {
@@ -1283,12 +1286,14 @@ impl<'a> Build<'a> {
             if same {
                 continue;
             }
-            let have = shown_list(o.remotes.iter().map(|x| x.0.as_str()), o.remotes.len());
             let line = o.remotes.first().map_or(o.line, |x| x.1);
+            // Past the first few only the line is kept: no text is built
+            // for 300,000 sections the note will not show.
             if differ.len() >= MANY_NOTES {
                 differ.push((line, String::new()));
                 continue;
             }
+            let have = shown_list(o.remotes.iter().map(|x| x.0.as_str()), o.remotes.len());
             let want = if want_len == 0 {
                 "none".to_string()
             } else {
