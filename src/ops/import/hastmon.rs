@@ -42,7 +42,11 @@ impl std::fmt::Display for Tok<'_> {
 /// A word's token: a keyword, a number (digits only, as hastmon's lexer
 /// tells them) or a string.
 fn word_tok(w: &str) -> Tok<'_> {
-    if let Some(k) = HAST_KEYWORDS.iter().find(|k| **k == w) {
+    // Lengths first: most words are addresses and names, no keyword's length.
+    if let Some(k) = HAST_KEYWORDS
+        .iter()
+        .find(|k| k.len() == w.len() && **k == w)
+    {
         Tok::Kw(k)
     } else if w.bytes().all(|b| b.is_ascii_digit()) {
         Tok::Num(w)
@@ -933,7 +937,7 @@ impl<'a> Build<'a> {
         self.by_address.reserve(unknown.len());
         for w in &unknown {
             if let Some(a) = by_host.get(w.node.as_str()) {
-                self.set_address(&w.node.clone(), a);
+                self.set_address(&w.node, a);
             }
         }
         let unknown: Vec<&&On> = unknown
@@ -949,7 +953,7 @@ impl<'a> Build<'a> {
             let many = unknown.len() > MANY_NOTES;
             let mut shown = Vec::new();
             for (w, (a, line)) in unknown.iter().zip(tail.iter().map(|x| (&x.0, x.1))) {
-                self.set_address(&w.node.clone(), &a.clone());
+                self.set_address(&w.node, a);
                 roles.guessed.insert(a.clone());
                 if many {
                     if shown.len() < 10 {
