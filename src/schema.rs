@@ -144,9 +144,9 @@ pub const IN_PLACE_FROM: usize = 1000;
 /// A load of this much text compiles the schema of every section it holds.
 pub const IN_PLACE_BYTES: usize = 1 << 20;
 
-/// Section schemas compiled at run time over the tree (`tree`), for the
-/// sections with many definitions. Held for one load's schema phase, not
-/// for the process: the compiled schemas' regex caches are megabytes.
+/// Section schemas compiled at run time over the tree (`tree`), for large
+/// loads (`for_load`). Held for one load's schema phase, not for the
+/// process: compiled schemas and their regex caches are megabytes.
 pub struct InPlace(Vec<(Section, jsonschema::Validator<tree::Tree>)>);
 
 impl InPlace {

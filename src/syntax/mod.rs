@@ -5,7 +5,7 @@ mod node;
 mod toml;
 mod yaml;
 
-pub use node::{Entry, Node, Value};
+pub use node::{json_float, Entry, Node, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceFile};

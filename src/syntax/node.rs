@@ -32,6 +32,12 @@ pub struct Entry {
     pub value: Node,
 }
 
+/// A float as JSON: a number, or for NaN and the infinities, which have no
+/// JSON form, their text, which keeps them visible to the schema as a string.
+pub fn json_float(f: f64) -> Result<serde_json::Number, String> {
+    serde_json::Number::from_f64(f).ok_or_else(|| f.to_string())
+}
+
 impl Node {
     pub fn new(span: Span, value: Value) -> Self {
         Node {
@@ -154,10 +160,7 @@ impl Node {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f)
-                .map(J::Number)
-                // NaN and infinities have no JSON form; a string keeps them visible to the schema.
-                .unwrap_or_else(|| J::String(f.to_string())),
+            Value::Float(f) => json_float(*f).map_or_else(J::String, J::Number),
             Value::Str(s) => J::String(s.as_str().to_owned()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(
