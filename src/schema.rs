@@ -11,6 +11,7 @@ use crate::catalog::{Definition, Section};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic, Span};
 use crate::syntax::Node;
 
+pub mod pattern;
 mod tree;
 
 /// The schema names `mon schema NAME` takes: the whole-file schema, the
@@ -76,30 +77,10 @@ fn whole_file() -> &'static str {
 /// The section schemas as validators generated at build time by jsonschema's
 /// own macro (feature `macros`): a run compiles no schema. Compiling them when
 /// mon started took most of a one-file `mon validate` (about 3 of 5.5 ms).
-/// A new section's schema needs a struct here; `errors` will not compile
-/// without it.
+/// build.rs writes one per section schema, from a copy whose regex patterns
+/// are formats (`pattern`); `errors` names each.
 mod generated {
-    macro_rules! validators {
-        ($($name:ident $path:literal $uri:literal;)*) => {$(
-            #[jsonschema::validator(
-                path = $path,
-                base_uri = $uri,
-                resources = { "json-schema:///common.schema.json" => { path = "schemas/common.schema.json" } },
-                pattern_options = { engine = regex },
-                methods = { is_valid = true, iter_errors = true }
-            )]
-            pub struct $name;
-        )*};
-    }
-    validators! {
-        Monitor "schemas/monitor.schema.json" "json-schema:///monitor.schema.json";
-        Alerter "schemas/alerter.schema.json" "json-schema:///alerter.schema.json";
-        Cluster "schemas/cluster.schema.json" "json-schema:///cluster.schema.json";
-        Mqtt "schemas/mqtt.schema.json" "json-schema:///mqtt.schema.json";
-        Collectd "schemas/collectd.schema.json" "json-schema:///collectd.schema.json";
-        Conveyer "schemas/conveyer.schema.json" "json-schema:///conveyer.schema.json";
-        Dozor "schemas/dozor.schema.json" "json-schema:///dozor.schema.json";
-    }
+    include!(concat!(env!("OUT_DIR"), "/validators.rs"));
 }
 
 /// Every schema error of `json` against its section's schema; empty when valid.
@@ -118,6 +99,16 @@ pub fn errors(section: Section, json: &Json) -> Vec<ValidationError<'_>> {
         };
     }
     by_section!(Monitor, Alerter, Cluster, Mqtt, Collectd, Conveyer, Dozor)
+}
+
+/// The pattern a value failed: the generated validators report one as
+/// the format that stands for it (`pattern`).
+fn failed_pattern(kind: &ValidationErrorKind) -> Option<&str> {
+    match kind {
+        ValidationErrorKind::Pattern { pattern } => Some(pattern),
+        ValidationErrorKind::Format { format } => pattern::of_format(format),
+        _ => None,
+    }
 }
 
 /// The parsed schemas the error messages read (allowed keys for "did you
@@ -153,6 +144,12 @@ impl InPlace {
     /// The schemas of the sections `pick` takes. A schema that does not
     /// compile (a test proves each does) is left to the generated validator.
     pub fn compile(pick: impl Fn(Section) -> bool) -> InPlace {
+        let picked: Vec<Section> = Section::ALL.iter().copied().filter(|&s| pick(s)).collect();
+        // A small load picks nothing: the registry alone costs a one-file
+        // run a tenth of a millisecond and a megabyte.
+        if picked.is_empty() {
+            return InPlace(Vec::new());
+        }
         let registry = text("common")
             .and_then(|t| serde_json::from_str::<Json>(t).ok())
             .and_then(|common| {
@@ -165,10 +162,9 @@ impl InPlace {
         let Some(registry) = registry else {
             return InPlace(Vec::new());
         };
-        let compiled = Section::ALL
-            .iter()
-            .filter(|s| pick(**s))
-            .filter_map(|&s| {
+        let compiled = picked
+            .into_iter()
+            .filter_map(|s| {
                 let schema: Json = serde_json::from_str(s.schema()).ok()?;
                 let v = jsonschema::options_for::<tree::Tree>()
                     .with_base_uri(format!("json-schema:///{}.schema.json", s.key()))
@@ -441,7 +437,8 @@ impl Ctx<'_> {
                 node.span,
                 format!("{}: {}", self.what(ptr), range_message(e.kind(), node)),
             ),
-            ValidationErrorKind::Pattern { pattern } => {
+            kind if failed_pattern(kind).is_some() => {
+                let pattern = failed_pattern(kind).unwrap_or_default();
                 let d = Diagnostic::error(
                     Code::BadFormat,
                     node.span,
@@ -451,7 +448,7 @@ impl Ctx<'_> {
                         shown_value(node)
                     ),
                 );
-                d.with_hint(pattern_hint(pattern))
+                d.with_hint(pattern::hint(pattern))
             }
             ValidationErrorKind::AnyOf { context }
             | ValidationErrorKind::OneOfNotValid { context } => {
@@ -472,9 +469,9 @@ impl Ctx<'_> {
         let key = error.instance().as_str().unwrap_or_default();
         let kptr = format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"));
         let span = self.def.node.key_span(&kptr).unwrap_or(node.span);
-        let hint = match error.kind() {
-            ValidationErrorKind::Pattern { pattern } => pattern_hint(pattern),
-            _ => error.to_string(),
+        let hint = match failed_pattern(error.kind()) {
+            Some(p) => pattern::hint(p),
+            None => error.to_string(),
         };
         Diagnostic::error(
             Code::BadFormat,
@@ -695,32 +692,6 @@ fn required_hint(section: Section, prop: &str, node: &Node) -> Option<String> {
         (Section::Alerter, "address") => "the email alerter needs the SMTP server as host:port".into(),
         _ => return None,
     })
-}
-
-fn pattern_hint(pattern: &str) -> String {
-    match pattern {
-        "^[A-Za-z0-9][A-Za-z0-9._-]*$" => {
-            "names use letters, digits, `.`, `_` and `-`, starting with a letter or digit".into()
-        }
-        "^[A-Za-z0-9._/:-]+$" => {
-            "hastmon has no quoting: use only letters, digits and `. _ / : -`".into()
-        }
-        "^/" => "use an absolute path".into(),
-        "^[A-Za-z0-9._-]+(:[0-9]{1,5})?$" => {
-            "write host or host:port, e.g. broker.example.com:1883".into()
-        }
-        "^[A-Za-z0-9_]+$" => {
-            "collectd keys and plugin names use only letters, digits and `_`".into()
-        }
-        "^[a-z0-9_]+$" => "use lowercase letters, digits and `_`".into(),
-        "^[a-z0-9_]+(/[a-z0-9_]+)*$" => {
-            "use lowercase words separated by `/`, e.g. os/generic".into()
-        }
-        "^[A-Za-z_][A-Za-z0-9_]*$" => {
-            "environment variable names use letters, digits and `_`".into()
-        }
-        other => format!("it must match {other}"),
-    }
 }
 
 /// The keys the schema allows for the object at `ptr`, for "did you mean".

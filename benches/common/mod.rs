@@ -43,6 +43,20 @@ pub fn median(n: usize, mut make: impl FnMut() -> Command) -> Run {
     middle((0..n).map(|_| measure(&mut make())).collect())
 }
 
+/// Medians of `n` runs of two commands taken in turn (after one warm-up of
+/// each), so both see the same moments of a machine whose speed drifts.
+pub fn median_alternating(
+    n: usize,
+    mut a: impl FnMut() -> Command,
+    mut b: impl FnMut() -> Command,
+) -> (Run, Run) {
+    let _ = (measure(&mut a()), measure(&mut b()));
+    let (ra, rb) = (0..n)
+        .map(|_| (measure(&mut a()), measure(&mut b())))
+        .unzip();
+    (middle(ra), middle(rb))
+}
+
 /// The run of median wall time among `runs` (at least one).
 pub fn middle(mut runs: Vec<Run>) -> Run {
     runs.sort_by_key(|r| r.wall);
