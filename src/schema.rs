@@ -314,6 +314,19 @@ impl Ctx<'_> {
             out.push(self.bad_key(ptr, node, e));
             return;
         }
+        if let Some(pattern) = failed_pattern(e.kind()) {
+            let d = Diagnostic::error(
+                Code::BadFormat,
+                node.span,
+                format!(
+                    "{} {} does not have the required form",
+                    self.what(ptr),
+                    shown_value(node)
+                ),
+            );
+            out.push(d.with_hint(pattern::hint(pattern)));
+            return;
+        }
         let field = ptr.rsplit('/').next().unwrap_or("");
         let d = match e.kind() {
             // NaN and infinities reach the schema as strings (JSON has no
@@ -437,19 +450,6 @@ impl Ctx<'_> {
                 node.span,
                 format!("{}: {}", self.what(ptr), range_message(e.kind(), node)),
             ),
-            kind if failed_pattern(kind).is_some() => {
-                let pattern = failed_pattern(kind).unwrap_or_default();
-                let d = Diagnostic::error(
-                    Code::BadFormat,
-                    node.span,
-                    format!(
-                        "{} {} does not have the required form",
-                        self.what(ptr),
-                        shown_value(node)
-                    ),
-                );
-                d.with_hint(pattern::hint(pattern))
-            }
             ValidationErrorKind::AnyOf { context }
             | ValidationErrorKind::OneOfNotValid { context } => {
                 return self.best_branch(ptr, node, context, out);
