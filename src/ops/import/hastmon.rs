@@ -568,25 +568,23 @@ impl<'a> Parser<'a> {
 }
 
 fn seen(all: &mut Seen, name: &str) {
-    if all.set.insert(name.to_string()) {
-        all.order.push(name.to_string());
+    if !all.0.contains(name) {
+        all.0.insert(name.to_string());
     }
 }
 
-/// Node names in the order first seen, with a set for the lookups (a scan
-/// per name was quadratic in 20,000 `on` sections).
+/// Node names in the order first seen, one set for order and lookups (a
+/// scan per name was quadratic in 20,000 `on` sections; a list beside a
+/// set held each name twice).
 #[derive(Debug, Default, Clone)]
-struct Seen {
-    order: Vec<String>,
-    set: foldhash::HashSet<String>,
-}
+struct Seen(indexmap::IndexSet<String, foldhash::fast::RandomState>);
 
 impl Seen {
     fn contains(&self, n: &str) -> bool {
-        self.set.contains(n)
+        self.0.contains(n)
     }
-    fn iter(&self) -> std::slice::Iter<'_, String> {
-        self.order.iter()
+    fn iter(&self) -> indexmap::set::Iter<'_, String> {
+        self.0.iter()
     }
 }
 
@@ -746,10 +744,12 @@ struct Build<'a> {
     conf: &'a Conf,
     imp: &'a mut Import,
     taken: super::Taken,
-    /// Each node's address, where the file shows one other than its name.
-    address: foldhash::HashMap<String, String>,
+    /// Each node's address, where the file shows one other than its name
+    /// (borrowed from the file's parse: 330,000 watchdogs made 1.3 million
+    /// strings here).
+    address: foldhash::HashMap<&'a str, &'a str>,
     /// The same, address -> node, for the lookups per remote.
-    by_address: foldhash::HashMap<String, String>,
+    by_address: foldhash::HashMap<&'a str, &'a str>,
 }
 
 /// One resource's roles as the file shows them.
@@ -758,7 +758,7 @@ struct Roles<'a> {
     secondary: Vec<&'a On>,
     watchdog: Vec<&'a On>,
     /// Friends taken as watchdogs' addresses because no node claims them.
-    guessed: foldhash::HashSet<String>,
+    guessed: foldhash::HashSet<&'a str>,
 }
 
 impl<'a> Build<'a> {
@@ -768,28 +768,28 @@ impl<'a> Build<'a> {
             .push(note(self.source, line, message, left_out));
     }
 
-    fn set_address(&mut self, node: &str, a: &str) {
-        self.address.insert(node.to_string(), a.to_string());
-        self.by_address.insert(a.to_string(), node.to_string());
+    fn set_address(&mut self, node: &'a str, a: &'a str) {
+        self.address.insert(node, a);
+        self.by_address.insert(a, node);
     }
 
     /// A node's address: the one the file shows, else its name.
     fn addr_ref<'s>(&'s self, node: &'s str) -> &'s str {
-        self.address.get(node).map_or(node, String::as_str)
+        self.address.get(node).copied().unwrap_or(node)
     }
 
     /// Which node an address in a remote list reaches.
-    fn owner(&self, a: &str, r: &'a Resource, ix: &Listed) -> Option<String> {
+    fn owner(&self, a: &'a str, r: &'a Resource, ix: &Listed) -> Option<&'a str> {
         let nodes = &self.conf.seen;
         if nodes.contains(a) {
-            return Some(a.to_string());
+            return Some(a);
         }
         if let Some(n) = self.by_address.get(a) {
-            return Some(n.clone());
+            return Some(n);
         }
         let host = host_of(a);
         if nodes.contains(host) {
-            return Some(host.to_string());
+            return Some(host);
         }
         if mistyped(a).is_some() {
             return None;
@@ -800,18 +800,18 @@ impl<'a> Build<'a> {
         // scans add up to the remotes' size.
         let mut candidates = r.ons.iter().enumerate().filter(|(i, o)| {
             !ix.by_name.contains(o.node.as_str())
-                && !self.address.contains_key(&o.node)
+                && !self.address.contains_key(o.node.as_str())
                 && !ix.per_on.contains(&(*i, a))
         });
         match (candidates.next(), candidates.next()) {
-            (Some((_, one)), None) => Some(one.node.clone()),
+            (Some((_, one)), None) => Some(one.node.as_str()),
             _ => None,
         }
     }
 
     fn roles(&mut self, r: &'a Resource) -> Roles<'a> {
         let ix = Listed::of(r);
-        let mut reached: foldhash::HashSet<String> = Default::default();
+        let mut reached: foldhash::HashSet<&str> = Default::default();
         for o in &r.ons {
             // Addresses no node has, said once per section (a note each
             // made 800,000 addresses 800,000 lines).
@@ -822,11 +822,11 @@ impl<'a> Build<'a> {
                 }
                 match self.owner(a, r, &ix) {
                     Some(n) => {
-                        if n != *a {
-                            match self.address.get(&n) {
-                                Some(prev) if prev != a => self.note(*line, format!("node `{n}` is reached as `{prev}` elsewhere and as `{a}` here; mon gives a node one address, `{prev}`"), false),
+                        if n != a {
+                            match self.address.get(n) {
+                                Some(&prev) if prev != a => self.note(*line, format!("node `{n}` is reached as `{prev}` elsewhere and as `{a}` here; mon gives a node one address, `{prev}`"), false),
                                 Some(_) => {}
-                                None => self.set_address(&n, a),
+                                None => self.set_address(n, a),
                             }
                         }
                         reached.insert(n);
@@ -863,11 +863,15 @@ impl<'a> Build<'a> {
                 );
             }
         }
-        let mut service: Vec<&On> = r.ons.iter().filter(|o| reached.contains(&o.node)).collect();
+        let mut service: Vec<&On> = r
+            .ons
+            .iter()
+            .filter(|o| reached.contains(o.node.as_str()))
+            .collect();
         let mut watchdog: Vec<&On> = r
             .ons
             .iter()
-            .filter(|o| !reached.contains(&o.node))
+            .filter(|o| !reached.contains(o.node.as_str()))
             .collect();
         if service.is_empty() {
             // Nobody reaches anybody: the nodes with a priority run the
@@ -905,13 +909,13 @@ impl<'a> Build<'a> {
 
     /// Each watchdog's address: its name when the friends list has it,
     /// else the friends address no node claims (mon adds watchdogs there).
-    fn watchdog_addresses(&mut self, r: &Resource, roles: &mut Roles) {
+    fn watchdog_addresses(&mut self, r: &'a Resource, roles: &mut Roles<'a>) {
         let claimed: foldhash::HashSet<&str> = self
             .conf
             .seen
             .iter()
             .map(String::as_str)
-            .chain(self.address.values().map(String::as_str))
+            .chain(self.address.values().copied())
             .collect();
         let free: Vec<&At<String>> = r
             .friends
@@ -924,7 +928,7 @@ impl<'a> Build<'a> {
             .watchdog
             .iter()
             .copied()
-            .filter(|w| !self.address.contains_key(&w.node))
+            .filter(|w| !self.address.contains_key(w.node.as_str()))
             .filter(|w| !friend.contains(w.node.as_str()))
             .collect();
         let mut by_host: foldhash::HashMap<&str, &str> = foldhash::HashMap::default();
@@ -942,11 +946,11 @@ impl<'a> Build<'a> {
         }
         let unknown: Vec<&&On> = unknown
             .iter()
-            .filter(|w| !self.address.contains_key(&w.node))
+            .filter(|w| !self.address.contains_key(w.node.as_str()))
             .collect();
         let free: Vec<&&At<String>> = free
             .iter()
-            .filter(|(a, _)| !self.by_address.contains_key(a))
+            .filter(|(a, _)| !self.by_address.contains_key(a.as_str()))
             .collect();
         if !unknown.is_empty() && free.len() >= unknown.len() {
             let tail = &free[free.len() - unknown.len()..];
@@ -954,7 +958,7 @@ impl<'a> Build<'a> {
             let mut shown = Vec::new();
             for (w, (a, line)) in unknown.iter().zip(tail.iter().map(|x| (&x.0, x.1))) {
                 self.set_address(&w.node, a);
-                roles.guessed.insert(a.clone());
+                roles.guessed.insert(a);
                 if many {
                     if shown.len() < 10 {
                         shown.push((line, format!("{} at {a}", w.node)));
@@ -987,18 +991,19 @@ impl<'a> Build<'a> {
     fn run(mut self, order: Vec<String>, t: &mut crate::timings::Phases) {
         let c = self.conf;
         // Nodes in mon's order when its header names them, else the file's.
-        let nodes = if order.is_empty() {
-            c.seen.order.clone()
+        let nodes: Vec<&str> = if order.is_empty() {
+            c.seen.iter().map(String::as_str).collect()
         } else {
-            let mut ordered = Seen::default();
+            let mut ordered: indexmap::IndexSet<&str, foldhash::fast::RandomState> =
+                Default::default();
             for n in order
                 .iter()
                 .filter(|n| c.seen.contains(n))
                 .chain(c.seen.iter())
             {
-                seen(&mut ordered, n);
+                ordered.insert(n);
             }
-            ordered.order
+            ordered.into_iter().collect()
         };
         if let Some((_, l)) = &c.exec {
             self.note(
@@ -1036,9 +1041,9 @@ impl<'a> Build<'a> {
         out.push_str("cluster:\n");
         out.push_str(&format!("  {}:\n", yaml::string(self.name)));
         out.push_str("    nodes:\n");
-        let sections: foldhash::HashMap<&String, &NodeSection> =
-            c.nodes.iter().map(|(x, s)| (x, s)).collect();
-        for n in &nodes {
+        let sections: foldhash::HashMap<&str, &NodeSection> =
+            c.nodes.iter().map(|(x, s)| (x.as_str(), s)).collect();
+        for &n in &nodes {
             let mut m = Map::new();
             if let Some(a) = self.address.get(n) {
                 m.insert("address".into(), json!(a));
@@ -1099,7 +1104,7 @@ impl<'a> Build<'a> {
         self.imp.counts.insert("resources", c.resources.len());
     }
 
-    fn resource(&mut self, out: &mut String, r: &Resource, roles: &Roles, nodes: &[String]) {
+    fn resource(&mut self, out: &mut String, r: &Resource, roles: &Roles, nodes: &[&str]) {
         let c = self.conf;
         out.push_str(&format!("      {}:\n", yaml::string(&r.name)));
         let at = 8;
@@ -1316,11 +1321,7 @@ impl<'a> Build<'a> {
             }
         }
         let on: foldhash::HashSet<&str> = r.ons.iter().map(|o| o.node.as_str()).collect();
-        let missing: Vec<&str> = nodes
-            .iter()
-            .map(String::as_str)
-            .filter(|n| !on.contains(n))
-            .collect();
+        let missing: Vec<&str> = nodes.iter().copied().filter(|n| !on.contains(n)).collect();
         if missing.len() > MANY_NOTES {
             let names = shown_list(missing.iter().copied(), missing.len());
             self.note(r.line, format!("resource `{}` has no `on` section for {} nodes ({names}): hastmon on each of them refuses the whole file", r.name, missing.len()), false);
