@@ -232,6 +232,10 @@ codes! {
         "9volt matches a dns expect against answer lines that start with the queried name, so an anchor there never matches.",
         "expect: \"^10\\.0\\.0\\.1$\"",
         "expect: \"10\\.0\\.0\\.1$\"";
+    ControlInAddress = "E0414", "a monitor's host or url holds a control character",
+        "9volt builds each check's address from `host` (and `url` for http). Go refuses a URL that holds a control character and resolves no host name with one, so the check would fail at every interval.",
+        "url: \"/health\\n\"",
+        "remove the character: `url: /health`";
     // hastmon clusters.
     HastToken = "E0500", "a value cannot be written as a hastmon token",
         "hastmon.conf has no quoting: a space splits a word, `#` starts a comment even inside a word, and a keyword or an all-digit word is a syntax error on every node.",

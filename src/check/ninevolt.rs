@@ -175,6 +175,7 @@ pub fn monitor_text(def: &Definition, out: &mut Vec<Diagnostic>) {
     yaml11_strings(node, out);
     fits_in_etcd(def, out);
     let ty = node.get("type").and_then(Node::as_str).unwrap_or("");
+    control_in_address(node, ty, out);
     // Fields of another type are ignored by 9volt, which is rarely what was meant.
     if let Some(kind) = Kind::ALL.iter().find(|k| k.word() == ty) {
         let own = kind.fields();
@@ -455,6 +456,41 @@ pub fn alerter(a: &Alerter, out: &mut Vec<Diagnostic>) {
 }
 
 /// Strings that 9volt's YAML 1.1 reader would have turned into booleans.
+/// A control character in the address 9volt checks: Go's net/url refuses
+/// the URL an http check is sent to, and no host name with one resolves
+/// (both seen with Go 1.19, which 9volt is built with), so the check fails
+/// at every interval. The character is named, never printed.
+fn control_in_address(node: &Node, ty: &str, out: &mut Vec<Diagnostic>) {
+    let fields: &[&str] = match ty {
+        "http" => &["host", "url"],
+        "tcp" | "dns" => &["host"],
+        _ => &[],
+    };
+    for field in fields {
+        let Some(v) = node.get(field) else { continue };
+        let Some(c) = v
+            .as_str()
+            .and_then(|s| s.chars().find(char::is_ascii_control))
+        else {
+            continue;
+        };
+        out.push(
+            Diagnostic::error(
+                Code::ControlInAddress,
+                v.span,
+                format!(
+                    "`{field}` holds the control character U+{:04X}: 9volt's {ty} check could never reach it",
+                    c as u32
+                ),
+            )
+            .with_hint(match ty {
+                "http" => "the check's URL is built from host and url, and Go refuses a URL with a control character; remove it",
+                _ => "no host name with a control character resolves; remove it",
+            }),
+        );
+    }
+}
+
 fn yaml11_strings(node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Str(s) if node.yaml11_bool => out.push(
