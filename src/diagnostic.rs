@@ -1,6 +1,8 @@
 //! Findings as values: a code, a severity, a message and the spans they are
 //! about. Checking code builds these; only `report` turns them into text.
 
+use std::borrow::Cow;
+
 /// A file of the `source::SourceMap`, by its place in it.
 pub type FileId = u32;
 
@@ -372,7 +374,9 @@ pub struct Diagnostic {
     pub span: Span,
     /// Other places that explain this one (the first definition of a duplicate).
     pub related: Vec<Label>,
-    pub hint: Option<String>,
+    /// Most hints are fixed text: borrowed, a finding reported 300,000
+    /// times allocates none.
+    pub hint: Option<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -392,7 +396,7 @@ impl Diagnostic {
             ..Diagnostic::error(code, span, message)
         }
     }
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }
