@@ -85,6 +85,7 @@ fn parse_full(file: FileId, source: &SourceFile) -> Parsed {
         alias_nodes: 0,
         stopped: false,
         ascii: source.text.is_ascii(),
+        plain_merge: false,
     };
     let mut parser = Parser::new_from_str(&source.text).keep_tags(true);
     if let Err(e) = parser.load(&mut b, true) {
@@ -118,10 +119,14 @@ enum Frame {
         span: Span,
         anchor: usize,
         start: usize,
-        key: Option<(CompactString, Span)>,
+        /// The pending key, and whether it is a merge key.
+        key: Option<(CompactString, Span, bool)>,
         /// Index of keys once the mapping is large, so duplicate detection
         /// stays linear for files with thousands of definitions.
         index: Option<HashMap<CompactString, usize>>,
+        /// The entry (from `start`) that is a merge key; a second `<<` is a
+        /// duplicate key.
+        merge: Option<usize>,
     },
 }
 
@@ -140,6 +145,9 @@ struct Builder<'a> {
     stopped: bool,
     /// In ASCII text the parser's character index is the byte offset.
     ascii: bool,
+    /// The scalar being finished is a plain `<<`: only that is a merge key
+    /// (a quoted "<<" is a key like any other, as 9volt's go-yaml reads it).
+    plain_merge: bool,
 }
 
 impl Builder<'_> {
@@ -197,13 +205,21 @@ impl Builder<'_> {
             None => self.documents.push(node),
             Some(Frame::Seq { .. }) => self.items.push(node),
             Some(Frame::Map {
-                start, key, index, ..
+                start,
+                key,
+                index,
+                merge,
+                ..
             }) => match key.take() {
                 None => {
                     // Only scalars reach here as keys; collections are refused earlier.
-                    *key = Some((scalar_key(node.value), node.span));
+                    *key = Some((
+                        scalar_key(node.value),
+                        node.span,
+                        std::mem::take(&mut self.plain_merge),
+                    ));
                 }
-                Some((k, key_span)) => {
+                Some((k, key_span, is_merge)) => {
                     let entries = &mut self.entries;
                     let own = &entries[*start..];
                     if index.is_none() && own.len() >= 16 {
@@ -236,6 +252,9 @@ impl Builder<'_> {
                         if let Some(ix) = index {
                             ix.insert(k.clone(), own.len());
                         }
+                        if is_merge {
+                            *merge = Some(own.len());
+                        }
                         entries.push(Entry {
                             key: k,
                             key_span,
@@ -255,6 +274,8 @@ impl Builder<'_> {
         match ev {
             Event::Scalar(value, style, anchor, tag) => {
                 let span = self.scalar_span(&mark, &value, style);
+                self.plain_merge =
+                    self.expecting_key() && style == TScalarStyle::Plain && value == "<<";
                 match resolve(value, style, tag.as_ref()) {
                     Ok((v, yaml11_bool)) => {
                         let mut node = Node::new(span, v);
@@ -319,6 +340,7 @@ impl Builder<'_> {
                         start: self.entries.len(),
                         key: None,
                         index: None,
+                        merge: None,
                     }
                 });
             }
@@ -335,10 +357,14 @@ impl Builder<'_> {
                     span,
                     anchor,
                     start,
+                    merge,
                     ..
                 }) => {
                     let entries = take_from(&mut self.entries, start);
-                    let entries = self.merge_keys(entries);
+                    let entries = match merge {
+                        Some(i) => self.merge_keys(entries, i),
+                        None => entries,
+                    };
                     self.finish(Node::new(span, Value::Map(entries.into())), anchor)
                 }
                 None => {}
@@ -377,12 +403,10 @@ impl Builder<'_> {
 
     /// YAML 1.1 merge keys (`<<: *base`), which 9volt's YAML reader honours:
     /// explicit keys win over merged ones.
-    fn merge_keys(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
-        if !entries.iter().any(|e| e.key == "<<") {
-            return entries;
-        }
-        let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
-            entries.into_iter().partition(|e| e.key == "<<");
+    /// `at` is the merge key's entry.
+    fn merge_keys(&mut self, entries: Vec<Entry>, at: usize) -> Vec<Entry> {
+        let mut own = entries;
+        let merges = [own.remove(at)];
         // A set, not a scan of `own` per merged key: linear for any fan-in.
         let mut present: std::collections::HashSet<CompactString> =
             own.iter().map(|e| e.key.clone()).collect();
