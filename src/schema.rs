@@ -471,7 +471,7 @@ impl Ctx<'_> {
         let span = self.def.node.key_span(&kptr).unwrap_or(node.span);
         let hint = match failed_pattern(error.kind()) {
             Some(p) => pattern::hint(p),
-            None => error.to_string(),
+            None => error.to_string().into(),
         };
         Diagnostic::error(
             Code::BadFormat,

@@ -455,7 +455,6 @@ pub fn alerter(a: &Alerter, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Strings that 9volt's YAML 1.1 reader would have turned into booleans.
 /// A control character in the address 9volt checks: Go's net/url refuses
 /// the URL an http check is sent to, and no host name with one resolves
 /// (both seen with Go 1.19, which 9volt is built with), so the check fails
@@ -491,6 +490,7 @@ fn control_in_address(node: &Node, ty: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Strings that 9volt's YAML 1.1 reader would have turned into booleans.
 fn yaml11_strings(node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Str(s) if node.yaml11_bool => out.push(

@@ -16,12 +16,12 @@ pub type Matcher = fn(&str) -> bool;
 // The formats the generated validators call, with the pattern each stands for.
 include!(concat!(env!("OUT_DIR"), "/pattern_formats.rs"));
 
-/// The hint for a value that fails `pattern`.
-pub fn hint(pattern: &str) -> String {
-    PATTERNS.iter().find(|(p, _, _)| *p == pattern).map_or_else(
-        || format!("it must match {pattern}"),
-        |(_, _, h)| (*h).to_string(),
-    )
+/// The hint for a value that fails `pattern`: the table's fixed text.
+pub fn hint(pattern: &str) -> std::borrow::Cow<'static, str> {
+    match PATTERNS.iter().find(|(p, _, _)| *p == pattern) {
+        Some((_, _, h)) => (*h).into(),
+        None => format!("it must match {pattern}").into(),
+    }
 }
 
 /// The pattern a generated validator's `format` stands for.
