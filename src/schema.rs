@@ -476,7 +476,11 @@ impl Ctx<'_> {
         Diagnostic::error(
             Code::BadFormat,
             span,
-            format!("`{key}` is not a valid name in {}", self.what_object(ptr)),
+            format!(
+                "`{}` is not a valid name in {}",
+                crate::model::types::shown(key),
+                self.what_object(ptr)
+            ),
         )
         .with_hint(hint)
     }
@@ -611,7 +615,8 @@ fn article(t: &str) -> String {
 
 fn shown_value(node: &Node) -> String {
     match node.to_json() {
-        Json::String(s) => format!("`{s}`"),
+        // Escaped: a value holding ESC or a newline must not reach the terminal raw.
+        Json::String(s) => format!("`{}`", crate::model::types::shown(&s)),
         other => {
             let s = other.to_string();
             if s.len() > 40 {
