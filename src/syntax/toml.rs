@@ -1,5 +1,8 @@
 //! TOML through toml's spanned parse tree. TOML itself forbids duplicate keys,
-//! so the parser reports those; depth is bounded by the parser.
+//! so the parser reports those; depth is bounded by the parser. Files as
+//! definitions are written take a fast path over the same parser's events.
+
+mod fast;
 
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -9,6 +12,17 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{FileId, SourceFile};
 
 pub fn parse(file: FileId, source: &SourceFile) -> Parsed {
+    if let Some(root) = fast::parse(file, &source.text) {
+        return Parsed {
+            documents: vec![root],
+            diagnostics: Vec::new(),
+        };
+    }
+    parse_full(file, source)
+}
+
+/// Any TOML, through toml's `DeTable`, with its messages.
+fn parse_full(file: FileId, source: &SourceFile) -> Parsed {
     match DeTable::parse(&source.text) {
         Ok(table) => {
             let span = Span::new(file, 0, 0);
@@ -65,23 +79,8 @@ fn span<T>(file: FileId, s: &Spanned<T>) -> Span {
 fn node(file: FileId, v: &Spanned<DeValue<'_>>, diags: &mut Vec<Diagnostic>) -> Node {
     let value = match v.get_ref() {
         DeValue::String(s) => Value::Str(s.as_ref().into()),
-        DeValue::Integer(i) => {
-            let digits = i.as_str().replace('_', "");
-            match i64::from_str_radix(digits.trim_start_matches('+'), i.radix()) {
-                Ok(n) => Value::Int(n),
-                // Out of i64 range: keep it visible as a number to the schema.
-                Err(_) => Value::Float(digits.parse().unwrap_or(f64::MAX)),
-            }
-        }
-        DeValue::Float(f) => {
-            let s = f.as_str().replace('_', "");
-            Value::Float(match s.trim_start_matches('+') {
-                "inf" => f64::INFINITY,
-                "-inf" => f64::NEG_INFINITY,
-                "nan" | "-nan" => f64::NAN,
-                t => t.parse().unwrap_or(f64::NAN),
-            })
-        }
+        DeValue::Integer(i) => integer(i.as_str(), i.radix()),
+        DeValue::Float(f) => float(f.as_str()),
         DeValue::Boolean(b) => Value::Bool(*b),
         // No definition field is a date; taking it for a string would
         // accept `interval = 1979-05-27` as text.
@@ -100,4 +99,25 @@ fn node(file: FileId, v: &Spanned<DeValue<'_>>, diags: &mut Vec<Diagnostic>) -> 
         DeValue::Table(t) => Value::Map(entries(file, t, diags).into()),
     };
     Node::new(span(file, v), value)
+}
+
+/// An integer as toml decoded it (digits, perhaps `_` and a sign).
+fn integer(decoded: &str, radix: u32) -> Value {
+    let digits = decoded.replace('_', "");
+    match i64::from_str_radix(digits.trim_start_matches('+'), radix) {
+        Ok(n) => Value::Int(n),
+        // Out of i64 range: keep it visible as a number to the schema.
+        Err(_) => Value::Float(digits.parse().unwrap_or(f64::MAX)),
+    }
+}
+
+/// A float as toml decoded it.
+fn float(decoded: &str) -> Value {
+    let s = decoded.replace('_', "");
+    Value::Float(match s.trim_start_matches('+') {
+        "inf" => f64::INFINITY,
+        "-inf" => f64::NEG_INFINITY,
+        "nan" | "-nan" => f64::NAN,
+        t => t.parse().unwrap_or(f64::NAN),
+    })
 }
