@@ -225,13 +225,20 @@ pub fn host(catalog: &Catalog, h: &Host, out: &mut Vec<Diagnostic>) {
 /// names no host (reference lua-collectd-monitor.md §4.1). Every topic a
 /// host uses must be its alone on its broker (brokers compared by address).
 pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
-    use std::collections::BTreeMap;
-    // (broker address, topic) -> the first host using it, and how.
-    // ((broker host, port), topic)
-    type Use = ((String, u16), String);
-    let mut first: BTreeMap<Use, (&Host, &'static str)> = BTreeMap::new();
+    use foldhash::{HashMap, HashMapExt};
+    use std::collections::hash_map::Entry;
+    // Each broker's address once: brokers of other names may share one.
+    let addresses: HashMap<&str, (String, u16)> = model
+        .brokers
+        .iter()
+        .map(|(name, b)| (name.as_str(), b.address()))
+        .collect();
+    // ((broker host, port), topic) -> the first host using it, and how.
+    type Use<'a> = (&'a (String, u16), String);
+    let mut first: HashMap<Use, (&Host, &'static str)> =
+        HashMap::with_capacity(model.hosts.len() * 2);
     for h in model.hosts.values() {
-        let Some(b) = model.brokers.get(h.broker.as_str()) else {
+        let Some(address) = addresses.get(h.broker.as_str()) else {
             continue;
         };
         let uses = [
@@ -247,32 +254,35 @@ pub fn shared_topics(model: &Model, out: &mut Vec<Diagnostic>) {
             ),
         ];
         for (how, topic, span) in uses {
-            let key = (b.address(), topic);
-            match first.get(&key) {
-                Some((other, other_how)) if other.name != h.name => {
-                    let at = |x: &Host, s: Option<Span>| s.unwrap_or(x.name_span);
-                    let other_span = match *other_how {
-                        "command topic" => other.command_topic.as_ref().map(|t| t.span),
-                        _ => other.result_topic.as_ref().map(|t| t.span),
-                    };
-                    out.push(
-                        Diagnostic::error(
-                            Code::TopicShared,
-                            at(h, span),
-                            format!(
-                                "collectd `{}` uses `{}` as its {how}, and `{}` on the same broker ({}:{}) as its {other_how}",
-                                h.name, key.1, other.name, key.0 .0, key.0 .1
-                            ),
-                        )
-                        .with_related(at(other, other_span), format!("`{}` uses it here", other.name))
-                        .with_hint("give every host its own command_topic and result_topic (the defaults are per host): hosts on one topic both run every task, and a result does not say whose it is"),
-                    );
+            let (other, other_how) = match first.entry((address, topic)) {
+                Entry::Vacant(v) => {
+                    v.insert((h, how));
+                    continue;
                 }
-                Some(_) => {}
-                None => {
-                    first.insert(key, (h, how));
-                }
-            }
+                Entry::Occupied(o) if o.get().0.name != h.name => *o.get(),
+                Entry::Occupied(_) => continue,
+            };
+            let at = |x: &Host, s: Option<Span>| s.unwrap_or(x.name_span);
+            let other_span = match other_how {
+                "command topic" => other.command_topic.as_ref().map(|t| t.span),
+                _ => other.result_topic.as_ref().map(|t| t.span),
+            };
+            let topic = match how {
+                "command topic" => h.command_topic(),
+                _ => h.result_topic(),
+            };
+            out.push(
+                Diagnostic::error(
+                    Code::TopicShared,
+                    at(h, span),
+                    format!(
+                        "collectd `{}` uses `{topic}` as its {how}, and `{}` on the same broker ({}:{}) as its {other_how}",
+                        h.name, other.name, address.0, address.1
+                    ),
+                )
+                .with_related(at(other, other_span), format!("`{}` uses it here", other.name))
+                .with_hint("give every host its own command_topic and result_topic (the defaults are per host): hosts on one topic both run every task, and a result does not say whose it is"),
+            );
         }
     }
 }

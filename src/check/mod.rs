@@ -12,7 +12,6 @@ pub mod ninevolt;
 
 use crate::catalog::{Catalog, Definition, Section};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::ninevolt as ninevolt_model;
 use crate::model::Model;
 
 /// Rules that must see the raw text (YAML 1.1 words, fields of another
@@ -37,34 +36,34 @@ pub fn raw(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
 /// parallel. The catalog answers "is there a definition of that name" (also
 /// for definitions the model could not build, so one error does not cascade).
 pub fn run(catalog: &Catalog, model: &Model, out: &mut Vec<Diagnostic>) {
-    let monitors: Vec<&ninevolt_model::Monitor> = model.monitors.values().map(|m| &**m).collect();
-    let mut found: Vec<Diagnostic> = crate::par::flat_map(&monitors, |m| {
-        let mut o = Vec::new();
-        ninevolt::monitor(catalog, m, &mut o);
-        o
-    });
-    let o = &mut found;
-    model
-        .alerters
-        .values()
-        .for_each(|a| ninevolt::alerter(a, o));
-    model.clusters.values().for_each(|c| hastmon::cluster(c, o));
-    model.brokers.values().for_each(|b| collectd::broker(b, o));
-    model
-        .hosts
-        .values()
-        .for_each(|h| collectd::host(catalog, h, o));
-    collectd::shared_topics(model, o);
-    model
-        .conveyers
-        .values()
-        .for_each(|c| conveyer::conveyer(c, o));
+    let mut found = each(&model.monitors, |m, o| ninevolt::monitor(catalog, m, o));
+    found.extend(each(&model.alerters, ninevolt::alerter));
+    found.extend(each(&model.clusters, hastmon::cluster));
+    found.extend(each(&model.brokers, collectd::broker));
+    found.extend(each(&model.hosts, |h, o| collectd::host(catalog, h, o)));
+    collectd::shared_topics(model, &mut found);
+    found.extend(each(&model.conveyers, conveyer::conveyer));
+    // In turn: the agents share one cache of compiled regexes.
     let mut regexes = dozor::Regexes::default();
     model
         .dozors
         .values()
-        .for_each(|d| dozor::agent(d, &mut regexes, o));
+        .for_each(|d| dozor::agent(d, &mut regexes, &mut found));
     out.extend(found);
+}
+
+/// `check` on every definition of one section, in parallel, its findings
+/// in the section's order.
+fn each<T: Sync>(
+    section: &std::collections::BTreeMap<String, Box<T>>,
+    check: impl Fn(&T, &mut Vec<Diagnostic>) + Sync + Send,
+) -> Vec<Diagnostic> {
+    let items: Vec<&T> = section.values().map(|b| &**b).collect();
+    crate::par::flat_map(&items, |t| {
+        let mut o = Vec::new();
+        check(t, &mut o);
+        o
+    })
 }
 
 /// The regex crates' multi-line error, reduced to its last meaningful line.
