@@ -80,6 +80,14 @@ impl<'s> Cx<'s> {
     pub fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
     }
+    /// The field path below `path`, which only the recording context reads:
+    /// an ordinary build formats and interns none.
+    fn below(&self, path: &str, key: &str, suffix: &str) -> &'static str {
+        match self.seen {
+            Some(_) => intern(format!("{path}/{key}{suffix}")),
+            None => "",
+        }
+    }
     fn saw(&mut self, path: &str, key: &str) {
         if let Some(s) = &mut self.seen {
             s.insert(format!("{path}/{key}"));
@@ -302,7 +310,7 @@ impl<'n> Fields<'n> {
         let n = self.node.get(key).filter(|n| n.is_map())?;
         Some(Fields {
             node: n,
-            path: intern(format!("{}/{key}", self.path)),
+            path: cx.below(self.path, key, ""),
         })
     }
     /// A mapping of names to objects (`resources:`, `services:`...), each
@@ -317,7 +325,7 @@ impl<'n> Fields<'n> {
         let Some(n) = self.node.get(key) else {
             return Vec::new();
         };
-        let path = intern(format!("{}/{key}/*", self.path));
+        let path = cx.below(self.path, key, "/*");
         if let Some(s) = &mut cx.seen {
             s.insert(path.to_string());
         }
@@ -384,7 +392,7 @@ impl<'n> Fields<'n> {
         let Some(n) = self.node.get(key) else {
             return Vec::new();
         };
-        let path = intern(format!("{}/{key}/*", self.path));
+        let path = cx.below(self.path, key, "/*");
         n.items()
             .iter()
             .filter(|i| i.is_map())
