@@ -90,16 +90,35 @@ impl Allowed {
     /// Why `reference` will always be refused, if it will: a fact of the
     /// definition, known without resolving anything.
     pub fn refuses(&self, v: &Value, base: &Path) -> Option<String> {
-        match reference(v)? {
+        self.refuses_reference(reference(v)?, base)
+    }
+
+    /// `refuses`, for a reference already read.
+    pub fn refuses_reference(&self, r: Reference, base: &Path) -> Option<String> {
+        self.refuses_via(r, base, &mut |p| std::fs::canonicalize(p).ok())
+    }
+
+    /// `refuses_reference`, with `canonical` making paths canonical: a load
+    /// asks about the same few files thousands of times.
+    pub fn refuses_via(
+        &self,
+        r: Reference,
+        base: &Path,
+        canonical: &mut dyn FnMut(&Path) -> Option<PathBuf>,
+    ) -> Option<String> {
+        match r {
             Reference::Env(name) => self.own(name).then(|| {
                 format!("{{env: {name}}} names mon's own credential; give this secret a variable of its own")
             }),
             Reference::File(path) => {
                 let full = base.join(path);
-                let canonical = std::fs::canonicalize(&full).ok()?;
-                let own: Vec<PathBuf> = std::fs::canonicalize(base).into_iter().collect();
-                let roots = if self.roots.is_empty() { &own[..] } else { &self.roots };
-                (!roots.iter().any(|r| canonical.starts_with(r))).then(|| {
+                let file = canonical(&full)?;
+                let inside = if self.roots.is_empty() {
+                    canonical(base).is_some_and(|own| file.starts_with(own))
+                } else {
+                    self.roots.iter().any(|r| file.starts_with(r))
+                };
+                (!inside).then(|| {
                     format!(
                         "secret file {} is outside the definitions' directories; allow its directory with --secrets-dir (or MON_SECRETS_DIR)",
                         full.display()

@@ -106,19 +106,27 @@ fn display_path(p: &Path) -> String {
 /// All loaded files; a `FileId` indexes into it.
 #[derive(Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    /// Shared: a secret keeps its file to say where it was written.
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
+        self.files.push(std::sync::Arc::new(file));
         (self.files.len() - 1) as FileId
     }
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id as usize]
     }
+    /// The file, to keep beyond the map's life.
+    pub fn shared(&self, id: FileId) -> std::sync::Arc<SourceFile> {
+        std::sync::Arc::clone(&self.files[id as usize])
+    }
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (i as FileId, f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i as FileId, &**f))
     }
     pub fn len(&self) -> usize {
         self.files.len()

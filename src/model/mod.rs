@@ -17,24 +17,39 @@ use crate::source::SourceMap;
 
 pub use read::{Cx, Fields, Spanned};
 
-/// Where values were written, for secrets (their directory) and for errors
-/// found only after resolution (`path:line:col`).
+/// Where values were written: secrets keep their file (its directory, and
+/// `path:line:col` for errors found only after resolution).
 pub struct Place<'a> {
     pub sources: &'a SourceMap,
     pub roots: crate::secret::Roots,
+    /// Paths made canonical, for `{file:}` secrets: ten thousand alerters
+    /// name the same token file.
+    canonical: std::sync::Mutex<foldhash::HashMap<std::path::PathBuf, Option<std::path::PathBuf>>>,
 }
 
-impl Place<'_> {
-    pub fn at(&self, span: crate::diagnostic::Span) -> String {
-        let f = self.sources.get(span.file);
-        let (line, col) = f.line_col(span.start as usize);
-        format!("{}:{line}:{col}", f.path.display())
+impl<'a> Place<'a> {
+    pub fn new(sources: &'a SourceMap, roots: crate::secret::Roots) -> Place<'a> {
+        Place {
+            sources,
+            roots,
+            canonical: Default::default(),
+        }
     }
     /// The secret, with a finding when it names what mon always refuses.
     pub fn secret(&self, cx: &mut Cx, r: Spanned<types::SecretRef>) -> types::Secret {
-        let f = self.sources.get(r.span.file);
-        let dir = f.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-        if let Some(why) = self.roots.refuses(&r.to_json(), &dir) {
+        let file = self.sources.shared(r.span.file);
+        let dir = file.path.parent().unwrap_or(std::path::Path::new(""));
+        let mut canonical = |p: &std::path::Path| {
+            let mut known = self.canonical.lock().unwrap_or_else(|e| e.into_inner());
+            known
+                .entry(p.to_path_buf())
+                .or_insert_with(|| std::fs::canonicalize(p).ok())
+                .clone()
+        };
+        let refused = r
+            .reference()
+            .and_then(|x| self.roots.refuses_via(x, dir, &mut canonical));
+        if let Some(why) = refused {
             cx.out.push(Diagnostic::error(
                 crate::diagnostic::Code::SecretRefused,
                 r.span,
@@ -42,8 +57,7 @@ impl Place<'_> {
             ));
         }
         types::Secret {
-            at: self.at(r.span),
-            dir: f.path.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
+            file,
             roots: self.roots.clone(),
             reference: r,
         }
@@ -133,7 +147,7 @@ pub fn build(
     roots: crate::secret::Roots,
     out: &mut Vec<Diagnostic>,
 ) -> Model {
-    let place = Place { sources, roots };
+    let place = Place::new(sources, roots);
     let defs: Vec<&Definition> = catalog.all().collect();
     // In chunks, each with one list of findings: a list per definition
     // held 4 MB for 100,000 monitors at the peak.
@@ -170,10 +184,7 @@ pub fn fields_read(
     sources: &SourceMap,
 ) -> (std::collections::BTreeSet<String>, Vec<Diagnostic>) {
     let mut cx = Cx::recording();
-    let place = Place {
-        sources,
-        roots: crate::secret::Roots::default(),
-    };
+    let place = Place::new(sources, crate::secret::Roots::default());
     for def in catalog.all() {
         build_one(def, &mut cx, &place);
     }

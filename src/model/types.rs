@@ -2,8 +2,6 @@
 //! program's file only through one of these, so a definition that builds is
 //! one its reader takes as written.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 
 use super::read::{Cx, FromNode, Spanned};
@@ -474,6 +472,14 @@ impl SecretRef {
     pub fn is_reference(&self) -> bool {
         !matches!(self, SecretRef::Literal(_))
     }
+    /// What it names, when it is a reference.
+    pub fn reference(&self) -> Option<crate::secret::Reference<'_>> {
+        match self {
+            SecretRef::Literal(_) => None,
+            SecretRef::Env(n) => Some(crate::secret::Reference::Env(n)),
+            SecretRef::File(p) => Some(crate::secret::Reference::File(p)),
+        }
+    }
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             SecretRef::Literal(s) => serde_json::Value::String(s.clone()),
@@ -484,20 +490,47 @@ impl SecretRef {
 }
 
 /// A secret with where it was written, resolved on demand.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 pub struct Secret {
     pub reference: Spanned<SecretRef>,
-    /// `path:line:col` of the value, for errors after resolution.
-    pub at: String,
-    pub dir: PathBuf,
+    /// The file it was written in: its directory is where a relative
+    /// `{file:}` is taken from, and its place is named in errors after
+    /// resolution (worked out then: a load holds tens of thousands).
+    pub file: std::sync::Arc<crate::source::SourceFile>,
     /// Where a `{file:}` reference may read.
     pub roots: crate::secret::Roots,
 }
 
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.reference == other.reference
+            && self.file.path == other.file.path
+            && self.roots == other.roots
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secret")
+            .field("reference", &self.reference)
+            .field("at", &self.at())
+            .finish()
+    }
+}
+
 impl Secret {
+    /// `path:line:col` of the value.
+    pub fn at(&self) -> String {
+        let (line, col) = self.file.line_col(self.reference.span.start as usize);
+        format!("{}:{line}:{col}", self.file.path.display())
+    }
+    /// The directory of the file it was written in.
+    pub fn dir(&self) -> &std::path::Path {
+        self.file.path.parent().unwrap_or(std::path::Path::new(""))
+    }
     pub fn resolve(&self) -> Result<String, String> {
-        crate::secret::resolve(&self.reference.to_json(), &self.dir, &self.roots)
-            .map_err(|e| format!("{}: {e}", self.at))
+        crate::secret::resolve(&self.reference.to_json(), self.dir(), &self.roots)
+            .map_err(|e| format!("{}: {e}", self.at()))
     }
     /// Resolves and checks the value against a reader's rules.
     pub fn resolve_as<T>(
@@ -515,7 +548,7 @@ impl Secret {
             };
             format!(
                 "{}: {what} cannot be written: {why} (the value came from {})",
-                self.at,
+                self.at(),
                 match &self.reference.value {
                     SecretRef::Literal(_) => "the definition".to_string(),
                     SecretRef::Env(n) => format!("${n}"),

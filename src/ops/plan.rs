@@ -101,7 +101,7 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
             if is_ref {
                 match crate::secret::resolve(
                     &secret.reference.to_json(),
-                    &secret.dir,
+                    secret.dir(),
                     &secret.roots,
                 ) {
                     Ok(v) => {
@@ -113,7 +113,9 @@ pub fn desired(model: &Model) -> Result<Vec<Desired>, Vec<String>> {
                     }
                     Err(e) => errors.push(format!(
                         "{}: alerter `{}` option `{}`: {e}",
-                        secret.at, a.name, k.value
+                        secret.at(),
+                        a.name,
+                        k.value
                     )),
                 }
             }
