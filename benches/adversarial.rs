@@ -1,8 +1,10 @@
 //! `mon validate` on hostile 10 MB files, one shape each: a merge key that
 //! fans a huge mapping into one with many keys of its own, a 30,000-node
 //! hastmon cluster, one resource of as many prioritised secondaries,
-//! thousands of YAML documents, and very long lines. Each
-//! must finish in under 2 s: no input shape may cost more than linear time.
+//! thousands of YAML documents, very long lines, and TOML of many tables,
+//! one inline table of as many keys, and lines under a header of the most
+//! parts TOML readers allow. Each must finish in under 2 s: no input shape
+//! may cost more than linear time.
 //!
 //! Run: `bench/run adversarial`.
 
@@ -89,22 +91,65 @@ fn long_lines() -> String {
     s
 }
 
+/// Headers by the hundred thousand, each a new table of one large one.
+fn toml_tables() -> String {
+    let mut s = String::new();
+    let mut i = 0;
+    while s.len() < TARGET {
+        write!(
+            s,
+            "[conveyer.c{i}]\nhost = \"h\"\nport = 1\n[conveyer.c{i}.plugin]\nmetrics = [\"a\", \"b\"]\n"
+        )
+        .unwrap();
+        i += 1;
+    }
+    s
+}
+
+/// One inline table of every definition, on one line.
+fn toml_wide_inline() -> String {
+    let mut s = String::from("conveyer = {");
+    let mut i = 0;
+    while s.len() < TARGET {
+        write!(s, "c{i} = {{host = \"h\", port = 1}}, ").unwrap();
+        i += 1;
+    }
+    s.push_str("last = {}}\n");
+    s
+}
+
+/// A header of 79 parts (one short of toml's limit) and every line
+/// below it: each line's table is that far down.
+fn toml_deep_header() -> String {
+    let parts: Vec<String> = (0..79).map(|i| format!("p{i}")).collect();
+    let mut s = format!("[{}]\n", parts.join("."));
+    let mut i = 0;
+    while s.len() < TARGET {
+        writeln!(s, "k{i} = {i}").unwrap();
+        i += 1;
+    }
+    s
+}
+
 fn main() -> std::process::ExitCode {
     let mon = env!("CARGO_BIN_EXE_mon");
     type Make = fn() -> String;
-    let cases: [(&str, Make); 5] = [
-        ("merge-key fan-in", merge_fan_in),
-        ("30,000-node cluster", huge_cluster),
-        ("prioritised secondaries", many_priorities),
-        ("many documents", many_documents),
-        ("long lines", long_lines),
+    let cases: [(&str, &str, Make); 8] = [
+        ("merge-key fan-in", "yaml", merge_fan_in),
+        ("30,000-node cluster", "yaml", huge_cluster),
+        ("prioritised secondaries", "yaml", many_priorities),
+        ("many documents", "yaml", many_documents),
+        ("long lines", "yaml", long_lines),
+        ("TOML tables", "toml", toml_tables),
+        ("TOML wide inline table", "toml", toml_wide_inline),
+        ("TOML 79-part header", "toml", toml_deep_header),
     ];
     println!("mon validate on hostile 10 MB files");
     let mut ok = true;
-    for (name, make) in cases {
+    for (name, ext, make) in cases {
         let dir = tempfile::tempdir().unwrap();
         let text = make();
-        let file = dir.path().join("hostile.yaml");
+        let file = dir.path().join(format!("hostile.{ext}"));
         std::fs::write(&file, &text).unwrap();
         let run = measure(
             Command::new(mon)
@@ -116,7 +161,7 @@ fn main() -> std::process::ExitCode {
         let fast = run.wall.as_secs_f64() < 2.0 && run.status != -1;
         ok &= fast;
         println!(
-            "  {name:<22} {:>5.1} MB  {:>9}  peak RSS {:>8}  exit {}  under 2 s {}",
+            "  {name:<24} {:>5.1} MB  {:>9}  peak RSS {:>8}  exit {}  under 2 s {}",
             text.len() as f64 / 1e6,
             secs(run.wall),
             mib(run.max_rss_kib),

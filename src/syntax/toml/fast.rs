@@ -25,6 +25,8 @@ use crate::source::FileId;
 use crate::syntax::{Entry, Node, Value};
 
 /// The nesting toml's own reader allows (its `LIMIT`); deeper is its error.
+/// It also refuses a key of that many parts (`[a.b.c...]`), which would
+/// otherwise make every line below the header walk that far.
 const DEPTH: u32 = 80;
 
 /// The document's root table, or `None` when the full reader must read it.
@@ -363,6 +365,7 @@ impl EventReceiver for Reader<'_> {
         self.raw(span, encoding).decode_key(&mut decoded, error);
         let key = (CompactString::from(decoded), self.span(span));
         self.keys.push(key);
+        self.bail |= self.keys.len() >= DEPTH as usize;
     }
     fn key_val_sep(&mut self, _: toml_parser::Span, _: &mut dyn ErrorSink) {
         // The key moves to its inline table or line; a dotted one is the
@@ -563,6 +566,14 @@ mod tests {
         let deep = format!("a = {}1{}\n", "[".repeat(100), "]".repeat(100));
         assert!(parse(0, &deep).is_none());
         let fine = format!("a = {}1{}\n", "[".repeat(40), "]".repeat(40));
+        assert!(agrees(&fine));
+        // A header of 100 keys: the full reader refuses it ("recursion
+        // limit"); read here, each line below it would walk 100 tables.
+        let long = format!("[{}]\nx = 1\n", vec!["k"; 100].join("."));
+        assert!(parse(0, &long).is_none());
+        let source = SourceFile::new("t.toml".into(), long);
+        assert!(!super::super::parse_full(0, &source).diagnostics.is_empty());
+        let fine = format!("[{}]\nx = 1\n", vec!["k"; 40].join("."));
         assert!(agrees(&fine));
     }
 
