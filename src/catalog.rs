@@ -44,32 +44,75 @@ impl Catalog {
         self.sections.get(&s).map_or(0, BTreeMap::len)
     }
 
-    /// Adds definitions split from their documents (`definitions`), the
-    /// first of a name in a section winning. Returns how many it added.
-    pub fn add(&mut self, defs: Vec<Definition>, out: &mut Vec<Diagnostic>) -> usize {
-        let mut added = 0;
-        for def in defs {
-            let map = self.sections.entry(def.section).or_default();
-            // One lookup per name: 100,000 definitions are common.
-            match map.entry(compact_str::CompactString::from(def.name.as_str())) {
-                std::collections::btree_map::Entry::Occupied(first) => out.push(
-                    Diagnostic::error(
-                        Code::DuplicateName,
-                        def.name_span,
-                        format!("{} `{}` is defined twice", def.section.key(), def.name),
-                    )
-                    .with_related(first.get().name_span, "first defined here")
-                    .with_hint(
-                        "each section is one namespace across all files; rename or remove one",
-                    ),
-                ),
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    added += 1;
-                    slot.insert(def);
-                }
+    /// The catalog of definitions split from their documents
+    /// (`definitions`), listed in file order: the first of a name in a
+    /// section wins, and each later one is an error. Sections are
+    /// independent, so they are filed in parallel.
+    pub fn of(files: Vec<Vec<Definition>>, out: &mut Vec<Diagnostic>) -> Catalog {
+        // Each file's list moves whole where it holds one section, as most
+        // do: copying 100,000 definitions into one list per section cost
+        // time and 6 MiB at the peak.
+        let mut by_section: BTreeMap<Section, Vec<Vec<Definition>>> = BTreeMap::new();
+        for defs in files {
+            let Some(first) = defs.first().map(|d| d.section) else {
+                continue;
+            };
+            if defs.iter().all(|d| d.section == first) {
+                by_section.entry(first).or_default().push(defs);
+                continue;
+            }
+            let mut split: BTreeMap<Section, Vec<Definition>> = BTreeMap::new();
+            for d in defs {
+                split.entry(d.section).or_default().push(d);
+            }
+            for (section, defs) in split {
+                by_section.entry(section).or_default().push(defs);
             }
         }
-        added
+        let filed = crate::par::map_sections(
+            by_section.into_iter().collect(),
+            |_, (section, files)| {
+                // Sorted by name, then built in one pass: full tree nodes,
+                // where 100,000 inserts in file order left them a third
+                // empty. The sort is stable, so of one name the first in
+                // file order comes first and wins.
+                let mut named: Vec<(compact_str::CompactString, Definition)> = files
+                    .into_iter()
+                    .flatten()
+                    .map(|d| (compact_str::CompactString::from(d.name.as_str()), d))
+                    .collect();
+                named.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut found = Vec::new();
+                named.dedup_by(|(name, again), (first_name, first)| {
+                    let same = name == first_name;
+                    if same {
+                        found.push(
+                            Diagnostic::error(
+                                Code::DuplicateName,
+                                again.name_span,
+                                format!("{} `{}` is defined twice", again.section.key(), again.name),
+                            )
+                            .with_related(first.name_span, "first defined here")
+                            .with_hint(
+                                "each section is one namespace across all files; rename or remove one",
+                            ),
+                        );
+                    }
+                    same
+                });
+                (
+                    section,
+                    named.into_iter().collect::<BTreeMap<_, _>>(),
+                    found,
+                )
+            },
+        );
+        let mut catalog = Catalog::default();
+        for (section, map, mut found) in filed {
+            out.append(&mut found);
+            catalog.sections.insert(section, map);
+        }
+        catalog
     }
 }
 

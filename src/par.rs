@@ -30,26 +30,74 @@ pub fn map_owned<T: Send, R: Send>(
 }
 
 /// `map_owned`, parallel also when fewer than `MIN` items weigh `MIN_WEIGHT`
-/// by `weight`.
+/// by `weight`. Those few heavy items start heaviest first, each thread
+/// taking the next when it is free: six files of 2 to 7 MB split in halves
+/// in listed order left one thread idle for most of the last file. Many
+/// items balance by rayon's splitting, as before.
 pub fn map_owned_weighed<T: Send, R: Send>(
     items: Vec<T>,
     weight: impl Fn(&T) -> usize,
     f: impl Fn(usize, T) -> R + Sync + Send,
 ) -> Vec<R> {
-    let heavy = || items.len() > 1 && items.iter().map(&weight).sum::<usize>() >= MIN_WEIGHT;
-    if items.len() < MIN && !heavy() {
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| f(i, t))
-            .collect()
-    } else {
-        items
+    if items.len() >= MIN {
+        return items
             .into_par_iter()
             .enumerate()
             .map(|(i, t)| f(i, t))
-            .collect()
+            .collect();
     }
+    let weights: Vec<usize> = items.iter().map(&weight).collect();
+    if items.len() < 2 || weights.iter().sum::<usize>() < MIN_WEIGHT {
+        return items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect();
+    }
+    let n = items.len();
+    let mut queue: Vec<(usize, usize, T)> = weights
+        .into_iter()
+        .zip(items)
+        .enumerate()
+        .map(|(i, (w, t))| (w, i, t))
+        .collect();
+    // Stable: equal weights keep their order.
+    queue.sort_by_key(|q| std::cmp::Reverse(q.0));
+    let queue = std::sync::Mutex::new(queue.into_iter());
+    let next = || {
+        let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.next()
+    };
+    let done: Vec<Vec<(usize, R)>> = rayon::broadcast(|_| {
+        let mut mine = Vec::new();
+        while let Some((_, i, t)) = next() {
+            mine.push((i, f(i, t)));
+        }
+        mine
+    });
+    let mut out: Vec<Option<R>> = (0..n).map(|_| None).collect();
+    for (i, r) in done.into_iter().flatten() {
+        out[i] = Some(r);
+    }
+    out.into_iter()
+        .map(|r| r.expect("every item is taken once"))
+        .collect()
+}
+
+/// `f` over each section's items: in parallel where there are two or more
+/// sections, in the order given.
+pub fn map_sections<T: Send, R: Send>(
+    items: Vec<T>,
+    f: impl Fn(usize, T) -> R + Sync + Send,
+) -> Vec<R> {
+    if items.len() < 2 {
+        return items.into_iter().map(|t| f(0, t)).collect();
+    }
+    items
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, t)| f(i, t))
+        .collect()
 }
 
 /// Items a task takes at once where per-item results would be a list of

@@ -203,15 +203,13 @@ fn parse_and_catalog(
 
     t.done("parse");
     let mut sources = SourceMap::default();
-    let mut catalog = Catalog::default();
     let mut diagnostics = Vec::new();
+    let mut definitions = Vec::new();
     for (file, parsed) in parsed {
         let id = sources.add(file);
-        let before = diagnostics.len();
-        diagnostics.extend(parsed.diagnostics);
-        let added = catalog.add(parsed.definitions, &mut diagnostics);
-        // Only a file nobody had anything to say about is "empty".
-        if added == 0 && diagnostics.len() == before {
+        // Only a file nobody had anything to say about is "empty": each
+        // definition it holds is filed or a duplicate's error.
+        if parsed.definitions.is_empty() && parsed.diagnostics.is_empty() {
             diagnostics.push(
                 Diagnostic::warning(
                     Code::EmptyFile,
@@ -223,7 +221,10 @@ fn parse_and_catalog(
                 ),
             );
         }
+        diagnostics.extend(parsed.diagnostics);
+        definitions.push(parsed.definitions);
     }
+    let catalog = Catalog::of(definitions, &mut diagnostics);
 
     t.done("catalog");
     (sources, catalog, diagnostics)
