@@ -8,12 +8,19 @@ use crate::model::dozor::Agent;
 type Read = Result<usize, String>;
 
 /// Each distinct regex compiled once: ten thousand agents share a handful.
-#[derive(Default)]
 pub struct Regexes<'m>(foldhash::HashMap<&'m str, Read>);
 
 impl<'m> Regexes<'m> {
-    fn read(&mut self, re: &'m str) -> &Read {
-        self.0.entry(re).or_insert_with(|| {
+    /// Every filter regex of `agents`, read before the agents are checked,
+    /// so they can be checked in parallel.
+    pub fn of(agents: &[&'m Agent]) -> Regexes<'m> {
+        let distinct: foldhash::HashSet<&'m str> = agents
+            .iter()
+            .flat_map(|a| &a.plugins)
+            .filter_map(|p| p.filter.as_ref().map(|f| f.regex.as_str()))
+            .collect();
+        let distinct: Vec<&'m str> = distinct.into_iter().collect();
+        let read = crate::par::map(&distinct, |re| {
             js_regex_problem(re).map_or_else(
                 || {
                     regex::Regex::new(re)
@@ -22,11 +29,16 @@ impl<'m> Regexes<'m> {
                 },
                 Err,
             )
-        })
+        });
+        Regexes(distinct.into_iter().zip(read).collect())
+    }
+
+    fn read(&self, re: &str) -> &Read {
+        &self.0[re]
     }
 }
 
-pub fn agent<'m>(a: &'m Agent, regexes: &mut Regexes<'m>, out: &mut Vec<Diagnostic>) {
+pub fn agent(a: &Agent, regexes: &Regexes, out: &mut Vec<Diagnostic>) {
     let control = a.control_channel();
     if a.events_channel.as_str() == control {
         out.push(

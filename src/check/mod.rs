@@ -43,12 +43,14 @@ pub fn run(catalog: &Catalog, model: &Model, out: &mut Vec<Diagnostic>) {
     found.extend(each(&model.hosts, |h, o| collectd::host(catalog, h, o)));
     collectd::shared_topics(model, &mut found);
     found.extend(each(&model.conveyers, conveyer::conveyer));
-    // In turn: the agents share one cache of compiled regexes.
-    let mut regexes = dozor::Regexes::default();
-    model
-        .dozors
-        .values()
-        .for_each(|d| dozor::agent(d, &mut regexes, &mut found));
+    // The agents share their regexes, each compiled once before.
+    let agents: Vec<&_> = model.dozors.values().map(|b| &**b).collect();
+    let regexes = dozor::Regexes::of(&agents);
+    found.extend(crate::par::flat_map(&agents, |a| {
+        let mut o = Vec::new();
+        dozor::agent(a, &regexes, &mut o);
+        o
+    }));
     out.extend(found);
 }
 

@@ -150,7 +150,9 @@ struct Table {
 enum Slot {
     /// A value a key/value line gave, complete.
     Done(Node),
-    Table(Table),
+    /// Boxed: an entry of a table is then a third the size, and most
+    /// entries are values.
+    Table(Box<Table>),
 }
 
 impl Table {
@@ -176,7 +178,11 @@ impl Table {
             Some(i) => i,
             None => self
                 .entries
-                .add(key.clone(), span, Slot::Table(Table::new(span, true)))
+                .add(
+                    key.clone(),
+                    span,
+                    Slot::Table(Box::new(Table::new(span, true))),
+                )
                 .ok()?,
         };
         match self.entries.at(i).1 {
@@ -277,7 +283,11 @@ impl Reader<'_> {
         let i = match table.entries.position(&last) {
             None => table
                 .entries
-                .add(last, last_span, Slot::Table(Table::new(span, false)))
+                .add(
+                    last,
+                    last_span,
+                    Slot::Table(Box::new(Table::new(span, false))),
+                )
                 .expect("a missing key"),
             Some(i) => match table.entries.at(i) {
                 (key_span, Slot::Table(t)) if t.implicit => {
