@@ -181,3 +181,42 @@ impl Node {
         }
     }
 }
+
+#[cfg(test)]
+impl Node {
+    /// Every node with its span, compact enough to read in a failure: what
+    /// the fast paths' tests compare with the full readers.
+    pub(crate) fn shown(&self) -> String {
+        fn walk(n: &Node, out: &mut String) {
+            out.push_str(&format!("<{}-{}>", n.span.start, n.span.end));
+            match &n.value {
+                Value::Map(es) => {
+                    out.push('{');
+                    for e in es {
+                        let s = e.key_span;
+                        out.push_str(&format!("{:?}@{}-{}: ", e.key, s.start, s.end));
+                        walk(&e.value, out);
+                        out.push_str(", ");
+                    }
+                    out.push('}');
+                }
+                Value::Seq(xs) => {
+                    out.push('[');
+                    for x in xs {
+                        walk(x, out);
+                        out.push_str(", ");
+                    }
+                    out.push(']');
+                }
+                // Debug of a float tells -0.0 and NaN apart.
+                v => out.push_str(&format!(
+                    "{v:?}{}",
+                    if n.yaml11_bool { "(1.1 bool)" } else { "" }
+                )),
+            }
+        }
+        let mut out = String::new();
+        walk(self, &mut out);
+        out
+    }
+}

@@ -441,43 +441,11 @@ mod tests {
             full.diagnostics
         );
         assert_eq!(
-            show(&fast),
-            show(&full.documents[0]),
+            fast.shown(),
+            full.documents[0].shown(),
             "the fast path read {text:?} otherwise"
         );
         true
-    }
-
-    /// Every node with its span, compact enough to read in a failure.
-    fn show(n: &Node) -> String {
-        fn walk(n: &Node, out: &mut String) {
-            out.push_str(&format!("<{}-{}>", n.span.start, n.span.end));
-            match &n.value {
-                Value::Map(es) => {
-                    out.push('{');
-                    for e in es {
-                        let s = e.key_span;
-                        out.push_str(&format!("{:?}@{}-{}: ", e.key, s.start, s.end));
-                        walk(&e.value, out);
-                        out.push_str(", ");
-                    }
-                    out.push('}');
-                }
-                Value::Seq(xs) => {
-                    out.push('[');
-                    for x in xs {
-                        walk(x, out);
-                        out.push_str(", ");
-                    }
-                    out.push(']');
-                }
-                // Debug of a float tells -0.0 and NaN apart.
-                v => out.push_str(&format!("{v:?}")),
-            }
-        }
-        let mut out = String::new();
-        walk(n, &mut out);
-        out
     }
 
     #[test]

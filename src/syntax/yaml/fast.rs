@@ -551,38 +551,8 @@ mod tests {
         true
     }
 
-    /// Every node with its span, compact enough to read in a failure.
     fn show(docs: &[Node]) -> String {
-        fn walk(n: &Node, out: &mut String) {
-            out.push_str(&format!("<{}-{}>", n.span.start, n.span.end));
-            match &n.value {
-                Value::Map(es) => {
-                    out.push('{');
-                    for e in es {
-                        let s = e.key_span;
-                        out.push_str(&format!("{:?}@{}-{}: ", e.key, s.start, s.end));
-                        walk(&e.value, out);
-                        out.push_str(", ");
-                    }
-                    out.push('}');
-                }
-                Value::Seq(xs) => {
-                    out.push('[');
-                    for x in xs {
-                        walk(x, out);
-                        out.push_str(", ");
-                    }
-                    out.push(']');
-                }
-                v => out.push_str(&format!(
-                    "{v:?}{}",
-                    if n.yaml11_bool { "(1.1 bool)" } else { "" }
-                )),
-            }
-        }
-        let mut out = String::new();
-        docs.iter().for_each(|d| walk(d, &mut out));
-        out
+        docs.iter().map(Node::shown).collect()
     }
 
     #[test]
