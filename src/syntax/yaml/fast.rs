@@ -7,8 +7,8 @@
 //! duplicate keys, anchors, tags, merges, multi-line scalars, documents,
 //! tabs, CR and non-ASCII text outside quotes and comments all go that way.
 //!
-//! `tests/yaml_fast_path.rs` holds it to the full parser on every shape it
-//! accepts, and on generated files.
+//! The tests below hold it to the full parser on every shape it accepts,
+//! and on generated files.
 
 use compact_str::CompactString;
 use foldhash::HashSet;
