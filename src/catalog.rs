@@ -69,8 +69,11 @@ impl Catalog {
                 by_section.entry(section).or_default().push(defs);
             }
         }
-        let filed = crate::par::map_sections(
+        // A definition is some tens of bytes of text at least: a small load
+        // files its sections without starting the thread pool.
+        let filed = crate::par::map_owned_weighed(
             by_section.into_iter().collect(),
+            |(_, files)| files.iter().map(Vec::len).sum::<usize>() * 32,
             |_, (section, files)| {
                 // Sorted by name, then built in one pass: full tree nodes,
                 // where 100,000 inserts in file order left them a third

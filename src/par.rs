@@ -84,22 +84,6 @@ pub fn map_owned_weighed<T: Send, R: Send>(
         .collect()
 }
 
-/// `f` over each section's items: in parallel where there are two or more
-/// sections, in the order given.
-pub fn map_sections<T: Send, R: Send>(
-    items: Vec<T>,
-    f: impl Fn(usize, T) -> R + Sync + Send,
-) -> Vec<R> {
-    if items.len() < 2 {
-        return items.into_iter().map(|t| f(0, t)).collect();
-    }
-    items
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, t)| f(i, t))
-        .collect()
-}
-
 /// Items a task takes at once where per-item results would be a list of
 /// their own: 100,000 definitions with a list each held 2.4 MB at the peak
 /// for findings that are mostly none.

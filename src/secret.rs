@@ -90,15 +90,10 @@ impl Allowed {
     /// Why `reference` will always be refused, if it will: a fact of the
     /// definition, known without resolving anything.
     pub fn refuses(&self, v: &Value, base: &Path) -> Option<String> {
-        self.refuses_reference(reference(v)?, base)
+        self.refuses_via(reference(v)?, base, &mut |p| std::fs::canonicalize(p).ok())
     }
 
-    /// `refuses`, for a reference already read.
-    pub fn refuses_reference(&self, r: Reference, base: &Path) -> Option<String> {
-        self.refuses_via(r, base, &mut |p| std::fs::canonicalize(p).ok())
-    }
-
-    /// `refuses_reference`, with `canonical` making paths canonical: a load
+    /// `refuses` for a reference already read, with `canonical` making paths canonical: a load
     /// asks about the same few files thousands of times.
     pub fn refuses_via(
         &self,
