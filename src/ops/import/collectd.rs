@@ -6,29 +6,29 @@
 use serde_json::{Map, Value};
 use std::path::Path;
 
+use super::def::{self, Broker};
 use super::{secret_var, yaml, File, Import, Note, Secret};
 
-/// config.json's top-level keys and the host fields they become.
-const HOST_KEYS: &[(&str, &str)] = &[
-    ("CommandTopic", "command_topic"),
-    ("CommandResultTopic", "result_topic"),
-    ("QoS", "qos"),
-    ("CleanSession", "clean_session"),
-    ("ReconnectInterval", "reconnect_interval"),
-    ("LogLevel", "log_level"),
-    ("LogDevice", "log_device"),
-];
-
-/// `Services.collectd` (the config replacer) keys and their fields.
-const REPLACER_KEYS: &[(&str, &str)] = &[
-    ("ConfigPath", "config_path"),
-    ("CommandPath", "command_path"),
-    ("PIDPath", "pid_path"),
-    ("ReplacerReportPath", "report_path"),
-    ("LuaPath", "lua_path"),
-    ("LogDevice", "log_device"),
-    ("LogLevel", "log_level"),
-];
+/// `obj[key]` as the field's type, or a note (`what` it should be; the
+/// value is never quoted) and nothing: the plugin cannot read it either.
+fn take<T: serde::de::DeserializeOwned>(
+    obj: &mut Map<String, Value>,
+    (at, key): (&str, &str),
+    what: &str,
+    source: &str,
+    imp: &mut Import,
+) -> Option<T> {
+    let v = obj.remove(key)?;
+    let typed = serde_json::from_value(v).ok();
+    if typed.is_none() {
+        imp.notes.push(Note {
+            source: format!("{source}: {at}{key}"),
+            message: format!("not {what}; left out"),
+            left_out: true,
+        });
+    }
+    typed
+}
 
 /// A definition name from a broker address: `mqtt.example.com:1883` →
 /// `mqtt-example-com-1883`.
@@ -92,11 +92,16 @@ pub fn import(
         .clone()
         .or_else(|| broker.map(str::to_string))
         .unwrap_or_else(|| broker_name(&address));
-    let mut b = Map::new();
-    b.insert("host".into(), Value::String(address));
-    if let Some(u) = top.remove("User") {
-        b.insert("user".into(), u);
-    }
+    let mut b = Broker {
+        host: address,
+        user: None,
+        password: None,
+        secure: None,
+        cafile: None,
+        cert: None,
+        key: None,
+    };
+    b.user = take(&mut top, ("", "User"), "a string", source, &mut imp);
     if let Some(p) = top.remove("Password").filter(|_| reused.is_none()) {
         match p {
             Value::String(v) => {
@@ -106,16 +111,16 @@ pub fn import(
                     value: v,
                     source: format!("{source}: Password"),
                 });
-                b.insert("password".into(), serde_json::json!({ "env": var }));
+                b.password = Some(def::Secret::env(var));
             }
             _ => note(&mut imp, "Password", "not a string; left out".into(), true),
         }
     }
     match top.remove("Secure") {
-        Some(Value::Bool(s)) => drop(b.insert("secure".into(), Value::Bool(s))),
+        Some(Value::Bool(s)) => b.secure = Some(s),
         Some(Value::Object(_)) => {
             note(&mut imp, "Secure", "luasec parameters (an object) are not expressible; the broker is imported with `secure: true` (TLS without verifying the server, as `true` means to the plugin)".into(), false);
-            b.insert("secure".into(), Value::Bool(true));
+            b.secure = Some(true);
         }
         Some(other) => note(
             &mut imp,
@@ -126,48 +131,59 @@ pub fn import(
         None => {}
     }
 
-    // The host.
-    let mut h = Map::new();
-    h.insert("broker".into(), Value::String(bname.clone()));
-    for (key, field) in HOST_KEYS {
-        if let Some(v) = top.remove(*key) {
-            let v = match (*key, v) {
-                ("ReconnectInterval", Value::Bool(true)) => {
-                    note(&mut imp, key, "`true` (luamqtt's default interval) is written as 5 seconds, the plugin's shipped setting".into(), false);
-                    Value::from(5)
-                }
-                ("LogLevel", Value::String(s)) => Value::String(s.to_ascii_lowercase()),
-                (_, v) => v,
-            };
-            h.insert(field.to_string(), v);
+    // The host: each key the plugin reads (reference lua-collectd-monitor.md §2).
+    let mut h = def::Host {
+        broker: bname.clone(),
+        ..Default::default()
+    };
+    let t = &mut top;
+    h.command_topic = take(t, ("", "CommandTopic"), "a string", source, &mut imp);
+    h.result_topic = take(t, ("", "CommandResultTopic"), "a string", source, &mut imp);
+    h.qos = take(t, ("", "QoS"), "a QoS level (0, 1 or 2)", source, &mut imp);
+    h.clean_session = take(t, ("", "CleanSession"), "a boolean", source, &mut imp);
+    h.reconnect_interval = match t.remove("ReconnectInterval") {
+        Some(Value::Bool(true)) => {
+            note(&mut imp, "ReconnectInterval", "`true` (luamqtt's default interval) is written as 5 seconds, the plugin's shipped setting".into(), false);
+            Some(5)
         }
-    }
-    if !h.contains_key("result_topic") {
+        Some(v) => {
+            t.insert("ReconnectInterval".into(), v);
+            take(
+                t,
+                ("", "ReconnectInterval"),
+                "a number of seconds",
+                source,
+                &mut imp,
+            )
+        }
+        None => None,
+    };
+    h.log_level = take::<String>(t, ("", "LogLevel"), "a string", source, &mut imp)
+        .map(|s| s.to_ascii_lowercase());
+    h.log_device = take(t, ("", "LogDevice"), "a string", source, &mut imp);
+    if h.result_topic.is_none() {
         note(&mut imp, "CommandResultTopic", format!("unset, so the plugin sends no replies; mon always configures one (default collectd/{host}/result)"), false);
     }
-    let mut paths = Map::new();
-    if let Some(v) = top.remove("MonitorConfigPath") {
-        paths.insert("monitor_config".into(), v);
-    }
-    if let Some(v) = top.remove("LocalMonitorConfigDir") {
-        if extra.triggers.is_empty() {
-            note(
+    h.paths.monitor_config = take(t, ("", "MonitorConfigPath"), "a string", source, &mut imp);
+    if t.contains_key("LocalMonitorConfigDir") && extra.triggers.is_empty() {
+        note(
             &mut imp,
             "LocalMonitorConfigDir",
             "trigger files are read only with --triggers FILE; without them the host has no triggers".into(),
             false,
         );
-        }
-        paths.insert("local_dir".into(), v);
     }
-    if !paths.is_empty() {
-        h.insert("paths".into(), Value::Object(paths));
-    }
+    h.paths.local_dir = take(
+        t,
+        ("", "LocalMonitorConfigDir"),
+        "a string",
+        source,
+        &mut imp,
+    );
     if let Some(services) = top.remove("Services") {
         let Value::Object(services) = services else {
             return Err(format!("{source}: `Services` is not an object"));
         };
-        let mut out = Map::new();
         for (name, svc) in services {
             let Value::Object(mut svc) = svc else {
                 note(
@@ -179,18 +195,22 @@ pub fn import(
                 continue;
             };
             if name == "collectd" {
-                let mut r = Map::new();
-                for (key, field) in REPLACER_KEYS {
-                    if let Some(v) = svc.remove(*key) {
-                        r.insert(field.to_string(), v);
-                    }
-                }
+                let s = &mut svc;
+                let mut r = def::Replacer::default();
+                let path = |s: &mut Map<String, Value>, key: &str, imp: &mut Import| {
+                    take(s, ("Services.collectd.", key), "a string", source, imp)
+                };
+                r.config_path = path(s, "ConfigPath", &mut imp);
+                r.command_path = path(s, "CommandPath", &mut imp);
+                r.pid_path = path(s, "PIDPath", &mut imp);
+                r.report_path = path(s, "ReplacerReportPath", &mut imp);
+                r.lua_path = path(s, "LuaPath", &mut imp);
+                r.log_device = path(s, "LogDevice", &mut imp);
+                r.log_level = path(s, "LogLevel", &mut imp);
                 if let Some(Value::Object(mut cmds)) = svc.remove("commands") {
-                    for c in ["start", "stop"] {
-                        if let Some(v) = cmds.remove(c) {
-                            r.insert(c.into(), v);
-                        }
-                    }
+                    let at = "Services.collectd.commands.";
+                    r.start = take(&mut cmds, (at, "start"), "a string", source, &mut imp);
+                    r.stop = take(&mut cmds, (at, "stop"), "a string", source, &mut imp);
                     for k in cmds.keys() {
                         note(
                             &mut imp,
@@ -208,12 +228,23 @@ pub fn import(
                         true,
                     );
                 }
-                h.insert("replacer".into(), Value::Object(r));
+                h.replacer = Some(r);
                 continue;
             }
             match svc.remove("commands") {
                 Some(Value::Object(cmds)) if !cmds.is_empty() => {
-                    out.insert(name.clone(), serde_json::json!({ "commands": cmds }));
+                    match serde_json::from_value(Value::Object(cmds)) {
+                        Ok(commands) => {
+                            drop(h.services.insert(name.clone(), def::Service { commands }))
+                        }
+                        Err(_) => note(
+                            &mut imp,
+                            &format!("Services.{name}.commands"),
+                            "not every command is a string (the plugin runs strings); left out"
+                                .into(),
+                            true,
+                        ),
+                    }
                 }
                 _ => note(
                     &mut imp,
@@ -231,9 +262,6 @@ pub fn import(
                 );
             }
         }
-        if !out.is_empty() {
-            h.insert("services".into(), Value::Object(out));
-        }
     }
     for k in top.keys() {
         note(
@@ -243,16 +271,13 @@ pub fn import(
             true,
         );
     }
-    let mut plugins = Vec::new();
     if let Some((conf, conf_source)) = extra.conf {
         let items = super::collectd_conf::parse(conf, conf_source)?;
-        plugins =
-            super::collectd_conf::import(&items, conf_source, host, &mut h, &mut imp, &mut taken);
+        super::collectd_conf::import(&items, conf_source, host, &mut h, &mut imp, &mut taken);
     }
-    let mut triggers = Vec::new();
     for (text, file) in extra.triggers {
         match super::collectd_conf::triggers(text) {
-            Some(t) => triggers.extend(t),
+            Some(t) => h.triggers.extend(t),
             None => imp.notes.push(Note {
                 source: file.clone(),
                 message: "not a trigger file in the form mon renders (named metric and notification handlers, one condition per line); left out, define its triggers in `triggers`".into(),
@@ -261,55 +286,22 @@ pub fn import(
         }
     }
 
-    let mut text = String::new();
     let mut header = format!("Imported by `mon import collectd` from {source}.");
     if !imp.secrets.is_empty() {
         header.push_str(
             "\nThe broker password is an {env: NAME} reference; its value is in secrets.env.",
         );
     }
-    yaml::comment(&mut text, 0, &header);
+    let mut doc = def::one(host.to_string(), h, |d| &mut d.collectd);
     match &reused {
         Some(name) => imp.notes.push(Note {
             source: format!("{source}: Host"),
             message: format!("broker `{name}` at the same address is defined already; the host uses it (its user and password are kept as they are)"),
             left_out: false,
         }),
-        None => {
-            text.push_str("mqtt:\n");
-            text.push_str(&format!("  {}:\n", yaml::string(&bname)));
-            yaml::block(&mut text, 4, &Value::Object(b));
-        }
+        None => doc.mqtt = Some([(bname.clone(), b)].into_iter().collect()),
     }
-    text.push_str("collectd:\n");
-    text.push_str(&format!("  {}:\n", yaml::string(host)));
-    for first in ["broker", "command_topic", "result_topic"] {
-        if let Some(v) = h.remove(first) {
-            yaml::entry(&mut text, 4, first, &v);
-        }
-    }
-    yaml::block(&mut text, 4, &Value::Object(h));
-    // Plugins and triggers keep their order: collectd loads plugins in it,
-    // and mon renders both in definition order.
-    if !plugins.is_empty() {
-        text.push_str("    plugins:\n");
-        for (name, options) in &plugins {
-            if options.is_empty() {
-                text.push_str(&format!("      {}: {{}}\n", yaml::string(name)));
-            } else {
-                text.push_str(&format!("      {}:\n", yaml::string(name)));
-                for (k, v) in options {
-                    yaml::entry(&mut text, 8, k, v);
-                }
-            }
-        }
-    }
-    if !triggers.is_empty() {
-        text.push_str("    triggers:\n");
-        for (name, t) in &triggers {
-            yaml::entry(&mut text, 6, name, t);
-        }
-    }
+    let text = yaml::document(&header, &doc);
     let file: String = host
         .chars()
         .map(|c| {

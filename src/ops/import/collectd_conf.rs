@@ -7,6 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::def::{self, OptionValue, Scalar};
 use super::{secret_var, Import, Note, Secret};
 
 /// One statement or block of collectd.conf.
@@ -221,7 +222,6 @@ fn words(line: &str) -> Result<Vec<Word>, String> {
 }
 
 /// A plugin and its simple options, in file order.
-pub type Plugin = (String, Vec<(String, Value)>);
 
 fn note(imp: &mut Import, source: &str, line: usize, message: String, left_out: bool) {
     imp.notes.push(Note {
@@ -260,27 +260,33 @@ pub fn is_credential(key: &str) -> bool {
         || k == "community"
 }
 
-/// Reads `items` into the host map `h` (and the network password into
-/// `imp`'s secrets); returns the plugins in file order, and notes the rest.
+/// A value of collectd's lexer as a definition's scalar.
+fn scalar(v: &Value) -> Option<Scalar> {
+    match v {
+        Value::Bool(b) => Some(Scalar::Bool(*b)),
+        Value::Number(n) => Some(Scalar::Number(n.clone())),
+        Value::String(s) => Some(Scalar::Text(s.clone())),
+        _ => None,
+    }
+}
+
+/// Reads `items` into the host `h` (and credentials into `imp`'s
+/// secrets): plugins in file order; the rest is noted.
 pub fn import(
     items: &[Item],
     source: &str,
     host: &str,
-    h: &mut Map<String, Value>,
+    h: &mut def::Host,
     imp: &mut Import,
     taken: &mut super::Taken,
-) -> Vec<Plugin> {
+) {
     let mut loaded: Vec<String> = Vec::new();
     let mut blocks: Vec<&Item> = Vec::new();
-    let mut paths = match h.remove("paths") {
-        Some(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
     for i in items {
         match (i.key.as_str(), &i.children) {
             ("Hostname", None) => match one_string(i) {
                 Some(s) if s == host => {}
-                Some(s) => drop(h.insert("hostname".into(), json!(s))),
+                Some(s) => h.hostname = Some(s.to_string()),
                 None => note(
                     imp,
                     source,
@@ -290,7 +296,7 @@ pub fn import(
                 ),
             },
             ("Interval", None) => match i.values.as_slice() {
-                [v @ Value::Number(_)] => drop(h.insert("interval".into(), v.clone())),
+                [Value::Number(n)] => h.interval = Some(n.clone()),
                 _ => note(
                     imp,
                     source,
@@ -329,7 +335,6 @@ pub fn import(
             ),
         }
     }
-    let mut plugins = Vec::new();
     for name in &loaded {
         let mine: Vec<&&Item> = blocks
             .iter()
@@ -352,12 +357,9 @@ pub fn import(
                 }
             }
             "network" => network(&children, source, h, imp, taken),
-            "lua" => lua(&children, source, &mut paths, imp),
+            "lua" => lua(&children, source, &mut h.paths, imp),
             _ => {
-                let mut options: Vec<(String, Value)> = Vec::new();
-                // Option -> its place in `options`: a scan per option was
-                // quadratic in a block of 100,000 options.
-                let mut at: std::collections::HashMap<String, usize> = Default::default();
+                let mut options: indexmap::IndexMap<String, OptionValue> = Default::default();
                 for c in &children {
                     if c.children.is_some() {
                         note(imp, source, c.line, format!("the block `<{}>` in `<Plugin {name}>`: mon writes only simple options; left out", c.key), true);
@@ -367,29 +369,38 @@ pub fn import(
                         note(imp, source, c.line, format!("`{}` in `<Plugin {name}>` has {} values; mon writes one value per line; left out", c.key, c.values.len()), true);
                         continue;
                     };
+                    let Some(v) = scalar(v) else { continue };
                     // A credential goes to secrets.env, never into the definition.
-                    let v = match v {
-                        Value::String(text) if is_credential(&c.key) => {
+                    if let Scalar::Text(text) = &v {
+                        if is_credential(&c.key) {
+                            if options.contains_key(&c.key) {
+                                note(imp, source, c.line, format!("`{}` in `<Plugin {name}>` is given again; mon writes a credential once, the first; left out", c.key), true);
+                                continue;
+                            }
                             let var = secret_var(&["collectd", host, name, &c.key], taken);
                             imp.secrets.push(Secret {
                                 var: var.clone(),
                                 value: text.clone(),
                                 source: format!("{source}:{}: <Plugin {name}> {}", c.line, c.key),
                             });
-                            json!({ "env": var })
-                        }
-                        v => v.clone(),
-                    };
-                    match at.get(&c.key).map(|&i| &mut options[i].1) {
-                        Some(Value::Array(a)) => a.push(v),
-                        Some(other) => *other = json!([other.clone(), v]),
-                        None => {
-                            at.insert(c.key.clone(), options.len());
-                            options.push((c.key.clone(), v));
+                            options.insert(
+                                c.key.clone(),
+                                OptionValue::Secret(def::SecretRef::Env(var)),
+                            );
+                            continue;
                         }
                     }
+                    match options.get_mut(&c.key) {
+                        Some(OptionValue::Many(a)) => a.push(v),
+                        Some(OptionValue::One(first)) => {
+                            let first = first.clone();
+                            options.insert(c.key.clone(), OptionValue::Many(vec![first, v]));
+                        }
+                        Some(OptionValue::Secret(_)) => note(imp, source, c.line, format!("`{}` in `<Plugin {name}>` is given again after a credential; left out", c.key), true),
+                        None => drop(options.insert(c.key.clone(), OptionValue::One(v))),
+                    }
                 }
-                plugins.push((name.clone(), options));
+                h.plugins.insert(name.clone(), options);
             }
         }
     }
@@ -399,33 +410,25 @@ pub fn import(
             note(imp, source, b.line, format!("`<Plugin {name}>` has no `LoadPlugin {name}`, so collectd ignores it; left out"), true);
         }
     }
-    if !paths.is_empty() {
-        h.insert("paths".into(), Value::Object(paths));
-    }
-    plugins
 }
 
 fn network(
     children: &[&Item],
     source: &str,
-    h: &mut Map<String, Value>,
+    h: &mut def::Host,
     imp: &mut Import,
     taken: &mut super::Taken,
 ) {
-    let mut net = Map::new();
-    let mut servers = Vec::new();
-    let mut listen = Vec::new();
+    let net = &mut h.network;
     for c in children {
         match (c.key.as_str(), &c.children) {
             (k @ ("Server" | "Listen"), Some(inner)) => {
-                let mut e = Map::new();
-                match c.values.as_slice() {
-                    [Value::String(host)] => drop(e.insert("host".into(), json!(host))),
-                    [Value::String(host), Value::String(port)] => {
-                        e.insert("host".into(), json!(host));
-                        match port.parse::<u16>() {
-                            Ok(p) => drop(e.insert("port".into(), json!(p))),
-                            Err(_) => note(
+                let (host, port) = match c.values.as_slice() {
+                    [Value::String(host)] => (host.clone(), None),
+                    [Value::String(host), Value::String(port)] => match port.parse::<u16>() {
+                        Ok(p) => (host.clone(), Some(p)),
+                        Err(_) => {
+                            note(
                                 imp,
                                 source,
                                 c.line,
@@ -433,33 +436,45 @@ fn network(
                                     "`<{k}>` port `{port}` is not a number mon can write; left out"
                                 ),
                                 true,
-                            ),
+                            );
+                            (host.clone(), None)
                         }
-                    }
+                    },
                     _ => {
                         note(imp, source, c.line, format!("`<{k}>` needs one or two strings (collectd logs an error otherwise); left out"), true);
                         continue;
                     }
-                }
+                };
+                let mut server = def::Server {
+                    host: host.clone(),
+                    port,
+                    ..Default::default()
+                };
+                let mut listen = def::Listen {
+                    host,
+                    port,
+                    ..Default::default()
+                };
                 for o in inner {
-                    let field = match (k, o.key.as_str()) {
-                        (_, "SecurityLevel") => "security_level",
-                        ("Server", "Username") => "username",
-                        ("Listen", "AuthFile") => "auth_file",
-                        ("Server", "Password") => "password",
-                        (_, other) => {
-                            note(
-                                imp,
-                                source,
-                                o.line,
-                                format!(
-                                    "`{other}` in `<{k}>` is not a setting mon renders; left out"
-                                ),
-                                true,
-                            );
-                            continue;
-                        }
-                    };
+                    let known = matches!(
+                        (k, o.key.as_str()),
+                        (_, "SecurityLevel")
+                            | ("Server", "Username" | "Password")
+                            | ("Listen", "AuthFile")
+                    );
+                    if !known {
+                        note(
+                            imp,
+                            source,
+                            o.line,
+                            format!(
+                                "`{}` in `<{k}>` is not a setting mon renders; left out",
+                                o.key
+                            ),
+                            true,
+                        );
+                        continue;
+                    }
                     let Some(v) = one_string(o) else {
                         note(
                             imp,
@@ -470,36 +485,48 @@ fn network(
                         );
                         continue;
                     };
-                    if field == "password" {
-                        let var = secret_var(&["collectd", "network", "password"], taken);
-                        imp.secrets.push(Secret {
-                            var: var.clone(),
-                            value: v.to_string(),
-                            source: format!("{source}:{}", o.line),
-                        });
-                        e.insert(field.into(), json!({ "env": var }));
-                    } else {
-                        e.insert(field.into(), json!(v));
+                    let v = v.to_string();
+                    match o.key.as_str() {
+                        "SecurityLevel" => {
+                            server.security_level = Some(v.clone());
+                            listen.security_level = Some(v);
+                        }
+                        "Username" => server.username = Some(v),
+                        "AuthFile" => listen.auth_file = Some(v),
+                        _ => {
+                            let var = secret_var(&["collectd", "network", "password"], taken);
+                            imp.secrets.push(Secret {
+                                var: var.clone(),
+                                value: v,
+                                source: format!("{source}:{}", o.line),
+                            });
+                            server.password = Some(def::Secret::env(var));
+                        }
                     }
                 }
                 if k == "Server" {
-                    servers.push(Value::Object(e));
+                    net.servers.push(server);
                 } else {
-                    listen.push(Value::Object(e));
+                    net.listen.push(listen);
                 }
             }
-            ("TimeToLive", None) => drop(net.insert(
-                "time_to_live".into(),
-                c.values.first().cloned().unwrap_or_default(),
-            )),
-            ("MaxPacketSize", None) => drop(net.insert(
-                "max_packet_size".into(),
-                c.values.first().cloned().unwrap_or_default(),
-            )),
-            ("Forward", None) => drop(net.insert(
-                "forward".into(),
-                c.values.first().cloned().unwrap_or_default(),
-            )),
+            (k @ ("TimeToLive" | "MaxPacketSize" | "Forward"), None) => {
+                let Some(v) = c.values.first().and_then(scalar) else {
+                    note(
+                        imp,
+                        source,
+                        c.line,
+                        format!("network `{k}` has no value; left out"),
+                        true,
+                    );
+                    continue;
+                };
+                *match k {
+                    "TimeToLive" => &mut net.time_to_live,
+                    "MaxPacketSize" => &mut net.max_packet_size,
+                    _ => &mut net.forward,
+                } = Some(v);
+            }
             (k, _) => note(
                 imp,
                 source,
@@ -509,25 +536,16 @@ fn network(
             ),
         }
     }
-    if !servers.is_empty() {
-        net.insert("servers".into(), Value::Array(servers));
-    }
-    if !listen.is_empty() {
-        net.insert("listen".into(), Value::Array(listen));
-    }
-    if !net.is_empty() {
-        h.insert("network".into(), Value::Object(net));
-    }
 }
 
 /// The lua plugin: where lua-collectd-monitor is installed and the paths
 /// its two scripts read.
-fn lua(children: &[&Item], source: &str, paths: &mut Map<String, Value>, imp: &mut Import) {
+fn lua(children: &[&Item], source: &str, paths: &mut def::Paths, imp: &mut Import) {
     for c in children {
         match (c.key.as_str(), &c.children) {
             ("BasePath", None) => {
                 if let Some(p) = one_string(c) {
-                    paths.insert("base_path".into(), json!(p.trim_end_matches('/')));
+                    paths.base_path = Some(p.trim_end_matches('/').to_string());
                 }
             }
             ("Script", None) => {
@@ -548,17 +566,17 @@ fn lua(children: &[&Item], source: &str, paths: &mut Map<String, Value>, imp: &m
             ("Module", Some(inner)) => {
                 for o in inner {
                     let field = match o.key.as_str() {
-                        "MonitorConfigPath" => "monitor_config",
-                        "LocalMonitorConfigDir" => "local_dir",
+                        "MonitorConfigPath" => &mut paths.monitor_config,
+                        "LocalMonitorConfigDir" => &mut paths.local_dir,
                         k => {
                             note(imp, source, o.line, format!("`{k}` in a lua `<Module>` is not a setting mon renders; left out"), true);
                             continue;
                         }
                     };
                     if let Some(v) = one_string(o) {
-                        match paths.get(field) {
-                            Some(Value::String(p)) if p != v => note(imp, source, o.line, format!("`{}` is `{v}` here and `{p}` elsewhere; mon writes one path, `{p}`", o.key), false),
-                            _ => drop(paths.insert(field.into(), json!(v))),
+                        match field {
+                            Some(p) if p != v => note(imp, source, o.line, format!("`{}` is `{v}` here and `{p}` elsewhere; mon writes one path, `{p}`", o.key), false),
+                            _ => *field = Some(v.to_string()),
                         }
                     }
                 }
@@ -577,7 +595,7 @@ fn lua(children: &[&Item], source: &str, paths: &mut Map<String, Value>, imp: &m
 /// Triggers from a local trigger file in the form mon renders it (a table
 /// of named metric and notification handlers, one condition per line);
 /// `None` when the file is in another form.
-pub fn triggers(text: &str) -> Option<Vec<(String, Value)>> {
+pub fn triggers(text: &str) -> Option<Vec<(String, def::Trigger)>> {
     let mut out = Vec::new();
     let mut lines = text.lines().map(str::trim);
     let mut current: Option<(String, bool, Map<String, Value>)> = None;
@@ -644,13 +662,23 @@ pub fn triggers(text: &str) -> Option<Vec<(String, Value)>> {
             if tail != " }" {
                 return None;
             }
-            let kind = if *metric { "metric" } else { "notification" };
             if *metric && cond.get("value_index") == Some(&json!(1)) {
                 cond.remove("value_index");
             }
+            // A condition on a field mon does not write is another form.
+            let cond = Value::Object(std::mem::take(cond));
+            let (metric, notification) = if *metric {
+                (Some(serde_json::from_value(cond).ok()?), None)
+            } else {
+                (None, Some(serde_json::from_value(cond).ok()?))
+            };
             out.push((
                 name.clone(),
-                json!({ kind: Value::Object(std::mem::take(cond)), "run": {"service": service, "command": command} }),
+                def::Trigger {
+                    metric,
+                    notification,
+                    run: def::Run { service, command },
+                },
             ));
         } else if line == "end" {
             current = None;

@@ -8,39 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
-
+use super::def::{self, Conveyer, ConveyerPlugin, Logstash};
 use super::{yaml, File, Import, Note};
 use crate::model::conveyer::{DEFAULT_POOL_MAX, DEFAULT_TAG};
-
-/// A `conveyer:` definition, as the schema declares it.
-#[derive(Serialize)]
-struct Def {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    host: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    port: Option<u16>,
-    logs: String,
-    plugin: PluginDef,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    logstash: Option<Logstash>,
-}
-
-#[derive(Serialize)]
-struct PluginDef {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    config_path: Option<String>,
-    state_file: String,
-    metrics: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Logstash {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pool_max: Option<u32>,
-}
 
 /// `KEY=value` lines of an env file; comments and blank lines skipped, any
 /// other line noted.
@@ -95,7 +65,7 @@ fn logstash(text: &str) -> (Option<String>, Option<u32>) {
 }
 
 /// One daemon from its rendered directory; `name` is the definition's.
-fn one(dir: &Path, name: &str, imp: &mut Import) -> Result<(String, Def), String> {
+fn one(dir: &Path, name: &str, imp: &mut Import) -> Result<(String, Conveyer), String> {
     let (env, env_source) = read(dir, "conveyer.env")?;
     let mut vars = env_file(&env, &env_source, &mut imp.notes);
     let logs = vars
@@ -153,11 +123,11 @@ fn one(dir: &Path, name: &str, imp: &mut Import) -> Result<(String, Def), String
         tag: tag.filter(|t| t != DEFAULT_TAG),
         pool_max: pool_max.filter(|p| *p != DEFAULT_POOL_MAX),
     };
-    let def = Def {
+    let def = Conveyer {
         host,
         port,
         logs,
-        plugin: PluginDef {
+        plugin: ConveyerPlugin {
             config_path,
             state_file,
             metrics,
@@ -193,22 +163,13 @@ pub fn import(dir: &Path, name: Option<&str>) -> Result<Import, String> {
             _ => dir_name,
         };
         let (name, def) = one(d, &name, &mut imp)?;
-        let mut text = String::new();
-        yaml::comment(
-            &mut text,
-            0,
+        let path = format!("conveyer-{}.yaml", super::slug(&name, '-'));
+        let text = yaml::document(
             &format!("Imported by `mon import conveyer` from {}.", d.display()),
+            &def::one(name, def, |d| &mut d.conveyer),
         );
-        let mut section = serde_json::Map::new();
-        section.insert(
-            name.clone(),
-            serde_json::to_value(&def).expect("plain values serialise"),
-        );
-        let mut top = serde_json::Map::new();
-        top.insert("conveyer".into(), serde_json::Value::Object(section));
-        yaml::block(&mut text, 0, &serde_json::Value::Object(top));
         imp.files.push(File {
-            path: format!("conveyer-{}.yaml", super::slug(&name, '-')).into(),
+            path: path.into(),
             content: text,
             mode: 0o644,
         });

@@ -7,8 +7,11 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
+
 use serde_json::{Map, Value};
 
+use super::def::{self, Alerter, Document, Monitor};
 use super::{secret_var, yaml, File, Import, Note, Secret};
 use crate::etcd::Entry;
 use crate::model::duration;
@@ -58,7 +61,7 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
     let mut imp = Import::default();
     let mut owners: BTreeMap<String, usize> = BTreeMap::new();
     let mut unowned = 0;
-    let mut by_type: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, IndexMap<String, Monitor>> = BTreeMap::new();
     for (e, fields) in read(monitors, &mut imp.notes) {
         let (name, mut fields) = (name_of(&e.key), fields);
         match take_owner(&mut fields) {
@@ -80,23 +83,36 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
             }
             _ => "other".into(),
         };
-        by_type
-            .entry(ty)
-            .or_default()
-            .push((name, Value::Object(fields)));
+        // Every value is JSON already: only the field names are sorted out.
+        let monitor = serde_json::from_value(Value::Object(fields)).unwrap_or_default();
+        by_type.entry(ty).or_default().insert(name, monitor);
     }
     let mut taken = super::Taken::default();
-    let mut alerter_defs = Vec::new();
+    let mut alerter_defs = IndexMap::new();
     for (e, mut fields) in read(alerters, &mut imp.notes) {
         let name = name_of(&e.key);
         match take_owner(&mut fields) {
             Some(o) => *owners.entry(o).or_default() += 1,
             None => unowned += 1,
         }
-        if let Some(Value::Object(options)) = fields.get_mut("options") {
-            options_as_data(&e.key, &name, options, &mut taken, &mut imp);
-        }
-        alerter_defs.push((name, Value::Object(fields)));
+        let options = match fields.remove("options") {
+            Some(Value::Object(options)) => Some(options_as_data(
+                &e.key, &name, options, &mut taken, &mut imp,
+            )),
+            // Not 9volt's shape: kept as it is, for `mon validate` to name.
+            Some(other) => {
+                fields.insert("options".into(), other);
+                None
+            }
+            None => None,
+        };
+        let alerter = Alerter {
+            kind: fields.remove("type"),
+            description: fields.remove("description"),
+            options,
+            other: fields,
+        };
+        alerter_defs.insert(name, alerter);
     }
     let header = |what: &str| {
         format!(
@@ -111,7 +127,13 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
             .or_insert(defs.len());
         imp.files.push(File {
             path: format!("monitors-{ty}.yaml").into(),
-            content: section_file(&header(&format!("the {ty} monitors")), "monitor", &defs),
+            content: yaml::document(
+                &header(&format!("the {ty} monitors")),
+                &Document {
+                    monitor: Some(defs),
+                    ..Document::default()
+                },
+            ),
             mode: 0o644,
         });
     }
@@ -125,7 +147,13 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
         }
         imp.files.push(File {
             path: "alerters.yaml".into(),
-            content: section_file(&h, "alerter", &alerter_defs),
+            content: yaml::document(
+                &h,
+                &Document {
+                    alerter: Some(alerter_defs),
+                    ..Document::default()
+                },
+            ),
             mode: 0o644,
         });
     }
@@ -145,21 +173,20 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
 fn options_as_data(
     key: &str,
     name: &str,
-    options: &mut Map<String, Value>,
+    options: Map<String, Value>,
     taken: &mut super::Taken,
     imp: &mut Import,
-) {
-    let names: Vec<String> = options.keys().cloned().collect();
-    for opt in names {
+) -> IndexMap<String, def::Secret> {
+    let mut out = IndexMap::new();
+    for (opt, value) in options {
         let source = format!("{key}/options/{opt}");
-        let text = match &options[&opt] {
+        let text = match &value {
             Value::String(v) => Some(v.clone()),
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         };
         let Some(text) = text else {
-            options.remove(&opt);
             imp.notes.push(Note {
                 source,
                 message: "an object, list or null where 9volt holds a string (it cannot load this alerter); left out, and never read as a secret reference".into(),
@@ -167,7 +194,7 @@ fn options_as_data(
             });
             continue;
         };
-        if !options[&opt].is_string() {
+        if !value.is_string() {
             imp.notes.push(Note {
                 source: source.clone(),
                 message: "not a string, which 9volt cannot load; written as its text".into(),
@@ -181,11 +208,12 @@ fn options_as_data(
                 value: text,
                 source,
             });
-            options.insert(opt, serde_json::json!({ "env": var }));
+            out.insert(opt, def::Secret::env(var));
         } else {
-            options.insert(opt, Value::String(text));
+            out.insert(opt, def::Secret::Literal(text));
         }
     }
+    out
 }
 
 fn name_of(key: &str) -> String {
@@ -235,28 +263,6 @@ fn take_owner(fields: &mut Map<String, Value>) -> Option<String> {
         }
         None => None,
     }
-}
-
-/// `section:` with each definition, `type` and `description` first.
-fn section_file(header: &str, section: &str, defs: &[(String, Value)]) -> String {
-    let mut out = String::new();
-    yaml::comment(&mut out, 0, header);
-    out.push_str(section);
-    out.push_str(":\n");
-    for (name, v) in defs {
-        let Value::Object(fields) = v else { continue };
-        out.push_str(&format!("  {}:\n", yaml::string(name)));
-        let first = ["type", "description"];
-        for k in first {
-            if let Some(v) = fields.get(k) {
-                yaml::entry(&mut out, 4, k, v);
-            }
-        }
-        for (k, v) in fields.iter().filter(|(k, _)| !first.contains(&k.as_str())) {
-            yaml::entry(&mut out, 4, k, v);
-        }
-    }
-    out
 }
 
 /// What `mon.toml` records for an import, serialised by `toml`: the keys

@@ -14,6 +14,7 @@ macro_rules! say {
 pub mod collectd;
 pub mod collectd_conf;
 pub mod conveyer;
+pub mod def;
 pub mod etcd;
 pub mod hastmon;
 pub mod yaml;

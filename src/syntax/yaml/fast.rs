@@ -939,6 +939,13 @@ mod tests {
         /// it takes the fast path, but for what the fast path leaves to the
         /// full parser on purpose (a list in a list, line-break characters, `<<`).
         #[test]
+        fn tmp_same_as_old(defs in prop::collection::vec(("[a-z]{1,8}", json()), 1..4)) {
+            let v = serde_json::Value::Object(defs.into_iter().collect());
+            let mut out = String::new();
+            crate::ops::import::yaml::block(&mut out, 0, &v);
+            prop_assert_eq!(out, crate::ops::import::yaml::to_string(&v).unwrap());
+        }
+        #[test]
         fn what_import_writes_takes_the_fast_path(defs in prop::collection::vec(("[a-z]{1,8}", json()), 1..4)) {
             let mut out = String::new();
             crate::ops::import::yaml::block(&mut out, 0, &serde_json::Value::Object(defs.into_iter().collect()));
