@@ -221,8 +221,6 @@ fn words(line: &str) -> Result<Vec<Word>, String> {
     Ok(out)
 }
 
-/// A plugin and its simple options, in file order.
-
 fn note(imp: &mut Import, source: &str, line: usize, message: String, left_out: bool) {
     imp.notes.push(Note {
         source: format!("{source}:{line}"),

@@ -216,6 +216,26 @@ pub struct Resource {
     pub role_on_start: Option<String>,
 }
 
+/// hastmon's numeric tuning keywords, each the field of the same name.
+macro_rules! tuning {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// The field for the hastmon keyword `k` (`timeout`, ...).
+            pub fn tuning(&mut self, k: &str) -> &mut Option<i64> {
+                match k {
+                    "timeout" => &mut self.timeout,
+                    "attempts" => &mut self.attempts,
+                    "heartbeat_interval" => &mut self.heartbeat_interval,
+                    "complaint_count" => &mut self.complaint_count,
+                    "complaint_interval" => &mut self.complaint_interval,
+                    _ => unreachable!("`{k}` is not one of hastmon's numeric keywords"),
+                }
+            }
+        }
+    )*};
+}
+tuning!(Cluster, Resource);
+
 /// An MQTT broker.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,9 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Map, Value};
-
-use super::{secret_var, yaml, File, Import, Note, Secret};
+use super::{def, secret_var, yaml, File, Import, Note, Secret};
 use crate::model::types::HAST_KEYWORDS;
 
 /// A token of hastmon's lexer; words borrow the file's text, so the
@@ -974,7 +972,7 @@ impl<'a> Build<'a> {
         }
     }
 
-    fn key(&mut self, k: &Key, parts: &[&str]) -> Option<Value> {
+    fn key(&mut self, k: &Key, parts: &[&str]) -> Option<def::Key> {
         let (Some((algorithm, _)), Some((secret, sl))) = (&k.algorithm, &k.secret) else {
             self.note(k.line, "a key without both algorithm and secret; mon needs both (hastmon would use no secret); left out".into(), true);
             return None;
@@ -985,7 +983,10 @@ impl<'a> Build<'a> {
             value: secret.clone(),
             source: format!("{}:{sl}", self.source),
         });
-        Some(json!({"algorithm": algorithm, "secret": {"env": var}}))
+        Some(def::Key {
+            algorithm: algorithm.clone(),
+            secret: def::Secret::env(var),
+        })
     }
 
     fn run(mut self, order: Vec<String>, t: &mut crate::timings::Phases) {
@@ -1032,30 +1033,19 @@ impl<'a> Build<'a> {
         }
         t.done("roles");
 
-        let mut out = String::new();
-        yaml::comment(
-            &mut out,
-            0,
-            &format!("Imported by `mon import hastmon` from {}.", self.source),
-        );
-        out.push_str("cluster:\n");
-        out.push_str(&format!("  {}:\n", yaml::string(self.name)));
-        out.push_str("    nodes:\n");
+        let mut cluster = def::Cluster::default();
         let sections: foldhash::HashMap<&str, &NodeSection> =
             c.nodes.iter().map(|(x, s)| (x.as_str(), s)).collect();
+        let text = |v: &Option<At<String>>| v.as_ref().map(|(v, _)| v.clone());
+        cluster.nodes.reserve(nodes.len());
         for &n in &nodes {
-            let mut m = Map::new();
-            if let Some(a) = self.address.get(n) {
-                m.insert("address".into(), json!(a));
-            }
-            if let Some(s) = sections.get(n) {
-                for (k, v) in [("control", &s.control), ("listen", &s.listen)] {
-                    if let Some((v, _)) = v {
-                        m.insert(k.into(), json!(v));
-                    }
-                }
-            }
-            yaml::entry(&mut out, 6, n, &Value::Object(m));
+            let section = sections.get(n);
+            let node = def::Node {
+                address: self.address.get(n).map(|a| a.to_string()),
+                control: section.and_then(|s| text(&s.control)),
+                listen: section.and_then(|s| text(&s.listen)),
+            };
+            cluster.nodes.insert(n.to_string(), node);
         }
         let in_some: foldhash::HashSet<&str> = c
             .resources
@@ -1071,43 +1061,40 @@ impl<'a> Build<'a> {
                 );
             }
         }
-        for (k, v) in [("control", &c.control), ("listen", &c.listen)] {
-            if let Some((v, _)) = v {
-                yaml::entry(&mut out, 4, k, &json!(v));
-            }
-        }
+        cluster.control = text(&c.control);
+        cluster.listen = text(&c.listen);
         if let Some(k) = &c.key {
-            if let Some(v) = self.key(k, &["hastmon", self.name, "secret"]) {
-                yaml::entry(&mut out, 4, "key", &v);
-            }
+            cluster.key = self.key(k, &["hastmon", self.name, "secret"]);
         }
         for k in NUMBERS.iter().filter(|k| **k != "attempts") {
-            if let Some((v, _)) = c.tuning.numbers.get(k) {
-                yaml::entry(&mut out, 4, k, &json!(v));
-            }
+            *cluster.tuning(k) = c.tuning.numbers.get(k).map(|v| v.0);
         }
         match c.tuning.role {
-            Some(("init", _)) => yaml::entry(&mut out, 4, "role_on_start", &json!("init")),
+            Some(("init", _)) => cluster.role_on_start = Some("init".into()),
             Some((role, l)) => self.note(l, format!("a global `role_on_start {role}` starts every node in that role, watchdogs included; mon starts each node in its own role with `role_on_start: role`; left out"), true),
             None => {}
         }
-        out.push_str("    resources:\n");
+        cluster.resources.reserve(resources.len());
         for (r, roles) in &resources {
-            self.resource(&mut out, r, roles, &nodes);
+            let res = self.resource(r, roles, &nodes);
+            cluster.resources.insert(r.name.clone(), res);
         }
+        let content = yaml::document(
+            &format!("Imported by `mon import hastmon` from {}.", self.source),
+            &def::one(self.name.to_string(), cluster, |d| &mut d.cluster),
+        );
         self.imp.files.push(File {
             path: format!("cluster-{}.yaml", super::slug(self.name, '-')).into(),
-            content: out,
+            content,
             mode: 0o644,
         });
         self.imp.counts.insert("clusters", 1);
         self.imp.counts.insert("resources", c.resources.len());
     }
 
-    fn resource(&mut self, out: &mut String, r: &Resource, roles: &Roles, nodes: &[&str]) {
+    fn resource(&mut self, r: &Resource, roles: &Roles, nodes: &[&str]) -> def::Resource {
         let c = self.conf;
-        out.push_str(&format!("      {}:\n", yaml::string(&r.name)));
-        let at = 8;
+        let mut res = def::Resource::default();
         // exec: the resource's, or the one every node's section names.
         let node_execs: BTreeSet<&str> = r
             .ons
@@ -1132,19 +1119,11 @@ impl<'a> Build<'a> {
                 e.as_ref().map(|e| e.0.clone())
             }
         };
-        if let Some(e) = exec {
-            yaml::entry(out, at, "exec", &json!(e));
-        }
-        if let Some(p) = roles.primary {
-            yaml::entry(out, at, "primary", &json!(p.node));
-        }
-        let names = |v: &[&On]| Value::Array(v.iter().map(|o| json!(o.node)).collect());
-        if !roles.secondary.is_empty() {
-            yaml::entry(out, at, "secondary", &names(&roles.secondary));
-        }
-        if !roles.watchdog.is_empty() {
-            yaml::entry(out, at, "watchdog", &names(&roles.watchdog));
-        }
+        res.exec = exec;
+        res.primary = roles.primary.map(|p| p.node.clone());
+        let names = |v: &[&On]| v.iter().map(|o| o.node.clone()).collect();
+        res.secondary = names(&roles.secondary);
+        res.watchdog = names(&roles.watchdog);
         // Explicit priorities where they differ from mon's default (the
         // primary 0, the secondaries 1, 2, ...).
         let service: Vec<&On> = roles
@@ -1152,7 +1131,6 @@ impl<'a> Build<'a> {
             .into_iter()
             .chain(roles.secondary.iter().copied())
             .collect();
-        let mut prio = Map::new();
         let explicit = service.iter().any(|o| o.priority.is_some());
         if service.len() > 1 && !explicit {
             self.note(r.line, format!("resource `{}` gives no priorities (hastmon's default is 100 for every node): mon writes the primary 0 and the secondaries 1, 2, ... in the order of their sections", r.name), false);
@@ -1160,11 +1138,8 @@ impl<'a> Build<'a> {
         for (i, o) in service.iter().enumerate().filter(|_| explicit) {
             let p = o.priority.map_or(100, |p| p.0);
             if p != i as i64 {
-                prio.insert(o.node.clone(), json!(p));
+                res.priority.insert(o.node.clone(), p);
             }
-        }
-        if !prio.is_empty() {
-            yaml::entry(out, at, "priority", &Value::Object(prio));
         }
         let mut friends: Vec<&str> = r.friends.iter().map(|f| f.0.as_str()).collect();
         // A set beside the list: long friends lists on every node were quadratic.
@@ -1204,13 +1179,9 @@ impl<'a> Build<'a> {
                 friends.truncate(keep);
             }
         }
-        if !friends.is_empty() {
-            yaml::entry(out, at, "friends", &json!(friends));
-        }
+        res.friends = friends.iter().map(|f| f.to_string()).collect();
         if let Some(k) = &r.key {
-            if let Some(v) = self.key(k, &["hastmon", self.name, &r.name, "secret"]) {
-                yaml::entry(out, at, "key", &v);
-            }
+            res.key = self.key(k, &["hastmon", self.name, &r.name, "secret"]);
         }
         for k in NUMBERS {
             let here = r.tuning.numbers.get(k).map(|v| v.0);
@@ -1231,9 +1202,7 @@ impl<'a> Build<'a> {
                     h
                 }
             };
-            if let Some(v) = value {
-                yaml::entry(out, at, k, &json!(v));
-            }
+            *res.tuning(k) = value;
         }
         // role_on_start: each node in its own role is mon's `role`.
         let secondaries: foldhash::HashSet<*const On> =
@@ -1252,7 +1221,7 @@ impl<'a> Build<'a> {
                 .iter()
                 .all(|o| o.tuning.role.map(|x| x.0) == Some(own(o)))
         {
-            yaml::entry(out, at, "role_on_start", &json!("role"));
+            res.role_on_start = Some("role".into());
         } else {
             for o in &r.ons {
                 if let Some((role, l)) = o.tuning.role {
@@ -1260,7 +1229,7 @@ impl<'a> Build<'a> {
                 }
             }
             match r.tuning.role {
-                Some(("init", _)) => yaml::entry(out, at, "role_on_start", &json!("init")),
+                Some(("init", _)) => res.role_on_start = Some("init".into()),
                 Some((role, l)) => self.note(l, format!("resource `{}`: `role_on_start {role}` starts every node in that role, watchdogs included; mon starts each node in its own role with `role_on_start: role`; left out", r.name), true),
                 None => {}
             }
@@ -1330,6 +1299,7 @@ impl<'a> Build<'a> {
                 self.note(r.line, format!("resource `{}` has no `on {n}` section: hastmon on `{n}` refuses the whole file", r.name), false);
             }
         }
+        res
     }
 }
 

@@ -1,12 +1,11 @@
-//! Definition files written from JSON values, in the style of the README's
-//! examples: block mappings, two-space indents, strings plain where every
-//! YAML reader (1.1 as 9volt cfg reads, and 1.2) takes them as the same
-//! string, double-quoted otherwise.
+//! Definition files, serialised from typed values (`def.rs`) in the style
+//! of the README's examples: block mappings in declaration order, two-space
+//! indents, short lists of words and secret references on one line, strings
+//! plain where every YAML reader (1.1 as 9volt cfg reads, and 1.2) takes
+//! them as the same string, double-quoted otherwise.
 
 use std::borrow::Cow;
 use std::fmt::Write;
-
-use serde_json::Value;
 
 /// Whether `s` may be written plain: it must read back as this string, not
 /// as a number, boolean, null, date or YAML syntax, in YAML 1.1 and 1.2.
@@ -54,7 +53,7 @@ fn plain_ok(s: &str) -> bool {
 }
 
 /// A string as a YAML scalar that reads back exactly.
-pub fn string(s: &str) -> Cow<'_, str> {
+fn string(s: &str) -> Cow<'_, str> {
     if plain_ok(s) {
         return Cow::Borrowed(s);
     }
@@ -74,68 +73,6 @@ pub fn string(s: &str) -> Cow<'_, str> {
     )
 }
 
-fn scalar(v: &Value) -> Option<String> {
-    Some(match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => string(s).into_owned(),
-        Value::Array(a) if a.is_empty() => "[]".into(),
-        // A short list of plain words on one line, as the README writes
-        // `secondary: [bolek]`; anything a flow list could misread is a block.
-        Value::Array(a) => {
-            // Past 60 characters it is a block: stop there, not at the end
-            // of a list of 400,000.
-            let mut line = String::from("[");
-            for (i, v) in a.iter().enumerate() {
-                if i > 0 {
-                    line.push_str(", ");
-                }
-                match v {
-                    Value::String(s) if plain_ok(s) && !s.contains([',', ':', ' ']) => {
-                        line.push_str(s)
-                    }
-                    Value::Number(n) => line.push_str(&n.to_string()),
-                    Value::Bool(b) => line.push_str(&b.to_string()),
-                    _ => return None,
-                }
-                if line.len() > 61 {
-                    return None;
-                }
-            }
-            line.push(']');
-            line
-        }
-        Value::Object(o) if o.is_empty() => "{}".into(),
-        // A secret reference, as the README writes it: `{env: NAME}`.
-        Value::Object(o) if o.len() == 1 => match o.iter().next() {
-            Some((k, Value::String(s))) if matches!(k.as_str(), "env" | "file") && plain_ok(s) => {
-                format!("{{{k}: {s}}}")
-            }
-            _ => return None,
-        },
-        _ => return None,
-    })
-}
-
-/// `key: value` lines at `indent`, nested blocks indented by two.
-pub fn entry(out: &mut String, indent: usize, key: &str, v: &Value) {
-    pad(out, indent);
-    out.push_str(&string(key));
-    out.push(':');
-    match scalar(v) {
-        Some(s) => {
-            out.push(' ');
-            out.push_str(&s);
-            out.push('\n');
-        }
-        None => {
-            out.push('\n');
-            block(out, indent + 2, v);
-        }
-    }
-}
-
 /// `n` spaces: a hundred thousand lines padded through `fmt` cost more
 /// than writing them.
 fn pad(out: &mut String, n: usize) {
@@ -148,46 +85,14 @@ fn pad(out: &mut String, n: usize) {
     }
 }
 
-/// A non-empty mapping or sequence as a block at `indent`.
-pub fn block(out: &mut String, indent: usize, v: &Value) {
-    match v {
-        Value::Object(o) => {
-            for (k, v) in o {
-                entry(out, indent, k, v);
-            }
-        }
-        Value::Array(a) => {
-            for item in a {
-                match scalar(item) {
-                    Some(s) => {
-                        pad(out, indent);
-                        out.push_str("- ");
-                        out.push_str(&s);
-                        out.push('\n');
-                    }
-                    None => {
-                        // The first line of a nested block goes after `- `.
-                        let mut inner = String::new();
-                        block(&mut inner, indent + 2, item);
-                        pad(out, indent);
-                        out.push_str("- ");
-                        out.push_str(&inner[indent + 2..]);
-                    }
-                }
-            }
-        }
-        other => {
-            pad(out, indent);
-            out.push_str(&scalar(other).unwrap_or_default());
-            out.push('\n');
-        }
-    }
-}
-
-/// A comment block: each line prefixed with `# `.
-pub fn comment(out: &mut String, indent: usize, text: &str) {
-    for line in text.lines() {
-        let _ = writeln!(out, "{}# {line}", " ".repeat(indent));
+/// A comment block: each line prefixed with `# `. A header names paths
+/// from the tree being imported, so every character YAML 1.1 or 1.2 takes
+/// as a line break starts a new comment line, never content.
+fn comment(out: &mut String, text: &str) {
+    for line in text.split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
     }
 }
 
@@ -253,6 +158,20 @@ mod tests {
         }
         assert_eq!(string("a\u{7f}b"), "\"a\\u007fb\"");
     }
+
+    /// A path in a header cannot end the comment: YAML breaks lines at
+    /// CR, NEL and the Unicode separators too.
+    #[test]
+    fn a_header_stays_a_comment() {
+        for br in ["\n", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let text = document(&format!("from /x{br}monitor: {{evil: 1}}"), &());
+            let read = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+            assert!(
+                read.is_empty() || read[0].is_null(),
+                "{br:?}: {text:?} read as {read:?}"
+            );
+        }
+    }
 }
 
 /// A value as the README writes definitions: `serde` drives it, so a
@@ -267,7 +186,7 @@ pub fn to_string<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, Error> {
 /// A file: the comment `header`, then `v`.
 pub fn document<T: serde::Serialize + ?Sized>(header: &str, v: &T) -> String {
     let mut out = String::new();
-    comment(&mut out, 0, header);
+    comment(&mut out, header);
     // Only a type with no mapping or string form fails, and import writes
     // none: that is a bug here, not bad input.
     out.push_str(&to_string(v).expect("definitions are mappings of strings"));
