@@ -357,7 +357,7 @@ pub fn import(
             "network" => network(&children, source, h, imp, taken),
             "lua" => lua(&children, source, &mut h.paths, imp),
             _ => {
-                let mut options: indexmap::IndexMap<String, OptionValue> = Default::default();
+                let mut options: def::Map<OptionValue> = Default::default();
                 for c in &children {
                     if c.children.is_some() {
                         note(imp, source, c.line, format!("the block `<{}>` in `<Plugin {name}>`: mon writes only simple options; left out", c.key), true);

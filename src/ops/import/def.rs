@@ -13,22 +13,26 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Named things in the order they were read; hashed with foldhash, as a
+/// 300,000-node cluster is one of these.
+pub type Map<V> = IndexMap<String, V, foldhash::fast::RandomState>;
+
 /// One definition file.
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub monitor: Option<IndexMap<String, Monitor>>,
+    pub monitor: Option<Map<Monitor>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerter: Option<IndexMap<String, Alerter>>,
+    pub alerter: Option<Map<Alerter>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<IndexMap<String, Cluster>>,
+    pub cluster: Option<Map<Cluster>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mqtt: Option<IndexMap<String, Broker>>,
+    pub mqtt: Option<Map<Broker>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub collectd: Option<IndexMap<String, Host>>,
+    pub collectd: Option<Map<Host>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conveyer: Option<IndexMap<String, Conveyer>>,
+    pub conveyer: Option<Map<Conveyer>>,
 }
 
 /// A secret: a literal (only ever read from a definition, in the test), or
@@ -132,7 +136,7 @@ pub struct Alerter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<IndexMap<String, Secret>>,
+    pub options: Option<Map<Secret>>,
     #[serde(flatten)]
     pub other: serde_json::Map<String, Value>,
 }
@@ -141,7 +145,7 @@ pub struct Alerter {
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
-    pub nodes: IndexMap<String, Node>,
+    pub nodes: Map<Node>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub control: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,7 +166,7 @@ pub struct Cluster {
     pub complaint_interval: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_on_start: Option<String>,
-    pub resources: IndexMap<String, Resource>,
+    pub resources: Map<Resource>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -189,15 +193,15 @@ pub struct Resource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exec: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commands: Option<IndexMap<String, String>>,
+    pub commands: Option<Map<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub secondary: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub watchdog: Vec<String>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty", default)]
-    pub priority: IndexMap<String, i64>,
+    #[serde(skip_serializing_if = "Map::is_empty", default)]
+    pub priority: Map<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub friends: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -280,16 +284,16 @@ pub struct Host {
     pub interval: Option<serde_json::Number>,
     #[serde(skip_serializing_if = "Paths::is_empty", default)]
     pub paths: Paths,
-    #[serde(skip_serializing_if = "IndexMap::is_empty", default)]
-    pub services: IndexMap<String, Service>,
+    #[serde(skip_serializing_if = "Map::is_empty", default)]
+    pub services: Map<Service>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacer: Option<Replacer>,
     /// In definition order, as mon renders them.
-    #[serde(skip_serializing_if = "IndexMap::is_empty", default)]
-    pub triggers: IndexMap<String, Trigger>,
+    #[serde(skip_serializing_if = "Map::is_empty", default)]
+    pub triggers: Map<Trigger>,
     /// In file order: collectd loads plugins in it.
-    #[serde(skip_serializing_if = "IndexMap::is_empty", default)]
-    pub plugins: IndexMap<String, IndexMap<String, OptionValue>>,
+    #[serde(skip_serializing_if = "Map::is_empty", default)]
+    pub plugins: Map<Map<OptionValue>>,
     #[serde(skip_serializing_if = "Network::is_empty", default)]
     pub network: Network,
 }
@@ -316,7 +320,7 @@ impl Paths {
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
-    pub commands: IndexMap<String, String>,
+    pub commands: Map<String>,
 }
 
 /// The config replacer (`Services.collectd`).
@@ -495,14 +499,10 @@ pub struct Logstash {
 }
 
 /// A document of one section holding one definition.
-pub fn one<T>(
-    name: String,
-    def: T,
-    section: fn(&mut Document) -> &mut Option<IndexMap<String, T>>,
-) -> Document {
+pub fn one<T>(name: String, def: T, section: fn(&mut Document) -> &mut Option<Map<T>>) -> Document {
     let mut d = Document::default();
     section(&mut d)
-        .get_or_insert_with(IndexMap::new)
+        .get_or_insert_with(Map::default)
         .insert(name, def);
     d
 }

@@ -7,8 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
-
 use serde_json::{Map, Value};
 
 use super::def::{self, Alerter, Document, Monitor};
@@ -61,7 +59,7 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
     let mut imp = Import::default();
     let mut owners: BTreeMap<String, usize> = BTreeMap::new();
     let mut unowned = 0;
-    let mut by_type: BTreeMap<String, IndexMap<String, Monitor>> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, def::Map<Monitor>> = BTreeMap::new();
     for (e, fields) in read(monitors, &mut imp.notes) {
         let (name, mut fields) = (name_of(&e.key), fields);
         match take_owner(&mut fields) {
@@ -88,7 +86,7 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
         by_type.entry(ty).or_default().insert(name, monitor);
     }
     let mut taken = super::Taken::default();
-    let mut alerter_defs = IndexMap::new();
+    let mut alerter_defs = def::Map::default();
     for (e, mut fields) in read(alerters, &mut imp.notes) {
         let name = name_of(&e.key);
         match take_owner(&mut fields) {
@@ -176,8 +174,8 @@ fn options_as_data(
     options: Map<String, Value>,
     taken: &mut super::Taken,
     imp: &mut Import,
-) -> IndexMap<String, def::Secret> {
-    let mut out = IndexMap::new();
+) -> def::Map<def::Secret> {
+    let mut out = def::Map::default();
     for (opt, value) in options {
         let source = format!("{key}/options/{opt}");
         let text = match &value {
