@@ -81,8 +81,21 @@ pub fn import(monitors: &[Entry], alerters: &[Entry], origin: &Origin) -> Import
             }
             _ => "other".into(),
         };
+        // A null is unset to 9volt (Go leaves the field at zero); as a
+        // field it would be dropped below, so it is said.
+        fields.retain(|k, v| {
+            if v.is_null() {
+                imp.notes.push(Note {
+                    source: format!("{}/{k}", e.key),
+                    message: "null, which 9volt reads as unset; left out".into(),
+                    left_out: true,
+                });
+            }
+            !v.is_null()
+        });
         // Every value is JSON already: only the field names are sorted out.
-        let monitor = serde_json::from_value(Value::Object(fields)).unwrap_or_default();
+        let monitor = serde_json::from_value(Value::Object(fields))
+            .expect("a monitor's fields are each any JSON value");
         by_type.entry(ty).or_default().insert(name, monitor);
     }
     let mut taken = super::Taken::default();
@@ -415,5 +428,44 @@ mod tests {
         }
         assert_eq!(go_duration(5_400_000_000_000), "1h30m");
         assert_eq!(go_duration(1_500_000_000), "1s500ms");
+    }
+
+    /// Fields come out in the format's order whatever etcd's order, one
+    /// the format lacks is kept for `mon validate` to name, and a null
+    /// (unset to 9volt) is said, not silently dropped.
+    #[test]
+    fn a_monitor_is_written_in_the_formats_order_and_nothing_is_lost_unsaid() {
+        let entry = Entry {
+            key: "/9volt/monitor/web".into(),
+            value: r#"{"port": 80, "zzz": 1, "description": null, "host": "w", "type": "tcp", "interval": 30000000000}"#.into(),
+            version: 1,
+            exact: true,
+        };
+        let origin = Origin {
+            describe: "test".into(),
+            prefix: "9volt",
+            api: "v3",
+            adopt_as: None,
+        };
+        let imp = import(&[entry], &[], &origin);
+        let text = &imp.files[0].content;
+        let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            body,
+            [
+                "monitor:",
+                "  web:",
+                "    type: tcp",
+                "    host: w",
+                "    interval: 30s",
+                "    port: 80",
+                "    zzz: 1"
+            ],
+            "{text}"
+        );
+        assert!(imp
+            .notes
+            .iter()
+            .any(|n| n.source == "/9volt/monitor/web/description" && n.left_out));
     }
 }
