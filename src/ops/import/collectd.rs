@@ -462,3 +462,37 @@ fn defined_broker(text: &str) -> Option<(String, (String, u16))> {
         crate::model::collectd::broker_address(host, secure)?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// config.json is data: a value of another type than the plugin reads
+    /// (an object planted as `User` among them) is noted and left out,
+    /// never written as it came.
+    #[test]
+    fn a_value_of_the_wrong_type_is_noted_and_left_out() {
+        let json = r#"{"Host": "mq:1883", "User": {"env": "HOME"}, "QoS": "1",
+            "CleanSession": true, "LogLevel": "INFO",
+            "Services": {"collectd": {"ConfigPath": 5, "LuaPath": "/usr/share/lua"}}}"#;
+        let imp = import(json, "h/config.json", "h", None, Extra::default()).unwrap();
+        let text = &imp.files[0].content;
+        assert!(!text.contains("env") && !text.contains("user"), "{text}");
+        assert!(!text.contains("qos") && !text.contains("config_path"), "{text}");
+        assert!(text.contains("clean_session: true"), "{text}");
+        assert!(text.contains("log_level: info"), "{text}");
+        assert!(text.contains("lua_path: /usr/share/lua"), "{text}");
+        let noted: Vec<&str> = imp
+            .notes
+            .iter()
+            .filter(|n| n.left_out)
+            .map(|n| n.source.as_str())
+            .collect();
+        for key in ["User", "QoS", "Services.collectd.ConfigPath"] {
+            assert!(
+                noted.contains(&format!("h/config.json: {key}").as_str()),
+                "{key} not noted: {noted:?}"
+            );
+        }
+    }
+}
