@@ -478,7 +478,10 @@ mod tests {
         let imp = import(json, "h/config.json", "h", None, Extra::default()).unwrap();
         let text = &imp.files[0].content;
         assert!(!text.contains("env") && !text.contains("user"), "{text}");
-        assert!(!text.contains("qos") && !text.contains("config_path"), "{text}");
+        assert!(
+            !text.contains("qos") && !text.contains("config_path"),
+            "{text}"
+        );
         assert!(text.contains("clean_session: true"), "{text}");
         assert!(text.contains("log_level: info"), "{text}");
         assert!(text.contains("lua_path: /usr/share/lua"), "{text}");

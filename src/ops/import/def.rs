@@ -9,6 +9,8 @@
 //! `Secret::env` only where the importer moved its value to secrets.env, and
 //! no other leaf can hold a reference.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,16 +19,20 @@ use serde_json::Value;
 /// 300,000-node cluster is one of these.
 pub type Map<V> = IndexMap<String, V, foldhash::fast::RandomState>;
 
+/// Text borrowed from what was read where there is much of it (a
+/// cluster's node names and addresses), owned where it was made.
+pub type Text<'a> = Cow<'a, str>;
+
 /// One definition file.
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Document {
+pub struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor: Option<Map<Monitor>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alerter: Option<Map<Alerter>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<Map<Cluster>>,
+    pub cluster: Option<Map<Cluster<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mqtt: Option<Map<Broker>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -144,8 +150,8 @@ pub struct Alerter {
 /// A hastmon cluster.
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Cluster {
-    pub nodes: Map<Node>,
+pub struct Cluster<'a> {
+    pub nodes: IndexMap<Text<'a>, Node<'a>, foldhash::fast::RandomState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub control: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,18 +172,18 @@ pub struct Cluster {
     pub complaint_interval: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_on_start: Option<String>,
-    pub resources: Map<Resource>,
+    pub resources: Map<Resource<'a>>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Node {
+pub struct Node<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    pub address: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub control: Option<String>,
+    pub control: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub listen: Option<String>,
+    pub listen: Option<Text<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -189,21 +195,21 @@ pub struct Key {
 
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Resource {
+pub struct Resource<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exec: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commands: Option<Map<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary: Option<String>,
+    pub primary: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub secondary: Vec<String>,
+    pub secondary: Vec<Text<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub watchdog: Vec<String>,
+    pub watchdog: Vec<Text<'a>>,
     #[serde(skip_serializing_if = "Map::is_empty", default)]
     pub priority: Map<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub friends: Vec<String>,
+    pub friends: Vec<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<Key>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -238,7 +244,7 @@ macro_rules! tuning {
         }
     )*};
 }
-tuning!(Cluster, Resource);
+tuning!(Cluster<'_>, Resource<'_>);
 
 /// An MQTT broker.
 #[derive(Serialize, Deserialize)]
@@ -499,7 +505,11 @@ pub struct Logstash {
 }
 
 /// A document of one section holding one definition.
-pub fn one<T>(name: String, def: T, section: fn(&mut Document) -> &mut Option<Map<T>>) -> Document {
+pub fn one<'a, T>(
+    name: String,
+    def: T,
+    section: for<'d> fn(&'d mut Document<'a>) -> &'d mut Option<Map<T>>,
+) -> Document<'a> {
     let mut d = Document::default();
     section(&mut d)
         .get_or_insert_with(Map::default)

@@ -1036,16 +1036,16 @@ impl<'a> Build<'a> {
         let mut cluster = def::Cluster::default();
         let sections: foldhash::HashMap<&str, &NodeSection> =
             c.nodes.iter().map(|(x, s)| (x.as_str(), s)).collect();
-        let text = |v: &Option<At<String>>| v.as_ref().map(|(v, _)| v.clone());
+        let text = |v: &'a Option<At<String>>| v.as_ref().map(|(v, _)| def::Text::from(v.as_str()));
         cluster.nodes.reserve(nodes.len());
         for &n in &nodes {
             let section = sections.get(n);
             let node = def::Node {
-                address: self.address.get(n).map(|a| a.to_string()),
+                address: self.address.get(n).map(|a| def::Text::from(*a)),
                 control: section.and_then(|s| text(&s.control)),
                 listen: section.and_then(|s| text(&s.listen)),
             };
-            cluster.nodes.insert(n.to_string(), node);
+            cluster.nodes.insert(n.into(), node);
         }
         let in_some: foldhash::HashSet<&str> = c
             .resources
@@ -1061,8 +1061,8 @@ impl<'a> Build<'a> {
                 );
             }
         }
-        cluster.control = text(&c.control);
-        cluster.listen = text(&c.listen);
+        cluster.control = c.control.as_ref().map(|v| v.0.clone());
+        cluster.listen = c.listen.as_ref().map(|v| v.0.clone());
         if let Some(k) = &c.key {
             cluster.key = self.key(k, &["hastmon", self.name, "secret"]);
         }
@@ -1079,6 +1079,7 @@ impl<'a> Build<'a> {
             let res = self.resource(r, roles, &nodes);
             cluster.resources.insert(r.name.clone(), res);
         }
+        t.done("definitions");
         let content = yaml::document(
             &format!("Imported by `mon import hastmon` from {}.", self.source),
             &def::one(self.name.to_string(), cluster, |d| &mut d.cluster),
@@ -1092,7 +1093,12 @@ impl<'a> Build<'a> {
         self.imp.counts.insert("resources", c.resources.len());
     }
 
-    fn resource(&mut self, r: &Resource, roles: &Roles, nodes: &[&str]) -> def::Resource {
+    fn resource(
+        &mut self,
+        r: &'a Resource,
+        roles: &Roles<'a>,
+        nodes: &[&str],
+    ) -> def::Resource<'a> {
         let c = self.conf;
         let mut res = def::Resource::default();
         // exec: the resource's, or the one every node's section names.
@@ -1120,8 +1126,8 @@ impl<'a> Build<'a> {
             }
         };
         res.exec = exec;
-        res.primary = roles.primary.map(|p| p.node.clone());
-        let names = |v: &[&On]| v.iter().map(|o| o.node.clone()).collect();
+        res.primary = roles.primary.map(|p| def::Text::from(p.node.as_str()));
+        let names = |v: &[&'a On]| v.iter().map(|o| def::Text::from(o.node.as_str())).collect();
         res.secondary = names(&roles.secondary);
         res.watchdog = names(&roles.watchdog);
         // Explicit priorities where they differ from mon's default (the
@@ -1179,7 +1185,7 @@ impl<'a> Build<'a> {
                 friends.truncate(keep);
             }
         }
-        res.friends = friends.iter().map(|f| f.to_string()).collect();
+        res.friends = friends.into_iter().map(def::Text::from).collect();
         if let Some(k) = &r.key {
             res.key = self.key(k, &["hastmon", self.name, &r.name, "secret"]);
         }

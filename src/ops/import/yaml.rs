@@ -96,6 +96,471 @@ fn comment(out: &mut String, text: &str) {
     }
 }
 
+/// A value as the README writes definitions: `serde` drives it, so a
+/// typed definition's fields come out in the order they are declared.
+pub fn to_string<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, Error> {
+    let mut out = String::new();
+    write(&mut out, v)?;
+    Ok(out)
+}
+
+/// A file: the comment `header`, then `v`.
+pub fn document<T: serde::Serialize + ?Sized>(header: &str, v: &T) -> String {
+    let mut out = String::new();
+    comment(&mut out, header);
+    // Only a type with no mapping or string form fails, and import writes
+    // none: that is a bug here, not bad input.
+    write(&mut out, v).expect("definitions are mappings of strings");
+    out
+}
+
+fn write<T: serde::Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), Error> {
+    let at = Ser {
+        out,
+        indent: 0,
+        lead: false,
+        direct: false,
+    };
+    match v.serialize(at)? {
+        Out::Written => {}
+        Out::Scalar { text, .. } => out_line(out, &text),
+        Out::Flow(text) => out_line(out, &text),
+        Out::Block(lines) => out.push_str(&lines),
+    }
+    Ok(())
+}
+
+fn out_line(out: &mut String, text: &str) {
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// Why a value has no YAML form here.
+#[derive(Debug)]
+pub struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl serde::ser::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+/// What serialising a value gave its parent.
+enum Out {
+    /// Written into the output already.
+    Written,
+    /// Its YAML text; `plain` for a plain string (it may name a secret in
+    /// `{env: X}`), `listed` where it may stand in `[a, b]`.
+    Scalar {
+        text: String,
+        plain: bool,
+        listed: bool,
+    },
+    /// A mapping or sequence on one line: `{env: X}`, `[a, b]`, `{}`.
+    Flow(Cow<'static, str>),
+    /// A list item's block, at the indent it was given.
+    Block(String),
+}
+
+impl Out {
+    /// A number or boolean: in a flow list, never a secret's name.
+    fn word(text: String) -> Out {
+        Out::Scalar {
+            text,
+            plain: false,
+            listed: true,
+        }
+    }
+}
+
+/// Where a value goes. Mappings write straight into `out` (a cluster of
+/// 300,000 nodes is not copied up level by level); only a list keeps its
+/// items until its end decides between one line and a block.
+struct Ser<'b> {
+    out: &'b mut String,
+    indent: usize,
+    /// After `key:`: a block starts on the next line.
+    lead: bool,
+    /// After `key:`: a scalar is written at once (` text\n`).
+    direct: bool,
+}
+
+impl Ser<'_> {
+    fn scalar(self, v: Out) -> Result<Out, Error> {
+        match (self.direct, v) {
+            (true, Out::Scalar { text, .. }) => {
+                self.out.push(' ');
+                out_line(self.out, &text);
+                Ok(Out::Written)
+            }
+            (_, v) => Ok(v),
+        }
+    }
+}
+
+/// A mapping: each entry written as it comes.
+struct MapSer<'b> {
+    out: &'b mut String,
+    indent: usize,
+    lead: bool,
+    /// Where this mapping's text starts, to take it back for a flow form.
+    start: usize,
+    count: usize,
+    /// The first key's text, for `{env: X}`.
+    first: Option<String>,
+    /// `{env: X}`: a secret reference stays on one line, as the README writes it.
+    flow: Option<String>,
+}
+
+/// A sequence: items kept until its end decides flow or block.
+struct SeqSer<'b> {
+    out: &'b mut String,
+    indent: usize,
+    lead: bool,
+    items: Vec<Out>,
+}
+
+macro_rules! numbers {
+    ($($f:ident: $t:ty),*) => {$(
+        fn $f(self, v: $t) -> Result<Out, Error> {
+            self.scalar(Out::word(v.to_string()))
+        }
+    )*};
+}
+
+impl<'b> serde::Serializer for Ser<'b> {
+    type Ok = Out;
+    type Error = Error;
+    type SerializeSeq = SeqSer<'b>;
+    type SerializeTuple = SeqSer<'b>;
+    type SerializeTupleStruct = SeqSer<'b>;
+    type SerializeTupleVariant = serde::ser::Impossible<Out, Error>;
+    type SerializeMap = MapSer<'b>;
+    type SerializeStruct = MapSer<'b>;
+    type SerializeStructVariant = serde::ser::Impossible<Out, Error>;
+
+    numbers!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+        serialize_bool: bool);
+
+    fn serialize_f32(self, v: f32) -> Result<Out, Error> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<Out, Error> {
+        // JSON's shortest form (`1.5`, `100.0`): a float reads back a float.
+        // No definition field takes infinity or NaN; as serde_json, null.
+        self.scalar(Out::word(match serde_json::Number::from_f64(v) {
+            Some(n) => n.to_string(),
+            None => "null".into(),
+        }))
+    }
+    fn serialize_char(self, v: char) -> Result<Out, Error> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<Out, Error> {
+        if self.direct {
+            self.out.push(' ');
+            out_line(self.out, &string(v));
+            return Ok(Out::Written);
+        }
+        let plain = plain_ok(v);
+        Ok(Out::Scalar {
+            text: string(v).into_owned(),
+            plain,
+            listed: plain && !v.contains([',', ':', ' ']),
+        })
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Out, Error> {
+        Err(Error("bytes have no YAML form here".into()))
+    }
+    fn serialize_none(self) -> Result<Out, Error> {
+        self.scalar(Out::Scalar {
+            text: "null".into(),
+            plain: false,
+            listed: false,
+        })
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<Out, Error> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Out, Error> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Out, Error> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        v: &'static str,
+    ) -> Result<Out, Error> {
+        self.serialize_str(v)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<Out, Error> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<Out, Error> {
+        use serde::ser::SerializeMap;
+        let mut m = self.serialize_map(Some(1))?;
+        m.serialize_entry(variant, v)?;
+        m.end()
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<SeqSer<'b>, Error> {
+        Ok(SeqSer {
+            out: self.out,
+            indent: self.indent,
+            lead: self.lead,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<SeqSer<'b>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<SeqSer<'b>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(Error(format!(
+            "{name}: a tuple variant has no YAML form here"
+        )))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<MapSer<'b>, Error> {
+        let start = self.out.len();
+        Ok(MapSer {
+            out: self.out,
+            indent: self.indent,
+            lead: self.lead,
+            start,
+            count: 0,
+            first: None,
+            flow: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<MapSer<'b>, Error> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(Error(format!(
+            "{name}: a struct variant has no YAML form here"
+        )))
+    }
+}
+
+impl MapSer<'_> {
+    /// `key` (YAML text already, plain or quoted), then its value.
+    fn entry<T: serde::Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), Error> {
+        if self.count == 0 && self.lead {
+            self.out.push('\n');
+        }
+        pad(self.out, self.indent);
+        self.out.push_str(key);
+        self.out.push(':');
+        // The first key of `{env: X}` keeps its value to see whether the
+        // mapping is a secret reference.
+        let keep = self.count == 0 && matches!(key, "env" | "file");
+        let v = v.serialize(Ser {
+            out: self.out,
+            indent: self.indent + 2,
+            lead: true,
+            direct: !keep,
+        })?;
+        if keep {
+            if let Out::Scalar {
+                text, plain: true, ..
+            } = &v
+            {
+                self.flow = Some(format!("{{{key}: {text}}}"));
+            }
+        }
+        match v {
+            Out::Written => {}
+            Out::Scalar { text, .. } => {
+                self.out.push(' ');
+                out_line(self.out, &text);
+            }
+            Out::Flow(text) => {
+                self.out.push(' ');
+                out_line(self.out, &text);
+            }
+            Out::Block(lines) => {
+                self.out.push('\n');
+                self.out.push_str(&lines);
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeMap for MapSer<'_> {
+    type Ok = Out;
+    type Error = Error;
+    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        let mut scratch = String::new();
+        let at = Ser {
+            out: &mut scratch,
+            indent: 0,
+            lead: false,
+            direct: false,
+        };
+        match key.serialize(at)? {
+            Out::Scalar { text, .. } => {
+                self.first = Some(text);
+                Ok(())
+            }
+            _ => Err(Error("a mapping key must be a string".into())),
+        }
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        let key = self
+            .first
+            .take()
+            .ok_or(Error("a value without a key".into()))?;
+        self.entry(&key, v)
+    }
+    fn end(self) -> Result<Out, Error> {
+        Ok(match (self.count, self.flow) {
+            (0, _) => Out::Flow(Cow::Borrowed("{}")),
+            (1, Some(flow)) => {
+                self.out.truncate(self.start);
+                Out::Flow(flow.into())
+            }
+            _ => Out::Written,
+        })
+    }
+}
+
+impl serde::ser::SerializeStruct for MapSer<'_> {
+    type Ok = Out;
+    type Error = Error;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        self.entry(&string(key), v)
+    }
+    fn end(self) -> Result<Out, Error> {
+        serde::ser::SerializeMap::end(self)
+    }
+}
+
+impl serde::ser::SerializeSeq for SeqSer<'_> {
+    type Ok = Out;
+    type Error = Error;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        // An item's block is its own text until the list is written.
+        let mut block = String::new();
+        let item = v.serialize(Ser {
+            out: &mut block,
+            indent: self.indent + 2,
+            lead: false,
+            direct: false,
+        })?;
+        self.items.push(match item {
+            Out::Written => Out::Block(block),
+            other => other,
+        });
+        Ok(())
+    }
+    fn end(self) -> Result<Out, Error> {
+        if self.items.is_empty() {
+            return Ok(Out::Flow(Cow::Borrowed("[]")));
+        }
+        // A short list of plain words on one line, as the README writes
+        // `secondary: [bolek]`; anything a flow list could misread is a block.
+        let mut line = String::from("[");
+        for v in &self.items {
+            match v {
+                Out::Scalar {
+                    text, listed: true, ..
+                } if line.len() + 2 + text.len() <= 63 => {
+                    // Past 61 characters it is a block.
+                    if line.len() > 1 {
+                        line.push_str(", ");
+                    }
+                    line.push_str(text);
+                    if line.len() > 61 {
+                        line.clear();
+                        break;
+                    }
+                }
+                _ => {
+                    line.clear();
+                    break;
+                }
+            }
+        }
+        if !line.is_empty() {
+            line.push(']');
+            return Ok(Out::Flow(line.into()));
+        }
+        let out = self.out;
+        if self.lead {
+            out.push('\n');
+        }
+        for v in self.items {
+            pad(out, self.indent);
+            out.push_str("- ");
+            match v {
+                Out::Written => {}
+                Out::Scalar { text, .. } => out_line(out, &text),
+                Out::Flow(text) => out_line(out, &text),
+                // The first line of a nested block goes after `- `.
+                Out::Block(inner) => out.push_str(&inner[self.indent + 2..]),
+            }
+        }
+        Ok(Out::Written)
+    }
+}
+
+macro_rules! seq_like {
+    ($($t:path: $f:ident),*) => {$(
+        impl $t for SeqSer<'_> {
+            type Ok = Out;
+            type Error = Error;
+            fn $f<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                serde::ser::SerializeSeq::serialize_element(self, v)
+            }
+            fn end(self) -> Result<Out, Error> {
+                serde::ser::SerializeSeq::end(self)
+            }
+        }
+    )*};
+}
+seq_like!(serde::ser::SerializeTuple: serialize_element, serde::ser::SerializeTupleStruct: serialize_field);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,389 +638,3 @@ mod tests {
         }
     }
 }
-
-/// A value as the README writes definitions: `serde` drives it, so a
-/// typed definition's fields come out in the order they are declared.
-pub fn to_string<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, Error> {
-    Ok(match v.serialize(Ser { indent: 0 })? {
-        Out::Block(lines) => lines,
-        Out::Scalar { text, .. } => text + "\n",
-        Out::Flow(text) => text.into_owned() + "\n",
-    })
-}
-
-/// A file: the comment `header`, then `v`.
-pub fn document<T: serde::Serialize + ?Sized>(header: &str, v: &T) -> String {
-    let mut out = String::new();
-    comment(&mut out, header);
-    // Only a type with no mapping or string form fails, and import writes
-    // none: that is a bug here, not bad input.
-    out.push_str(&to_string(v).expect("definitions are mappings of strings"));
-    out
-}
-
-/// Why a value has no YAML form here.
-#[derive(Debug)]
-pub struct Error(String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl serde::ser::Error for Error {
-    fn custom<T: std::fmt::Display>(msg: T) -> Self {
-        Error(msg.to_string())
-    }
-}
-
-/// What a value became.
-enum Out {
-    /// Its YAML text; `plain` for a plain string (it may name a secret in
-    /// `{env: X}`), `listed` where it may stand in `[a, b]`.
-    Scalar {
-        text: String,
-        plain: bool,
-        listed: bool,
-    },
-    /// A mapping or sequence on one line: `{env: X}`, `[a, b]`.
-    Flow(Cow<'static, str>),
-    /// A non-empty mapping or sequence: lines at the indent it was given.
-    Block(String),
-}
-
-impl Out {
-    /// A number or boolean: in a flow list, never a secret's name.
-    fn word(text: String) -> Out {
-        Out::Scalar {
-            text,
-            plain: false,
-            listed: true,
-        }
-    }
-}
-
-struct Ser {
-    indent: usize,
-}
-
-/// A mapping: each entry written as it comes.
-struct MapSer {
-    indent: usize,
-    lines: String,
-    count: usize,
-    key: Option<String>,
-    /// `{env: X}`: a secret reference stays on one line, as the README writes it.
-    flow: Option<String>,
-}
-
-/// A sequence: items kept until its end decides flow or block.
-struct SeqSer {
-    indent: usize,
-    items: Vec<Out>,
-}
-
-macro_rules! numbers {
-    ($($f:ident: $t:ty),*) => {$(
-        fn $f(self, v: $t) -> Result<Out, Error> {
-            Ok(Out::word(v.to_string()))
-        }
-    )*};
-}
-
-impl serde::Serializer for Ser {
-    type Ok = Out;
-    type Error = Error;
-    type SerializeSeq = SeqSer;
-    type SerializeTuple = SeqSer;
-    type SerializeTupleStruct = SeqSer;
-    type SerializeTupleVariant = serde::ser::Impossible<Out, Error>;
-    type SerializeMap = MapSer;
-    type SerializeStruct = MapSer;
-    type SerializeStructVariant = serde::ser::Impossible<Out, Error>;
-
-    numbers!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
-        serialize_bool: bool);
-
-    fn serialize_f32(self, v: f32) -> Result<Out, Error> {
-        self.serialize_f64(v.into())
-    }
-    fn serialize_f64(self, v: f64) -> Result<Out, Error> {
-        // JSON's shortest form (`1.5`, `100.0`): a float reads back a float.
-        // No definition field takes infinity or NaN; as serde_json, null.
-        Ok(Out::word(match serde_json::Number::from_f64(v) {
-            Some(n) => n.to_string(),
-            None => "null".into(),
-        }))
-    }
-    fn serialize_char(self, v: char) -> Result<Out, Error> {
-        self.serialize_str(v.encode_utf8(&mut [0; 4]))
-    }
-    fn serialize_str(self, v: &str) -> Result<Out, Error> {
-        let plain = plain_ok(v);
-        Ok(Out::Scalar {
-            text: string(v).into_owned(),
-            plain,
-            listed: plain && !v.contains([',', ':', ' ']),
-        })
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Out, Error> {
-        Err(Error("bytes have no YAML form here".into()))
-    }
-    fn serialize_none(self) -> Result<Out, Error> {
-        Ok(Out::Scalar {
-            text: "null".into(),
-            plain: false,
-            listed: false,
-        })
-    }
-    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<Out, Error> {
-        v.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<Out, Error> {
-        self.serialize_none()
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Out, Error> {
-        self.serialize_none()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        v: &'static str,
-    ) -> Result<Out, Error> {
-        self.serialize_str(v)
-    }
-    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<Out, Error> {
-        v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        v: &T,
-    ) -> Result<Out, Error> {
-        use serde::ser::SerializeMap;
-        let mut m = self.serialize_map(Some(1))?;
-        m.serialize_entry(variant, v)?;
-        m.end()
-    }
-    fn serialize_seq(self, len: Option<usize>) -> Result<SeqSer, Error> {
-        Ok(SeqSer {
-            indent: self.indent,
-            items: Vec::with_capacity(len.unwrap_or(0)),
-        })
-    }
-    fn serialize_tuple(self, len: usize) -> Result<SeqSer, Error> {
-        self.serialize_seq(Some(len))
-    }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<SeqSer, Error> {
-        self.serialize_seq(Some(len))
-    }
-    fn serialize_tuple_variant(
-        self,
-        name: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(Error(format!(
-            "{name}: a tuple variant has no YAML form here"
-        )))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<MapSer, Error> {
-        Ok(MapSer {
-            indent: self.indent,
-            lines: String::new(),
-            count: 0,
-            key: None,
-            flow: None,
-        })
-    }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<MapSer, Error> {
-        self.serialize_map(Some(len))
-    }
-    fn serialize_struct_variant(
-        self,
-        name: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(Error(format!(
-            "{name}: a struct variant has no YAML form here"
-        )))
-    }
-}
-
-impl MapSer {
-    fn line(&mut self, text: &str) {
-        self.lines.push(' ');
-        self.lines.push_str(text);
-        self.lines.push('\n');
-    }
-
-    /// `key` is YAML text already (plain or quoted).
-    fn entry(&mut self, key: &str, v: Out) {
-        if self.count == 0 && matches!(key, "env" | "file") {
-            if let Out::Scalar {
-                text, plain: true, ..
-            } = &v
-            {
-                self.flow = Some(format!("{{{key}: {text}}}"));
-            }
-        }
-        self.count += 1;
-        pad(&mut self.lines, self.indent);
-        self.lines.push_str(key);
-        self.lines.push(':');
-        match v {
-            Out::Scalar { text, .. } => self.line(&text),
-            Out::Flow(text) => self.line(&text),
-            Out::Block(lines) => {
-                self.lines.push('\n');
-                self.lines.push_str(&lines);
-            }
-        }
-    }
-}
-
-impl serde::ser::SerializeMap for MapSer {
-    type Ok = Out;
-    type Error = Error;
-    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        match key.serialize(Ser { indent: 0 })? {
-            Out::Scalar { text, .. } => {
-                self.key = Some(text);
-                Ok(())
-            }
-            _ => Err(Error("a mapping key must be a string".into())),
-        }
-    }
-    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        let key = self
-            .key
-            .take()
-            .ok_or(Error("a value without a key".into()))?;
-        let v = v.serialize(Ser {
-            indent: self.indent + 2,
-        })?;
-        self.entry(&key, v);
-        Ok(())
-    }
-    fn end(self) -> Result<Out, Error> {
-        Ok(match (self.count, self.flow) {
-            (0, _) => Out::Flow("{}".into()),
-            (1, Some(flow)) => Out::Flow(flow.into()),
-            _ => Out::Block(self.lines),
-        })
-    }
-}
-
-impl serde::ser::SerializeStruct for MapSer {
-    type Ok = Out;
-    type Error = Error;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        // A field's name needs no copy: a node of a 300,000-node cluster
-        // has three.
-        let v = v.serialize(Ser {
-            indent: self.indent + 2,
-        })?;
-        self.entry(&string(key), v);
-        Ok(())
-    }
-    fn end(self) -> Result<Out, Error> {
-        serde::ser::SerializeMap::end(self)
-    }
-}
-
-impl serde::ser::SerializeSeq for SeqSer {
-    type Ok = Out;
-    type Error = Error;
-    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.items.push(v.serialize(Ser {
-            indent: self.indent + 2,
-        })?);
-        Ok(())
-    }
-    fn end(self) -> Result<Out, Error> {
-        if self.items.is_empty() {
-            return Ok(Out::Flow("[]".into()));
-        }
-        // A short list of plain words on one line, as the README writes
-        // `secondary: [bolek]`; anything a flow list could misread is a block.
-        let mut line = String::from("[");
-        for v in &self.items {
-            match v {
-                Out::Scalar {
-                    text, listed: true, ..
-                } if line.len() + 2 + text.len() <= 63 => {
-                    // Past 61 characters it is a block.
-                    if line.len() > 1 {
-                        line.push_str(", ");
-                    }
-                    line.push_str(text);
-                    if line.len() > 61 {
-                        line.clear();
-                        break;
-                    }
-                }
-                _ => {
-                    line.clear();
-                    break;
-                }
-            }
-        }
-        if !line.is_empty() {
-            line.push(']');
-            return Ok(Out::Flow(line.into()));
-        }
-        let mut lines = String::new();
-        for v in self.items {
-            pad(&mut lines, self.indent);
-            lines.push_str("- ");
-            match v {
-                Out::Scalar { text, .. } => {
-                    lines.push_str(&text);
-                    lines.push('\n');
-                }
-                Out::Flow(text) => {
-                    lines.push_str(&text);
-                    lines.push('\n');
-                }
-                // The first line of a nested block goes after `- `.
-                Out::Block(inner) => lines.push_str(&inner[self.indent + 2..]),
-            }
-        }
-        Ok(Out::Block(lines))
-    }
-}
-
-macro_rules! seq_like {
-    ($($t:path: $f:ident),*) => {$(
-        impl $t for SeqSer {
-            type Ok = Out;
-            type Error = Error;
-            fn $f<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-                serde::ser::SerializeSeq::serialize_element(self, v)
-            }
-            fn end(self) -> Result<Out, Error> {
-                serde::ser::SerializeSeq::end(self)
-            }
-        }
-    )*};
-}
-seq_like!(serde::ser::SerializeTuple: serialize_element, serde::ser::SerializeTupleStruct: serialize_field);
