@@ -528,25 +528,8 @@ mod tests {
         "no import: the only file mon renders, plugins.json, lacks the bus and the checks",
     )];
 
-    fn json(y: &yaml_rust2::Yaml) -> Value {
-        use yaml_rust2::Yaml;
-        match y {
-            Yaml::Hash(h) => Value::Object(
-                h.iter()
-                    .map(|(k, v)| (k.as_str().unwrap().to_string(), json(v)))
-                    .collect(),
-            ),
-            Yaml::Array(a) => Value::Array(a.iter().map(json).collect()),
-            Yaml::String(s) => Value::String(s.clone()),
-            Yaml::Integer(i) => Value::from(*i),
-            Yaml::Real(r) => Value::from(r.parse::<f64>().unwrap()),
-            Yaml::Boolean(b) => Value::Bool(*b),
-            other => panic!("{other:?} in a definition"),
-        }
-    }
-
     fn read(text: &str) -> Value {
-        json(&yaml_rust2::YamlLoader::load_from_str(text).unwrap()[0])
+        super::super::yaml::read_back(text)
     }
 
     /// Every field of the format has a typed place, and comes back out

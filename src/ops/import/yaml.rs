@@ -561,6 +561,31 @@ macro_rules! seq_like {
 }
 seq_like!(serde::ser::SerializeTuple: serialize_element, serde::ser::SerializeTupleStruct: serialize_field);
 
+/// A YAML document as yaml-rust2 (a YAML 1.2 reader, not mon's) reads
+/// it, as JSON: what another program takes from what import writes.
+#[cfg(test)]
+pub fn read_back(text: &str) -> serde_json::Value {
+    fn json(y: &yaml_rust2::Yaml) -> serde_json::Value {
+        use serde_json::Value as J;
+        use yaml_rust2::Yaml;
+        match y {
+            Yaml::Hash(h) => J::Object(
+                h.iter()
+                    .map(|(k, v)| (k.as_str().expect("string keys").to_string(), json(v)))
+                    .collect(),
+            ),
+            Yaml::Array(a) => J::Array(a.iter().map(json).collect()),
+            Yaml::String(s) => J::String(s.clone()),
+            Yaml::Integer(i) => J::from(*i),
+            Yaml::Real(r) => J::from(r.parse::<f64>().expect("a float")),
+            Yaml::Boolean(b) => J::Bool(*b),
+            _ => J::Null,
+        }
+    }
+    let docs = yaml_rust2::YamlLoader::load_from_str(text).expect("YAML");
+    docs.first().map_or(serde_json::Value::Null, json)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
