@@ -6,8 +6,10 @@
 //! fails until an importer fills it.
 //!
 //! What an import reads from another system is data: a credential becomes a
-//! `Secret::env` only where the importer moved its value to secrets.env, and
-//! no other leaf can hold a reference.
+//! `Secret::env` only where the importer moved its value to secrets.env.
+//! Typed leaves cannot hold a mapping at all; a monitor's values, kept as
+//! etcd holds them, stand where the format takes no secret, so a planted
+//! `{"env": …}` there is refused by `mon validate`, never resolved.
 
 use std::borrow::Cow;
 
