@@ -500,29 +500,23 @@ impl serde::ser::SerializeSeq for SeqSer<'_> {
         }
         // A short list of plain words on one line, as the README writes
         // `secondary: [bolek]`; anything a flow list could misread is a block.
+        // Up to 61 characters before the `]`: past that it is a block.
         let mut line = String::from("[");
-        for v in &self.items {
-            match v {
-                Out::Scalar {
-                    text, listed: true, ..
-                } if line.len() + 2 + text.len() <= 63 => {
-                    // Past 61 characters it is a block.
-                    if line.len() > 1 {
-                        line.push_str(", ");
-                    }
-                    line.push_str(text);
-                    if line.len() > 61 {
-                        line.clear();
-                        break;
-                    }
+        let flow = self.items.iter().all(|v| match v {
+            Out::Scalar {
+                text, listed: true, ..
+            } => {
+                let comma = if line.len() > 1 { ", " } else { "" };
+                if line.len() + comma.len() + text.len() > 61 {
+                    return false;
                 }
-                _ => {
-                    line.clear();
-                    break;
-                }
+                line.push_str(comma);
+                line.push_str(text);
+                true
             }
-        }
-        if !line.is_empty() {
+            _ => false,
+        });
+        if flow {
             line.push(']');
             return Ok(Out::Flow(line.into()));
         }
