@@ -1535,3 +1535,34 @@ fn the_readme_adopts_the_whole_example_estate() {
         assert!(work.path().join("adopted").join(f).is_file(), "{f}");
     }
 }
+
+/// The import's report quotes keys and paths from what it reads: an ESC or
+/// CR planted in a config.json key reaches the terminal escaped, never raw.
+#[test]
+fn the_import_report_escapes_what_it_quotes() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("config.json"),
+        r#"{"Host": "mq:1883", "CommandResultTopic": "r", "\u001b[2J\rX": 1}"#,
+    )
+    .unwrap();
+    let o = mon(
+        work.path(),
+        &[
+            "import",
+            "collectd",
+            "config.json",
+            "--node",
+            "h",
+            "--out",
+            "out",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("\\u{1b}[2J\\rX"), "{err}");
+    let raw: Vec<char> = err
+        .chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "raw {raw:?} in {err}");
+}

@@ -156,6 +156,35 @@ error[E0301]: unknown field `warning_threshold` in monitor `web`
     assert_eq!(stdout, expected);
 }
 
+/// The text format quotes names from the files (a definition's name, the
+/// file's own path): a CR or ESC in either reaches the terminal escaped,
+/// never raw, as the short format already did.
+#[test]
+fn text_format_escapes_control_characters_in_names_and_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cr\rfile.yaml");
+    std::fs::write(
+        &file,
+        "collectd:\n  \"db1\\ralerter: {x: 1}\\e[31m\":\n    broker: b\n",
+    )
+    .unwrap();
+    let out = mon()
+        .current_dir(dir.path())
+        .args(["validate", "--color", "never", "cr\rfile.yaml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("E0203"), "{stdout}");
+    assert!(stdout.contains("db1\\ralerter"), "{stdout}");
+    assert!(stdout.contains("cr\\rfile.yaml"), "{stdout}");
+    let raw: Vec<char> = stdout
+        .chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "raw {raw:?} in {stdout}");
+}
+
 #[test]
 fn text_format_shows_both_places_of_a_duplicate() {
     let out = mon()

@@ -8,18 +8,22 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::{Error, Files};
 use codespan_reporting::term::{self, Config};
 
-use super::Report;
+// Messages quote names and values from the files, which may hold any
+// character: each is escaped here, once for every diagnostic, as short.rs does.
+use super::{shown, shown_lines, Report};
 use crate::diagnostic::Severity;
 use crate::source::{FileId, SourceMap};
 
-struct Sources<'a>(&'a SourceMap);
+/// The files, with their names as they may be shown: a name is a path
+/// from the file system, which may hold a CR or ESC.
+struct Sources<'a>(&'a SourceMap, Vec<std::borrow::Cow<'a, str>>);
 
 impl<'a> Files<'a> for Sources<'a> {
     type FileId = FileId;
     type Name = &'a str;
     type Source = &'a str;
     fn name(&'a self, id: FileId) -> Result<&'a str, Error> {
-        Ok(&self.0.get(id).name)
+        Ok(&self.1[id as usize])
     }
     fn source(&'a self, id: FileId) -> Result<&'a str, Error> {
         Ok(&self.0.get(id).text)
@@ -36,7 +40,8 @@ impl<'a> Files<'a> for Sources<'a> {
 }
 
 pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let files = Sources(r.sources);
+    let names = r.sources.files().map(|(_, f)| shown(&f.name)).collect();
+    let files = Sources(r.sources, names);
     let config = Config::default();
     for d in r.diagnostics {
         let severity = match d.severity {
@@ -46,14 +51,14 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         let range = |s: crate::diagnostic::Span| s.start as usize..s.end as usize;
         let mut labels = vec![Label::primary(d.span.file, range(d.span))];
         labels.extend(d.related.iter().map(|rel| {
-            Label::secondary(rel.span.file, range(rel.span)).with_message(&rel.message)
+            Label::secondary(rel.span.file, range(rel.span)).with_message(shown(&rel.message))
         }));
         let mut cs = CsDiagnostic::new(severity)
             .with_code(d.code.id())
-            .with_message(&d.message)
+            .with_message(shown(&d.message))
             .with_labels(labels);
         if let Some(h) = &d.hint {
-            cs = cs.with_notes(vec![format!("hint: {h}")]);
+            cs = cs.with_notes(vec![format!("hint: {}", shown_lines(h))]);
         }
         let result = if color {
             let mut buffer = termcolor::Buffer::ansi();

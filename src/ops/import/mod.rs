@@ -5,9 +5,13 @@
 //! per file; secrets go to a mode-0600 env file, never into definitions.
 
 /// A line to the operator; a closed stderr is no reason to stop.
+/// One line of the import's report. It quotes keys, paths and names from
+/// the files and etcd being imported, which may hold ESC or CR: the line
+/// is escaped whole, so none reaches the terminal raw.
 macro_rules! say {
     ($w:expr, $($t:tt)*) => {{
-        let _ = writeln!($w, $($t)*);
+        let line = format!($($t)*);
+        let _ = writeln!($w, "{}", crate::report::shown(&line));
     }};
 }
 
